@@ -1,0 +1,62 @@
+/**
+ * JWT (HS256) for the socket handshake and HTTP bearer auth. Claims: sub (user id), name,
+ * role (user | host | admin), exp. Anything else about a token is refused: other algorithms,
+ * missing or wrong-typed claims, expired tokens.
+ */
+import { SignJWT, jwtVerify } from 'jose';
+import { displayNameSchema, idSchema, roleSchema, type Role } from '../../shared/schemas.js';
+import { GameError } from '../domain/errors.js';
+
+export interface Identity {
+  userId: string;
+  name: string;
+  role: Role;
+}
+
+export class TokenService {
+  private readonly key: Uint8Array;
+
+  constructor(secret: string) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  /** Signs a token for `identity`, valid for `ttlSec` seconds. */
+  async sign(identity: Identity, ttlSec = 86_400): Promise<string> {
+    return new SignJWT({ name: identity.name, role: identity.role })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(identity.userId)
+      .setIssuedAt()
+      .setExpirationTime(`${ttlSec}s`)
+      .sign(this.key);
+  }
+
+  /** Verifies a token; throws GameError UNAUTHORIZED on anything wrong with it. */
+  async verify(token: unknown): Promise<Identity> {
+    if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
+      throw new GameError('UNAUTHORIZED', 'missing token');
+    }
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(token, this.key, {
+        algorithms: ['HS256'],
+        requiredClaims: ['exp', 'sub'],
+      }));
+    } catch {
+      throw new GameError('UNAUTHORIZED', 'invalid or expired token');
+    }
+    const userId = idSchema.safeParse(payload.sub);
+    const name = displayNameSchema.safeParse(payload.name);
+    const role = roleSchema.safeParse(payload.role);
+    if (!userId.success || !name.success || !role.success) {
+      throw new GameError('UNAUTHORIZED', 'token claims are malformed');
+    }
+    return { userId: userId.data, name: name.data, role: role.data };
+  }
+
+  /** Verifies an `Authorization: Bearer …` header value. */
+  verifyBearer(header: string | undefined): Promise<Identity> {
+    const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!m) return Promise.reject(new GameError('UNAUTHORIZED', 'expected Authorization: Bearer <token>'));
+    return this.verify(m[1]);
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * Typed configuration from the environment, validated once at start. A bad value throws a
+ * ConfigError naming the variable; main.ts prints it and exits. Every variable is listed,
+ * with its default, in the README.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+export type StoreConfig =
+  | { kind: 'memory' }
+  | { kind: 'redis'; url: string }
+  | { kind: 'cluster'; nodes: { host: string; port: number }[] };
+
+export interface Config {
+  port: number;
+  host: string;
+  nodeId: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  store: StoreConfig;
+  auth: {
+    /** HS256 key. In dev mode a random one made at start. */
+    jwtSecret: string;
+    /** True when no JWT_SECRET was given. */
+    devMode: boolean;
+    /** Whether POST /v1/dev/token is served. */
+    devTokens: boolean;
+  };
+  wireFormat: 'msgpack' | 'json';
+  /** `uws` (the default) or socket.io's own Node HTTP + ws transport, for comparison. */
+  transport: 'uws' | 'node';
+  limits: {
+    /** Largest group packet, fen. @default 20000 */
+    packetMaxTotal: number;
+    /** Most shares in a group packet. @default 100 */
+    packetMaxCount: number;
+    /** Packet lifetime before the remainder is refunded, ms. @default 86400000 */
+    packetTtlMs: number;
+    /** Chat lines kept per room. @default 50 */
+    chatHistory: number;
+  };
+  ws: {
+    /** Largest inbound frame, bytes; larger frames close the connection. @default 16384 */
+    maxPayloadBytes: number;
+    /** Bytes queued to one socket before it is disconnected as too slow. @default 1048576 */
+    maxBackpressureBytes: number;
+    /** Seconds without traffic before uWS closes a socket. @default 60 */
+    idleTimeoutSec: number;
+    /** socket.io heartbeat. @default 25000 / 20000 */
+    pingIntervalMs: number;
+    pingTimeoutMs: number;
+  };
+  rateLimit: {
+    /** Sustained client→server events per second per socket. @default 50 */
+    eventsPerSec: number;
+    /** Burst allowance. @default 100 */
+    eventsBurst: number;
+    /** Chat lines per second per socket (burst 5×). @default 2 */
+    chatPerSec: number;
+  };
+  timers: {
+    /** How often the sweeper refunds expired packets. @default 1000 */
+    sweepIntervalMs: number;
+    /** How often the reconciler looks for half-done money moves. @default 5000 */
+    reconcileIntervalMs: number;
+    /** How old a half-done move must be before the reconciler finishes it. @default 10000 */
+    reconcileGraceMs: number;
+    /** How often coalesced presence counts are broadcast. @default 1000 */
+    presenceIntervalMs: number;
+  };
+  /** If set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function read<T>(env: Env, name: string, schema: z.ZodType<T>, fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      name,
+      `invalid value ${JSON.stringify(raw)} (${parsed.error.issues[0]?.message ?? 'invalid'})`,
+    );
+  }
+  return parsed.data;
+}
+
+const int = (min: number, max: number) =>
+  z.string().regex(/^\d+$/, 'expected a whole number').transform(Number).pipe(z.int().min(min).max(max));
+
+const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+function parseClusterNodes(raw: string): { host: string; port: number }[] {
+  return raw.split(',').map((seed) => {
+    const [, host, portText] = /^\s*([^\s:]+):(\d{1,5})\s*$/.exec(seed) ?? [];
+    const port = Number(portText);
+    if (host === undefined || port < 1 || port > 65535) {
+      throw new ConfigError('REDIS_CLUSTER_NODES', `expected host:port,… but got ${JSON.stringify(seed)}`);
+    }
+    return { host, port };
+  });
+}
+
+function storeConfig(env: Env): StoreConfig {
+  const url = env.REDIS_URL;
+  const nodes = env.REDIS_CLUSTER_NODES;
+  if (url && nodes) {
+    throw new ConfigError('REDIS_URL', 'set REDIS_URL or REDIS_CLUSTER_NODES, not both');
+  }
+  if (nodes) return { kind: 'cluster', nodes: parseClusterNodes(nodes) };
+  if (url) {
+    if (!/^rediss?:\/\//.test(url)) throw new ConfigError('REDIS_URL', 'expected redis://… or rediss://…');
+    return { kind: 'redis', url };
+  }
+  return { kind: 'memory' };
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const secret = env.JWT_SECRET;
+  if (secret !== undefined && secret !== '' && secret.length < 16) {
+    throw new ConfigError('JWT_SECRET', 'must be at least 16 characters');
+  }
+  const devMode = !secret;
+  const devTokens = read(env, 'DEV_TOKENS', flag, devMode);
+  return {
+    port: read(env, 'PORT', int(0, 65535), 3000),
+    host: read(env, 'HOST', z.string().min(1), '0.0.0.0'),
+    nodeId: read(
+      env,
+      'NODE_ID',
+      z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . -'),
+      `node-${randomBytes(3).toString('hex')}`,
+    ),
+    logLevel: read(
+      env,
+      'LOG_LEVEL',
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+      'info',
+    ),
+    store: storeConfig(env),
+    auth: { jwtSecret: secret || randomBytes(32).toString('base64url'), devMode, devTokens },
+    wireFormat: read(env, 'WIRE_FORMAT', z.enum(['msgpack', 'json']), 'msgpack'),
+    transport: read(env, 'TRANSPORT', z.enum(['uws', 'node']), 'uws'),
+    limits: {
+      packetMaxTotal: read(env, 'PACKET_MAX_TOTAL', int(1, Number.MAX_SAFE_INTEGER), 20_000),
+      packetMaxCount: read(env, 'PACKET_MAX_COUNT', int(1, 10_000), 100),
+      packetTtlMs: read(env, 'PACKET_TTL_MS', int(1_000, 30 * 86_400_000), 86_400_000),
+      chatHistory: 50,
+    },
+    ws: {
+      maxPayloadBytes: read(env, 'WS_MAX_PAYLOAD_BYTES', int(1_024, 16 * 1_048_576), 16_384),
+      maxBackpressureBytes: read(env, 'WS_MAX_BACKPRESSURE_BYTES', int(16_384, 1_073_741_824), 1_048_576),
+      idleTimeoutSec: read(env, 'WS_IDLE_TIMEOUT_SEC', int(8, 960), 60),
+      pingIntervalMs: 25_000,
+      pingTimeoutMs: 20_000,
+    },
+    rateLimit: {
+      eventsPerSec: read(env, 'RATE_LIMIT_EVENTS_PER_SEC', int(1, 100_000), 50),
+      eventsBurst: read(env, 'RATE_LIMIT_EVENTS_BURST', int(1, 100_000), 100),
+      chatPerSec: read(env, 'RATE_LIMIT_CHAT_PER_SEC', int(1, 10_000), 2),
+    },
+    timers: {
+      sweepIntervalMs: read(env, 'SWEEP_INTERVAL_MS', int(10, 3_600_000), 1_000),
+      reconcileIntervalMs: read(env, 'RECONCILE_INTERVAL_MS', int(10, 3_600_000), 5_000),
+      reconcileGraceMs: read(env, 'RECONCILE_GRACE_MS', int(0, 3_600_000), 10_000),
+      presenceIntervalMs: read(env, 'PRESENCE_INTERVAL_MS', int(10, 60_000), 1_000),
+    },
+    metricsToken: env.METRICS_TOKEN || undefined,
+  };
+}

@@ -1,0 +1,40 @@
+import type { Socket } from 'socket.io';
+import type { z } from 'zod';
+import type {
+  ClientEventName,
+  ClientToServerEvents,
+  EventResult,
+  InterServerEvents,
+  ServerToClientEvents,
+  SocketData,
+} from '../../shared/protocol.js';
+import type { eventSchemas } from '../../shared/schemas.js';
+import type { Identity } from '../auth/tokens.js';
+import type { Clock } from '../domain/clock.js';
+import type { PacketService } from '../services/packet-service.js';
+import type { RoomService } from '../services/room-service.js';
+
+export type GameSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** What event handlers may use. */
+export interface HandlerServices {
+  clock: Clock;
+  rooms: RoomService;
+  packets: PacketService;
+}
+
+export interface EventContext {
+  socket: GameSocket;
+  user: Identity;
+}
+
+/** An event's payload after its schema accepted it. */
+export type ParsedPayload<E extends ClientEventName> = z.output<(typeof eventSchemas)[E]>;
+
+/** Handles one valid event; resolves with the ack result or throws a GameError. */
+export type EventHandler<E extends ClientEventName> = (
+  ctx: EventContext,
+  payload: ParsedPayload<E>,
+) => Promise<EventResult<E>>;
+
+export type EventHandlers = { [E in ClientEventName]: EventHandler<E> };

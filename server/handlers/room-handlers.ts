@@ -1,0 +1,41 @@
+import { GameError } from '../domain/errors.js';
+import { roomTopic } from '../services/broadcaster.js';
+import type { EventContext, EventHandlers, HandlerServices } from './context.js';
+
+/** Throws NOT_IN_ROOM unless this socket has joined `roomId`. */
+export function requireJoined(ctx: EventContext, roomId: string): void {
+  if (!ctx.socket.rooms.has(roomTopic(roomId))) {
+    throw new GameError('NOT_IN_ROOM', `join room ${roomId} first`);
+  }
+}
+
+export function roomHandlers(
+  s: HandlerServices,
+): Pick<EventHandlers, 'time:sync' | 'room:join' | 'room:leave' | 'chat:send'> {
+  return {
+    'time:sync': () => Promise.resolve({ serverTime: s.clock.now() }),
+
+    'room:join': async (ctx, { roomId }) => {
+      // Subscribe first, so nothing broadcast between the snapshot and the join is missed.
+      await ctx.socket.join(roomTopic(roomId));
+      try {
+        return await s.rooms.join(ctx.user, ctx.socket.id, roomId);
+      } catch (err) {
+        await ctx.socket.leave(roomTopic(roomId));
+        throw err;
+      }
+    },
+
+    'room:leave': async (ctx, { roomId }) => {
+      requireJoined(ctx, roomId);
+      await ctx.socket.leave(roomTopic(roomId));
+      await s.rooms.leave(ctx.user, ctx.socket.id, roomId);
+      return {};
+    },
+
+    'chat:send': async (ctx, { roomId, text }) => {
+      requireJoined(ctx, roomId);
+      return { message: await s.rooms.chat(ctx.user, roomId, text) };
+    },
+  };
+}

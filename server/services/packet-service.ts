@@ -1,0 +1,248 @@
+/**
+ * Group packets: send (fund + create), grab (claim + credit), expire (refund), details.
+ * Runs the step protocol of store.ts; every step is idempotent, so a failure part-way is
+ * finished by the reconciler, never paid twice.
+ */
+import type { PacketDetails, PacketView, UserRef } from '../../shared/protocol.js';
+import type { PacketSpec } from '../../shared/schemas.js';
+import type { Clock } from '../domain/clock.js';
+import { GameError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { checkPacketLimits, packetTotal, splitPacket, type PacketLimits } from '../domain/packet-rules.js';
+import type { RandomInt } from '../domain/split.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Credit, PacketRecord, Store } from '../store/store.js';
+import type { Broadcaster } from './broadcaster.js';
+import type { CreditAcker } from './credit-acker.js';
+import { ExhaustedCache, type ExhaustedReason } from './exhausted-cache.js';
+import { bestLuckOf, claimView, packetView } from './packet-views.js';
+
+export interface PacketServiceDeps {
+  store: Store;
+  clock: Clock;
+  broadcaster: Broadcaster;
+  acker: CreditAcker;
+  metrics: Metrics;
+  log: Logger;
+  limits: PacketLimits & { packetTtlMs: number };
+  randomInt?: RandomInt;
+}
+
+const closedError = (reason: ExhaustedReason): GameError =>
+  reason === 'PACKET_EMPTY'
+    ? new GameError('PACKET_EMPTY', 'all shares are taken')
+    : new GameError('PACKET_EXPIRED', 'the packet has expired');
+
+export interface GrabResult {
+  amount: number;
+  remaining: number;
+}
+
+export class PacketService {
+  private readonly exhausted = new ExhaustedCache();
+  /** packet id → room id, so membership can be checked without a store call per grab. */
+  private readonly rooms = new Map<string, string>();
+
+  constructor(private readonly deps: PacketServiceDeps) {}
+
+  /**
+   * Funds a packet from `sender`'s wallet and opens it in `roomId`.
+   * Either both the debit and the packet exist afterwards, or neither does (possibly only
+   * once the reconciler has run, if the store failed in between).
+   */
+  async send(sender: UserRef, roomId: string, spec: PacketSpec): Promise<PacketView> {
+    const { store, clock, limits } = this.deps;
+    checkPacketLimits(spec, limits);
+    const total = packetTotal(spec);
+    const shares = splitPacket(spec, this.deps.randomInt);
+    const now = clock.now();
+    const record: PacketRecord = {
+      id: newId('pk'),
+      roomId,
+      senderId: sender.userId,
+      senderName: sender.name,
+      kind: spec.kind,
+      total,
+      count: spec.count,
+      greeting: spec.greeting ?? '',
+      createdAt: now,
+      expiresAt: now + limits.packetTtlMs,
+      status: 'open',
+      remainingCount: spec.count,
+      remainingAmount: total,
+      bestLuck: null,
+    };
+    const held = await store.hold({ holdId: record.id, userId: sender.userId, amount: total, at: now });
+    if (!held.ok) {
+      throw new GameError('INSUFFICIENT_FUNDS', `balance ${held.balance} fen is below ${total} fen`);
+    }
+    let created;
+    try {
+      created = await store.createPacket(record, shares);
+    } catch (err) {
+      await this.undoFunding(sender.userId, record.id);
+      throw err;
+    }
+    if (created === 'aborted') {
+      await this.undoFunding(sender.userId, record.id);
+      throw new GameError('INTERNAL', 'the packet was abandoned before it was created; funds returned');
+    }
+    await store.settleHold(sender.userId, record.id).catch((err: unknown) => {
+      this.deps.log.warn({ err, packetId: record.id }, 'settle failed; the reconciler will settle');
+    });
+    this.rememberRoom(record.id, roomId);
+    const view = packetView(record);
+    this.deps.broadcaster.toRoom(roomId, 'packet:created', view);
+    this.deps.broadcaster.toUser(sender.userId, 'wallet:updated', { balance: held.balance });
+    return view;
+  }
+
+  /** The room a packet belongs to (NOT_FOUND if there is no such packet). */
+  async roomOf(packetId: string): Promise<string> {
+    const known = this.rooms.get(packetId);
+    if (known) return known;
+    const packet = await this.deps.store.getPacket(packetId);
+    if (!packet) throw new GameError('NOT_FOUND', 'no such packet');
+    this.rememberRoom(packetId, packet.roomId);
+    return packet.roomId;
+  }
+
+  /**
+   * Grabs one share for `user`: at most one per (packet, user), whatever the retries.
+   * Once this node knows the packet is empty or expired it answers so without a store call,
+   * to everyone (a winner's late retry included: their share shows in their wallet and in
+   * GET /v1/packets/:id).
+   */
+  async grab(user: UserRef, packetId: string): Promise<GrabResult> {
+    const started = performance.now();
+    let outcomeLabel = 'error';
+    try {
+      const result = await this.grabOnce(user, packetId);
+      outcomeLabel = 'ok';
+      return result;
+    } catch (err) {
+      if (err instanceof GameError) outcomeLabel = err.code;
+      throw err;
+    } finally {
+      this.deps.metrics.grabLatency.observe({ outcome: outcomeLabel }, (performance.now() - started) / 1000);
+    }
+  }
+
+  private async grabOnce(user: UserRef, packetId: string): Promise<GrabResult> {
+    const known = this.exhausted.get(packetId);
+    if (known) throw closedError(known);
+    const { store, clock, broadcaster } = this.deps;
+    const outcome = await store.grab(packetId, user, clock.now());
+    switch (outcome.status) {
+      case 'missing':
+        throw new GameError('NOT_FOUND', 'no such packet');
+      case 'expired':
+        this.exhausted.add(packetId, 'PACKET_EXPIRED');
+        throw closedError('PACKET_EXPIRED');
+      case 'empty':
+        this.exhausted.add(packetId, 'PACKET_EMPTY');
+        throw closedError('PACKET_EMPTY');
+      case 'already':
+        throw new GameError(
+          'ALREADY_GRABBED',
+          `already grabbed ${outcome.claim.amount} fen from this packet`,
+        );
+      case 'claimed':
+        break;
+    }
+    const { claim, packet } = outcome;
+    await this.pay({
+      claimId: claim.claimId,
+      userId: claim.userId,
+      amount: claim.amount,
+      packetId,
+      reason: 'grab',
+      at: claim.at,
+    });
+    broadcaster.toRoom(packet.roomId, 'packet:grabbed', {
+      packetId,
+      roomId: packet.roomId,
+      userId: claim.userId,
+      name: claim.name,
+      amount: claim.amount,
+      remainingCount: packet.remainingCount,
+    });
+    if (packet.status === 'finished') {
+      this.exhausted.add(packetId, 'PACKET_EMPTY');
+      broadcaster.toRoom(packet.roomId, 'packet:finished', {
+        packetId,
+        roomId: packet.roomId,
+        reason: 'empty',
+        refunded: 0,
+        bestLuck: bestLuckOf(packet),
+      });
+    }
+    return { amount: claim.amount, remaining: packet.remainingCount };
+  }
+
+  /**
+   * Refunds one due packet's remainder to its sender. Idempotent across calls and nodes:
+   * only the call that expires it announces it.
+   */
+  async expire(packetId: string): Promise<boolean> {
+    const outcome = await this.deps.store.expirePacket(packetId, this.deps.clock.now());
+    if (outcome.status !== 'expired') return false;
+    const { packet, refund } = outcome;
+    this.exhausted.add(packetId, 'PACKET_EXPIRED');
+    if (refund) await this.pay(refund);
+    this.deps.metrics.expired.inc();
+    this.deps.broadcaster.toRoom(packet.roomId, 'packet:finished', {
+      packetId,
+      roomId: packet.roomId,
+      reason: 'expired',
+      refunded: refund?.amount ?? 0,
+      bestLuck: bestLuckOf(packet),
+    });
+    return true;
+  }
+
+  /** A packet with every claim, for GET /v1/packets/:id. */
+  async details(packetId: string): Promise<PacketDetails> {
+    const [packet, claims] = await Promise.all([
+      this.deps.store.getPacket(packetId),
+      this.deps.store.getClaims(packetId),
+    ]);
+    if (!packet) throw new GameError('NOT_FOUND', 'no such packet');
+    return { packet: packetView(packet), claims: claims.map(claimView), bestLuck: bestLuckOf(packet) };
+  }
+
+  /**
+   * Lands a claimed credit in the wallet and queues its outbox ack. If the store fails here
+   * the claim stays in the outbox and the reconciler pays it later — never twice.
+   */
+  private async pay(credit: Credit): Promise<void> {
+    try {
+      const { balance } = await this.deps.store.applyCredit(credit);
+      this.deps.acker.ack(credit.packetId, credit.claimId);
+      this.deps.broadcaster.toUser(credit.userId, 'wallet:updated', { balance });
+    } catch (err) {
+      this.deps.log.warn({ err, claimId: credit.claimId }, 'credit failed; the reconciler will pay it');
+    }
+  }
+
+  /** Undo a hold whose packet may not exist: tombstone the packet first, then release. */
+  private async undoFunding(userId: string, packetId: string): Promise<void> {
+    const { store, clock, log } = this.deps;
+    try {
+      if ((await store.abortPacket(packetId)) === 'exists') {
+        await store.settleHold(userId, packetId);
+      } else {
+        const { balance } = await store.releaseHold(userId, packetId, clock.now());
+        this.deps.broadcaster.toUser(userId, 'wallet:updated', { balance });
+      }
+    } catch (err) {
+      log.warn({ err, packetId }, 'undoing a hold failed; the reconciler will finish it');
+    }
+  }
+
+  private rememberRoom(packetId: string, roomId: string): void {
+    if (this.rooms.size >= 100_000) this.rooms.clear();
+    this.rooms.set(packetId, roomId);
+  }
+}

@@ -1,0 +1,64 @@
+/** Rooms: membership, the join snapshot, chat. */
+import type { ChatMessage, RoomSnapshot, UserRef } from '../../shared/protocol.js';
+import type { Clock } from '../domain/clock.js';
+import { newId } from '../domain/ids.js';
+import type { Store } from '../store/store.js';
+import type { Broadcaster } from './broadcaster.js';
+import { packetView } from './packet-views.js';
+import type { Presence } from './presence.js';
+
+/** Open packets listed in a snapshot. */
+const SNAPSHOT_PACKETS = 50;
+
+export class RoomService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly broadcaster: Broadcaster,
+    private readonly presence: Presence,
+    private readonly chatHistory: number,
+  ) {}
+
+  /** Records one connection of `user` in the room and returns the snapshot it sees. */
+  async join(user: UserRef, connId: string, roomId: string): Promise<RoomSnapshot> {
+    const members = await this.store.addMember(roomId, user.userId, connId);
+    this.presence.markDirty(roomId);
+    const [chat, open] = await Promise.all([
+      this.store.recentChat(roomId, this.chatHistory),
+      this.store.listOpenPackets(roomId, SNAPSHOT_PACKETS),
+    ]);
+    const mine = await this.store.claimedAmounts(
+      open.map((p) => p.id),
+      user.userId,
+    );
+    return {
+      roomId,
+      serverTime: this.clock.now(),
+      members,
+      chat,
+      packets: open.map((p, i) => {
+        const amount = mine[i];
+        return { ...packetView(p), mine: amount == null ? null : { amount } };
+      }),
+    };
+  }
+
+  async leave(user: UserRef, connId: string, roomId: string): Promise<void> {
+    await this.store.removeMember(roomId, user.userId, connId);
+    this.presence.markDirty(roomId);
+  }
+
+  async chat(user: UserRef, roomId: string, text: string): Promise<ChatMessage> {
+    const message: ChatMessage = {
+      id: newId('m'),
+      roomId,
+      userId: user.userId,
+      name: user.name,
+      text,
+      at: this.clock.now(),
+    };
+    await this.store.appendChat(message, this.chatHistory);
+    this.broadcaster.toRoom(roomId, 'chat:message', message);
+    return message;
+  }
+}

@@ -1,0 +1,376 @@
+/**
+ * MemoryStore: the whole game in this process's memory, for one node with nothing else
+ * installed. Each method runs synchronously to completion before it returns a promise, so
+ * each is atomic; the step protocol in store.ts is kept as-is so the services above run the
+ * same code on every store.
+ */
+import type { AuditReport, ChatMessage, UserRef } from '../../shared/protocol.js';
+import { packetClaimId, packetRefundId } from '../domain/ids.js';
+import type {
+  ClaimRecord,
+  CreateResult,
+  Credit,
+  ExpireOutcome,
+  GrabOutcome,
+  Hold,
+  HoldResult,
+  LedgerEntry,
+  LedgerKind,
+  PacketRecord,
+  Store,
+} from './store.js';
+
+interface Wallet {
+  balance: number;
+  ledger: LedgerEntry[];
+  mints: Set<string>;
+  credits: Set<string>;
+  holds: Map<string, Hold & { state: 'held' | 'settled' | 'released' }>;
+}
+
+interface PacketState {
+  record: PacketRecord;
+  shares: number[];
+  claims: Map<string, ClaimRecord>;
+  outbox: Map<string, Credit>;
+}
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+export class MemoryStore implements Store {
+  readonly kind = 'memory' as const;
+  private readonly wallets = new Map<string, Wallet>();
+  private readonly packets = new Map<string, PacketState>();
+  private readonly tombstones = new Set<string>();
+  private readonly roomPackets = new Map<string, string[]>();
+  private readonly expiries = new Map<string, number>();
+  private readonly chats = new Map<string, ChatMessage[]>();
+  private readonly members = new Map<string, Map<string, Set<string>>>();
+
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  // ── wallets ─────────────────────────────────────────────────────────────────────────
+
+  private wallet(userId: string): Wallet {
+    let w = this.wallets.get(userId);
+    if (!w) {
+      w = { balance: 0, ledger: [], mints: new Set(), credits: new Set(), holds: new Map() };
+      this.wallets.set(userId, w);
+    }
+    return w;
+  }
+
+  private post(userId: string, kind: LedgerKind, amount: number, ref: string, at: number): number {
+    const w = this.wallet(userId);
+    w.balance += amount;
+    w.ledger.push({ userId, kind, amount, balance: w.balance, ref, at });
+    return w.balance;
+  }
+
+  getBalance(userId: string): Promise<number> {
+    return Promise.resolve(this.wallets.get(userId)?.balance ?? 0);
+  }
+
+  mint(
+    userId: string,
+    amount: number,
+    mintId: string,
+    at: number,
+  ): Promise<{ balance: number; applied: boolean }> {
+    const w = this.wallet(userId);
+    if (w.mints.has(mintId)) return Promise.resolve({ balance: w.balance, applied: false });
+    w.mints.add(mintId);
+    return Promise.resolve({ balance: this.post(userId, 'mint', amount, mintId, at), applied: true });
+  }
+
+  hold(hold: Hold): Promise<HoldResult> {
+    const existing = this.wallets.get(hold.userId);
+    if (existing?.holds.has(hold.holdId)) return Promise.resolve({ ok: true, balance: existing.balance });
+    const balance = existing?.balance ?? 0;
+    if (balance < hold.amount) return Promise.resolve({ ok: false, balance });
+    const w = this.wallet(hold.userId);
+    w.holds.set(hold.holdId, { ...hold, state: 'held' });
+    return Promise.resolve({
+      ok: true,
+      balance: this.post(hold.userId, 'hold', -hold.amount, hold.holdId, hold.at),
+    });
+  }
+
+  settleHold(userId: string, holdId: string): Promise<void> {
+    const h = this.wallets.get(userId)?.holds.get(holdId);
+    if (h?.state === 'held') h.state = 'settled';
+    return Promise.resolve();
+  }
+
+  releaseHold(userId: string, holdId: string, at: number): Promise<{ balance: number; applied: boolean }> {
+    const w = this.wallets.get(userId);
+    const h = w?.holds.get(holdId);
+    if (!w || h?.state !== 'held') return Promise.resolve({ balance: w?.balance ?? 0, applied: false });
+    h.state = 'released';
+    return Promise.resolve({ balance: this.post(userId, 'release', h.amount, holdId, at), applied: true });
+  }
+
+  applyCredit(credit: Credit): Promise<{ balance: number; applied: boolean }> {
+    const w = this.wallet(credit.userId);
+    if (w.credits.has(credit.claimId)) return Promise.resolve({ balance: w.balance, applied: false });
+    w.credits.add(credit.claimId);
+    return Promise.resolve({
+      balance: this.post(credit.userId, 'credit', credit.amount, credit.claimId, credit.at),
+      applied: true,
+    });
+  }
+
+  listStaleHolds(before: number, limit: number): Promise<Hold[]> {
+    const out: Hold[] = [];
+    for (const w of this.wallets.values()) {
+      for (const h of w.holds.values()) {
+        if (h.state === 'held' && h.at < before && out.length < limit) {
+          out.push({ holdId: h.holdId, userId: h.userId, amount: h.amount, at: h.at });
+        }
+      }
+    }
+    return Promise.resolve(out);
+  }
+
+  ledger(userId: string, limit: number): Promise<LedgerEntry[]> {
+    const entries = this.wallets.get(userId)?.ledger ?? [];
+    return Promise.resolve(copy(entries.slice(-limit).reverse()));
+  }
+
+  // ── packets ─────────────────────────────────────────────────────────────────────────
+
+  createPacket(packet: PacketRecord, shares: number[]): Promise<CreateResult> {
+    if (this.packets.has(packet.id)) return Promise.resolve('exists');
+    if (this.tombstones.has(packet.id)) return Promise.resolve('aborted');
+    this.packets.set(packet.id, {
+      record: copy(packet),
+      shares: [...shares],
+      claims: new Map(),
+      outbox: new Map(),
+    });
+    const list = this.roomPackets.get(packet.roomId) ?? [];
+    list.push(packet.id);
+    this.roomPackets.set(packet.roomId, list);
+    this.expiries.set(packet.id, packet.expiresAt);
+    return Promise.resolve('created');
+  }
+
+  abortPacket(packetId: string): Promise<'aborted' | 'exists'> {
+    if (this.packets.has(packetId)) return Promise.resolve('exists');
+    this.tombstones.add(packetId);
+    return Promise.resolve('aborted');
+  }
+
+  grab(packetId: string, user: UserRef, at: number): Promise<GrabOutcome> {
+    const p = this.packets.get(packetId);
+    if (!p) return Promise.resolve({ status: 'missing' });
+    const previous = p.claims.get(user.userId);
+    if (previous) return Promise.resolve({ status: 'already', claim: copy(previous) });
+    const r = p.record;
+    if (r.status === 'expired' || at >= r.expiresAt) return Promise.resolve({ status: 'expired' });
+    const amount = p.shares.pop();
+    if (amount === undefined) return Promise.resolve({ status: 'empty' });
+    const claim: ClaimRecord = {
+      claimId: packetClaimId(packetId, user.userId),
+      packetId,
+      userId: user.userId,
+      name: user.name,
+      amount,
+      at,
+    };
+    p.claims.set(user.userId, claim);
+    p.outbox.set(claim.claimId, {
+      claimId: claim.claimId,
+      userId: user.userId,
+      amount,
+      packetId,
+      reason: 'grab',
+      at,
+    });
+    r.remainingCount -= 1;
+    r.remainingAmount -= amount;
+    if (!r.bestLuck || amount > r.bestLuck.amount) {
+      r.bestLuck = { userId: user.userId, name: user.name, amount, at };
+    }
+    if (r.remainingCount === 0) {
+      r.status = 'finished';
+      this.expiries.delete(packetId);
+    }
+    return Promise.resolve({ status: 'claimed', claim: copy(claim), packet: copy(r) });
+  }
+
+  expirePacket(packetId: string, at: number): Promise<ExpireOutcome> {
+    const p = this.packets.get(packetId);
+    if (!p || p.record.status !== 'open') {
+      this.expiries.delete(packetId);
+      return Promise.resolve({ status: 'noop' });
+    }
+    const r = p.record;
+    if (at < r.expiresAt) return Promise.resolve({ status: 'noop' });
+    const amount = r.remainingAmount;
+    let refund: Credit | null = null;
+    if (amount > 0) {
+      refund = {
+        claimId: packetRefundId(packetId),
+        userId: r.senderId,
+        amount,
+        packetId,
+        reason: 'refund',
+        at,
+      };
+      p.outbox.set(refund.claimId, refund);
+    }
+    p.shares = [];
+    r.status = 'expired';
+    r.remainingAmount = 0;
+    this.expiries.delete(packetId);
+    return Promise.resolve({ status: 'expired', packet: copy(r), refund: copy(refund) });
+  }
+
+  ackCredits(packetId: string, claimIds: string[]): Promise<void> {
+    const p = this.packets.get(packetId);
+    for (const id of claimIds) p?.outbox.delete(id);
+    return Promise.resolve();
+  }
+
+  getPacket(packetId: string): Promise<PacketRecord | null> {
+    const p = this.packets.get(packetId);
+    return Promise.resolve(p ? copy(p.record) : null);
+  }
+
+  getClaims(packetId: string): Promise<ClaimRecord[]> {
+    const p = this.packets.get(packetId);
+    return Promise.resolve(p ? copy([...p.claims.values()]) : []);
+  }
+
+  claimedAmounts(packetIds: string[], userId: string): Promise<(number | null)[]> {
+    return Promise.resolve(packetIds.map((id) => this.packets.get(id)?.claims.get(userId)?.amount ?? null));
+  }
+
+  listOpenPackets(roomId: string, limit: number): Promise<PacketRecord[]> {
+    const ids = this.roomPackets.get(roomId) ?? [];
+    const open = ids
+      .map((id) => this.packets.get(id)?.record)
+      .filter((r): r is PacketRecord => r?.status === 'open');
+    // Forget closed packets in the room index so it stays small.
+    this.roomPackets.set(
+      roomId,
+      ids.filter((id) => this.packets.get(id)?.record.status === 'open'),
+    );
+    return Promise.resolve(copy(open.slice(-limit)));
+  }
+
+  listDueExpiries(now: number, limit: number): Promise<string[]> {
+    const due: string[] = [];
+    for (const [id, expiresAt] of this.expiries) {
+      if (expiresAt <= now) due.push(id);
+      if (due.length >= limit) break;
+    }
+    return Promise.resolve(due);
+  }
+
+  listStaleCredits(before: number, limit: number): Promise<Credit[]> {
+    const out: Credit[] = [];
+    for (const p of this.packets.values()) {
+      for (const c of p.outbox.values()) {
+        if (c.at < before) out.push(copy(c));
+        if (out.length >= limit) return Promise.resolve(out);
+      }
+    }
+    return Promise.resolve(out);
+  }
+
+  // ── rooms ───────────────────────────────────────────────────────────────────────────
+
+  appendChat(message: ChatMessage, keep: number): Promise<void> {
+    const lines = this.chats.get(message.roomId) ?? [];
+    lines.push(copy(message));
+    if (lines.length > keep) lines.splice(0, lines.length - keep);
+    this.chats.set(message.roomId, lines);
+    return Promise.resolve();
+  }
+
+  recentChat(roomId: string, limit: number): Promise<ChatMessage[]> {
+    return Promise.resolve(copy((this.chats.get(roomId) ?? []).slice(-limit)));
+  }
+
+  addMember(roomId: string, userId: string, connId: string): Promise<number> {
+    let room = this.members.get(roomId);
+    if (!room) {
+      room = new Map();
+      this.members.set(roomId, room);
+    }
+    const conns = room.get(userId) ?? new Set<string>();
+    conns.add(connId);
+    room.set(userId, conns);
+    return Promise.resolve(room.size);
+  }
+
+  removeMember(roomId: string, userId: string, connId: string): Promise<number> {
+    const room = this.members.get(roomId);
+    const conns = room?.get(userId);
+    conns?.delete(connId);
+    if (room && conns?.size === 0) room.delete(userId);
+    if (room?.size === 0) this.members.delete(roomId);
+    return Promise.resolve(room?.size ?? 0);
+  }
+
+  memberCount(roomId: string): Promise<number> {
+    return Promise.resolve(this.members.get(roomId)?.size ?? 0);
+  }
+
+  // ── audit ───────────────────────────────────────────────────────────────────────────
+
+  audit(): Promise<AuditReport> {
+    let minted = 0;
+    let wallets = 0;
+    let inFlight = 0;
+    let ledgerMismatches = 0;
+    let doubleClaims = 0;
+    const applied = new Map<string, Set<string>>();
+    for (const [userId, w] of this.wallets) {
+      wallets += w.balance;
+      let sum = 0;
+      const seen = new Set<string>();
+      for (const e of w.ledger) {
+        sum += e.amount;
+        if (e.kind === 'mint') minted += e.amount;
+        if (e.kind === 'credit') {
+          if (seen.has(e.ref)) doubleClaims += 1;
+          seen.add(e.ref);
+        }
+      }
+      applied.set(userId, seen);
+      if (sum !== w.balance) ledgerMismatches += 1;
+      for (const h of w.holds.values()) {
+        if (h.state === 'held' && !this.packets.has(h.holdId)) inFlight += h.amount;
+      }
+    }
+    let escrow = 0;
+    for (const p of this.packets.values()) {
+      // Claims are keyed by user here, so a second claim per pair cannot exist; a double
+      // payment would show as a repeated credit ref in a ledger (counted above).
+      escrow += p.record.remainingAmount;
+      for (const c of p.outbox.values()) {
+        if (!applied.get(c.userId)?.has(c.claimId)) inFlight += c.amount;
+      }
+    }
+    const difference = minted - (wallets + escrow + inFlight);
+    return Promise.resolve({
+      balanced: difference === 0 && doubleClaims === 0 && ledgerMismatches === 0,
+      minted,
+      wallets,
+      escrow,
+      inFlight,
+      difference,
+      doubleClaims,
+      ledgerMismatches,
+    });
+  }
+}

@@ -1,0 +1,253 @@
+/**
+ * The store: all game state, shaped like the game. MemoryStore implements it in-process;
+ * RedisStore (next) implements it with one Lua script per atomic method.
+ *
+ * Slots. Every method touches exactly one *wallet* (keyed by user) or one *packet* (keyed by
+ * packet) or one *room*, so each is atomic on its own — in one Redis Cluster slot — and no
+ * method is atomic across two of them. Money that crosses a wallet and a packet therefore
+ * moves in idempotent steps, and the reconciler re-drives whichever step a crash left out:
+ *
+ *   funding a packet     hold (wallet)  →  createPacket (packet)  →  settleHold (wallet)
+ *                        on failure:       abortPacket (packet)   →  releaseHold (wallet)
+ *   paying a share       grab (packet: claim + outbox credit)  →  applyCredit (wallet)
+ *                        →  ackCredits (packet, batched, any time later)
+ *   refunding expiry     expirePacket (packet: outbox refund)  →  applyCredit  →  ackCredits
+ *
+ * Claims are authoritative: once `grab` returns a claim, the credit *will* land (now, or
+ * from the reconciler via listStaleCredits). `applyCredit` is idempotent by claim id, so
+ * re-driving a credit that did land pays nothing.
+ *
+ * Every amount is integer fen. All methods may reject with StoreUnavailableError.
+ */
+import type {
+  AuditReport,
+  ChatMessage,
+  ClaimView,
+  PacketKind,
+  PacketStatus,
+  UserRef,
+} from '../../shared/protocol.js';
+
+export type StoreKind = 'memory' | 'redis' | 'cluster';
+
+/** A packet as stored. */
+export interface PacketRecord {
+  id: string;
+  roomId: string;
+  senderId: string;
+  senderName: string;
+  kind: PacketKind;
+  total: number;
+  count: number;
+  greeting: string;
+  createdAt: number;
+  expiresAt: number;
+  status: PacketStatus;
+  remainingCount: number;
+  /** Fen still in escrow (sum of unclaimed shares); 0 once finished or expired. */
+  remainingAmount: number;
+  /** Largest claim so far (earliest wins a tie), null before the first claim. */
+  bestLuck: ClaimView | null;
+}
+
+/** A (packet, user) claim. Unique per pair by construction. */
+export interface ClaimRecord extends ClaimView {
+  claimId: string;
+  packetId: string;
+}
+
+/** Money owed to a wallet by a packet: a claimed share or an expiry refund. */
+export interface Credit {
+  /** Idempotency key: a credit with a given id is applied at most once. */
+  claimId: string;
+  userId: string;
+  amount: number;
+  /** The packet that owes it. */
+  packetId: string;
+  reason: 'grab' | 'refund';
+  at: number;
+}
+
+/** Money taken from a wallet for a purpose that has not been settled yet. */
+export interface Hold {
+  /** Equals the id of the packet it funds. */
+  holdId: string;
+  userId: string;
+  amount: number;
+  at: number;
+}
+
+export type LedgerKind = 'mint' | 'hold' | 'release' | 'credit';
+
+/** One wallet movement. The ledger is append-only; Σ amount over a wallet = its balance. */
+export interface LedgerEntry {
+  userId: string;
+  kind: LedgerKind;
+  /** Signed change in fen. */
+  amount: number;
+  /** Balance after this entry. */
+  balance: number;
+  /** mint id, hold id, or claim id. */
+  ref: string;
+  at: number;
+}
+
+export type HoldResult = { ok: true; balance: number } | { ok: false; balance: number };
+
+export type CreateResult = 'created' | 'exists' | 'aborted';
+
+export type GrabOutcome =
+  | { status: 'claimed'; claim: ClaimRecord; packet: PacketRecord }
+  | { status: 'already'; claim: ClaimRecord }
+  | { status: 'empty' }
+  | { status: 'expired' }
+  | { status: 'missing' };
+
+export type ExpireOutcome =
+  /** This call expired it; `refund` is the outbox credit to the sender (null if nothing left). */
+  | { status: 'expired'; packet: PacketRecord; refund: Credit | null }
+  /** Nothing to do: not due yet, already expired or finished, or no such packet. */
+  | { status: 'noop' };
+
+export class StoreUnavailableError extends Error {
+  constructor(message = 'the store is unavailable', options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+export interface Store {
+  readonly kind: StoreKind;
+
+  /** Resolves if the store answers; readiness probes call it. */
+  ping(): Promise<void>;
+  /** Releases connections. Idempotent. */
+  close(): Promise<void>;
+
+  // ── wallets: each method is atomic on one wallet ──────────────────────────────────────
+
+  /** Current balance (0 for a wallet never seen). */
+  getBalance(userId: string): Promise<number>;
+
+  /**
+   * Creates money in a wallet (admin test money), ledgered as `mint`.
+   * Idempotent by `mintId`: a repeat returns the current balance and `applied: false`.
+   */
+  mint(
+    userId: string,
+    amount: number,
+    mintId: string,
+    at: number,
+  ): Promise<{ balance: number; applied: boolean }>;
+
+  /**
+   * Atomically checks the balance and debits `hold.amount` into a hold, ledgered as `hold`.
+   * On insufficient funds nothing is written (`ok: false`). Idempotent by holdId: a repeat of
+   * an existing hold returns `ok: true` without debiting again.
+   */
+  hold(hold: Hold): Promise<HoldResult>;
+
+  /**
+   * Marks a hold settled: its money now sits in the packet's escrow. No wallet change.
+   * Idempotent; a no-op for a hold already settled or released or never made.
+   */
+  settleHold(userId: string, holdId: string): Promise<void>;
+
+  /**
+   * Returns a still-held hold's money to the wallet, ledgered as `release`. Idempotent:
+   * a settled, released or unknown hold is left alone (`applied: false`).
+   */
+  releaseHold(userId: string, holdId: string, at: number): Promise<{ balance: number; applied: boolean }>;
+
+  /**
+   * Credits a wallet for a claim or refund, ledgered as `credit` with ref = claimId.
+   * Idempotent by claimId: a repeat returns the current balance and `applied: false`.
+   */
+  applyCredit(credit: Credit): Promise<{ balance: number; applied: boolean }>;
+
+  /** Holds still `held` that were made before `before` (for the reconciler). */
+  listStaleHolds(before: number, limit: number): Promise<Hold[]>;
+
+  /** The wallet's most recent ledger entries, newest first. */
+  ledger(userId: string, limit: number): Promise<LedgerEntry[]>;
+
+  // ── packets: each method is atomic on one packet ──────────────────────────────────────
+
+  /**
+   * Creates an open packet holding `shares` (sum = packet.total, length = packet.count) in
+   * escrow, and makes it findable by room and due for expiry at `expiresAt`.
+   * Idempotent: `exists` if already created; `aborted` (nothing written) if abortPacket ran
+   * first, so a packet whose hold was refunded can never appear afterwards.
+   */
+  createPacket(packet: PacketRecord, shares: number[]): Promise<CreateResult>;
+
+  /**
+   * Makes sure a packet will never be created: `aborted` (a tombstone is left) unless it
+   * already exists (`exists`). Idempotent. The reconciler calls it before releasing a hold.
+   */
+  abortPacket(packetId: string): Promise<'aborted' | 'exists'>;
+
+  /**
+   * Atomically pops one share for `user` and records the claim and its outbox credit.
+   * At most one claim per (packet, user), whatever the retries: a repeat answers `already`
+   * with the original claim. Refuses with `expired` at or after expiresAt (by `at`), `empty`
+   * when no share is left, `missing` for an unknown packet. The last share finishes the packet.
+   */
+  grab(packetId: string, user: UserRef, at: number): Promise<GrabOutcome>;
+
+  /**
+   * If the packet is open and `at >= expiresAt`: moves its remaining escrow into an outbox
+   * refund credit to the sender and marks it expired. Idempotent: only the first call returns
+   * `expired`; finished or missing packets are dropped from the expiry schedule (`noop`).
+   */
+  expirePacket(packetId: string, at: number): Promise<ExpireOutcome>;
+
+  /** Removes landed credits from the packet's outbox. Idempotent; unknown ids are ignored. */
+  ackCredits(packetId: string, claimIds: string[]): Promise<void>;
+
+  getPacket(packetId: string): Promise<PacketRecord | null>;
+
+  /** All claims of a packet, in claim order. */
+  getClaims(packetId: string): Promise<ClaimRecord[]>;
+
+  /** For each packet id, what `userId` claimed from it (null if nothing). */
+  claimedAmounts(packetIds: string[], userId: string): Promise<(number | null)[]>;
+
+  /** The room's open packets, oldest first, at most `limit`. */
+  listOpenPackets(roomId: string, limit: number): Promise<PacketRecord[]>;
+
+  /** Ids of packets whose expiresAt ≤ `now` that still need expirePacket. */
+  listDueExpiries(now: number, limit: number): Promise<string[]>;
+
+  /** Outbox credits recorded before `before` and not yet acked (for the reconciler). */
+  listStaleCredits(before: number, limit: number): Promise<Credit[]>;
+
+  // ── rooms: each method is atomic on one room ──────────────────────────────────────────
+
+  /** Appends a chat line, keeping only the newest `keep` lines of the room. */
+  appendChat(message: ChatMessage, keep: number): Promise<void>;
+
+  /** The newest `limit` chat lines, oldest first. */
+  recentChat(roomId: string, limit: number): Promise<ChatMessage[]>;
+
+  /**
+   * Adds one connection of `userId` to the room; returns the count of distinct users.
+   * Idempotent per (room, connection).
+   */
+  addMember(roomId: string, userId: string, connId: string): Promise<number>;
+
+  /** Removes one connection; returns the count of distinct users. Idempotent. */
+  removeMember(roomId: string, userId: string, connId: string): Promise<number>;
+
+  memberCount(roomId: string): Promise<number>;
+
+  // ── audit ─────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Conservation check over the whole store: Σ minted = Σ wallets + Σ escrow + Σ in flight,
+   * where in flight = held holds whose packet was never created + outbox credits not yet
+   * applied. Also counts double claims and wallets whose ledger does not add up.
+   * Exact at quiescent moments; a snapshot under load may show transient differences.
+   */
+  audit(): Promise<AuditReport>;
+}

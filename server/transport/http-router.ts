@@ -1,0 +1,112 @@
+/**
+ * A small router: method + path pattern → handler, with authentication and JSON bodies
+ * done once here. Errors become `{ error: { code, message } }` with the code's status.
+ */
+import { HTTP_STATUS, type ErrorCode } from '../../shared/codes.js';
+import type { Identity, TokenService } from '../auth/tokens.js';
+import { GameError } from '../domain/errors.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { toAckError } from '../handlers/to-error.js';
+import { json, type HttpHandler, type HttpRequest, type HttpResponse } from './http-types.js';
+
+export type Access = 'public' | 'user' | 'host' | 'admin';
+
+export interface RouteContext {
+  /** Path parameters, in pattern order (already URL-decoded). */
+  params: string[];
+  /** The caller; present unless the route is public. */
+  user: Identity;
+  /** The JSON body (undefined when the body is empty). */
+  body: unknown;
+  req: HttpRequest;
+}
+
+export interface Route {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Path pattern; each `:name` segment captures one parameter. */
+  path: string;
+  access: Access;
+  handle(ctx: RouteContext): Promise<HttpResponse>;
+}
+
+const ROLE_RANK = { user: 0, host: 1, admin: 2 } as const;
+
+interface CompiledRoute extends Route {
+  regex: RegExp;
+}
+
+export const errorResponse = (code: ErrorCode, message: string): HttpResponse =>
+  json(HTTP_STATUS[code], { error: { code, message } });
+
+export function createRouter(
+  routes: Route[],
+  tokens: TokenService,
+  metrics: Metrics,
+  log: Logger,
+): HttpHandler {
+  const compiled: CompiledRoute[] = routes.map((r) => ({
+    ...r,
+    regex: new RegExp(`^${r.path.replace(/:[a-zA-Z]+/g, '([^/]+)')}$`),
+  }));
+  const anonymous: Identity = { userId: '', name: '', role: 'user' };
+
+  return async (req) => {
+    const candidates = compiled.filter((r) => r.regex.test(req.path));
+    const route = candidates.find((r) => r.method === req.method);
+    const label = route ? `${route.method} ${route.path}` : 'unmatched';
+    let res: HttpResponse;
+    try {
+      if (!route) {
+        res =
+          candidates.length > 0
+            ? { ...errorResponse('NOT_FOUND', `${req.method} is not allowed on ${req.path}`), status: 405 }
+            : errorResponse('NOT_FOUND', `no route ${req.method} ${req.path}`);
+      } else {
+        res = await route.handle({
+          params: decodeParams(route.regex.exec(req.path) ?? []),
+          user: route.access === 'public' ? anonymous : await authorize(req, route.access, tokens),
+          body: parseBody(req.body),
+          req,
+        });
+      }
+    } catch (err) {
+      const error = toAckError(err, log, { route: label });
+      metrics.errors.inc({ code: error.code });
+      res = errorResponse(error.code, error.message);
+    }
+    metrics.httpRequests.inc({ route: label, status: String(res.status) });
+    return res;
+  };
+}
+
+async function authorize(
+  req: HttpRequest,
+  access: Exclude<Access, 'public'>,
+  tokens: TokenService,
+): Promise<Identity> {
+  const user = await tokens.verifyBearer(req.authorization);
+  if (ROLE_RANK[user.role] < ROLE_RANK[access]) {
+    throw new GameError('FORBIDDEN', `this needs the ${access} role`);
+  }
+  return user;
+}
+
+function decodeParams(match: RegExpExecArray | []): string[] {
+  return match.slice(1).map((p) => {
+    try {
+      return decodeURIComponent(p);
+    } catch {
+      throw new GameError('INVALID_PAYLOAD', 'malformed path');
+    }
+  });
+}
+
+function parseBody(body: string): unknown {
+  if (body.trim() === '') return undefined;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    throw new GameError('INVALID_PAYLOAD', 'the body is not valid JSON');
+  }
+}

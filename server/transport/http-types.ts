@@ -1,0 +1,29 @@
+/** A transport-neutral HTTP exchange, so routes run the same on uWS and on node:http. */
+export interface HttpRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  authorization: string | undefined;
+  /** The raw body (empty string when none). */
+  body: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export type HttpHandler = (req: HttpRequest) => Promise<HttpResponse>;
+
+/** Largest request body accepted, bytes; larger bodies get 413. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export const json = (status: number, value: unknown): HttpResponse => ({
+  status,
+  contentType: 'application/json',
+  body: JSON.stringify(value),
+});
+
+export const bodyTooLarge = (): HttpResponse =>
+  json(413, { error: { code: 'INVALID_PAYLOAD', message: `body larger than ${MAX_BODY_BYTES} bytes` } });

@@ -1,0 +1,108 @@
+/**
+ * socket.io on top of uWS (or node:http for comparison): the handshake auth, per-connection
+ * setup and teardown, and the Broadcaster the services use.
+ */
+import { Server, type ServerOptions } from 'socket.io';
+import type {
+  ClientToServerEvents,
+  InterServerEvents,
+  ServerToClientEvents,
+  SocketData,
+} from '../../shared/protocol.js';
+import * as msgpackParser from '../../shared/sdk/msgpack-parser.js';
+import type { TokenService } from '../auth/tokens.js';
+import type { Config } from '../config.js';
+import { GameError } from '../domain/errors.js';
+import { bindEvents, type BindDeps } from '../handlers/bind-events.js';
+import type { GameSocket } from '../handlers/context.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { roomIdOfTopic, roomTopic, userTopic, type Broadcaster } from '../services/broadcaster.js';
+import type { RoomService } from '../services/room-service.js';
+
+export type GameServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export function createSocketServer(config: Config): GameServer {
+  const options: Partial<ServerOptions> = {
+    transports: ['websocket'],
+    serveClient: false,
+    maxHttpBufferSize: config.ws.maxPayloadBytes,
+    pingInterval: config.ws.pingIntervalMs,
+    pingTimeout: config.ws.pingTimeoutMs,
+    ...(config.wireFormat === 'msgpack' ? { parser: msgpackParser } : {}),
+  };
+  return new Server(options);
+}
+
+export function socketBroadcaster(io: GameServer): Broadcaster {
+  return {
+    toRoom: (roomId, event, ...args) => {
+      io.to(roomTopic(roomId)).emit(event, ...args);
+    },
+    toUser: (userId, event, ...args) => {
+      io.to(userTopic(userId)).emit(event, ...args);
+    },
+  };
+}
+
+export interface ConnectionDeps extends Omit<BindDeps, 'log'> {
+  tokens: TokenService;
+  rooms: RoomService;
+  log: Logger;
+  metrics: Metrics;
+}
+
+/** Authenticates handshakes and wires each connection's events and teardown. */
+export function handleConnections(io: GameServer, deps: ConnectionDeps): void {
+  io.use((socket, next) => {
+    const auth = socket.handshake.auth as { token?: unknown } | undefined;
+    deps.tokens.verify(auth?.token).then(
+      (identity) => {
+        socket.data = identity;
+        next();
+      },
+      (err: unknown) => {
+        const code = err instanceof GameError ? err.code : 'UNAUTHORIZED';
+        const refusal = new Error(code) as Error & { data: { code: string; message: string } };
+        refusal.data = { code, message: err instanceof Error ? err.message : 'unauthorized' };
+        next(refusal);
+      },
+    );
+  });
+
+  io.on('connection', (socket: GameSocket) => {
+    const user = socket.data;
+    deps.metrics.connections.inc();
+    void socket.join(userTopic(user.userId));
+    bindEvents(socket, user, deps);
+    socket.on('disconnecting', () => {
+      deps.metrics.connections.dec();
+      for (const topic of socket.rooms) {
+        const roomId = roomIdOfTopic(topic);
+        if (roomId === null) continue;
+        deps.rooms.leave(user, socket.id, roomId).catch((err: unknown) => {
+          deps.log.warn({ err, userId: user.userId }, 'could not record a leave');
+        });
+      }
+    });
+  });
+}
+
+/**
+ * Disconnects sockets whose outbound queue exceeds `limit` bytes: a client that cannot keep
+ * up is dropped, not buffered without bound. Returns how many were dropped.
+ */
+export function dropSlowConsumers(io: GameServer, limit: number, log: Logger): number {
+  let dropped = 0;
+  for (const socket of io.sockets.sockets.values()) {
+    const ws = (socket.conn as unknown as { transport?: { socket?: unknown } }).transport?.socket as
+      { getBufferedAmount?: () => number; bufferedAmount?: number } | undefined;
+    const buffered = ws?.getBufferedAmount?.() ?? ws?.bufferedAmount ?? 0;
+    if (buffered > limit) {
+      log.warn({ userId: socket.data.userId, buffered }, 'disconnecting a slow consumer');
+      socket.disconnect(true);
+      dropped += 1;
+    }
+  }
+  return dropped;
+}

@@ -1,0 +1,52 @@
+/**
+ * The closed set of error codes carried by error acks and HTTP error bodies.
+ * Clients switch on these; adding one is a protocol change (docs/protocol.md).
+ */
+export const ErrorCode = {
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  INVALID_PAYLOAD: 'INVALID_PAYLOAD',
+  NOT_FOUND: 'NOT_FOUND',
+  NOT_IN_ROOM: 'NOT_IN_ROOM',
+  INSUFFICIENT_FUNDS: 'INSUFFICIENT_FUNDS',
+  LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
+  RATE_LIMITED: 'RATE_LIMITED',
+  PACKET_EMPTY: 'PACKET_EMPTY',
+  PACKET_EXPIRED: 'PACKET_EXPIRED',
+  ALREADY_GRABBED: 'ALREADY_GRABBED',
+  LOCKED: 'LOCKED',
+  DROP_NOT_ACTIVE: 'DROP_NOT_ACTIVE',
+  RAIN_NOT_ACTIVE: 'RAIN_NOT_ACTIVE',
+  GRAB_CAP_REACHED: 'GRAB_CAP_REACHED',
+  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
+  INTERNAL: 'INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const ERROR_CODES: readonly ErrorCode[] = Object.values(ErrorCode);
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+/** HTTP status for each code, used by the HTTP routes. */
+export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  INVALID_PAYLOAD: 400,
+  NOT_FOUND: 404,
+  NOT_IN_ROOM: 403,
+  INSUFFICIENT_FUNDS: 409,
+  LIMIT_EXCEEDED: 422,
+  RATE_LIMITED: 429,
+  PACKET_EMPTY: 409,
+  PACKET_EXPIRED: 410,
+  ALREADY_GRABBED: 409,
+  LOCKED: 423,
+  DROP_NOT_ACTIVE: 409,
+  RAIN_NOT_ACTIVE: 409,
+  GRAB_CAP_REACHED: 409,
+  STORE_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};

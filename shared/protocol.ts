@@ -1,0 +1,170 @@
+/**
+ * The wire protocol: payload views and socket.io's four typed event maps.
+ * The server uses the maps as `Server<ClientToServerEvents, ServerToClientEvents, …>`;
+ * the SDK uses them reversed as `Socket<ServerToClientEvents, ClientToServerEvents>`.
+ * docs/protocol.md is the prose for everything here.
+ */
+import type { ErrorCode } from './codes.js';
+import type {
+  ChatSendPayload,
+  PacketGrabPayload,
+  PacketSendPayload,
+  Role,
+  RoomJoinPayload,
+  RoomLeavePayload,
+  TimeSyncPayload,
+} from './schemas.js';
+
+export interface AckError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** Every client→server event is acknowledged with exactly one of these. */
+export type Ack<T extends object> = ({ ok: true } & T) | { ok: false; error: AckError };
+
+export type AckFn<T extends object> = (res: Ack<T>) => void;
+
+export interface UserRef {
+  userId: string;
+  name: string;
+}
+
+export interface ChatMessage extends UserRef {
+  id: string;
+  roomId: string;
+  text: string;
+  /** Server time, ms epoch. */
+  at: number;
+}
+
+export type PacketKind = 'lucky' | 'equal';
+export type PacketStatus = 'open' | 'finished' | 'expired';
+
+/** A group packet as clients see it. Amounts are integer fen. */
+export interface PacketView {
+  id: string;
+  roomId: string;
+  senderId: string;
+  senderName: string;
+  kind: PacketKind;
+  /** Total money in the packet (for equal packets: amount × count). */
+  total: number;
+  count: number;
+  greeting: string;
+  createdAt: number;
+  expiresAt: number;
+  status: PacketStatus;
+  remainingCount: number;
+}
+
+/** A packet in a room snapshot, with what the caller grabbed (null if nothing). */
+export interface PacketSnapshot extends PacketView {
+  mine: { amount: number } | null;
+}
+
+export interface ClaimView extends UserRef {
+  amount: number;
+  at: number;
+}
+
+export interface RoomSnapshot {
+  roomId: string;
+  serverTime: number;
+  members: number;
+  /** The most recent chat lines, oldest first (at most 50). */
+  chat: ChatMessage[];
+  /** Open packets in the room, oldest first. */
+  packets: PacketSnapshot[];
+}
+
+export interface PacketGrabbedEvent extends UserRef {
+  packetId: string;
+  roomId: string;
+  amount: number;
+  remainingCount: number;
+}
+
+export interface PacketFinishedEvent {
+  packetId: string;
+  roomId: string;
+  /** `empty`: the last share was taken; `expired`: the remainder went back to the sender. */
+  reason: 'empty' | 'expired';
+  /** Fen returned to the sender (0 when empty). */
+  refunded: number;
+  /** The largest share and who got it (lucky packets with at least one claim), else null. */
+  bestLuck: ClaimView | null;
+}
+
+export interface ClientToServerEvents {
+  'time:sync': (payload: TimeSyncPayload, ack: AckFn<{ serverTime: number }>) => void;
+  'room:join': (payload: RoomJoinPayload, ack: AckFn<RoomSnapshot>) => void;
+  'room:leave': (payload: RoomLeavePayload, ack: AckFn<object>) => void;
+  'chat:send': (payload: ChatSendPayload, ack: AckFn<{ message: ChatMessage }>) => void;
+  'packet:send': (payload: PacketSendPayload, ack: AckFn<{ packet: PacketView }>) => void;
+  'packet:grab': (payload: PacketGrabPayload, ack: AckFn<{ amount: number; remaining: number }>) => void;
+}
+
+export interface ServerToClientEvents {
+  'chat:message': (message: ChatMessage) => void;
+  'room:presence': (presence: { roomId: string; members: number }) => void;
+  'packet:created': (packet: PacketView) => void;
+  'packet:grabbed': (event: PacketGrabbedEvent) => void;
+  'packet:finished': (event: PacketFinishedEvent) => void;
+  'wallet:updated': (wallet: { balance: number }) => void;
+}
+
+/** Events between server nodes (through the adapter). None yet. */
+export type InterServerEvents = Record<string, never>;
+
+/** What the server keeps on each authenticated socket. */
+export interface SocketData {
+  userId: string;
+  name: string;
+  role: Role;
+}
+
+export type ClientEventName = keyof ClientToServerEvents;
+export type ServerEventName = keyof ServerToClientEvents;
+
+/** The payload type of a client→server event. */
+export type EventPayload<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0];
+
+/** The success result of a client→server event (the ack without `ok`). */
+export type EventResult<E extends ClientEventName> = Parameters<
+  Parameters<ClientToServerEvents[E]>[1]
+>[0] extends infer A
+  ? A extends { ok: true }
+    ? Omit<A, 'ok'>
+    : never
+  : never;
+
+/** JSON bodies of the HTTP API. */
+export interface MeResponse extends UserRef {
+  role: Role;
+  balance: number;
+}
+
+export interface PacketDetails {
+  packet: PacketView;
+  claims: ClaimView[];
+  bestLuck: ClaimView | null;
+}
+
+export interface AuditReport {
+  /** True when `difference` is 0, there are no double claims and every ledger adds up. */
+  balanced: boolean;
+  minted: number;
+  wallets: number;
+  escrow: number;
+  inFlight: number;
+  /** minted − (wallets + escrow + inFlight). */
+  difference: number;
+  doubleClaims: number;
+  /** Wallets whose balance differs from the sum of their ledger entries. */
+  ledgerMismatches: number;
+}
+
+export interface HttpErrorBody {
+  error: AckError;
+}

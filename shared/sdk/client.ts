@@ -1,0 +1,240 @@
+/**
+ * RedPacketClient: the one client of this server, used by the web page, the tests and the
+ * load tests. Typed promise methods for every client→server event, msgpack on the wire by
+ * default, rooms re-joined after a reconnect, and a server clock estimate from `time:sync`.
+ *
+ *   const client = new RedPacketClient({ url, token });
+ *   await client.connect();
+ *   const room = await client.join('lobby');
+ *   client.on('packet:created', (p) => client.grab(p.id));
+ */
+import { io, type Socket } from 'socket.io-client';
+import { isErrorCode } from '../codes.js';
+import type {
+  AckError,
+  ClientEventName,
+  ClientToServerEvents,
+  EventPayload,
+  EventResult,
+  RoomSnapshot,
+  ServerEventName,
+  ServerToClientEvents,
+} from '../protocol.js';
+import { ClockSync } from './clock-sync.js';
+import { RedPacketError } from './errors.js';
+import * as msgpackParser from './msgpack-parser.js';
+
+export type WireFormat = 'msgpack' | 'json';
+
+export interface RedPacketClientOptions {
+  /** Server base URL, e.g. `http://localhost:3000`. */
+  url: string;
+  /** JWT, or a function fetching a fresh one (called on every (re)connect). */
+  token: string | (() => string | Promise<string>);
+  /** @default 'msgpack' — must match the server's WIRE_FORMAT */
+  wireFormat?: WireFormat;
+  /** How long to wait for an ack before failing with TIMEOUT. @default 10000 */
+  ackTimeoutMs?: number;
+  /** First reconnect delay; doubles per attempt up to `reconnectMaxMs`. @default 500 */
+  reconnectDelayMs?: number;
+  /** @default 10000 */
+  reconnectMaxMs?: number;
+  /** Random spread of each reconnect delay, 0..1. @default 0.5 */
+  reconnectJitter?: number;
+  /** Local clock, injectable for tests. @default Date.now */
+  now?: () => number;
+}
+
+type Listener<E extends ServerEventName> = ServerToClientEvents[E];
+
+/** An ack as it arrives, before it is trusted. */
+type RawAck = { ok: true; [key: string]: unknown } | { ok: false; error: AckError | undefined };
+
+export class RedPacketClient {
+  readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  readonly clock = new ClockSync();
+  private readonly rooms = new Set<string>();
+  private readonly ackTimeoutMs: number;
+  private readonly now: () => number;
+  private readonly rejoinListeners = new Set<(snapshots: RoomSnapshot[]) => void>();
+  private connectedOnce = false;
+
+  constructor(options: RedPacketClientOptions) {
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+    this.now = options.now ?? Date.now;
+    const { token } = options;
+    this.socket = io(options.url, {
+      transports: ['websocket'],
+      autoConnect: false,
+      reconnectionDelay: options.reconnectDelayMs ?? 500,
+      reconnectionDelayMax: options.reconnectMaxMs ?? 10_000,
+      randomizationFactor: options.reconnectJitter ?? 0.5,
+      ...(options.wireFormat === 'json' ? {} : { parser: msgpackParser }),
+      auth: (cb) => {
+        void Promise.resolve(typeof token === 'function' ? token() : token).then(
+          (t) => cb({ token: t }),
+          () => cb({ token: '' }),
+        );
+      },
+    });
+    this.socket.on('connect', () => {
+      if (this.connectedOnce) void this.rejoin();
+      this.connectedOnce = true;
+    });
+  }
+
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  /** Rooms this client is in (and will re-join after a reconnect). */
+  get joinedRooms(): ReadonlySet<string> {
+    return this.rooms;
+  }
+
+  /** Connects; rejects with CONNECT_FAILED (message = server's reason, e.g. UNAUTHORIZED). */
+  connect(): Promise<void> {
+    if (this.socket.connected) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const onConnect = (): void => {
+        this.socket.off('connect_error', onError);
+        resolve();
+      };
+      const onError = (err: Error & { data?: unknown }): void => {
+        this.socket.off('connect', onConnect);
+        // A refusal by the server's middleware is final; network errors retry by themselves.
+        if (err.data !== undefined || !this.socket.active) {
+          reject(new RedPacketError('CONNECT_FAILED', err.message));
+        } else {
+          this.socket.once('connect_error', onError);
+          this.socket.once('connect', onConnect);
+        }
+      };
+      this.socket.once('connect', onConnect);
+      this.socket.once('connect_error', onError);
+      this.socket.connect();
+    });
+  }
+
+  /** Closes the connection for good (no reconnect). */
+  close(): void {
+    this.socket.disconnect();
+  }
+
+  /** Subscribes to a server event; returns the unsubscribe function. */
+  on<E extends ServerEventName>(event: E, listener: Listener<E>): () => void {
+    // socket.io-client's typed `on` needs the listener as its own event's type.
+    const s = this.socket as unknown as {
+      on(e: string, l: Listener<E>): void;
+      off(e: string, l: Listener<E>): void;
+    };
+    s.on(event, listener);
+    return () => s.off(event, listener);
+  }
+
+  /**
+   * Resolves with the first `event` whose arguments satisfy `match` (rejects with TIMEOUT).
+   * Subscribe before triggering what emits it.
+   */
+  waitFor<E extends ServerEventName>(
+    event: E,
+    match: (...args: Parameters<Listener<E>>) => boolean = () => true,
+    timeoutMs = this.ackTimeoutMs,
+  ): Promise<Parameters<Listener<E>>[0]> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new RedPacketError('TIMEOUT', `no ${event} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const off = this.on(event, ((...args: Parameters<Listener<E>>) => {
+        if (!match(...args)) return;
+        clearTimeout(timer);
+        off();
+        resolve(args[0]);
+      }) as Listener<E>);
+    });
+  }
+
+  /** Called after each reconnect with the snapshots of the rooms re-joined. */
+  onRejoin(listener: (snapshots: RoomSnapshot[]) => void): () => void {
+    this.rejoinListeners.add(listener);
+    return () => this.rejoinListeners.delete(listener);
+  }
+
+  /**
+   * Sends any event with any payload and resolves with the raw ack. For tests and tools that
+   * must send what the typed methods would not; everything else uses the typed methods.
+   */
+  async emitRaw(event: string, payload: unknown): Promise<unknown> {
+    const s = this.socket as unknown as {
+      timeout(ms: number): { emitWithAck(e: string, p: unknown): Promise<unknown> };
+    };
+    try {
+      return await s.timeout(this.ackTimeoutMs).emitWithAck(event, payload);
+    } catch {
+      throw new RedPacketError('TIMEOUT', `no ack for ${event} within ${this.ackTimeoutMs} ms`);
+    }
+  }
+
+  /** Sends a typed request; resolves with its result or rejects with the server's error. */
+  async request<E extends ClientEventName>(event: E, payload: EventPayload<E>): Promise<EventResult<E>> {
+    const ack = (await this.emitRaw(event, payload)) as RawAck | null;
+    if (ack?.ok === true) {
+      const { ok: _ok, ...result } = ack;
+      return result as EventResult<E>;
+    }
+    if (!ack || typeof ack.error !== 'object')
+      throw new RedPacketError('INTERNAL', `malformed ack for ${event}`);
+    const code = isErrorCode(ack.error.code) ? ack.error.code : 'INTERNAL';
+    throw new RedPacketError(code, ack.error.message);
+  }
+
+  /**
+   * Takes `samples` `time:sync` round trips and returns the estimated offset
+   * (server − local, ms). `serverNow()` uses it.
+   */
+  async syncTime(samples = 5): Promise<number> {
+    for (let i = 0; i < samples; i++) {
+      const sentAt = this.now();
+      const { serverTime } = await this.request('time:sync', {});
+      this.clock.add(sentAt, serverTime, this.now());
+    }
+    return this.clock.offset;
+  }
+
+  /** The server's clock as this client estimates it, ms epoch. */
+  serverNow(): number {
+    return this.now() + this.clock.offset;
+  }
+
+  async join(roomId: string): Promise<RoomSnapshot> {
+    const snapshot = await this.request('room:join', { roomId });
+    this.rooms.add(roomId);
+    return snapshot;
+  }
+
+  async leave(roomId: string): Promise<void> {
+    this.rooms.delete(roomId);
+    await this.request('room:leave', { roomId });
+  }
+
+  chat(roomId: string, text: string): Promise<EventResult<'chat:send'>> {
+    return this.request('chat:send', { roomId, text });
+  }
+
+  sendPacket(payload: EventPayload<'packet:send'>): Promise<EventResult<'packet:send'>> {
+    return this.request('packet:send', payload);
+  }
+
+  grab(packetId: string): Promise<EventResult<'packet:grab'>> {
+    return this.request('packet:grab', { packetId });
+  }
+
+  private async rejoin(): Promise<void> {
+    const results = await Promise.allSettled(
+      [...this.rooms].map((r) => this.request('room:join', { roomId: r })),
+    );
+    const snapshots = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    for (const listener of this.rejoinListeners) listener(snapshots);
+  }
+}

@@ -1,0 +1,7 @@
+export { RedPacketClient } from './client.js';
+export type { RedPacketClientOptions, WireFormat } from './client.js';
+export { ClockSync } from './clock-sync.js';
+export { RedPacketError } from './errors.js';
+export type { ClientOnlyCode } from './errors.js';
+export * from '../codes.js';
+export type * from '../protocol.js';
