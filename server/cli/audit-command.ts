@@ -1,0 +1,57 @@
+/**
+ * `npm run audit`: asks a running server for its conservation audit and prints it.
+ * Exit code 0 when balanced, 1 when not, 2 when the audit could not be taken.
+ *
+ *   npm run audit -- [--url http://localhost:3000] [--token <admin JWT>]
+ *
+ * Without --token (or AUDIT_TOKEN) it signs an admin token with JWT_SECRET, or, against a
+ * dev-mode server, asks POST /v1/dev/token for one.
+ */
+import { parseArgs } from 'node:util';
+import type { AuditReport } from '../../shared/protocol.js';
+import { TokenService } from '../auth/tokens.js';
+
+export interface AuditCommandResult {
+  exitCode: 0 | 1 | 2;
+  output: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+async function adminToken(url: string, explicit: string | undefined, env: Env): Promise<string> {
+  if (explicit) return explicit;
+  if (env.JWT_SECRET) {
+    return new TokenService(env.JWT_SECRET).sign({ userId: 'audit-cli', name: 'audit', role: 'admin' }, 300);
+  }
+  const res = await fetch(`${url}/v1/dev/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId: 'audit-cli', name: 'audit', role: 'admin' }),
+  });
+  if (!res.ok) {
+    throw new Error(`no admin token: pass --token or set JWT_SECRET (dev tokens answered ${res.status})`);
+  }
+  return ((await res.json()) as { token: string }).token;
+}
+
+export async function runAuditCommand(argv: string[], env: Env = process.env): Promise<AuditCommandResult> {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: { url: { type: 'string' }, token: { type: 'string' } },
+      strict: true,
+    });
+    const url = (values.url ?? env.AUDIT_URL ?? 'http://localhost:3000').replace(/\/$/, '');
+    const token = await adminToken(url, values.token ?? env.AUDIT_TOKEN, env);
+    const res = await fetch(`${url}/v1/admin/audit`, { headers: { authorization: `Bearer ${token}` } });
+    const body = (await res.json()) as AuditReport | { error: { code: string; message: string } };
+    if (!res.ok || 'error' in body) {
+      const reason = 'error' in body ? `${body.error.code}: ${body.error.message}` : String(res.status);
+      return { exitCode: 2, output: `audit failed: ${reason}` };
+    }
+    const verdict = body.balanced ? 'BALANCED' : 'NOT BALANCED';
+    return { exitCode: body.balanced ? 0 : 1, output: `${JSON.stringify(body, null, 2)}\n${verdict}` };
+  } catch (err) {
+    return { exitCode: 2, output: `audit failed: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
