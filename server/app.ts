@@ -21,6 +21,7 @@ import { RoomService } from './services/room-service.js';
 import { WalletService } from './services/wallet-service.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
+import { createBroadcastAdapter } from './transport/adapter.js';
 import { createRouter } from './transport/http-router.js';
 import { listen } from './transport/listen.js';
 import {
@@ -58,11 +59,12 @@ export interface RunningApp {
 export async function startApp(config: Config, overrides: AppOverrides = {}): Promise<RunningApp> {
   const log = overrides.logger ?? createLogger(config.logLevel, config.nodeId);
   const clock = overrides.clock ?? systemClock;
-  const store = overrides.store ?? createStore(config.store);
+  const store = overrides.store ?? (await createStore(config.store, log));
+  const adapter = await createBroadcastAdapter(config.store, log);
   const metrics = new Metrics(config.nodeId);
   const tokens = new TokenService(config.auth.jwtSecret);
 
-  const io = createSocketServer(config);
+  const io = createSocketServer(config, adapter.adapter);
   const broadcaster = socketBroadcaster(io);
   const acker = new CreditAcker(store, log);
   const presence = new Presence(store, broadcaster);
@@ -157,6 +159,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });
+      await adapter.close();
       await store.close();
       listening.close();
       log.info('stopped');

@@ -6,10 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
+/** `keyPrefix` goes in front of every Redis key and pub/sub channel (one per deployment). */
 export type StoreConfig =
   | { kind: 'memory' }
-  | { kind: 'redis'; url: string }
-  | { kind: 'cluster'; nodes: { host: string; port: number }[] };
+  | { kind: 'redis'; url: string; keyPrefix: string }
+  | { kind: 'cluster'; nodes: { host: string; port: number }[]; keyPrefix: string };
 
 export interface Config {
   port: number;
@@ -118,10 +119,16 @@ function storeConfig(env: Env): StoreConfig {
   if (url && nodes) {
     throw new ConfigError('REDIS_URL', 'set REDIS_URL or REDIS_CLUSTER_NODES, not both');
   }
-  if (nodes) return { kind: 'cluster', nodes: parseClusterNodes(nodes) };
+  const keyPrefix = read(
+    env,
+    'REDIS_KEY_PREFIX',
+    z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : -'),
+    '',
+  );
+  if (nodes) return { kind: 'cluster', nodes: parseClusterNodes(nodes), keyPrefix };
   if (url) {
     if (!/^rediss?:\/\//.test(url)) throw new ConfigError('REDIS_URL', 'expected redis://… or rediss://…');
-    return { kind: 'redis', url };
+    return { kind: 'redis', url, keyPrefix };
   }
   return { kind: 'memory' };
 }

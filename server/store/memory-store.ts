@@ -6,6 +6,7 @@
  */
 import type { AuditReport, ChatMessage, UserRef } from '../../shared/protocol.js';
 import { packetClaimId, packetRefundId } from '../domain/ids.js';
+import { AuditTally } from './audit-tally.js';
 import type {
   ClaimRecord,
   CreateResult,
@@ -328,49 +329,22 @@ export class MemoryStore implements Store {
   // ── audit ───────────────────────────────────────────────────────────────────────────
 
   audit(): Promise<AuditReport> {
-    let minted = 0;
-    let wallets = 0;
-    let inFlight = 0;
-    let ledgerMismatches = 0;
-    let doubleClaims = 0;
+    const tally = new AuditTally();
     const applied = new Map<string, Set<string>>();
     for (const [userId, w] of this.wallets) {
-      wallets += w.balance;
-      let sum = 0;
-      const seen = new Set<string>();
-      for (const e of w.ledger) {
-        sum += e.amount;
-        if (e.kind === 'mint') minted += e.amount;
-        if (e.kind === 'credit') {
-          if (seen.has(e.ref)) doubleClaims += 1;
-          seen.add(e.ref);
-        }
-      }
-      applied.set(userId, seen);
-      if (sum !== w.balance) ledgerMismatches += 1;
+      applied.set(userId, tally.wallet(w.balance, w.ledger));
       for (const h of w.holds.values()) {
-        if (h.state === 'held' && !this.packets.has(h.holdId)) inFlight += h.amount;
+        if (h.state === 'held' && !this.packets.has(h.holdId)) tally.addInFlight(h.amount);
       }
     }
-    let escrow = 0;
     for (const p of this.packets.values()) {
       // Claims are keyed by user here, so a second claim per pair cannot exist; a double
-      // payment would show as a repeated credit ref in a ledger (counted above).
-      escrow += p.record.remainingAmount;
+      // payment would show as a repeated credit ref in a ledger (counted by the tally).
+      tally.addEscrow(p.record.remainingAmount);
       for (const c of p.outbox.values()) {
-        if (!applied.get(c.userId)?.has(c.claimId)) inFlight += c.amount;
+        if (!applied.get(c.userId)?.has(c.claimId)) tally.addInFlight(c.amount);
       }
     }
-    const difference = minted - (wallets + escrow + inFlight);
-    return Promise.resolve({
-      balanced: difference === 0 && doubleClaims === 0 && ledgerMismatches === 0,
-      minted,
-      wallets,
-      escrow,
-      inFlight,
-      difference,
-      doubleClaims,
-      ledgerMismatches,
-    });
+    return Promise.resolve(tally.report());
   }
 }

@@ -22,8 +22,9 @@ import type { RoomService } from '../services/room-service.js';
 
 export type GameServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-export function createSocketServer(config: Config): GameServer {
+export function createSocketServer(config: Config, adapter?: ServerOptions['adapter']): GameServer {
   const options: Partial<ServerOptions> = {
+    ...(adapter ? { adapter } : {}),
     transports: ['websocket'],
     serveClient: false,
     maxHttpBufferSize: config.ws.maxPayloadBytes,

@@ -2,17 +2,23 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PacketView } from '../../shared/protocol.js';
 import { RedPacketError, type RedPacketClient } from '../../shared/sdk/index.js';
 import { ManualClock } from '../../server/domain/clock.js';
+import { storeBackends, type Backend } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
-describe('group packets', () => {
+describe.each(storeBackends())('group packets on %s', (_name, makeBackend) => {
+  let backend: Backend;
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    backend = await makeBackend();
+    server = await startTestServer(backend.env);
   });
   afterEach(async () => {
     await server.expectBalanced();
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server.close();
+    await backend.destroy();
+  });
 
   it('sends, broadcasts, grabs, and finishes with best luck', async () => {
     await server.mint('host1', 1_000);
@@ -172,18 +178,26 @@ describe('group packets', () => {
   });
 });
 
-describe('packet expiry', () => {
+describe.each(storeBackends())('packet expiry on %s', (_name, makeBackend) => {
   const clock = new ManualClock(Date.now());
+  let backend: Backend;
   let server: TestServer;
   let host: RedPacketClient;
   beforeAll(async () => {
+    backend = await makeBackend();
     // Timers are driven by hand: the sweeper never fires on its own during the test.
-    server = await startTestServer({ PACKET_TTL_MS: '60000', SWEEP_INTERVAL_MS: '3600000' }, { clock });
+    server = await startTestServer(
+      { ...backend.env, PACKET_TTL_MS: '60000', SWEEP_INTERVAL_MS: '3600000' },
+      { clock },
+    );
     await server.mint('sender', 1_000);
     host = await server.client('sender', 'host');
     await host.join('slow');
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server.close();
+    await backend.destroy();
+  });
 
   it('refunds the remainder to the sender once, and announces it', async () => {
     const { packet } = await host.sendPacket({ roomId: 'slow', kind: 'lucky', total: 1_000, count: 5 });

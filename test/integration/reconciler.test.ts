@@ -7,18 +7,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../server/domain/clock.js';
 import { luckySplit } from '../../server/domain/split.js';
 import { packetRecord } from '../contract/store-contract.js';
+import { storeBackends, type Backend } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
-describe('reconciler', () => {
+describe.each(storeBackends())('reconciler on %s', (_name, makeBackend) => {
   const clock = new ManualClock(Date.now());
+  let backend: Backend;
   let server: TestServer;
   beforeAll(async () => {
+    backend = await makeBackend();
     server = await startTestServer(
-      { RECONCILE_GRACE_MS: '10000', RECONCILE_INTERVAL_MS: '3600000' },
+      { ...backend.env, RECONCILE_GRACE_MS: '10000', RECONCILE_INTERVAL_MS: '3600000' },
       { clock },
     );
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server.close();
+    await backend.destroy();
+  });
 
   it('pays a claim whose credit never landed, once', async () => {
     const { store, reconciler } = server.app;

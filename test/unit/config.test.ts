@@ -37,9 +37,14 @@ describe('config', () => {
     expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:7000/2' }).store).toEqual({
       kind: 'redis',
       url: 'redis://127.0.0.1:7000/2',
+      keyPrefix: '',
+    });
+    expect(loadConfig({ REDIS_URL: 'redis://x:1', REDIS_KEY_PREFIX: 'prod:' }).store).toMatchObject({
+      keyPrefix: 'prod:',
     });
     expect(loadConfig({ REDIS_CLUSTER_NODES: 'a:7000, b:7001' }).store).toEqual({
       kind: 'cluster',
+      keyPrefix: '',
       nodes: [
         { host: 'a', port: 7000 },
         { host: 'b', port: 7001 },
@@ -62,6 +67,7 @@ describe('config', () => {
     [{ REDIS_CLUSTER_NODES: 'a:1,b' }, 'REDIS_CLUSTER_NODES'],
     [{ NODE_ID: 'has spaces' }, 'NODE_ID'],
     [{ TRANSPORT: 'carrier-pigeon' }, 'TRANSPORT'],
+    [{ REDIS_URL: 'redis://x', REDIS_KEY_PREFIX: 'has space' }, 'REDIS_KEY_PREFIX'],
   ])('%j is refused, naming %s', (env, variable) => {
     const err = errorOf(env);
     expect(err?.variable).toBe(variable);

@@ -1,0 +1,36 @@
+-- Pops one share for a user and records the claim and its outbox credit, atomically.
+-- At most one claim per (packet, user): the claims hash is keyed by user.
+-- KEYS[1] packet hash   KEYS[2] shares list   KEYS[3] claims hash (userId -> JSON)
+-- KEYS[4] outbox hash (claimId -> credit JSON)
+-- ARGV[1] packet id   ARGV[2] userId   ARGV[3] name   ARGV[4] at (ms)   ARGV[5] claim id
+-- Returns { 'missing' } | { 'expired' } | { 'empty' } | { 'already', claim JSON }
+--       | { 'claimed', claim JSON, packet hash as field, value, … }
+if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
+local previous = redis.call('HGET', KEYS[3], ARGV[2])
+if previous then return { 'already', previous } end
+local at = tonumber(ARGV[4])
+if redis.call('HGET', KEYS[1], 'status') == 'expired'
+  or at >= tonumber(redis.call('HGET', KEYS[1], 'expiresAt')) then
+  return { 'expired' }
+end
+local share = redis.call('LPOP', KEYS[2])
+if not share then return { 'empty' } end
+local amount = tonumber(share)
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+local claim = cjson.encode({
+  claimId = ARGV[5], packetId = ARGV[1], userId = ARGV[2], name = ARGV[3], amount = amount, at = at, seq = seq,
+})
+redis.call('HSET', KEYS[3], ARGV[2], claim)
+redis.call('HSET', KEYS[4], ARGV[5], cjson.encode({
+  claimId = ARGV[5], userId = ARGV[2], amount = amount, packetId = ARGV[1], reason = 'grab', at = at,
+}))
+local left = redis.call('HINCRBY', KEYS[1], 'remainingCount', -1)
+redis.call('HINCRBY', KEYS[1], 'remainingAmount', -amount)
+local best = redis.call('HGET', KEYS[1], 'bestAmount')
+if not best or amount > tonumber(best) then
+  redis.call('HSET', KEYS[1], 'bestAmount', amount, 'best', claim)
+end
+if left == 0 then redis.call('HSET', KEYS[1], 'status', 'finished') end
+local result = { 'claimed', claim }
+for _, v in ipairs(redis.call('HGETALL', KEYS[1])) do result[#result + 1] = v end
+return result

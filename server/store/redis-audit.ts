@@ -1,0 +1,54 @@
+/**
+ * The conservation audit over Redis: walks every wallet and every packet (SCAN on each
+ * master) and adds up both sides. An admin operation, O(keys); exact at quiescent moments.
+ */
+import { Cluster, type Redis } from 'ioredis';
+import type { AuditReport } from '../../shared/protocol.js';
+import { AuditTally } from './audit-tally.js';
+import { decodeCredit, decodeLedger } from './redis-codec.js';
+import type { RedisKeys } from './redis-keys.js';
+
+async function scanAll(redis: Redis | Cluster, pattern: string): Promise<string[]> {
+  const masters = redis instanceof Cluster ? redis.nodes('master') : [redis];
+  const found = new Set<string>();
+  for (const node of masters) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      for (const k of keys) found.add(k);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+  return [...found];
+}
+
+export async function auditRedis(redis: Redis | Cluster, keys: RedisKeys): Promise<AuditReport> {
+  const tally = new AuditTally();
+  for (const walletKey of await scanAll(redis, keys.walletPattern())) {
+    const userId = keys.idOf(walletKey);
+    const [balance, ledger, holds] = await Promise.all([
+      redis.hget(walletKey, 'balance'),
+      redis.lrange(keys.ledger(userId), 0, -1),
+      redis.hvals(keys.holds(userId)),
+    ]);
+    tally.wallet(Number(balance ?? 0), ledger.map(decodeLedger));
+    for (const raw of holds) {
+      const hold = JSON.parse(raw) as { holdId: string; amount: number; state: string };
+      if (hold.state === 'held' && (await redis.exists(keys.packet(hold.holdId))) === 0)
+        tally.addInFlight(hold.amount);
+    }
+  }
+  for (const packetKey of await scanAll(redis, keys.packetPattern())) {
+    const packetId = keys.idOf(packetKey);
+    const [remaining, outbox] = await Promise.all([
+      redis.hget(packetKey, 'remainingAmount'),
+      redis.hvals(keys.outbox(packetId)),
+    ]);
+    tally.addEscrow(Number(remaining ?? 0));
+    for (const credit of outbox.map(decodeCredit)) {
+      if ((await redis.sismember(keys.credits(credit.userId), credit.claimId)) === 0)
+        tally.addInFlight(credit.amount);
+    }
+  }
+  return tally.report();
+}

@@ -1,0 +1,430 @@
+/**
+ * RedisStore: the Store over one Redis or a Redis Cluster (ioredis). Every atomic method is
+ * one Lua script on one slot (see redis-keys.ts for the layout). The global indexes — live
+ * packets and pending holds — sit in slots of their own and are written *before* the script
+ * they index (write-ahead), so a crash leaves an index entry pointing at nothing rather than
+ * money nobody can find; readers skip and clean such entries.
+ */
+import type { Cluster, Redis } from 'ioredis';
+import type { AuditReport, ChatMessage, UserRef } from '../../shared/protocol.js';
+import { packetClaimId, packetRefundId } from '../domain/ids.js';
+import { auditRedis } from './redis-audit.js';
+import {
+  balanceReply,
+  decodeChat,
+  decodeClaim,
+  decodeCredit,
+  decodeLedger,
+  decodePacket,
+  pairs,
+  staticPart,
+} from './redis-codec.js';
+import { toStoreError } from './redis-errors.js';
+import type { RedisKeys } from './redis-keys.js';
+import { defineScripts, runScript, type ScriptName } from './redis-scripts.js';
+import type {
+  ClaimRecord,
+  CreateResult,
+  Credit,
+  ExpireOutcome,
+  GrabOutcome,
+  Hold,
+  HoldResult,
+  LedgerEntry,
+  PacketRecord,
+  Store,
+  StoreKind,
+} from './store.js';
+
+/** How long a closed packet's data stays readable (GET /v1/packets/:id) after it is done. */
+const RETAIN_CLOSED_MS = 7 * 86_400_000;
+/** Room packet index entries kept per room. */
+const ROOM_INDEX_CAP = 500;
+/** Live packets whose outboxes one listStaleCredits call inspects. */
+const OUTBOX_PAGE = 200;
+
+export class RedisStore implements Store {
+  /** Where the rolling outbox scan of listStaleCredits continues. */
+  private outboxCursor = 0;
+
+  constructor(
+    readonly kind: Extract<StoreKind, 'redis' | 'cluster'>,
+    private readonly redis: Redis | Cluster,
+    private readonly keys: RedisKeys,
+  ) {
+    defineScripts(redis);
+  }
+
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
+
+  private script(name: ScriptName, keys: string[], args: (string | number)[]): Promise<unknown> {
+    return runScript(this.redis, name, keys, args);
+  }
+
+  ping(): Promise<void> {
+    return this.guard(async () => {
+      await this.redis.ping();
+    });
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.redis.quit();
+    } catch {
+      this.redis.disconnect();
+    }
+  }
+
+  // ── wallets ─────────────────────────────────────────────────────────────────────────
+
+  private walletKeys(userId: string, set: 'mints' | 'credits' | 'holds'): string[] {
+    return [this.keys.wallet(userId), this.keys.ledger(userId), this.keys[set](userId)];
+  }
+
+  getBalance(userId: string): Promise<number> {
+    return this.guard(async () => Number((await this.redis.hget(this.keys.wallet(userId), 'balance')) ?? 0));
+  }
+
+  mint(
+    userId: string,
+    amount: number,
+    mintId: string,
+    at: number,
+  ): Promise<{ balance: number; applied: boolean }> {
+    return this.guard(async () =>
+      balanceReply(await this.script('mint', this.walletKeys(userId, 'mints'), [userId, amount, mintId, at])),
+    );
+  }
+
+  hold(hold: Hold): Promise<HoldResult> {
+    return this.guard(async () => {
+      const entry = `${hold.userId}\n${hold.holdId}`;
+      await this.redis.zadd(this.keys.pendingHolds(), hold.at, entry);
+      const [ok, balance] = (await this.script('hold', this.walletKeys(hold.userId, 'holds'), [
+        hold.userId,
+        hold.holdId,
+        hold.amount,
+        hold.at,
+      ])) as [number, number];
+      if (ok !== 1) await this.redis.zrem(this.keys.pendingHolds(), entry);
+      return { ok: ok === 1, balance };
+    });
+  }
+
+  settleHold(userId: string, holdId: string): Promise<void> {
+    return this.guard(async () => {
+      await this.script('settle-hold', [this.keys.holds(userId)], [holdId]);
+      await this.redis.zrem(this.keys.pendingHolds(), `${userId}\n${holdId}`);
+    });
+  }
+
+  releaseHold(userId: string, holdId: string, at: number): Promise<{ balance: number; applied: boolean }> {
+    return this.guard(async () => {
+      const reply = balanceReply(
+        await this.script('release-hold', this.walletKeys(userId, 'holds'), [userId, holdId, at]),
+      );
+      await this.redis.zrem(this.keys.pendingHolds(), `${userId}\n${holdId}`);
+      return reply;
+    });
+  }
+
+  applyCredit(credit: Credit): Promise<{ balance: number; applied: boolean }> {
+    return this.guard(async () =>
+      balanceReply(
+        await this.script('apply-credit', this.walletKeys(credit.userId, 'credits'), [
+          credit.userId,
+          credit.claimId,
+          credit.amount,
+          credit.at,
+        ]),
+      ),
+    );
+  }
+
+  listStaleHolds(before: number, limit: number): Promise<Hold[]> {
+    return this.guard(async () => {
+      const entries = await this.redis.zrangebyscore(
+        this.keys.pendingHolds(),
+        '-inf',
+        `(${before}`,
+        'LIMIT',
+        0,
+        limit,
+      );
+      const holds = await Promise.all(
+        entries.map(async (entry) => {
+          const [userId = '', holdId = ''] = entry.split('\n');
+          const raw = await this.redis.hget(this.keys.holds(userId), holdId);
+          const hold = raw ? (JSON.parse(raw) as Hold & { state: string }) : null;
+          if (hold?.state === 'held') return { holdId, userId, amount: hold.amount, at: hold.at };
+          // Settled or released (the index removal was lost), or never made (the hold script
+          // never ran): make sure no packet can appear for it, then forget the entry.
+          if (!hold) await this.abortPacket(holdId);
+          await this.redis.zrem(this.keys.pendingHolds(), entry);
+          return null;
+        }),
+      );
+      return holds.filter((h): h is Hold => h !== null);
+    });
+  }
+
+  ledger(userId: string, limit: number): Promise<LedgerEntry[]> {
+    return this.guard(async () => {
+      const raw = await this.redis.lrange(this.keys.ledger(userId), -limit, -1);
+      return raw.map(decodeLedger).reverse();
+    });
+  }
+
+  // ── packets ─────────────────────────────────────────────────────────────────────────
+
+  private packetKeys(id: string): {
+    packet: string;
+    shares: string;
+    claims: string;
+    outbox: string;
+    tomb: string;
+  } {
+    const k = this.keys;
+    return {
+      packet: k.packet(id),
+      shares: k.shares(id),
+      claims: k.claims(id),
+      outbox: k.outbox(id),
+      tomb: k.tombstone(id),
+    };
+  }
+
+  createPacket(packet: PacketRecord, shares: number[]): Promise<CreateResult> {
+    return this.guard(async () => {
+      const k = this.packetKeys(packet.id);
+      const roomIndex = this.keys.roomPackets(packet.roomId);
+      await Promise.all([
+        this.redis.zadd(this.keys.duePackets(), packet.expiresAt, packet.id),
+        this.redis.zadd(this.keys.livePackets(), packet.expiresAt, packet.id),
+        this.redis.zadd(roomIndex, packet.createdAt, packet.id),
+      ]);
+      const result = (await this.script(
+        'create-packet',
+        [k.packet, k.shares, k.tomb],
+        [JSON.stringify(staticPart(packet)), packet.expiresAt, packet.total, packet.count, ...shares],
+      )) as CreateResult;
+      if (result === 'aborted') {
+        await Promise.all([
+          this.redis.zrem(this.keys.duePackets(), packet.id),
+          this.redis.zrem(this.keys.livePackets(), packet.id),
+          this.redis.zrem(roomIndex, packet.id),
+        ]);
+      } else {
+        await this.redis.zremrangebyrank(roomIndex, 0, -ROOM_INDEX_CAP - 1);
+      }
+      return result;
+    });
+  }
+
+  abortPacket(packetId: string): Promise<'aborted' | 'exists'> {
+    return this.guard(async () => {
+      const k = this.packetKeys(packetId);
+      return (await this.script('abort-packet', [k.packet, k.tomb], [])) as 'aborted' | 'exists';
+    });
+  }
+
+  grab(packetId: string, user: UserRef, at: number): Promise<GrabOutcome> {
+    return this.guard(async () => {
+      const k = this.packetKeys(packetId);
+      const reply = (await this.script(
+        'grab',
+        [k.packet, k.shares, k.claims, k.outbox],
+        [packetId, user.userId, user.name, at, packetClaimId(packetId, user.userId)],
+      )) as string[];
+      const [status, claim = '', ...packet] = reply;
+      switch (status) {
+        case 'claimed':
+          return { status, claim: withoutSeq(decodeClaim(claim)), packet: decodePacket(pairs(packet)) };
+        case 'already':
+          return { status, claim: withoutSeq(decodeClaim(claim)) };
+        case 'empty':
+        case 'expired':
+        case 'missing':
+          return { status };
+        default:
+          throw new Error(`grab script answered ${String(status)}`);
+      }
+    });
+  }
+
+  expirePacket(packetId: string, at: number): Promise<ExpireOutcome> {
+    return this.guard(async () => {
+      const k = this.packetKeys(packetId);
+      const [status, second, ...packet] = (await this.script(
+        'expire-packet',
+        [k.packet, k.shares, k.outbox],
+        [at, packetRefundId(packetId), packetId],
+      )) as [string, string | number, ...string[]];
+      if (status === 'expired') {
+        await this.redis.zrem(this.keys.duePackets(), packetId);
+        return {
+          status,
+          packet: decodePacket(pairs(packet)),
+          refund: second ? decodeCredit(String(second)) : null,
+        };
+      }
+      const [done] = packet;
+      if (second === 1) await this.redis.zrem(this.keys.duePackets(), packetId);
+      if (Number(done) === 1) await this.retire(packetId);
+      return { status: 'noop' };
+    });
+  }
+
+  /** Drops a finished-with packet from the live index; its data expires after a while. */
+  private async retire(packetId: string): Promise<void> {
+    const k = this.packetKeys(packetId);
+    await Promise.all([
+      this.redis.zrem(this.keys.livePackets(), packetId),
+      ...[k.packet, k.shares, k.claims, k.outbox].map((key) => this.redis.pexpire(key, RETAIN_CLOSED_MS)),
+    ]);
+  }
+
+  ackCredits(packetId: string, claimIds: string[]): Promise<void> {
+    if (claimIds.length === 0) return Promise.resolve();
+    return this.guard(async () => {
+      await this.redis.hdel(this.keys.outbox(packetId), ...claimIds);
+    });
+  }
+
+  getPacket(packetId: string): Promise<PacketRecord | null> {
+    return this.guard(async () => {
+      const h = await this.redis.hgetall(this.keys.packet(packetId));
+      return h.record ? decodePacket(h) : null;
+    });
+  }
+
+  getClaims(packetId: string): Promise<ClaimRecord[]> {
+    return this.guard(async () => {
+      const raw = await this.redis.hvals(this.keys.claims(packetId));
+      return raw
+        .map(decodeClaim)
+        .sort((a, b) => a.seq - b.seq)
+        .map(withoutSeq);
+    });
+  }
+
+  claimedAmounts(packetIds: string[], userId: string): Promise<(number | null)[]> {
+    return this.guard(() =>
+      Promise.all(
+        packetIds.map(async (id) => {
+          const raw = await this.redis.hget(this.keys.claims(id), userId);
+          return raw ? decodeClaim(raw).amount : null;
+        }),
+      ),
+    );
+  }
+
+  listOpenPackets(roomId: string, limit: number): Promise<PacketRecord[]> {
+    return this.guard(async () => {
+      const index = this.keys.roomPackets(roomId);
+      const ids = await this.redis.zrange(index, 0, -1);
+      const packets = await Promise.all(ids.map((id) => this.getPacket(id)));
+      const closed = ids.filter((_, i) => packets[i] && packets[i].status !== 'open');
+      if (closed.length > 0) await this.redis.zrem(index, ...closed);
+      return packets.filter((p): p is PacketRecord => p?.status === 'open').slice(-limit);
+    });
+  }
+
+  listDueExpiries(now: number, limit: number): Promise<string[]> {
+    return this.guard(() => this.redis.zrangebyscore(this.keys.duePackets(), '-inf', now, 'LIMIT', 0, limit));
+  }
+
+  /**
+   * Walks the live-packet index a page per call (continuing where the last call stopped), so
+   * every live packet's outbox is looked at within (live packets / page) calls. Closed
+   * packets with an empty outbox are retired on the way.
+   */
+  listStaleCredits(before: number, limit: number): Promise<Credit[]> {
+    return this.guard(async () => {
+      const ids = await this.redis.zrange(
+        this.keys.livePackets(),
+        this.outboxCursor,
+        this.outboxCursor + OUTBOX_PAGE - 1,
+      );
+      this.outboxCursor = ids.length < OUTBOX_PAGE ? 0 : this.outboxCursor + OUTBOX_PAGE;
+      const found: Credit[] = [];
+      await Promise.all(
+        ids.map(async (id) => {
+          const [status, outbox] = await Promise.all([
+            this.redis.hget(this.keys.packet(id), 'status'),
+            this.redis.hvals(this.keys.outbox(id)),
+          ]);
+          if (status !== null && status !== 'open' && outbox.length === 0) {
+            await this.retire(id);
+            return;
+          }
+          for (const raw of outbox) {
+            const credit = decodeCredit(raw);
+            if (credit.at < before) found.push(credit);
+          }
+        }),
+      );
+      return found.slice(0, limit);
+    });
+  }
+
+  // ── rooms ───────────────────────────────────────────────────────────────────────────
+
+  appendChat(message: ChatMessage, keep: number): Promise<void> {
+    return this.guard(async () => {
+      const key = this.keys.chat(message.roomId);
+      await this.redis.multi().rpush(key, JSON.stringify(message)).ltrim(key, -keep, -1).exec();
+    });
+  }
+
+  recentChat(roomId: string, limit: number): Promise<ChatMessage[]> {
+    return this.guard(async () =>
+      (await this.redis.lrange(this.keys.chat(roomId), -limit, -1)).map(decodeChat),
+    );
+  }
+
+  addMember(roomId: string, userId: string, connId: string): Promise<number> {
+    return this.guard(async () =>
+      Number(
+        await this.script(
+          'member-add',
+          [this.keys.members(roomId), this.keys.memberUsers(roomId)],
+          [userId, connId],
+        ),
+      ),
+    );
+  }
+
+  removeMember(roomId: string, _userId: string, connId: string): Promise<number> {
+    return this.guard(async () =>
+      Number(
+        await this.script(
+          'member-remove',
+          [this.keys.members(roomId), this.keys.memberUsers(roomId)],
+          [connId],
+        ),
+      ),
+    );
+  }
+
+  memberCount(roomId: string): Promise<number> {
+    return this.guard(() => this.redis.hlen(this.keys.memberUsers(roomId)));
+  }
+
+  // ── audit ───────────────────────────────────────────────────────────────────────────
+
+  audit(): Promise<AuditReport> {
+    return this.guard(() => auditRedis(this.redis, this.keys));
+  }
+}
+
+function withoutSeq(c: ClaimRecord & { seq?: number }): ClaimRecord {
+  const { seq: _seq, ...claim } = c;
+  return claim;
+}

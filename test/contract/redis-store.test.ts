@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisKeys } from '../../server/store/redis-keys.js';
+import { defineScripts, SCRIPTS, scriptSource, type ScriptName } from '../../server/store/redis-scripts.js';
+import { RedisStore } from '../../server/store/redis-store.js';
+import { startRedis, type RedisHandle } from '../helpers/redis-server.js';
+import { describeStoreContract } from './store-contract.js';
+
+let redis: RedisHandle;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(() => redis.destroy());
+
+describeStoreContract('RedisStore (standalone)', () => {
+  const client = new Redis(redis.url, { enableAutoPipelining: true });
+  return Promise.resolve(
+    new RedisStore('redis', client, new RedisKeys(`t-${randomBytes(4).toString('hex')}:`)),
+  );
+});
+
+describe('Lua scripts', () => {
+  it('every script loads into Redis and declares its KEYS contract', async () => {
+    const client = new Redis(redis.url);
+    try {
+      for (const name of Object.keys(SCRIPTS) as ScriptName[]) {
+        const source = scriptSource(name);
+        expect(source, name).toMatch(/^-- KEYS\[1\]/m);
+        expect(source, name).toMatch(/^-- (ARGV\[1\]|Returns)/m);
+        expect(await client.script('LOAD', source)).toMatch(/^[0-9a-f]{40}$/);
+      }
+      defineScripts(client);
+    } finally {
+      client.disconnect();
+    }
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * A server node in a child process (`node --import tsx server/main.ts`), as in production:
+ * one process per node, since socket.io's uWS integration is process-wide. Resolves once the
+ * node logs that it listens, with the port it picked.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { TEST_ENV } from './test-server.js';
+
+export interface NodeProcess {
+  nodeId: string;
+  url: string;
+  /** Everything the node logged (JSON lines). */
+  logs: string[];
+  /** SIGTERM: the graceful shutdown path. */
+  stop(): Promise<void>;
+  /** SIGKILL: the node dies on the spot. */
+  kill(): Promise<void>;
+}
+
+export function startNodeProcess(env: Record<string, string>, nodeId: string): Promise<NodeProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, ...TEST_ENV, LOG_LEVEL: 'info', NODE_ID: nodeId, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: string[] = [];
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null): void =>
+      reject(new Error(`node ${nodeId} exited (${String(code)}): ${stderr}`));
+    child.once('exit', onExit);
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      logs.push(line);
+      const entry = JSON.parse(line) as { url?: string; msg?: string };
+      if (entry.msg?.startsWith('listening on port') && entry.url) {
+        child.off('exit', onExit);
+        const port = new URL(entry.url).port;
+        resolve({
+          nodeId,
+          url: `http://127.0.0.1:${port}`,
+          logs,
+          stop: () => stopChild(child, 'SIGTERM'),
+          kill: () => stopChild(child, 'SIGKILL'),
+        });
+      }
+    });
+  });
+}
+
+function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * Three server nodes (child processes) sharing one Redis, and the same on a 3-master Redis
+ * Cluster: broadcasts cross nodes, and grab races resolve exactly once whatever node each
+ * grabber is on.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RedPacketError } from '../../shared/sdk/index.js';
+import { gameApi } from '../helpers/game-api.js';
+import { startNodeProcess, type NodeProcess } from '../helpers/node-process.js';
+import { startRedis, startRedisCluster } from '../helpers/redis-server.js';
+
+interface Backend {
+  env: Record<string, string>;
+  destroy(): Promise<void>;
+}
+
+const backends: [string, () => Promise<Backend>][] = [
+  [
+    'one Redis',
+    async () => {
+      const r = await startRedis();
+      return { env: { REDIS_URL: r.url }, destroy: () => r.destroy() };
+    },
+  ],
+  [
+    'Redis Cluster',
+    async () => {
+      const c = await startRedisCluster(3);
+      return {
+        env: { REDIS_CLUSTER_NODES: c.nodes.map((n) => `${n.host}:${n.port}`).join(',') },
+        destroy: () => c.destroy(),
+      };
+    },
+  ],
+];
+
+describe.each(backends)('3 nodes on %s', (_name, makeBackend) => {
+  const api = gameApi();
+  let backend: Backend;
+  let nodes: NodeProcess[] = [];
+  const url = (i: number): string => nodes[i % nodes.length]!.url;
+
+  beforeAll(async () => {
+    backend = await makeBackend();
+    const env = { ...backend.env, REDIS_KEY_PREFIX: `mn-${randomBytes(3).toString('hex')}:` };
+    nodes = await Promise.all([0, 1, 2].map((i) => startNodeProcess(env, `node-${i}`)));
+  }, 60_000);
+
+  afterAll(async () => {
+    api.closeClients();
+    await Promise.all(nodes.map((n) => n.stop()));
+    await backend.destroy();
+  });
+
+  it('carries chat and presence across nodes', async () => {
+    const [a, b, c] = await Promise.all([0, 1, 2].map((i) => api.client(url(i), `chatter-${i}`)));
+    for (const client of [a!, b!, c!]) await client.join('shared');
+    const snapshot = await a!.join('shared');
+    expect(snapshot.members).toBe(3);
+    const heardOnB = b!.waitFor('chat:message', (m) => m.text === 'across the wire');
+    const heardOnC = c!.waitFor('chat:message', (m) => m.text === 'across the wire');
+    await a!.chat('shared', 'across the wire');
+    await Promise.all([heardOnB, heardOnC]);
+    const late = await api.client(url(2), 'latecomer');
+    expect((await late.join('shared')).chat.map((m) => m.text)).toContain('across the wire');
+  });
+
+  it('300 clients on 3 nodes race for a 100-share packet: exactly 100 winners', async () => {
+    await api.mint(url(0), 'big-host', 20_000);
+    const host = await api.client(url(0), 'big-host', 'host');
+    await host.join('race');
+    const racers = await Promise.all(Array.from({ length: 300 }, (_, i) => api.client(url(i), `r-${i}`)));
+    await Promise.all(racers.map((r) => r.join('race')));
+    const everyoneSaw = Promise.all(racers.map((r) => r.waitFor('packet:created')));
+    const finishedOnNode2 = racers[2]!.waitFor('packet:finished');
+    const { packet } = await host.sendPacket({ roomId: 'race', kind: 'lucky', total: 20_000, count: 100 });
+    await everyoneSaw;
+
+    const results = await Promise.allSettled(racers.map((r) => r.grab(packet.id)));
+    const wins = results.flatMap((r, i) => (r.status === 'fulfilled' ? [{ i, amount: r.value.amount }] : []));
+    const losses = results.flatMap((r) =>
+      r.status === 'rejected' ? [(r.reason as RedPacketError).code] : [],
+    );
+    expect(wins).toHaveLength(100);
+    expect(wins.reduce((s, w) => s + w.amount, 0)).toBe(20_000);
+    expect(new Set(losses)).toEqual(new Set(['PACKET_EMPTY']));
+    expect(await finishedOnNode2).toMatchObject({ packetId: packet.id, reason: 'empty' });
+
+    // Retries, on any node, pay nothing.
+    const retries = await Promise.allSettled(wins.slice(0, 30).map((w) => racers[w.i]!.grab(packet.id)));
+    expect(retries.every((r) => r.status === 'rejected')).toBe(true);
+    const details = await api.http(url(1), 'GET', `/v1/packets/${packet.id}`, {
+      token: await api.token('x'),
+    });
+    expect((details.body.claims as unknown[]).length).toBe(100);
+    for (const w of wins.slice(0, 10)) {
+      const me = await api.http(url(2), 'GET', '/v1/me', { token: await api.token(`r-${w.i}`) });
+      expect(me.body.balance).toBe(w.amount);
+    }
+    await api.expectBalanced(url(1));
+  }, 60_000);
+});
