@@ -156,7 +156,7 @@ export class PacketService {
       claimId: claim.claimId,
       userId: claim.userId,
       amount: claim.amount,
-      packetId,
+      sourceId: packetId,
       reason: 'grab',
       at: claim.at,
     });
@@ -219,7 +219,7 @@ export class PacketService {
   private async pay(credit: Credit): Promise<void> {
     try {
       const { balance } = await this.deps.store.applyCredit(credit);
-      this.deps.acker.ack(credit.packetId, credit.claimId);
+      this.deps.acker.ack(credit.sourceId, credit.claimId);
       this.deps.broadcaster.toUser(credit.userId, 'wallet:updated', { balance });
     } catch (err) {
       this.deps.log.warn({ err, claimId: credit.claimId }, 'credit failed; the reconciler will pay it');
@@ -230,7 +230,7 @@ export class PacketService {
   private async undoFunding(userId: string, packetId: string): Promise<void> {
     const { store, clock, log } = this.deps;
     try {
-      if ((await store.abortPacket(packetId)) === 'exists') {
+      if ((await store.abortFunded(packetId)) === 'exists') {
         await store.settleHold(userId, packetId);
       } else {
         const { balance } = await store.releaseHold(userId, packetId, clock.now());

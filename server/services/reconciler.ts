@@ -38,7 +38,7 @@ export class Reconciler {
     const report: ReconcileReport = { settled: 0, released: 0, credited: 0, acked: 0 };
     const before = this.clock.now() - this.graceMs;
     for (const hold of await this.store.listStaleHolds(before, this.batch)) {
-      if ((await this.store.abortPacket(hold.holdId)) === 'exists') {
+      if ((await this.store.abortFunded(hold.holdId)) === 'exists') {
         await this.store.settleHold(hold.userId, hold.holdId);
         report.settled += 1;
         this.metrics.reconciled.inc({ kind: 'settle' });
@@ -58,7 +58,7 @@ export class Reconciler {
         this.metrics.reconciled.inc({ kind: 'credit' });
         this.broadcaster.toUser(credit.userId, 'wallet:updated', { balance });
       }
-      await this.store.ackCredits(credit.packetId, [credit.claimId]);
+      await this.store.ackCredits(credit.sourceId, [credit.claimId]);
       report.acked += 1;
     }
     if (report.settled + report.released + report.credited > 0) {

@@ -162,7 +162,7 @@ export class MemoryStore implements Store {
     return Promise.resolve('created');
   }
 
-  abortPacket(packetId: string): Promise<'aborted' | 'exists'> {
+  abortFunded(packetId: string): Promise<'aborted' | 'exists'> {
     if (this.packets.has(packetId)) return Promise.resolve('exists');
     this.tombstones.add(packetId);
     return Promise.resolve('aborted');
@@ -190,7 +190,7 @@ export class MemoryStore implements Store {
       claimId: claim.claimId,
       userId: user.userId,
       amount,
-      packetId,
+      sourceId: packetId,
       reason: 'grab',
       at,
     });
@@ -221,7 +221,7 @@ export class MemoryStore implements Store {
         claimId: packetRefundId(packetId),
         userId: r.senderId,
         amount,
-        packetId,
+        sourceId: packetId,
         reason: 'refund',
         at,
       };

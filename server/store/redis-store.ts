@@ -165,7 +165,7 @@ export class RedisStore implements Store {
           if (hold?.state === 'held') return { holdId, userId, amount: hold.amount, at: hold.at };
           // Settled or released (the index removal was lost), or never made (the hold script
           // never ran): make sure no packet can appear for it, then forget the entry.
-          if (!hold) await this.abortPacket(holdId);
+          if (!hold) await this.abortFunded(holdId);
           await this.redis.zrem(this.keys.pendingHolds(), entry);
           return null;
         }),
@@ -227,7 +227,7 @@ export class RedisStore implements Store {
     });
   }
 
-  abortPacket(packetId: string): Promise<'aborted' | 'exists'> {
+  abortFunded(packetId: string): Promise<'aborted' | 'exists'> {
     return this.guard(async () => {
       const k = this.packetKeys(packetId);
       return (await this.script('abort-packet', [k.packet, k.tomb], [])) as 'aborted' | 'exists';

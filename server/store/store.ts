@@ -8,7 +8,7 @@
  * moves in idempotent steps, and the reconciler re-drives whichever step a crash left out:
  *
  *   funding a packet     hold (wallet)  →  createPacket (packet)  →  settleHold (wallet)
- *                        on failure:       abortPacket (packet)   →  releaseHold (wallet)
+ *                        on failure:       abortFunded (packet)   →  releaseHold (wallet)
  *   paying a share       grab (packet: claim + outbox credit)  →  applyCredit (wallet)
  *                        →  ackCredits (packet, batched, any time later)
  *   refunding expiry     expirePacket (packet: outbox refund)  →  applyCredit  →  ackCredits
@@ -62,15 +62,16 @@ export interface Credit {
   claimId: string;
   userId: string;
   amount: number;
-  /** The packet that owes it. */
-  packetId: string;
-  reason: 'grab' | 'refund';
+  /** The packet (`pk_…`) or rain (`rn_…`) that owes it; its outbox holds the credit. */
+  sourceId: string;
+  /** A packet share, a packet's expiry refund, a rain drop share, a rain's end refund. */
+  reason: 'grab' | 'refund' | 'drop' | 'rain-refund';
   at: number;
 }
 
 /** Money taken from a wallet for a purpose that has not been settled yet. */
 export interface Hold {
-  /** Equals the id of the packet it funds. */
+  /** Equals the id of the packet or rain it funds. */
   holdId: string;
   userId: string;
   amount: number;
@@ -176,16 +177,17 @@ export interface Store {
   /**
    * Creates an open packet holding `shares` (sum = packet.total, length = packet.count) in
    * escrow, and makes it findable by room and due for expiry at `expiresAt`.
-   * Idempotent: `exists` if already created; `aborted` (nothing written) if abortPacket ran
+   * Idempotent: `exists` if already created; `aborted` (nothing written) if abortFunded ran
    * first, so a packet whose hold was refunded can never appear afterwards.
    */
   createPacket(packet: PacketRecord, shares: number[]): Promise<CreateResult>;
 
   /**
-   * Makes sure a packet will never be created: `aborted` (a tombstone is left) unless it
-   * already exists (`exists`). Idempotent. The reconciler calls it before releasing a hold.
+   * Makes sure the packet or rain funded by hold `id` will never be created: `aborted` (a
+   * tombstone is left) unless it already exists (`exists`). Idempotent. The reconciler calls
+   * it before releasing a hold.
    */
-  abortPacket(packetId: string): Promise<'aborted' | 'exists'>;
+  abortFunded(id: string): Promise<'aborted' | 'exists'>;
 
   /**
    * Atomically pops one share for `user` and records the claim and its outbox credit.
@@ -202,8 +204,8 @@ export interface Store {
    */
   expirePacket(packetId: string, at: number): Promise<ExpireOutcome>;
 
-  /** Removes landed credits from the packet's outbox. Idempotent; unknown ids are ignored. */
-  ackCredits(packetId: string, claimIds: string[]): Promise<void>;
+  /** Removes landed credits from their source's outbox. Idempotent; unknown ids are ignored. */
+  ackCredits(sourceId: string, claimIds: string[]): Promise<void>;
 
   getPacket(packetId: string): Promise<PacketRecord | null>;
 

@@ -50,7 +50,7 @@ const creditOf = (packetId: string, userId: string, amount: number, at = T0): Cr
   claimId: packetClaimId(packetId, userId),
   userId,
   amount,
-  packetId,
+  sourceId: packetId,
   reason: 'grab',
   at,
 });
@@ -171,10 +171,10 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       it('create is idempotent, and abort makes a packet impossible', async () => {
         const packet = await fundPacket(store, { total: 100, count: 2 });
         expect(await store.createPacket(packet, [50, 50])).toBe('exists');
-        expect(await store.abortPacket(packet.id)).toBe('exists');
+        expect(await store.abortFunded(packet.id)).toBe('exists');
         const ghost = packetRecord({ total: 100, count: 2 });
-        expect(await store.abortPacket(ghost.id)).toBe('aborted');
-        expect(await store.abortPacket(ghost.id)).toBe('aborted');
+        expect(await store.abortFunded(ghost.id)).toBe('aborted');
+        expect(await store.abortFunded(ghost.id)).toBe('aborted');
         expect(await store.createPacket(ghost, [50, 50])).toBe('aborted');
         expect(await store.getPacket(ghost.id)).toBeNull();
       });
@@ -227,7 +227,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.grab(packet.id, { userId: 'u', name: 'U' }, packet.expiresAt)).toEqual({
           status: 'expired',
         });
-        expect(await store.abortPacket(packet.id)).toBe('exists');
+        expect(await store.abortFunded(packet.id)).toBe('exists');
         await store.expirePacket(packet.id, packet.expiresAt);
         const refund = (await store.listStaleCredits(packet.expiresAt + 1, 10))[0];
         if (refund) await store.applyCredit(refund);
@@ -251,7 +251,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
           userId: packet.senderId,
           amount: left,
           reason: 'refund',
-          packetId: packet.id,
+          sourceId: packet.id,
         });
         expect(expired.packet).toMatchObject({ status: 'expired', remainingAmount: 0, remainingCount: 3 });
         expect(await store.expirePacket(packet.id, packet.expiresAt + 1)).toEqual({ status: 'noop' });

@@ -16,7 +16,7 @@ local refund = ''
 if remaining > 0 then
   local record = cjson.decode(redis.call('HGET', KEYS[1], 'record'))
   refund = cjson.encode({
-    claimId = ARGV[2], userId = record.senderId, amount = remaining, packetId = ARGV[3], reason = 'refund', at = at,
+    claimId = ARGV[2], userId = record.senderId, amount = remaining, sourceId = ARGV[3], reason = 'refund', at = at,
   })
   redis.call('HSET', KEYS[3], ARGV[2], refund)
 end

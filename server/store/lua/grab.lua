@@ -22,7 +22,7 @@ local claim = cjson.encode({
 })
 redis.call('HSET', KEYS[3], ARGV[2], claim)
 redis.call('HSET', KEYS[4], ARGV[5], cjson.encode({
-  claimId = ARGV[5], userId = ARGV[2], amount = amount, packetId = ARGV[1], reason = 'grab', at = at,
+  claimId = ARGV[5], userId = ARGV[2], amount = amount, sourceId = ARGV[1], reason = 'grab', at = at,
 }))
 local left = redis.call('HINCRBY', KEYS[1], 'remainingCount', -1)
 redis.call('HINCRBY', KEYS[1], 'remainingAmount', -amount)
