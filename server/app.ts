@@ -8,14 +8,19 @@ import { systemClock, type Clock } from './domain/clock.js';
 import type { RandomInt } from './domain/split.js';
 import { httpRoutes } from './handlers/http-routes.js';
 import { packetHandlers } from './handlers/packet-handlers.js';
+import { rainHandlers } from './handlers/rain-handlers.js';
 import { roomHandlers } from './handlers/room-handlers.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { CreditAcker } from './services/credit-acker.js';
 import { ExpirySweeper } from './services/expiry-sweeper.js';
 import { PacketService } from './services/packet-service.js';
+import { Payments } from './services/payments.js';
 import { Periodic } from './services/periodic.js';
+import { GoneBatcher } from './services/gone-batcher.js';
 import { Presence } from './services/presence.js';
+import { RainRunner } from './services/rain-runner.js';
+import { RainService } from './services/rain-service.js';
 import { Reconciler } from './services/reconciler.js';
 import { RoomService } from './services/room-service.js';
 import { WalletService } from './services/wallet-service.js';
@@ -51,14 +56,20 @@ export interface RunningApp {
   readonly reconciler: Reconciler;
   readonly sweeper: ExpirySweeper;
   readonly presence: Presence;
+  readonly rains: RainService;
+  readonly runner: RainRunner;
   readonly tokens: TokenService;
-  /** Stops in order: accepting, background tasks, sockets, store, listener. Idempotent. */
+  /**
+   * Stops in order: accepting, background tasks, rain leases handed back, pending acks,
+   * sockets, adapter, store, listener. Idempotent.
+   */
   close(): Promise<void>;
 }
 
 export async function startApp(config: Config, overrides: AppOverrides = {}): Promise<RunningApp> {
   const log = overrides.logger ?? createLogger(config.logLevel, config.nodeId);
   const clock = overrides.clock ?? systemClock;
+  const randomInt = overrides.randomInt ? { randomInt: overrides.randomInt } : {};
   const store = overrides.store ?? (await createStore(config.store, log));
   const adapter = await createBroadcastAdapter(config.store, log);
   const metrics = new Metrics(config.nodeId);
@@ -67,22 +78,40 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const io = createSocketServer(config, adapter.adapter);
   const broadcaster = socketBroadcaster(io);
   const acker = new CreditAcker(store, log);
+  const payments = new Payments(store, clock, broadcaster, acker, log);
   const presence = new Presence(store, broadcaster);
-  const rooms = new RoomService(store, clock, broadcaster, presence, config.limits.chatHistory);
   const wallets = new WalletService(store, clock, broadcaster);
   const packets = new PacketService({
     store,
     clock,
     broadcaster,
-    acker,
+    payments,
     metrics,
     log,
     limits: config.limits,
-    ...(overrides.randomInt ? { randomInt: overrides.randomInt } : {}),
+    ...randomInt,
   });
+  const gone = new GoneBatcher(broadcaster);
+  const rains = new RainService({
+    store,
+    clock,
+    broadcaster,
+    payments,
+    gone,
+    metrics,
+    limits: config.limits,
+    ...randomInt,
+  });
+  const runner = new RainRunner(store, clock, rains, broadcaster, gone, metrics, log, {
+    nodeId: config.nodeId,
+    leaseTtlMs: config.rain.leaseTtlMs,
+    scanMs: config.rain.scanMs,
+  });
+  const rooms = new RoomService(store, clock, broadcaster, presence, rains, config.limits.chatHistory);
   const sweeper = new ExpirySweeper(store, packets, clock);
   const reconciler = new Reconciler(store, clock, broadcaster, metrics, log, config.timers.reconcileGraceMs);
 
+  const services = { clock, rooms, packets, rains };
   handleConnections(io, {
     tokens,
     rooms,
@@ -90,7 +119,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     metrics,
     clock,
     rateLimit: config.rateLimit,
-    handlers: { ...roomHandlers({ clock, rooms, packets }), ...packetHandlers({ clock, rooms, packets }) },
+    handlers: { ...roomHandlers(services), ...packetHandlers(services), ...rainHandlers(services) },
   });
   const router = createRouter(
     httpRoutes({
@@ -98,6 +127,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       tokens,
       metrics,
       packets,
+      rains,
       wallets,
       devTokens: config.auth.devTokens,
       metricsToken: config.metricsToken,
@@ -107,24 +137,17 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     log,
   );
 
+  const { timers } = config;
   const tasks = [
-    new Periodic(
-      'expiry-sweeper',
-      config.timers.sweepIntervalMs,
-      async () => {
-        await sweeper.sweep();
-      },
-      log,
-    ),
+    new Periodic('rain-runner', config.rain.tickMs, () => runner.tick(), log),
+    new Periodic('expiry-sweeper', timers.sweepIntervalMs, () => sweeper.sweep().then(() => undefined), log),
     new Periodic(
       'reconciler',
-      config.timers.reconcileIntervalMs,
-      async () => {
-        await reconciler.reconcile();
-      },
+      timers.reconcileIntervalMs,
+      () => reconciler.reconcile().then(() => undefined),
       log,
     ),
-    new Periodic('presence', config.timers.presenceIntervalMs, () => presence.flush(), log),
+    new Periodic('presence', timers.presenceIntervalMs, () => presence.flush(), log),
     new Periodic(
       'slow-consumers',
       1000,
@@ -154,8 +177,12 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     (closing ??= (async () => {
       listening.stopAccepting();
       await Promise.all(tasks.map((t) => t.stop()));
+      await runner.handOver().catch((err: unknown) => {
+        log.warn({ err }, 'could not hand rain leases back');
+      });
       await acker.flush();
-      io.disconnectSockets(true);
+      // `local`: with the Redis adapter a bare disconnectSockets() reaches every node's sockets.
+      io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });
@@ -173,6 +200,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     io,
     log,
     packets,
+    rains,
+    runner,
     reconciler,
     sweeper,
     presence,

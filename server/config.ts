@@ -38,6 +38,22 @@ export interface Config {
     packetTtlMs: number;
     /** Chat lines kept per room. @default 50 */
     chatHistory: number;
+    /** Largest rain budget a host / an admin may fund, fen. @default 1000000 / 10000000 */
+    rainMaxTotalHost: number;
+    rainMaxTotalAdmin: number;
+    /** Most drops, and most shares (drops × sharesPerDrop), in one rain. @default 2000 / 20000 */
+    rainMaxDrops: number;
+    rainMaxShares: number;
+    /** Longest rain, ms. @default 600000 */
+    rainMaxDurationMs: number;
+  };
+  rain: {
+    /** How often a driving node releases due drops (one rain:drops per rain per tick), ms. @default 100 */
+    tickMs: number;
+    /** A driver's lease; a dead driver is replaced within about this long, ms. @default 3000 */
+    leaseTtlMs: number;
+    /** How often nodes look for rains without a live driver, ms. @default 500 */
+    scanMs: number;
   };
   ws: {
     /** Largest inbound frame, bytes; larger frames close the connection. @default 16384 */
@@ -164,6 +180,16 @@ export function loadConfig(env: Env = process.env): Config {
       packetMaxCount: read(env, 'PACKET_MAX_COUNT', int(1, 10_000), 100),
       packetTtlMs: read(env, 'PACKET_TTL_MS', int(1_000, 30 * 86_400_000), 86_400_000),
       chatHistory: 50,
+      rainMaxTotalHost: read(env, 'RAIN_MAX_TOTAL_HOST', int(1, Number.MAX_SAFE_INTEGER), 1_000_000),
+      rainMaxTotalAdmin: read(env, 'RAIN_MAX_TOTAL_ADMIN', int(1, Number.MAX_SAFE_INTEGER), 10_000_000),
+      rainMaxDrops: read(env, 'RAIN_MAX_DROPS', int(1, 100_000), 2_000),
+      rainMaxShares: read(env, 'RAIN_MAX_SHARES', int(1, 1_000_000), 20_000),
+      rainMaxDurationMs: read(env, 'RAIN_MAX_DURATION_MS', int(1_000, 86_400_000), 600_000),
+    },
+    rain: {
+      tickMs: read(env, 'RAIN_TICK_MS', int(10, 10_000), 100),
+      leaseTtlMs: read(env, 'RAIN_LEASE_TTL_MS', int(500, 600_000), 3_000),
+      scanMs: read(env, 'RAIN_SCAN_MS', int(10, 60_000), 500),
     },
     ws: {
       maxPayloadBytes: read(env, 'WS_MAX_PAYLOAD_BYTES', int(1_024, 16 * 1_048_576), 16_384),

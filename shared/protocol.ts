@@ -7,6 +7,9 @@
 import type { ErrorCode } from './codes.js';
 import type {
   ChatSendPayload,
+  DropGrabPayload,
+  RainCancelPayload,
+  RainSchedulePayload,
   PacketGrabPayload,
   PacketSendPayload,
   Role,
@@ -68,6 +71,64 @@ export interface ClaimView extends UserRef {
   at: number;
 }
 
+export type RainStatus = 'scheduled' | 'running' | 'ended' | 'cancelled';
+
+/** A rain as clients see it (never its seed or unreleased drops). Amounts are fen. */
+export interface RainView {
+  id: string;
+  roomId: string;
+  hostId: string;
+  hostName: string;
+  total: number;
+  drops: number;
+  sharesPerDrop: number;
+  split: 'lucky' | 'equal';
+  /** Server time the first drops may fall, ms epoch. */
+  startAt: number;
+  durationMs: number;
+  dropTtlMs: number;
+  maxGrabsPerUser: number | null;
+  status: RainStatus;
+  /** Drops released so far. */
+  released: number;
+  paid: number;
+  grabs: number;
+  refunded: number;
+  createdAt: number;
+  endedAt: number | null;
+}
+
+/** A released drop. `ttlMs` is how long it can still be grabbed when the message was sent. */
+export interface DropView {
+  dropId: string;
+  /** Horizontal position, 0 ≤ x < 1. */
+  x: number;
+  ttlMs: number;
+  /** Shares the drop started with. */
+  shares: number;
+}
+
+export interface LeaderboardEntry extends UserRef {
+  amount: number;
+  grabs: number;
+}
+
+export interface RainTotals {
+  paid: number;
+  refunded: number;
+  grabs: number;
+  /** Distinct users who won anything. */
+  winners: number;
+}
+
+/** The room's active or scheduled rain, with what the caller has won so far. */
+export interface RainSnapshot {
+  rain: RainView;
+  mine: { grabs: number; amount: number };
+  /** Drops falling now that still have shares. */
+  drops: DropView[];
+}
+
 export interface RoomSnapshot {
   roomId: string;
   serverTime: number;
@@ -76,6 +137,24 @@ export interface RoomSnapshot {
   chat: ChatMessage[];
   /** Open packets in the room, oldest first. */
   packets: PacketSnapshot[];
+  /** The room's running rain, else its next scheduled one, else null. */
+  rain: RainSnapshot | null;
+}
+
+export interface RainDetails {
+  rain: RainView;
+  totals: RainTotals;
+  leaderboard: LeaderboardEntry[];
+}
+
+export interface RainEndedEvent {
+  rainId: string;
+  roomId: string;
+  /** `finished`: the last drop's window closed; `cancelled`: stopped early by its host. */
+  reason: 'finished' | 'cancelled';
+  totals: RainTotals;
+  /** The top winners, best first (at most 10). */
+  leaderboard: LeaderboardEntry[];
 }
 
 export interface PacketGrabbedEvent extends UserRef {
@@ -103,6 +182,9 @@ export interface ClientToServerEvents {
   'chat:send': (payload: ChatSendPayload, ack: AckFn<{ message: ChatMessage }>) => void;
   'packet:send': (payload: PacketSendPayload, ack: AckFn<{ packet: PacketView }>) => void;
   'packet:grab': (payload: PacketGrabPayload, ack: AckFn<{ amount: number; remaining: number }>) => void;
+  'rain:schedule': (payload: RainSchedulePayload, ack: AckFn<{ rain: RainView }>) => void;
+  'rain:cancel': (payload: RainCancelPayload, ack: AckFn<{ refunded: number }>) => void;
+  'drop:grab': (payload: DropGrabPayload, ack: AckFn<{ amount: number }>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -112,6 +194,13 @@ export interface ServerToClientEvents {
   'packet:grabbed': (event: PacketGrabbedEvent) => void;
   'packet:finished': (event: PacketFinishedEvent) => void;
   'wallet:updated': (wallet: { balance: number }) => void;
+  'rain:scheduled': (event: { rain: RainView; serverTime: number }) => void;
+  'rain:started': (event: { rainId: string; roomId: string; serverTime: number }) => void;
+  /** One message per room per tick with every drop released in that tick. */
+  'rain:drops': (event: { rainId: string; serverTime: number; drops: DropView[] }) => void;
+  /** Drops whose shares are all taken (batched per tick). */
+  'rain:gone': (event: { rainId: string; dropIds: string[] }) => void;
+  'rain:ended': (event: RainEndedEvent) => void;
 }
 
 /** Events between server nodes (through the adapter). None yet. */

@@ -78,6 +78,48 @@ export const packetSendSchema = z
 
 export const packetGrabSchema = z.strictObject({ packetId: idSchema });
 
+const rainShape = {
+  /** Budget, fen, pre-split over drops × sharesPerDrop shares. */
+  total: fenSchema,
+  drops: z.int().min(1),
+  sharesPerDrop: z.int().min(1).max(100).default(1),
+  /** Start by server time (ms epoch), or … */
+  startAt: z.int().positive().optional(),
+  /** … in this many ms from now (default 3000). */
+  startInMs: z.int().min(0).max(86_400_000).optional(),
+  durationMs: z.int().min(1_000),
+  /** How long a released drop can be grabbed. */
+  dropTtlMs: z.int().min(200).max(60_000).default(3_000),
+  maxGrabsPerUser: z.int().min(1).optional(),
+  split: z.enum(['lucky', 'equal']).default('lucky'),
+};
+
+type RainFields = z.output<z.ZodObject<typeof rainShape>>;
+
+function checkRain(r: RainFields, ctx: z.RefinementCtx): void {
+  const shares = r.drops * r.sharesPerDrop;
+  const fail = (path: string, message: string): void => {
+    ctx.addIssue({ code: 'custom', path: [path], message });
+  };
+  if (r.startAt !== undefined && r.startInMs !== undefined)
+    fail('startAt', 'give startAt or startInMs, not both');
+  if (r.total < shares)
+    fail('total', 'a rain needs at least 1 fen per share (total >= drops × sharesPerDrop)');
+  if (r.split === 'equal' && r.total % shares !== 0) {
+    fail('total', 'an equal rain needs total divisible by drops × sharesPerDrop');
+  }
+}
+
+/** The body of a rain, without the room (HTTP takes the room from the path). */
+export const rainSpecSchema = z.strictObject(rainShape).superRefine(checkRain);
+
+/** `rain:schedule`: a rain spec plus the room it falls in. */
+export const rainScheduleSchema = z.strictObject({ roomId: idSchema, ...rainShape }).superRefine(checkRain);
+
+export const rainCancelSchema = z.strictObject({ rainId: idSchema });
+
+export const dropGrabSchema = z.strictObject({ rainId: idSchema, dropId: idSchema });
+
 export const devTokenBodySchema = z.strictObject({
   userId: idSchema,
   name: displayNameSchema,
@@ -100,6 +142,10 @@ export type PacketSendPayload = z.input<typeof packetSendSchema>;
 export type PacketGrabPayload = z.input<typeof packetGrabSchema>;
 export type DevTokenBody = z.input<typeof devTokenBodySchema>;
 export type CreditBody = z.input<typeof creditBodySchema>;
+export type RainSpec = z.output<typeof rainSpecSchema>;
+export type RainSchedulePayload = z.input<typeof rainScheduleSchema>;
+export type RainCancelPayload = z.input<typeof rainCancelSchema>;
+export type DropGrabPayload = z.input<typeof dropGrabSchema>;
 
 /** The schema for each client→server event, by event name. */
 export const eventSchemas = {
@@ -109,6 +155,9 @@ export const eventSchemas = {
   'chat:send': chatSendSchema,
   'packet:send': packetSendSchema,
   'packet:grab': packetGrabSchema,
+  'rain:schedule': rainScheduleSchema,
+  'rain:cancel': rainCancelSchema,
+  'drop:grab': dropGrabSchema,
 } as const;
 
 /** A short human message for a failed parse, naming the first offending field. */

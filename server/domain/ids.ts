@@ -14,3 +14,16 @@ export function packetClaimId(packetId: string, userId: string): string {
 export function packetRefundId(packetId: string): string {
   return `refund:${packetId}`;
 }
+export function dropClaimId(rainId: string, dropId: string, userId: string): string {
+  return `drop:${rainId}:${dropId}:${userId}`;
+}
+
+/** The claim id of a rain's end refund to its host: one per rain. */
+export function rainRefundId(rainId: string): string {
+  return `rain-refund:${rainId}`;
+}
+
+/** Rain ids carry this prefix (packets: `pk_`), so a funding hold or outbox names its kind. */
+export const RAIN_ID_PREFIX = 'rn_';
+
+export const isRainId = (id: string): boolean => id.startsWith(RAIN_ID_PREFIX);

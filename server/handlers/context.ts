@@ -12,6 +12,7 @@ import type { eventSchemas } from '../../shared/schemas.js';
 import type { Identity } from '../auth/tokens.js';
 import type { Clock } from '../domain/clock.js';
 import type { PacketService } from '../services/packet-service.js';
+import type { RainService } from '../services/rain-service.js';
 import type { RoomService } from '../services/room-service.js';
 
 export type GameSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -21,6 +22,7 @@ export interface HandlerServices {
   clock: Clock;
   rooms: RoomService;
   packets: PacketService;
+  rains: RainService;
 }
 
 export interface EventContext {

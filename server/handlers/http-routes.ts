@@ -7,11 +7,13 @@ import {
   devTokenBodySchema,
   idSchema,
   packetSpecSchema,
+  rainSpecSchema,
 } from '../../shared/schemas.js';
 import type { TokenService } from '../auth/tokens.js';
 import { GameError } from '../domain/errors.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { PacketService } from '../services/packet-service.js';
+import type { RainService } from '../services/rain-service.js';
 import type { WalletService } from '../services/wallet-service.js';
 import type { Store } from '../store/store.js';
 import { StoreUnavailableError } from '../store/store.js';
@@ -24,6 +26,7 @@ export interface HttpDeps {
   tokens: TokenService;
   metrics: Metrics;
   packets: PacketService;
+  rains: RainService;
   wallets: WalletService;
   devTokens: boolean;
   metricsToken: string | undefined;
@@ -125,6 +128,28 @@ export function httpRoutes(d: HttpDeps): Route[] {
       path: '/v1/packets/:packetId',
       access: 'user',
       handle: async ({ params }) => json(200, await d.packets.details(parse(idSchema, params[0]))),
+    },
+    {
+      method: 'POST',
+      path: '/v1/rooms/:roomId/rains',
+      access: 'host',
+      handle: async ({ user, params, body }) => {
+        const roomId = parse(idSchema, params[0]);
+        const spec = parse(rainSpecSchema, body);
+        return json(201, { rain: await d.rains.schedule(user, roomId, spec) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/rains/:rainId',
+      access: 'user',
+      handle: async ({ params }) => json(200, await d.rains.details(parse(idSchema, params[0]))),
+    },
+    {
+      method: 'DELETE',
+      path: '/v1/rains/:rainId',
+      access: 'host',
+      handle: async ({ user, params }) => json(200, await d.rains.cancel(user, parse(idSchema, params[0]))),
     },
     {
       method: 'POST',

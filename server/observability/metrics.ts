@@ -55,6 +55,34 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly dropsReleased = new Counter({
+    name: 'rp_rain_drops_released_total',
+    help: 'Rain drops released by this node',
+    registers: [this.registry],
+  });
+
+  readonly rainGrabs = new Counter({
+    name: 'rp_rain_grabs_total',
+    help: 'Drop grabs handled by this node, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly releaseLag = new Histogram({
+    name: 'rp_rain_release_lag_seconds',
+    help: 'Actual minus scheduled release time of each drop',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly dropGrabLatency = new Histogram({
+    name: 'rp_drop_grab_duration_seconds',
+    help: 'Time to resolve a drop grab on the server, by outcome',
+    labelNames: ['outcome'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+
   constructor(nodeId: string) {
     this.registry.setDefaultLabels({ node: nodeId });
     collectDefaultMetrics({ register: this.registry });

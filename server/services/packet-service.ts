@@ -12,17 +12,17 @@ import { checkPacketLimits, packetTotal, splitPacket, type PacketLimits } from '
 import type { RandomInt } from '../domain/split.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { Credit, PacketRecord, Store } from '../store/store.js';
+import type { PacketRecord, Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
-import type { CreditAcker } from './credit-acker.js';
 import { ExhaustedCache, type ExhaustedReason } from './exhausted-cache.js';
+import type { Payments } from './payments.js';
 import { bestLuckOf, claimView, packetView } from './packet-views.js';
 
 export interface PacketServiceDeps {
   store: Store;
   clock: Clock;
   broadcaster: Broadcaster;
-  acker: CreditAcker;
+  payments: Payments;
   metrics: Metrics;
   log: Logger;
   limits: PacketLimits & { packetTtlMs: number };
@@ -46,11 +46,7 @@ export class PacketService {
 
   constructor(private readonly deps: PacketServiceDeps) {}
 
-  /**
-   * Funds a packet from `sender`'s wallet and opens it in `roomId`.
-   * Either both the debit and the packet exist afterwards, or neither does (possibly only
-   * once the reconciler has run, if the store failed in between).
-   */
+  /** Funds a packet from `sender`'s wallet (Payments.fund) and opens it in `roomId`. */
   async send(sender: UserRef, roomId: string, spec: PacketSpec): Promise<PacketView> {
     const { store, clock, limits } = this.deps;
     checkPacketLimits(spec, limits);
@@ -73,28 +69,10 @@ export class PacketService {
       remainingAmount: total,
       bestLuck: null,
     };
-    const held = await store.hold({ holdId: record.id, userId: sender.userId, amount: total, at: now });
-    if (!held.ok) {
-      throw new GameError('INSUFFICIENT_FUNDS', `balance ${held.balance} fen is below ${total} fen`);
-    }
-    let created;
-    try {
-      created = await store.createPacket(record, shares);
-    } catch (err) {
-      await this.undoFunding(sender.userId, record.id);
-      throw err;
-    }
-    if (created === 'aborted') {
-      await this.undoFunding(sender.userId, record.id);
-      throw new GameError('INTERNAL', 'the packet was abandoned before it was created; funds returned');
-    }
-    await store.settleHold(sender.userId, record.id).catch((err: unknown) => {
-      this.deps.log.warn({ err, packetId: record.id }, 'settle failed; the reconciler will settle');
-    });
+    await this.deps.payments.fund(sender.userId, record.id, total, () => store.createPacket(record, shares));
     this.rememberRoom(record.id, roomId);
     const view = packetView(record);
     this.deps.broadcaster.toRoom(roomId, 'packet:created', view);
-    this.deps.broadcaster.toUser(sender.userId, 'wallet:updated', { balance: held.balance });
     return view;
   }
 
@@ -152,7 +130,7 @@ export class PacketService {
         break;
     }
     const { claim, packet } = outcome;
-    await this.pay({
+    await this.deps.payments.pay({
       claimId: claim.claimId,
       userId: claim.userId,
       amount: claim.amount,
@@ -190,7 +168,7 @@ export class PacketService {
     if (outcome.status !== 'expired') return false;
     const { packet, refund } = outcome;
     this.exhausted.add(packetId, 'PACKET_EXPIRED');
-    if (refund) await this.pay(refund);
+    if (refund) await this.deps.payments.pay(refund);
     this.deps.metrics.expired.inc();
     this.deps.broadcaster.toRoom(packet.roomId, 'packet:finished', {
       packetId,
@@ -210,35 +188,6 @@ export class PacketService {
     ]);
     if (!packet) throw new GameError('NOT_FOUND', 'no such packet');
     return { packet: packetView(packet), claims: claims.map(claimView), bestLuck: bestLuckOf(packet) };
-  }
-
-  /**
-   * Lands a claimed credit in the wallet and queues its outbox ack. If the store fails here
-   * the claim stays in the outbox and the reconciler pays it later — never twice.
-   */
-  private async pay(credit: Credit): Promise<void> {
-    try {
-      const { balance } = await this.deps.store.applyCredit(credit);
-      this.deps.acker.ack(credit.sourceId, credit.claimId);
-      this.deps.broadcaster.toUser(credit.userId, 'wallet:updated', { balance });
-    } catch (err) {
-      this.deps.log.warn({ err, claimId: credit.claimId }, 'credit failed; the reconciler will pay it');
-    }
-  }
-
-  /** Undo a hold whose packet may not exist: tombstone the packet first, then release. */
-  private async undoFunding(userId: string, packetId: string): Promise<void> {
-    const { store, clock, log } = this.deps;
-    try {
-      if ((await store.abortFunded(packetId)) === 'exists') {
-        await store.settleHold(userId, packetId);
-      } else {
-        const { balance } = await store.releaseHold(userId, packetId, clock.now());
-        this.deps.broadcaster.toUser(userId, 'wallet:updated', { balance });
-      }
-    } catch (err) {
-      log.warn({ err, packetId }, 'undoing a hold failed; the reconciler will finish it');
-    }
   }
 
   private rememberRoom(packetId: string, roomId: string): void {

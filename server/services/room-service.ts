@@ -6,6 +6,7 @@ import type { Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
 import { packetView } from './packet-views.js';
 import type { Presence } from './presence.js';
+import type { RainService } from './rain-service.js';
 
 /** Open packets listed in a snapshot. */
 const SNAPSHOT_PACKETS = 50;
@@ -16,6 +17,7 @@ export class RoomService {
     private readonly clock: Clock,
     private readonly broadcaster: Broadcaster,
     private readonly presence: Presence,
+    private readonly rains: RainService,
     private readonly chatHistory: number,
   ) {}
 
@@ -27,10 +29,13 @@ export class RoomService {
       this.store.recentChat(roomId, this.chatHistory),
       this.store.listOpenPackets(roomId, SNAPSHOT_PACKETS),
     ]);
-    const mine = await this.store.claimedAmounts(
-      open.map((p) => p.id),
-      user.userId,
-    );
+    const [mine, rain] = await Promise.all([
+      this.store.claimedAmounts(
+        open.map((p) => p.id),
+        user.userId,
+      ),
+      this.rains.snapshot(roomId, user.userId),
+    ]);
     return {
       roomId,
       serverTime: this.clock.now(),
@@ -40,6 +45,7 @@ export class RoomService {
         const amount = mine[i];
         return { ...packetView(p), mine: amount == null ? null : { amount } };
       }),
+      rain,
     };
   }
 

@@ -4,13 +4,20 @@
  * each is atomic; the step protocol in store.ts is kept as-is so the services above run the
  * same code on every store.
  */
-import type { AuditReport, ChatMessage, UserRef } from '../../shared/protocol.js';
-import { packetClaimId, packetRefundId } from '../domain/ids.js';
+import type { AuditReport, ChatMessage, LeaderboardEntry, UserRef } from '../../shared/protocol.js';
+import { isRainId, packetClaimId, packetRefundId } from '../domain/ids.js';
+import { MemoryRains } from './memory-rains.js';
 import { AuditTally } from './audit-tally.js';
 import type {
+  ActiveDrop,
   ClaimRecord,
   CreateResult,
   Credit,
+  DropGrabOutcome,
+  EndRainOutcome,
+  LeaseResult,
+  RainRecord,
+  ReleaseResult,
   ExpireOutcome,
   GrabOutcome,
   Hold,
@@ -47,6 +54,7 @@ export class MemoryStore implements Store {
   private readonly expiries = new Map<string, number>();
   private readonly chats = new Map<string, ChatMessage[]>();
   private readonly members = new Map<string, Map<string, Set<string>>>();
+  private readonly rains = new MemoryRains();
 
   ping(): Promise<void> {
     return Promise.resolve();
@@ -162,9 +170,10 @@ export class MemoryStore implements Store {
     return Promise.resolve('created');
   }
 
-  abortFunded(packetId: string): Promise<'aborted' | 'exists'> {
-    if (this.packets.has(packetId)) return Promise.resolve('exists');
-    this.tombstones.add(packetId);
+  abortFunded(id: string): Promise<'aborted' | 'exists'> {
+    if (isRainId(id)) return Promise.resolve(this.rains.abort(id));
+    if (this.packets.has(id)) return Promise.resolve('exists');
+    this.tombstones.add(id);
     return Promise.resolve('aborted');
   }
 
@@ -234,8 +243,12 @@ export class MemoryStore implements Store {
     return Promise.resolve({ status: 'expired', packet: copy(r), refund: copy(refund) });
   }
 
-  ackCredits(packetId: string, claimIds: string[]): Promise<void> {
-    const p = this.packets.get(packetId);
+  ackCredits(sourceId: string, claimIds: string[]): Promise<void> {
+    if (isRainId(sourceId)) {
+      this.rains.ack(sourceId, claimIds);
+      return Promise.resolve();
+    }
+    const p = this.packets.get(sourceId);
     for (const id of claimIds) p?.outbox.delete(id);
     return Promise.resolve();
   }
@@ -277,7 +290,7 @@ export class MemoryStore implements Store {
   }
 
   listStaleCredits(before: number, limit: number): Promise<Credit[]> {
-    const out: Credit[] = [];
+    const out: Credit[] = this.rains.staleCredits(before).slice(0, limit);
     for (const p of this.packets.values()) {
       for (const c of p.outbox.values()) {
         if (c.at < before) out.push(copy(c));
@@ -285,6 +298,68 @@ export class MemoryStore implements Store {
       }
     }
     return Promise.resolve(out);
+  }
+
+  // ── rains (memory-rains.ts) ─────────────────────────────────────────────────────────
+
+  createRain(rain: RainRecord, drops: { dropId: string; shares: number[] }[]): Promise<CreateResult> {
+    return Promise.resolve(this.rains.create(rain, drops));
+  }
+
+  getRain(rainId: string): Promise<RainRecord | null> {
+    return Promise.resolve(this.rains.get(rainId));
+  }
+
+  listActiveRains(limit: number): Promise<string[]> {
+    return Promise.resolve(this.rains.listActive(limit));
+  }
+
+  listRoomRains(roomId: string): Promise<RainRecord[]> {
+    return Promise.resolve(this.rains.listRoom(roomId));
+  }
+
+  acquireRainLease(rainId: string, nodeId: string, now: number, ttlMs: number): Promise<LeaseResult> {
+    return Promise.resolve(this.rains.acquireLease(rainId, nodeId, now, ttlMs));
+  }
+
+  releaseRainLease(rainId: string, nodeId: string): Promise<void> {
+    this.rains.releaseLease(rainId, nodeId);
+    return Promise.resolve();
+  }
+
+  releaseDrops(
+    rainId: string,
+    nodeId: string,
+    from: number,
+    dropIds: string[],
+    now: number,
+    leaseTtlMs: number,
+  ): Promise<ReleaseResult> {
+    try {
+      return Promise.resolve(this.rains.releaseDrops(rainId, nodeId, from, dropIds, now, leaseTtlMs));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  grabDrop(rainId: string, dropId: string, user: UserRef, now: number): Promise<DropGrabOutcome> {
+    return Promise.resolve(this.rains.grabDrop(rainId, dropId, user, now));
+  }
+
+  endRain(rainId: string, now: number, reason: 'finished' | 'cancelled'): Promise<EndRainOutcome> {
+    return Promise.resolve(this.rains.end(rainId, now, reason));
+  }
+
+  rainLeaderboard(rainId: string, limit: number): Promise<LeaderboardEntry[]> {
+    return Promise.resolve(this.rains.leaderboard(rainId, limit));
+  }
+
+  rainUserStats(rainId: string, userId: string): Promise<{ grabs: number; amount: number }> {
+    return Promise.resolve(this.rains.userStats(rainId, userId));
+  }
+
+  activeDrops(rainId: string, now: number): Promise<ActiveDrop[]> {
+    return Promise.resolve(this.rains.activeDrops(rainId, now));
   }
 
   // ── rooms ───────────────────────────────────────────────────────────────────────────
@@ -334,7 +409,8 @@ export class MemoryStore implements Store {
     for (const [userId, w] of this.wallets) {
       applied.set(userId, tally.wallet(w.balance, w.ledger));
       for (const h of w.holds.values()) {
-        if (h.state === 'held' && !this.packets.has(h.holdId)) tally.addInFlight(h.amount);
+        const funded = this.packets.has(h.holdId) || this.rains.has(h.holdId);
+        if (h.state === 'held' && !funded) tally.addInFlight(h.amount);
       }
     }
     for (const p of this.packets.values()) {
@@ -342,6 +418,12 @@ export class MemoryStore implements Store {
       // payment would show as a repeated credit ref in a ledger (counted by the tally).
       tally.addEscrow(p.record.remainingAmount);
       for (const c of p.outbox.values()) {
+        if (!applied.get(c.userId)?.has(c.claimId)) tally.addInFlight(c.amount);
+      }
+    }
+    for (const rain of this.rains.all()) {
+      tally.addEscrow(rain.escrow);
+      for (const c of rain.outbox) {
         if (!applied.get(c.userId)?.has(c.claimId)) tally.addInFlight(c.amount);
       }
     }

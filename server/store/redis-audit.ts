@@ -1,9 +1,10 @@
 /**
- * The conservation audit over Redis: walks every wallet and every packet (SCAN on each
+ * The conservation audit over Redis: walks every wallet, packet and rain (SCAN on each
  * master) and adds up both sides. An admin operation, O(keys); exact at quiescent moments.
  */
 import { Cluster, type Redis } from 'ioredis';
 import type { AuditReport } from '../../shared/protocol.js';
+import { isRainId } from '../domain/ids.js';
 import { AuditTally } from './audit-tally.js';
 import { decodeCredit, decodeLedger } from './redis-codec.js';
 import type { RedisKeys } from './redis-keys.js';
@@ -22,6 +23,25 @@ async function scanAll(redis: Redis | Cluster, pattern: string): Promise<string[
   return [...found];
 }
 
+/** Adds a packet's or rain's escrow, and its outbox credits not yet applied as in flight. */
+async function tallySource(
+  redis: Redis | Cluster,
+  keys: RedisKeys,
+  tally: AuditTally,
+  recordKey: string,
+  outboxKey: string,
+): Promise<void> {
+  const [remaining, outbox] = await Promise.all([
+    redis.hget(recordKey, 'remainingAmount'),
+    redis.hvals(outboxKey),
+  ]);
+  tally.addEscrow(Number(remaining ?? 0));
+  for (const credit of outbox.map(decodeCredit)) {
+    if ((await redis.sismember(keys.credits(credit.userId), credit.claimId)) === 0)
+      tally.addInFlight(credit.amount);
+  }
+}
+
 export async function auditRedis(redis: Redis | Cluster, keys: RedisKeys): Promise<AuditReport> {
   const tally = new AuditTally();
   for (const walletKey of await scanAll(redis, keys.walletPattern())) {
@@ -34,21 +54,15 @@ export async function auditRedis(redis: Redis | Cluster, keys: RedisKeys): Promi
     tally.wallet(Number(balance ?? 0), ledger.map(decodeLedger));
     for (const raw of holds) {
       const hold = JSON.parse(raw) as { holdId: string; amount: number; state: string };
-      if (hold.state === 'held' && (await redis.exists(keys.packet(hold.holdId))) === 0)
-        tally.addInFlight(hold.amount);
+      const funded = isRainId(hold.holdId) ? keys.rain(hold.holdId) : keys.packet(hold.holdId);
+      if (hold.state === 'held' && (await redis.exists(funded)) === 0) tally.addInFlight(hold.amount);
     }
   }
-  for (const packetKey of await scanAll(redis, keys.packetPattern())) {
-    const packetId = keys.idOf(packetKey);
-    const [remaining, outbox] = await Promise.all([
-      redis.hget(packetKey, 'remainingAmount'),
-      redis.hvals(keys.outbox(packetId)),
-    ]);
-    tally.addEscrow(Number(remaining ?? 0));
-    for (const credit of outbox.map(decodeCredit)) {
-      if ((await redis.sismember(keys.credits(credit.userId), credit.claimId)) === 0)
-        tally.addInFlight(credit.amount);
-    }
+  for (const key of await scanAll(redis, keys.packetPattern())) {
+    await tallySource(redis, keys, tally, key, keys.outbox(keys.idOf(key)));
+  }
+  for (const key of await scanAll(redis, keys.rainPattern())) {
+    await tallySource(redis, keys, tally, key, keys.rainOutbox(keys.idOf(key)));
   }
   return tally.report();
 }

@@ -5,13 +5,14 @@
  *
  *   wallet  {u:<userId>}    balance/minted hash, ledger list, mint ids, credited claim ids, holds
  *   packet  {p:<packetId>}  record hash, shares list, claims hash, outbox hash, abort tombstone
- *   room    {r:<roomId>}    chat list, member connections, open-packet index
+ *   rain    {n:<rainId>}    record hash, drops hash, drop order, claims, leaderboard, outbox
+ *   room    {r:<roomId>}    chat list, member connections, open-packet and rain indexes
  *   global  (own slots)     the due-packet, live-packet and pending-hold indexes
  */
 export class RedisKeys {
   constructor(readonly prefix: string) {}
 
-  private tag(kind: 'u' | 'p' | 'r', id: string, suffix: string): string {
+  private tag(kind: 'u' | 'p' | 'n' | 'r', id: string, suffix: string): string {
     return `${this.prefix}rp:{${kind}:${id}}${suffix}`;
   }
 
@@ -47,6 +48,31 @@ export class RedisKeys {
     return this.tag('p', packetId, ':aborted');
   }
 
+  rain(rainId: string): string {
+    return this.tag('n', rainId, ':rain');
+  }
+  rainDrops(rainId: string): string {
+    return this.tag('n', rainId, ':drops');
+  }
+  rainOrder(rainId: string): string {
+    return this.tag('n', rainId, ':order');
+  }
+  rainClaims(rainId: string): string {
+    return this.tag('n', rainId, ':claims');
+  }
+  rainBoard(rainId: string): string {
+    return this.tag('n', rainId, ':board');
+  }
+  rainBoardInfo(rainId: string): string {
+    return this.tag('n', rainId, ':board-info');
+  }
+  rainOutbox(rainId: string): string {
+    return this.tag('n', rainId, ':outbox');
+  }
+  rainTombstone(rainId: string): string {
+    return this.tag('n', rainId, ':aborted');
+  }
+
   chat(roomId: string): string {
     return this.tag('r', roomId, ':chat');
   }
@@ -59,12 +85,20 @@ export class RedisKeys {
   roomPackets(roomId: string): string {
     return this.tag('r', roomId, ':packets');
   }
+  roomRains(roomId: string): string {
+    return this.tag('r', roomId, ':rains');
+  }
+
+  /** Scheduled or running rains; score = startAt. */
+  activeRains(): string {
+    return `${this.prefix}rp:active-rains`;
+  }
 
   /** Open packets awaiting expiry; score = expiresAt. */
   duePackets(): string {
     return `${this.prefix}rp:due-packets`;
   }
-  /** Packets that are open, or closed with credits still in their outbox; score = expiresAt. */
+  /** Packets and rains that are open, or closed with credits still in their outbox. */
   livePackets(): string {
     return `${this.prefix}rp:live-packets`;
   }
@@ -79,6 +113,9 @@ export class RedisKeys {
   }
   packetPattern(): string {
     return `${this.prefix}rp:{p:*}:packet`;
+  }
+  rainPattern(): string {
+    return `${this.prefix}rp:{n:*}:rain`;
   }
   idOf(key: string): string {
     const open = key.indexOf('{');

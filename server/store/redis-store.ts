@@ -6,8 +6,8 @@
  * money nobody can find; readers skip and clean such entries.
  */
 import type { Cluster, Redis } from 'ioredis';
-import type { AuditReport, ChatMessage, UserRef } from '../../shared/protocol.js';
-import { packetClaimId, packetRefundId } from '../domain/ids.js';
+import type { AuditReport, ChatMessage, LeaderboardEntry, UserRef } from '../../shared/protocol.js';
+import { isRainId, packetClaimId, packetRefundId } from '../domain/ids.js';
 import { auditRedis } from './redis-audit.js';
 import {
   balanceReply,
@@ -20,12 +20,19 @@ import {
   staticPart,
 } from './redis-codec.js';
 import { toStoreError } from './redis-errors.js';
+import { RedisRains } from './redis-rains.js';
 import type { RedisKeys } from './redis-keys.js';
 import { defineScripts, runScript, type ScriptName } from './redis-scripts.js';
 import type {
+  ActiveDrop,
   ClaimRecord,
   CreateResult,
   Credit,
+  DropGrabOutcome,
+  EndRainOutcome,
+  LeaseResult,
+  RainRecord,
+  ReleaseResult,
   ExpireOutcome,
   GrabOutcome,
   Hold,
@@ -46,6 +53,7 @@ const OUTBOX_PAGE = 200;
 export class RedisStore implements Store {
   /** Where the rolling outbox scan of listStaleCredits continues. */
   private outboxCursor = 0;
+  private readonly rains: RedisRains;
 
   constructor(
     readonly kind: Extract<StoreKind, 'redis' | 'cluster'>,
@@ -53,6 +61,7 @@ export class RedisStore implements Store {
     private readonly keys: RedisKeys,
   ) {
     defineScripts(redis);
+    this.rains = new RedisRains(redis, keys);
   }
 
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
@@ -227,10 +236,12 @@ export class RedisStore implements Store {
     });
   }
 
-  abortFunded(packetId: string): Promise<'aborted' | 'exists'> {
+  abortFunded(id: string): Promise<'aborted' | 'exists'> {
     return this.guard(async () => {
-      const k = this.packetKeys(packetId);
-      return (await this.script('abort-packet', [k.packet, k.tomb], [])) as 'aborted' | 'exists';
+      const keys = isRainId(id)
+        ? [this.keys.rain(id), this.keys.rainTombstone(id)]
+        : [this.keys.packet(id), this.keys.tombstone(id)];
+      return (await this.script('abort-funded', keys, [])) as 'aborted' | 'exists';
     });
   }
 
@@ -281,19 +292,36 @@ export class RedisStore implements Store {
     });
   }
 
-  /** Drops a finished-with packet from the live index; its data expires after a while. */
-  private async retire(packetId: string): Promise<void> {
-    const k = this.packetKeys(packetId);
+  /** Drops a finished-with packet or rain from the live index; its data expires later. */
+  private async retire(id: string): Promise<void> {
+    const k = this.keys;
+    const dataKeys = isRainId(id)
+      ? [
+          k.rain(id),
+          k.rainOrder(id),
+          k.rainClaims(id),
+          k.rainBoard(id),
+          k.rainBoardInfo(id),
+          k.rainOutbox(id),
+        ]
+      : [k.packet(id), k.shares(id), k.claims(id), k.outbox(id)];
     await Promise.all([
-      this.redis.zrem(this.keys.livePackets(), packetId),
-      ...[k.packet, k.shares, k.claims, k.outbox].map((key) => this.redis.pexpire(key, RETAIN_CLOSED_MS)),
+      this.redis.zrem(k.livePackets(), id),
+      ...dataKeys.map((key) => this.redis.pexpire(key, RETAIN_CLOSED_MS)),
     ]);
   }
 
-  ackCredits(packetId: string, claimIds: string[]): Promise<void> {
+  /** The hash holding a packet's or rain's status, and its outbox. */
+  private sourceKeys(id: string): { record: string; outbox: string } {
+    return isRainId(id)
+      ? { record: this.keys.rain(id), outbox: this.keys.rainOutbox(id) }
+      : { record: this.keys.packet(id), outbox: this.keys.outbox(id) };
+  }
+
+  ackCredits(sourceId: string, claimIds: string[]): Promise<void> {
     if (claimIds.length === 0) return Promise.resolve();
     return this.guard(async () => {
-      await this.redis.hdel(this.keys.outbox(packetId), ...claimIds);
+      await this.redis.hdel(this.sourceKeys(sourceId).outbox, ...claimIds);
     });
   }
 
@@ -356,11 +384,13 @@ export class RedisStore implements Store {
       const found: Credit[] = [];
       await Promise.all(
         ids.map(async (id) => {
+          const source = this.sourceKeys(id);
           const [status, outbox] = await Promise.all([
-            this.redis.hget(this.keys.packet(id), 'status'),
-            this.redis.hvals(this.keys.outbox(id)),
+            this.redis.hget(source.record, 'status'),
+            this.redis.hvals(source.outbox),
           ]);
-          if (status !== null && status !== 'open' && outbox.length === 0) {
+          const open = status === 'open' || status === 'scheduled' || status === 'running';
+          if (status !== null && !open && outbox.length === 0) {
             await this.retire(id);
             return;
           }
@@ -372,6 +402,63 @@ export class RedisStore implements Store {
       );
       return found.slice(0, limit);
     });
+  }
+
+  // ── rains (redis-rains.ts) ──────────────────────────────────────────────────────────
+
+  createRain(rain: RainRecord, drops: { dropId: string; shares: number[] }[]): Promise<CreateResult> {
+    return this.guard(() => this.rains.create(rain, drops));
+  }
+
+  getRain(rainId: string): Promise<RainRecord | null> {
+    return this.guard(() => this.rains.get(rainId));
+  }
+
+  listActiveRains(limit: number): Promise<string[]> {
+    return this.guard(() => this.rains.listActive(limit));
+  }
+
+  listRoomRains(roomId: string): Promise<RainRecord[]> {
+    return this.guard(() => this.rains.listRoom(roomId));
+  }
+
+  acquireRainLease(rainId: string, nodeId: string, now: number, ttlMs: number): Promise<LeaseResult> {
+    return this.guard(() => this.rains.acquireLease(rainId, nodeId, now, ttlMs));
+  }
+
+  releaseRainLease(rainId: string, nodeId: string): Promise<void> {
+    return this.guard(() => this.rains.releaseLease(rainId, nodeId));
+  }
+
+  releaseDrops(
+    rainId: string,
+    nodeId: string,
+    from: number,
+    dropIds: string[],
+    now: number,
+    leaseTtlMs: number,
+  ): Promise<ReleaseResult> {
+    return this.guard(() => this.rains.releaseDrops(rainId, nodeId, from, dropIds, now, leaseTtlMs));
+  }
+
+  grabDrop(rainId: string, dropId: string, user: UserRef, now: number): Promise<DropGrabOutcome> {
+    return this.guard(() => this.rains.grabDrop(rainId, dropId, user, now));
+  }
+
+  endRain(rainId: string, now: number, reason: 'finished' | 'cancelled'): Promise<EndRainOutcome> {
+    return this.guard(() => this.rains.end(rainId, now, reason));
+  }
+
+  rainLeaderboard(rainId: string, limit: number): Promise<LeaderboardEntry[]> {
+    return this.guard(() => this.rains.leaderboard(rainId, limit));
+  }
+
+  rainUserStats(rainId: string, userId: string): Promise<{ grabs: number; amount: number }> {
+    return this.guard(() => this.rains.userStats(rainId, userId));
+  }
+
+  activeDrops(rainId: string, now: number): Promise<ActiveDrop[]> {
+    return this.guard(() => this.rains.activeDrops(rainId, now));
   }
 
   // ── rooms ───────────────────────────────────────────────────────────────────────────

@@ -230,6 +230,26 @@ export class RedPacketClient {
     return this.request('packet:grab', { packetId });
   }
 
+  /** Schedules a rain (hosts and admins); the budget leaves the wallet at once. */
+  scheduleRain(payload: EventPayload<'rain:schedule'>): Promise<EventResult<'rain:schedule'>> {
+    return this.request('rain:schedule', payload);
+  }
+
+  /** Stops a rain early and refunds what was not paid (its host or an admin). */
+  cancelRain(rainId: string): Promise<EventResult<'rain:cancel'>> {
+    return this.request('rain:cancel', { rainId });
+  }
+
+  /** Grabs a falling drop (ids arrive in `rain:drops`). */
+  grabDrop(rainId: string, dropId: string): Promise<EventResult<'drop:grab'>> {
+    return this.request('drop:grab', { rainId, dropId });
+  }
+
+  /** ms until `serverTime` by the server's clock (negative once it has passed). */
+  msUntil(serverTime: number): number {
+    return serverTime - this.serverNow();
+  }
+
   private async rejoin(): Promise<void> {
     const results = await Promise.allSettled(
       [...this.rooms].map((r) => this.request('room:join', { roomId: r })),

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { packetClaimId } from '../../server/domain/ids.js';
 import { luckySplit } from '../../server/domain/split.js';
 import type { Credit, PacketRecord, Store } from '../../server/store/store.js';
+import { describeRainContract } from './rain-contract.js';
 
 export type StoreFactory = () => Promise<Store>;
 
@@ -293,6 +294,8 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.listStaleCredits(T0 + 6, 10)).toEqual([]);
       });
     });
+
+    describeRainContract(() => store);
 
     describe('rooms', () => {
       it('keeps the newest chat lines', async () => {

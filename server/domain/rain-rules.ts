@@ -1,0 +1,73 @@
+/**
+ * Business rules for rains: configurable limits per role, the money split over every share,
+ * the start time, and the window in which a released drop can be grabbed.
+ */
+import type { Role, RainSpec } from '../../shared/schemas.js';
+import { GameError } from './errors.js';
+import { equalSplit, luckySplit, secureRandomInt, type RandomInt } from './split.js';
+
+export interface RainLimits {
+  /** Largest rain budget a host may fund, fen. */
+  rainMaxTotalHost: number;
+  /** Largest rain budget an admin may fund, fen. */
+  rainMaxTotalAdmin: number;
+  rainMaxDrops: number;
+  /** Most shares (drops × sharesPerDrop) in one rain. */
+  rainMaxShares: number;
+  rainMaxDurationMs: number;
+}
+
+/** Countdown when neither startAt nor startInMs is given, ms. */
+export const DEFAULT_START_IN_MS = 3_000;
+/** A startAt this far in the past is taken as "now" (clock skew); further back is refused. */
+const START_SKEW_MS = 5_000;
+
+/** Throws LIMIT_EXCEEDED (or FORBIDDEN for plain users) if the spec breaks a limit. */
+export function checkRainLimits(spec: RainSpec, role: Role, limits: RainLimits): void {
+  if (role === 'user') throw new GameError('FORBIDDEN', 'only hosts and admins can schedule a rain');
+  const maxTotal = role === 'admin' ? limits.rainMaxTotalAdmin : limits.rainMaxTotalHost;
+  if (spec.total > maxTotal)
+    throw new GameError('LIMIT_EXCEEDED', `a rain holds at most ${maxTotal} fen for a ${role}`);
+  if (spec.drops > limits.rainMaxDrops)
+    throw new GameError('LIMIT_EXCEEDED', `at most ${limits.rainMaxDrops} drops`);
+  if (spec.drops * spec.sharesPerDrop > limits.rainMaxShares) {
+    throw new GameError('LIMIT_EXCEEDED', `at most ${limits.rainMaxShares} shares (drops × sharesPerDrop)`);
+  }
+  if (spec.durationMs > limits.rainMaxDurationMs) {
+    throw new GameError('LIMIT_EXCEEDED', `a rain lasts at most ${limits.rainMaxDurationMs} ms`);
+  }
+}
+
+/** When the rain starts, by server time. Throws INVALID_PAYLOAD for a start in the past. */
+export function rainStartAt(spec: RainSpec, now: number): number {
+  if (spec.startAt !== undefined) {
+    if (spec.startAt < now - START_SKEW_MS) throw new GameError('INVALID_PAYLOAD', 'startAt is in the past');
+    return Math.max(spec.startAt, now);
+  }
+  return now + (spec.startInMs ?? DEFAULT_START_IN_MS);
+}
+
+/** Pre-splits the budget: one list of shares per drop (lucky over all shares, or equal). */
+export function splitRain(spec: RainSpec, randomInt: RandomInt = secureRandomInt): number[][] {
+  const count = spec.drops * spec.sharesPerDrop;
+  const shares =
+    spec.split === 'equal' ? equalSplit(spec.total / count, count) : luckySplit(spec.total, count, randomInt);
+  return Array.from({ length: spec.drops }, (_, d) =>
+    shares.slice(d * spec.sharesPerDrop, (d + 1) * spec.sharesPerDrop),
+  );
+}
+
+/** A released drop can be grabbed from its release until `ttlMs` later (end exclusive). */
+export function dropWindowOpen(releasedAt: number, ttlMs: number, now: number): boolean {
+  return releasedAt > 0 && now >= releasedAt && now < releasedAt + ttlMs;
+}
+
+/** A rain ends once every drop is released and the last one's window has closed. */
+export function rainFinishedAt(
+  released: number,
+  drops: number,
+  lastReleaseAt: number,
+  ttlMs: number,
+): number | null {
+  return released >= drops ? lastReleaseAt + ttlMs : null;
+}

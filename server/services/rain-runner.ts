@@ -1,0 +1,147 @@
+/**
+ * Drives rains: exactly one node releases a rain's drops, holding a lease in the store.
+ *
+ *   every tick (RAIN_TICK_MS)             every scan (RAIN_SCAN_MS)
+ *   ─────────────────────────             ─────────────────────────
+ *   for each rain this node drives:        for each active rain not driven here:
+ *     due = timeline drops whose time        try to take its lease (free or expired)
+ *           has come, from the cursor
+ *     releaseDrops(cursor, due)  ── fenced by lease + cursor: each drop at most once
+ *     → one rain:drops per rain per tick    ── the release also renews the lease
+ *     → rain:started when it starts
+ *     after the last window: endRain → rain:ended, refund the rest
+ *   flush rain:gone batches
+ *
+ * If the driver dies its lease lapses (RAIN_LEASE_TTL_MS) and another node's scan takes it,
+ * continuing from the recorded cursor: late drops are released at once, none twice. On a
+ * graceful stop the driver hands its leases back so the takeover is immediate.
+ */
+import type { Clock } from '../domain/clock.js';
+import { dueDrops } from '../domain/rain-timeline.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { RainRecord, Store } from '../store/store.js';
+import type { Broadcaster } from './broadcaster.js';
+import type { GoneBatcher } from './gone-batcher.js';
+import type { RainService } from './rain-service.js';
+import { dropView } from './rain-views.js';
+
+export interface RainRunnerOptions {
+  nodeId: string;
+  /** How long a lease lasts without renewal, ms. @default 3000 */
+  leaseTtlMs: number;
+  /** How often this node looks for rains without a live driver, ms. @default 500 */
+  scanMs: number;
+}
+
+interface Driven {
+  rain: RainRecord;
+  /** When this node last renewed the lease. */
+  renewedAt: number;
+}
+
+export class RainRunner {
+  private readonly driving = new Map<string, Driven>();
+  private lastScan = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly rains: RainService,
+    private readonly broadcaster: Broadcaster,
+    private readonly gone: GoneBatcher,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+    private readonly options: RainRunnerOptions,
+  ) {}
+
+  /** Rains this node drives now. */
+  get driven(): string[] {
+    return [...this.driving.keys()];
+  }
+
+  /** One tick: pick up ownerless rains (every scanMs), advance each driven rain, flush gone. */
+  async tick(): Promise<void> {
+    const now = this.clock.now();
+    if (now - this.lastScan >= this.options.scanMs) {
+      this.lastScan = now;
+      await this.scan(now);
+    }
+    await Promise.all([...this.driving.values()].map((d) => this.advance(d)));
+    this.gone.flush();
+  }
+
+  /** Looks for active rains this node does not drive and takes any whose lease is free. */
+  async scan(now = this.clock.now()): Promise<void> {
+    for (const rainId of await this.store.listActiveRains(1_000)) {
+      if (this.driving.has(rainId)) continue;
+      const lease = await this.store.acquireRainLease(
+        rainId,
+        this.options.nodeId,
+        now,
+        this.options.leaseTtlMs,
+      );
+      if (lease.acquired) {
+        this.log.info({ rainId, released: lease.rain.released }, 'driving rain');
+        this.driving.set(rainId, { rain: lease.rain, renewedAt: now });
+      }
+    }
+  }
+
+  /** Gives every lease back (graceful shutdown) so other nodes take over at once. */
+  async handOver(): Promise<void> {
+    const ids = [...this.driving.keys()];
+    this.driving.clear();
+    await Promise.all(ids.map((id) => this.store.releaseRainLease(id, this.options.nodeId)));
+    if (ids.length > 0) this.log.info({ rains: ids }, 'handed rain leases back');
+  }
+
+  private async advance(d: Driven): Promise<void> {
+    const { rain } = d;
+    const now = this.clock.now();
+    const timeline = this.rains.timeline(rain);
+    const due = dueDrops(timeline, rain.released, rain.startAt, now);
+    const starting = rain.status === 'scheduled' && now >= rain.startAt;
+    const renewDue = now - d.renewedAt >= this.options.leaseTtlMs / 3;
+    if (due.length > 0 || starting || renewDue) {
+      const result = await this.store.releaseDrops(
+        rain.id,
+        this.options.nodeId,
+        rain.released,
+        due.map((p) => p.dropId),
+        now,
+        this.options.leaseTtlMs,
+      );
+      if (!result.ok) {
+        this.log.warn({ rainId: rain.id, reason: result.reason }, 'stopped driving rain');
+        this.driving.delete(rain.id);
+        return;
+      }
+      d.renewedAt = now;
+      if (starting) rain.status = 'running';
+      if (result.started) {
+        this.broadcaster.toRoom(rain.roomId, 'rain:started', {
+          rainId: rain.id,
+          roomId: rain.roomId,
+          serverTime: now,
+        });
+      }
+      if (due.length > 0) {
+        rain.released += due.length;
+        rain.lastReleaseAt = now;
+        this.broadcaster.toRoom(rain.roomId, 'rain:drops', {
+          rainId: rain.id,
+          serverTime: now,
+          drops: due.map((p) => dropView(p, rain.sharesPerDrop, rain.dropTtlMs)),
+        });
+        this.metrics.dropsReleased.inc(due.length);
+        for (const p of due) this.metrics.releaseLag.observe((now - (rain.startAt + p.offsetMs)) / 1000);
+      }
+    }
+    if (rain.released >= rain.drops && now >= rain.lastReleaseAt + rain.dropTtlMs) {
+      const outcome = await this.store.endRain(rain.id, now, 'finished');
+      this.driving.delete(rain.id);
+      if (outcome.status === 'ended') await this.rains.finish(outcome);
+    }
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * Rains as users meet them: schedule (fund + create), grab a drop, cancel, details, and the
+ * room snapshot's view. The RainRunner drives the timeline; both end a rain through finish().
+ */
+import type { RainDetails, RainSnapshot, RainView, UserRef } from '../../shared/protocol.js';
+import type { RainSpec } from '../../shared/schemas.js';
+import type { Identity } from '../auth/tokens.js';
+import type { Clock } from '../domain/clock.js';
+import { GameError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { checkRainLimits, rainStartAt, splitRain, type RainLimits } from '../domain/rain-rules.js';
+import { newRainSeed, rainTimeline, type DropPlan } from '../domain/rain-timeline.js';
+import type { RandomInt } from '../domain/split.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { EndRainOutcome, RainRecord, Store } from '../store/store.js';
+import type { Broadcaster } from './broadcaster.js';
+import type { GoneBatcher } from './gone-batcher.js';
+import type { Payments } from './payments.js';
+import { dropView, rainView } from './rain-views.js';
+
+/** Leaderboard entries in `rain:ended` and GET /v1/rains/:id. */
+const LEADERBOARD_SIZE = 10;
+/** Remembered per-node facts (rain → room, timelines, gone drops) before they are dropped. */
+const CACHE_LIMIT = 10_000;
+
+export interface RainServiceDeps {
+  store: Store;
+  clock: Clock;
+  broadcaster: Broadcaster;
+  payments: Payments;
+  gone: GoneBatcher;
+  metrics: Metrics;
+  limits: RainLimits;
+  randomInt?: RandomInt;
+}
+
+const GRAB_REFUSALS = {
+  missing: ['NOT_FOUND', 'no such rain'],
+  'rain-inactive': ['RAIN_NOT_ACTIVE', 'the rain is not falling'],
+  'drop-inactive': ['DROP_NOT_ACTIVE', 'no such drop is falling now'],
+  already: ['ALREADY_GRABBED', 'you already grabbed this drop'],
+  cap: ['GRAB_CAP_REACHED', 'you reached this rain’s grab limit'],
+  'drop-empty': ['PACKET_EMPTY', 'this drop is all taken'],
+} as const;
+
+export class RainService {
+  private readonly rooms = new Map<string, string>();
+  private readonly timelines = new Map<string, DropPlan[]>();
+  private readonly goneDrops = new Set<string>();
+
+  constructor(private readonly deps: RainServiceDeps) {}
+
+  /** Funds a rain from the host's wallet and schedules it in `roomId`. */
+  async schedule(host: Identity, roomId: string, spec: RainSpec): Promise<RainView> {
+    const { store, clock, limits } = this.deps;
+    checkRainLimits(spec, host.role, limits);
+    const now = clock.now();
+    const rain: RainRecord = {
+      id: newId('rn'), // RAIN_ID_PREFIX
+      roomId,
+      hostId: host.userId,
+      hostName: host.name,
+      total: spec.total,
+      drops: spec.drops,
+      sharesPerDrop: spec.sharesPerDrop,
+      split: spec.split,
+      startAt: rainStartAt(spec, now),
+      durationMs: spec.durationMs,
+      dropTtlMs: spec.dropTtlMs,
+      maxGrabsPerUser: spec.maxGrabsPerUser ?? null,
+      seed: newRainSeed(),
+      createdAt: now,
+      status: 'scheduled',
+      released: 0,
+      lastReleaseAt: 0,
+      paid: 0,
+      grabs: 0,
+      refunded: 0,
+      remainingAmount: spec.total,
+      endedAt: null,
+      leaseOwner: null,
+      leaseUntil: 0,
+    };
+    const timeline = this.timeline(rain);
+    const shares = splitRain(spec, this.deps.randomInt);
+    const drops = timeline.map((plan, i) => ({ dropId: plan.dropId, shares: shares[i] ?? [] }));
+    await this.deps.payments.fund(host.userId, rain.id, rain.total, () => store.createRain(rain, drops));
+    this.remember(this.rooms, rain.id, roomId);
+    const view = rainView(rain);
+    this.deps.broadcaster.toRoom(roomId, 'rain:scheduled', { rain: view, serverTime: clock.now() });
+    return view;
+  }
+
+  /** The room a rain falls in (NOT_FOUND if there is no such rain). */
+  async roomOf(rainId: string): Promise<string> {
+    const known = this.rooms.get(rainId);
+    if (known) return known;
+    const rain = await this.deps.store.getRain(rainId);
+    if (!rain) throw new GameError('NOT_FOUND', 'no such rain');
+    this.remember(this.rooms, rainId, rain.roomId);
+    return rain.roomId;
+  }
+
+  /**
+   * Grabs one share of a falling drop: once per (drop, user), within the window and the cap.
+   * A drop this node knows is empty is refused without a store call.
+   */
+  async grab(user: UserRef, rainId: string, dropId: string): Promise<{ amount: number }> {
+    const started = performance.now();
+    let outcome = 'error';
+    try {
+      if (this.goneDrops.has(`${rainId}\n${dropId}`)) {
+        outcome = 'drop-empty';
+        throw new GameError('PACKET_EMPTY', GRAB_REFUSALS['drop-empty'][1]);
+      }
+      const result = await this.deps.store.grabDrop(rainId, dropId, user, this.deps.clock.now());
+      outcome = result.status;
+      if (result.status !== 'claimed') {
+        if (result.status === 'drop-empty') await this.markGone(rainId, dropId);
+        const [code, message] = GRAB_REFUSALS[result.status];
+        throw new GameError(code, message);
+      }
+      await this.deps.payments.pay(result.credit);
+      if (result.dropLeft === 0) await this.markGone(rainId, dropId);
+      return { amount: result.credit.amount };
+    } finally {
+      this.deps.metrics.rainGrabs.inc({ outcome });
+      this.deps.metrics.dropGrabLatency.observe({ outcome }, (performance.now() - started) / 1000);
+    }
+  }
+
+  /** Stops a rain at once and refunds what was not paid: its host or an admin only. */
+  async cancel(user: Identity, rainId: string): Promise<{ refunded: number }> {
+    const rain = await this.deps.store.getRain(rainId);
+    if (!rain) throw new GameError('NOT_FOUND', 'no such rain');
+    if (rain.hostId !== user.userId && user.role !== 'admin')
+      throw new GameError('FORBIDDEN', 'only its host or an admin can cancel a rain');
+    const outcome = await this.deps.store.endRain(rainId, this.deps.clock.now(), 'cancelled');
+    if (outcome.status !== 'ended') throw new GameError('RAIN_NOT_ACTIVE', 'the rain is already over');
+    await this.finish(outcome);
+    return { refunded: outcome.rain.refunded };
+  }
+
+  /** Pays the refund of a rain that just ended and announces the end with the leaderboard. */
+  async finish(outcome: Extract<EndRainOutcome, { status: 'ended' }>): Promise<void> {
+    const { rain, refund, winners } = outcome;
+    if (refund) await this.deps.payments.pay(refund);
+    const leaderboard = await this.deps.store.rainLeaderboard(rain.id, LEADERBOARD_SIZE);
+    this.deps.broadcaster.toRoom(rain.roomId, 'rain:ended', {
+      rainId: rain.id,
+      roomId: rain.roomId,
+      reason: rain.status === 'cancelled' ? 'cancelled' : 'finished',
+      totals: { paid: rain.paid, refunded: rain.refunded, grabs: rain.grabs, winners },
+      leaderboard,
+    });
+  }
+
+  async details(rainId: string): Promise<RainDetails> {
+    const [rain, board] = await Promise.all([
+      this.deps.store.getRain(rainId),
+      this.deps.store.rainLeaderboard(rainId, Number.MAX_SAFE_INTEGER),
+    ]);
+    if (!rain) throw new GameError('NOT_FOUND', 'no such rain');
+    return {
+      rain: rainView(rain),
+      totals: { paid: rain.paid, refunded: rain.refunded, grabs: rain.grabs, winners: board.length },
+      leaderboard: board.slice(0, LEADERBOARD_SIZE),
+    };
+  }
+
+  /** The room's running rain (else its next scheduled one) as `userId` sees it, or null. */
+  async snapshot(roomId: string, userId: string): Promise<RainSnapshot | null> {
+    const rains = await this.deps.store.listRoomRains(roomId);
+    const rain = rains.find((r) => r.status === 'running') ?? rains[0];
+    if (!rain) return null;
+    const now = this.deps.clock.now();
+    const [mine, active] = await Promise.all([
+      this.deps.store.rainUserStats(rain.id, userId),
+      this.deps.store.activeDrops(rain.id, now),
+    ]);
+    const plans = new Map(this.timeline(rain).map((p) => [p.dropId, p]));
+    return {
+      rain: rainView(rain),
+      mine,
+      drops: active.flatMap((d) => {
+        const plan = plans.get(d.dropId);
+        return plan ? [dropView(plan, d.shares, d.releasedAt + rain.dropTtlMs - now)] : [];
+      }),
+    };
+  }
+
+  /** The rain's drop timeline (derived from its seed once per node). */
+  timeline(rain: RainRecord): DropPlan[] {
+    let plans = this.timelines.get(rain.id);
+    if (!plans) {
+      plans = rainTimeline(rain.seed, rain.drops, rain.durationMs);
+      this.remember(this.timelines, rain.id, plans);
+    }
+    return plans;
+  }
+
+  private async markGone(rainId: string, dropId: string): Promise<void> {
+    const key = `${rainId}\n${dropId}`;
+    if (this.goneDrops.has(key)) return;
+    if (this.goneDrops.size >= CACHE_LIMIT) this.goneDrops.clear();
+    this.goneDrops.add(key);
+    this.deps.gone.add(rainId, await this.roomOf(rainId), dropId);
+  }
+
+  private remember<V>(map: Map<string, V>, key: string, value: V): void {
+    if (map.size >= CACHE_LIMIT) map.clear();
+    map.set(key, value);
+  }
+}
