@@ -24,28 +24,15 @@ import type {
   ChatMessage,
   ClaimView,
   LeaderboardEntry,
-  PacketKind,
-  PacketStatus,
-  RainStatus,
+  PacketView,
+  RainView,
   UserRef,
 } from '../../shared/protocol.js';
 
 export type StoreKind = 'memory' | 'redis' | 'cluster';
 
-/** A packet as stored. */
-export interface PacketRecord {
-  id: string;
-  roomId: string;
-  senderId: string;
-  senderName: string;
-  kind: PacketKind;
-  total: number;
-  count: number;
-  greeting: string;
-  createdAt: number;
-  expiresAt: number;
-  status: PacketStatus;
-  remainingCount: number;
+/** A packet as stored: what clients see, plus its escrow and best luck. */
+export interface PacketRecord extends PacketView {
   /** Fen still in escrow (sum of unclaimed shares); 0 once finished or expired. */
   remainingAmount: number;
   /** Largest claim so far (earliest wins a tie), null before the first claim. */
@@ -112,34 +99,14 @@ export type ExpireOutcome =
   /** Nothing to do: not due yet, already expired or finished, or no such packet. */
   | { status: 'noop' };
 
-/** A rain as stored, with its secret seed and its driver's lease. */
-export interface RainRecord {
-  id: string;
-  roomId: string;
-  hostId: string;
-  hostName: string;
-  total: number;
-  drops: number;
-  sharesPerDrop: number;
-  split: 'lucky' | 'equal';
-  startAt: number;
-  durationMs: number;
-  dropTtlMs: number;
-  maxGrabsPerUser: number | null;
+/** A rain as stored: what clients see, plus its secret seed, escrow and driver's lease. */
+export interface RainRecord extends RainView {
   /** Secret: the drop timeline and ids derive from it (domain/rain-timeline.ts). */
   seed: string;
-  createdAt: number;
-  status: RainStatus;
-  /** Drops released so far (they are released in timeline order). */
-  released: number;
   /** When the latest drop was released (0 before any). */
   lastReleaseAt: number;
-  paid: number;
-  grabs: number;
-  refunded: number;
   /** Fen still in escrow; 0 once ended or cancelled. */
   remainingAmount: number;
-  endedAt: number | null;
   /** The node driving the rain, and until when its lease runs. */
   leaseOwner: string | null;
   leaseUntil: number;
