@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import type { RandomInt } from './domain/split.js';
 import { httpRoutes } from './handlers/http-routes.js';
+import { karaokeHandlers } from './handlers/karaoke-handlers.js';
 import { packetHandlers } from './handlers/packet-handlers.js';
 import { rainHandlers } from './handlers/rain-handlers.js';
 import { roomHandlers } from './handlers/room-handlers.js';
@@ -18,6 +19,7 @@ import { PacketService } from './services/packet-service.js';
 import { Payments } from './services/payments.js';
 import { Periodic } from './services/periodic.js';
 import { GoneBatcher } from './services/gone-batcher.js';
+import { KaraokeService } from './services/karaoke-service.js';
 import { Presence } from './services/presence.js';
 import { RainRunner } from './services/rain-runner.js';
 import { RainService } from './services/rain-service.js';
@@ -57,6 +59,7 @@ export interface RunningApp {
   readonly sweeper: ExpirySweeper;
   readonly presence: Presence;
   readonly rains: RainService;
+  readonly karaoke: KaraokeService;
   readonly runner: RainRunner;
   readonly tokens: TokenService;
   /**
@@ -107,11 +110,20 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     leaseTtlMs: config.rain.leaseTtlMs,
     scanMs: config.rain.scanMs,
   });
-  const rooms = new RoomService(store, clock, broadcaster, presence, rains, config.limits.chatHistory);
+  const karaoke = new KaraokeService(store, clock, broadcaster, config.karaoke);
+  const rooms = new RoomService(
+    store,
+    clock,
+    broadcaster,
+    presence,
+    rains,
+    karaoke,
+    config.limits.chatHistory,
+  );
   const sweeper = new ExpirySweeper(store, packets, clock);
   const reconciler = new Reconciler(store, clock, broadcaster, metrics, log, config.timers.reconcileGraceMs);
 
-  const services = { clock, rooms, packets, rains };
+  const services = { clock, rooms, packets, rains, karaoke };
   handleConnections(io, {
     tokens,
     rooms,
@@ -119,7 +131,12 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     metrics,
     clock,
     rateLimit: config.rateLimit,
-    handlers: { ...roomHandlers(services), ...packetHandlers(services), ...rainHandlers(services) },
+    handlers: {
+      ...roomHandlers(services),
+      ...packetHandlers(services),
+      ...rainHandlers(services),
+      ...karaokeHandlers(services),
+    },
   });
   const router = createRouter(
     httpRoutes({
@@ -148,6 +165,15 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       log,
     ),
     new Periodic('presence', timers.presenceIntervalMs, () => presence.flush(), log),
+    new Periodic(
+      'karaoke-listened',
+      config.karaoke.listenedIntervalMs,
+      () => {
+        karaoke.flushListened();
+        return Promise.resolve();
+      },
+      log,
+    ),
     new Periodic(
       'slow-consumers',
       1000,
@@ -201,6 +227,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     log,
     packets,
     rains,
+    karaoke,
     runner,
     reconciler,
     sweeper,

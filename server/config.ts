@@ -46,6 +46,19 @@ export interface Config {
     rainMaxShares: number;
     /** Longest rain, ms. @default 600000 */
     rainMaxDurationMs: number;
+    /** Shortest / longest song of a karaoke packet, ms. @default 3000 / 900000 */
+    karaokeMinSongMs: number;
+    karaokeMaxSongMs: number;
+  };
+  karaoke: {
+    /** Share of the song to hear before the packet opens. @default 0.95 */
+    unlockRatio: number;
+    /** Longest gap between progress reports that still earns credit, ms. @default 15000 */
+    maxGapMs: number;
+    /** Slack over the server's elapsed time a report may advance, ms. @default 1000 */
+    toleranceMs: number;
+    /** How often karaoke:listened is broadcast (coalesced), ms. @default 1000 */
+    listenedIntervalMs: number;
   };
   rain: {
     /** How often a driving node releases due drops (one rain:drops per rain per tick), ms. @default 100 */
@@ -185,6 +198,14 @@ export function loadConfig(env: Env = process.env): Config {
       rainMaxDrops: read(env, 'RAIN_MAX_DROPS', int(1, 100_000), 2_000),
       rainMaxShares: read(env, 'RAIN_MAX_SHARES', int(1, 1_000_000), 20_000),
       rainMaxDurationMs: read(env, 'RAIN_MAX_DURATION_MS', int(1_000, 86_400_000), 600_000),
+      karaokeMinSongMs: read(env, 'KARAOKE_MIN_SONG_MS', int(100, 3_600_000), 3_000),
+      karaokeMaxSongMs: read(env, 'KARAOKE_MAX_SONG_MS', int(100, 3_600_000), 900_000),
+    },
+    karaoke: {
+      unlockRatio: read(env, 'KARAOKE_UNLOCK_PERCENT', int(1, 100), 95) / 100,
+      maxGapMs: read(env, 'KARAOKE_MAX_GAP_MS', int(100, 600_000), 15_000),
+      toleranceMs: read(env, 'KARAOKE_TOLERANCE_MS', int(0, 60_000), 1_000),
+      listenedIntervalMs: read(env, 'KARAOKE_LISTENED_INTERVAL_MS', int(10, 60_000), 1_000),
     },
     rain: {
       tickMs: read(env, 'RAIN_TICK_MS', int(10, 10_000), 100),

@@ -8,6 +8,8 @@ import type { ErrorCode } from './codes.js';
 import type {
   ChatSendPayload,
   DropGrabPayload,
+  KaraokeProgressPayload,
+  KaraokeStartPayload,
   RainCancelPayload,
   RainSchedulePayload,
   PacketGrabPayload,
@@ -16,7 +18,10 @@ import type {
   RoomJoinPayload,
   RoomLeavePayload,
   TimeSyncPayload,
+  Unlock,
 } from './schemas.js';
+
+export type { Unlock };
 
 export interface AckError {
   code: ErrorCode;
@@ -59,11 +64,31 @@ export interface PacketView {
   expiresAt: number;
   status: PacketStatus;
   remainingCount: number;
+  /** Karaoke packets: the song to listen to before grabbing; null for plain packets. */
+  unlock: Unlock | null;
+}
+
+/** How far a user's listen of a karaoke packet's song has got. */
+export interface ListenProgress {
+  /** Song ms heard, as credited by the server. */
+  creditedMs: number;
+  unlocked: boolean;
 }
 
 /** A packet in a room snapshot, with what the caller grabbed (null if nothing). */
 export interface PacketSnapshot extends PacketView {
   mine: { amount: number } | null;
+  /** Karaoke packets: the caller's listen so far (null if not started or not karaoke). */
+  listen: ListenProgress | null;
+}
+
+/** Someone finished a karaoke packet's song. */
+export interface ListenedEntry extends UserRef {
+  packetId: string;
+  songTitle: string;
+  /** Whose packet (song) it was. */
+  senderId: string;
+  senderName: string;
 }
 
 export interface ClaimView extends UserRef {
@@ -185,6 +210,8 @@ export interface ClientToServerEvents {
   'rain:schedule': (payload: RainSchedulePayload, ack: AckFn<{ rain: RainView }>) => void;
   'rain:cancel': (payload: RainCancelPayload, ack: AckFn<{ refunded: number }>) => void;
   'drop:grab': (payload: DropGrabPayload, ack: AckFn<{ amount: number }>) => void;
+  'karaoke:start': (payload: KaraokeStartPayload, ack: AckFn<{ serverTime: number }>) => void;
+  'karaoke:progress': (payload: KaraokeProgressPayload, ack: AckFn<ListenProgress>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -201,6 +228,10 @@ export interface ServerToClientEvents {
   /** Drops whose shares are all taken (batched per tick). */
   'rain:gone': (event: { rainId: string; dropIds: string[] }) => void;
   'rain:ended': (event: RainEndedEvent) => void;
+  /** To the listener: their listening unlocked the packet. */
+  'karaoke:unlocked': (event: { packetId: string; roomId: string }) => void;
+  /** To the room: who finished whose song (coalesced, at most about once a second). */
+  'karaoke:listened': (event: { roomId: string; listens: ListenedEntry[] }) => void;
 }
 
 /** Events between server nodes (through the adapter). None yet. */

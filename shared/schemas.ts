@@ -46,17 +46,34 @@ export const chatSendSchema = z.strictObject({
 
 const greetingSchema = z.string().trim().max(64).optional();
 
+/** A song to listen to. Its duration bounds are configuration (KARAOKE_*_SONG_MS). */
+export const songSchema = z.strictObject({
+  id: idSchema,
+  title: z.string().trim().min(1).max(100),
+  durationMs: z.int().positive(),
+  url: z
+    .string()
+    .max(500)
+    .regex(/^https?:\/\/\S+$/, 'an http(s) URL')
+    .optional(),
+});
+
+/** Karaoke packets: grabbing is LOCKED until the grabber has listened to the song. */
+export const unlockSchema = z.strictObject({ type: z.literal('listen'), song: songSchema });
+
 const luckyShape = {
   kind: z.literal('lucky'),
   total: fenSchema,
   count: z.int().positive(),
   greeting: greetingSchema,
+  unlock: unlockSchema.optional(),
 };
 const equalShape = {
   kind: z.literal('equal'),
   amount: fenSchema,
   count: z.int().positive(),
   greeting: greetingSchema,
+  unlock: unlockSchema.optional(),
 };
 const luckyNeedsOneFenPerShare = {
   message: 'a lucky packet needs at least 1 fen per share (total >= count)',
@@ -116,6 +133,14 @@ export const rainSpecSchema = z.strictObject(rainShape).superRefine(checkRain);
 /** `rain:schedule`: a rain spec plus the room it falls in. */
 export const rainScheduleSchema = z.strictObject({ roomId: idSchema, ...rainShape }).superRefine(checkRain);
 
+export const karaokeStartSchema = z.strictObject({ packetId: idSchema });
+
+/** Playback position in the song, ms. */
+export const karaokeProgressSchema = z.strictObject({
+  packetId: idSchema,
+  positionMs: z.int().min(0).max(86_400_000),
+});
+
 export const rainCancelSchema = z.strictObject({ rainId: idSchema });
 
 export const dropGrabSchema = z.strictObject({ rainId: idSchema, dropId: idSchema });
@@ -146,6 +171,9 @@ export type RainSpec = z.output<typeof rainSpecSchema>;
 export type RainSchedulePayload = z.input<typeof rainScheduleSchema>;
 export type RainCancelPayload = z.input<typeof rainCancelSchema>;
 export type DropGrabPayload = z.input<typeof dropGrabSchema>;
+export type Unlock = z.output<typeof unlockSchema>;
+export type KaraokeStartPayload = z.input<typeof karaokeStartSchema>;
+export type KaraokeProgressPayload = z.input<typeof karaokeProgressSchema>;
 
 /** The schema for each client→server event, by event name. */
 export const eventSchemas = {
@@ -158,6 +186,8 @@ export const eventSchemas = {
   'rain:schedule': rainScheduleSchema,
   'rain:cancel': rainCancelSchema,
   'drop:grab': dropGrabSchema,
+  'karaoke:start': karaokeStartSchema,
+  'karaoke:progress': karaokeProgressSchema,
 } as const;
 
 /** A short human message for a failed parse, naming the first offending field. */

@@ -9,6 +9,9 @@ import { equalSplit, luckySplit, secureRandomInt, type RandomInt } from './split
 export interface PacketLimits {
   packetMaxTotal: number;
   packetMaxCount: number;
+  /** Shortest and longest song a karaoke packet may ask for, ms. */
+  karaokeMinSongMs: number;
+  karaokeMaxSongMs: number;
 }
 
 /** The packet's total in fen (for equal packets amount × count). */
@@ -24,6 +27,13 @@ export function checkPacketLimits(spec: PacketSpec, limits: PacketLimits): void 
   const total = packetTotal(spec);
   if (!Number.isSafeInteger(total) || total > limits.packetMaxTotal) {
     throw new GameError('LIMIT_EXCEEDED', `a packet holds at most ${limits.packetMaxTotal} fen`);
+  }
+  const song = spec.unlock?.song;
+  if (song && (song.durationMs < limits.karaokeMinSongMs || song.durationMs > limits.karaokeMaxSongMs)) {
+    throw new GameError(
+      'LIMIT_EXCEEDED',
+      `a song lasts ${limits.karaokeMinSongMs}–${limits.karaokeMaxSongMs} ms`,
+    );
   }
 }
 

@@ -11,6 +11,7 @@ import type {
 import type { eventSchemas } from '../../shared/schemas.js';
 import type { Identity } from '../auth/tokens.js';
 import type { Clock } from '../domain/clock.js';
+import type { KaraokeService } from '../services/karaoke-service.js';
 import type { PacketService } from '../services/packet-service.js';
 import type { RainService } from '../services/rain-service.js';
 import type { RoomService } from '../services/room-service.js';
@@ -23,6 +24,7 @@ export interface HandlerServices {
   rooms: RoomService;
   packets: PacketService;
   rains: RainService;
+  karaoke: KaraokeService;
 }
 
 export interface EventContext {

@@ -68,6 +68,7 @@ export class PacketService {
       remainingCount: spec.count,
       remainingAmount: total,
       bestLuck: null,
+      unlock: spec.unlock ?? null,
     };
     await this.deps.payments.fund(sender.userId, record.id, total, () => store.createPacket(record, shares));
     this.rememberRoom(record.id, roomId);
@@ -126,6 +127,8 @@ export class PacketService {
           'ALREADY_GRABBED',
           `already grabbed ${outcome.claim.amount} fen from this packet`,
         );
+      case 'locked':
+        throw new GameError('LOCKED', 'listen to the song first (karaoke:start, then karaoke:progress)');
       case 'claimed':
         break;
     }

@@ -16,6 +16,7 @@ export function packetView(r: PacketRecord): PacketView {
     expiresAt: r.expiresAt,
     status: r.status,
     remainingCount: r.remainingCount,
+    unlock: r.unlock,
   };
 }
 

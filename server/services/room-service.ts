@@ -5,6 +5,7 @@ import { newId } from '../domain/ids.js';
 import type { Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
 import { packetView } from './packet-views.js';
+import type { KaraokeService } from './karaoke-service.js';
 import type { Presence } from './presence.js';
 import type { RainService } from './rain-service.js';
 
@@ -18,6 +19,7 @@ export class RoomService {
     private readonly broadcaster: Broadcaster,
     private readonly presence: Presence,
     private readonly rains: RainService,
+    private readonly karaoke: KaraokeService,
     private readonly chatHistory: number,
   ) {}
 
@@ -29,11 +31,12 @@ export class RoomService {
       this.store.recentChat(roomId, this.chatHistory),
       this.store.listOpenPackets(roomId, SNAPSHOT_PACKETS),
     ]);
-    const [mine, rain] = await Promise.all([
+    const [mine, listens, rain] = await Promise.all([
       this.store.claimedAmounts(
         open.map((p) => p.id),
         user.userId,
       ),
+      this.karaoke.progressOf(open, user.userId),
       this.rains.snapshot(roomId, user.userId),
     ]);
     return {
@@ -43,7 +46,7 @@ export class RoomService {
       chat,
       packets: open.map((p, i) => {
         const amount = mine[i];
-        return { ...packetView(p), mine: amount == null ? null : { amount } };
+        return { ...packetView(p), mine: amount == null ? null : { amount }, listen: listens[i] ?? null };
       }),
       rain,
     };

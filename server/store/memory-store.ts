@@ -6,6 +6,7 @@
  */
 import type { AuditReport, ChatMessage, LeaderboardEntry, UserRef } from '../../shared/protocol.js';
 import { isRainId, packetClaimId, packetRefundId } from '../domain/ids.js';
+import type { Listen } from '../domain/karaoke-credit.js';
 import { MemoryRains } from './memory-rains.js';
 import { AuditTally } from './audit-tally.js';
 import type {
@@ -16,6 +17,7 @@ import type {
   DropGrabOutcome,
   EndRainOutcome,
   LeaseResult,
+  ListenRecord,
   RainRecord,
   ReleaseResult,
   ExpireOutcome,
@@ -41,6 +43,7 @@ interface PacketState {
   shares: number[];
   claims: Map<string, ClaimRecord>;
   outbox: Map<string, Credit>;
+  listens: Map<string, ListenRecord>;
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -162,6 +165,7 @@ export class MemoryStore implements Store {
       shares: [...shares],
       claims: new Map(),
       outbox: new Map(),
+      listens: new Map(),
     });
     const list = this.roomPackets.get(packet.roomId) ?? [];
     list.push(packet.id);
@@ -184,6 +188,7 @@ export class MemoryStore implements Store {
     if (previous) return Promise.resolve({ status: 'already', claim: copy(previous) });
     const r = p.record;
     if (r.status === 'expired' || at >= r.expiresAt) return Promise.resolve({ status: 'expired' });
+    if (r.unlock && !p.listens.get(user.userId)?.unlocked) return Promise.resolve({ status: 'locked' });
     const amount = p.shares.pop();
     if (amount === undefined) return Promise.resolve({ status: 'empty' });
     const claim: ClaimRecord = {
@@ -256,6 +261,18 @@ export class MemoryStore implements Store {
   getPacket(packetId: string): Promise<PacketRecord | null> {
     const p = this.packets.get(packetId);
     return Promise.resolve(p ? copy(p.record) : null);
+  }
+
+  getListen(packetId: string, userId: string): Promise<ListenRecord | null> {
+    const listen = this.packets.get(packetId)?.listens.get(userId);
+    return Promise.resolve(listen ? copy(listen) : null);
+  }
+
+  saveListen(packetId: string, userId: string, listen: Listen, expectedVersion: number): Promise<boolean> {
+    const p = this.packets.get(packetId);
+    if (!p || (p.listens.get(userId)?.version ?? 0) !== expectedVersion) return Promise.resolve(false);
+    p.listens.set(userId, { ...copy(listen), version: expectedVersion + 1 });
+    return Promise.resolve(true);
   }
 
   getClaims(packetId: string): Promise<ClaimRecord[]> {

@@ -15,11 +15,12 @@ export type StaticPacket = Pick<
   | 'greeting'
   | 'createdAt'
   | 'expiresAt'
+  | 'unlock'
 >;
 
 export function staticPart(p: PacketRecord): StaticPacket {
-  const { id, roomId, senderId, senderName, kind, total, count, greeting, createdAt, expiresAt } = p;
-  return { id, roomId, senderId, senderName, kind, total, count, greeting, createdAt, expiresAt };
+  const { id, roomId, senderId, senderName, kind, total, count, greeting, createdAt, expiresAt, unlock } = p;
+  return { id, roomId, senderId, senderName, kind, total, count, greeting, createdAt, expiresAt, unlock };
 }
 
 /** Field/value pairs (as HGETALL or a script returns them) → object. */
@@ -42,6 +43,7 @@ export function decodePacket(h: Record<string, string>): PacketRecord {
   const record = JSON.parse(h.record ?? '{}') as StaticPacket;
   return {
     ...record,
+    unlock: record.unlock ?? null,
     status: (h.status ?? 'open') as PacketRecord['status'],
     remainingCount: Number(h.remainingCount ?? 0),
     remainingAmount: Number(h.remainingAmount ?? 0),

@@ -4,7 +4,7 @@
  * system. A prefix (per deployment, or per test) goes in front of everything.
  *
  *   wallet  {u:<userId>}    balance/minted hash, ledger list, mint ids, credited claim ids, holds
- *   packet  {p:<packetId>}  record hash, shares list, claims hash, outbox hash, abort tombstone
+ *   packet  {p:<packetId>}  record hash, shares list, claims, outbox, abort tombstone, listens
  *   rain    {n:<rainId>}    record hash, drops hash, drop order, claims, leaderboard, outbox
  *   room    {r:<roomId>}    chat list, member connections, open-packet and rain indexes
  *   global  (own slots)     the due-packet, live-packet and pending-hold indexes
@@ -46,6 +46,12 @@ export class RedisKeys {
   }
   tombstone(packetId: string): string {
     return this.tag('p', packetId, ':aborted');
+  }
+  listens(packetId: string): string {
+    return this.tag('p', packetId, ':listens');
+  }
+  unlocked(packetId: string): string {
+    return this.tag('p', packetId, ':unlocked');
   }
 
   rain(rainId: string): string {

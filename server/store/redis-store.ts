@@ -8,6 +8,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { AuditReport, ChatMessage, LeaderboardEntry, UserRef } from '../../shared/protocol.js';
 import { isRainId, packetClaimId, packetRefundId } from '../domain/ids.js';
+import type { Listen } from '../domain/karaoke-credit.js';
 import { auditRedis } from './redis-audit.js';
 import {
   balanceReply,
@@ -31,6 +32,7 @@ import type {
   DropGrabOutcome,
   EndRainOutcome,
   LeaseResult,
+  ListenRecord,
   RainRecord,
   ReleaseResult,
   ExpireOutcome,
@@ -221,7 +223,14 @@ export class RedisStore implements Store {
       const result = (await this.script(
         'create-packet',
         [k.packet, k.shares, k.tomb],
-        [JSON.stringify(staticPart(packet)), packet.expiresAt, packet.total, packet.count, ...shares],
+        [
+          JSON.stringify(staticPart(packet)),
+          packet.expiresAt,
+          packet.total,
+          packet.count,
+          packet.unlock ? 1 : 0,
+          ...shares,
+        ],
       )) as CreateResult;
       if (result === 'aborted') {
         await Promise.all([
@@ -250,7 +259,7 @@ export class RedisStore implements Store {
       const k = this.packetKeys(packetId);
       const reply = (await this.script(
         'grab',
-        [k.packet, k.shares, k.claims, k.outbox],
+        [k.packet, k.shares, k.claims, k.outbox, this.keys.unlocked(packetId)],
         [packetId, user.userId, user.name, at, packetClaimId(packetId, user.userId)],
       )) as string[];
       const [status, claim = '', ...packet] = reply;
@@ -262,6 +271,7 @@ export class RedisStore implements Store {
         case 'empty':
         case 'expired':
         case 'missing':
+        case 'locked':
           return { status };
         default:
           throw new Error(`grab script answered ${String(status)}`);
@@ -304,7 +314,7 @@ export class RedisStore implements Store {
           k.rainBoardInfo(id),
           k.rainOutbox(id),
         ]
-      : [k.packet(id), k.shares(id), k.claims(id), k.outbox(id)];
+      : [k.packet(id), k.shares(id), k.claims(id), k.outbox(id), k.listens(id), k.unlocked(id)];
     await Promise.all([
       this.redis.zrem(k.livePackets(), id),
       ...dataKeys.map((key) => this.redis.pexpire(key, RETAIN_CLOSED_MS)),
@@ -329,6 +339,25 @@ export class RedisStore implements Store {
     return this.guard(async () => {
       const h = await this.redis.hgetall(this.keys.packet(packetId));
       return h.record ? decodePacket(h) : null;
+    });
+  }
+
+  getListen(packetId: string, userId: string): Promise<ListenRecord | null> {
+    return this.guard(async () => {
+      const raw = await this.redis.hget(this.keys.listens(packetId), userId);
+      return raw ? (JSON.parse(raw) as ListenRecord) : null;
+    });
+  }
+
+  saveListen(packetId: string, userId: string, listen: Listen, expectedVersion: number): Promise<boolean> {
+    return this.guard(async () => {
+      const record: ListenRecord = { ...listen, version: expectedVersion + 1 };
+      const saved = await this.script(
+        'save-listen',
+        [this.keys.listens(packetId), this.keys.unlocked(packetId)],
+        [userId, expectedVersion, JSON.stringify(record), listen.unlocked ? 1 : 0],
+      );
+      return saved === 1;
     });
   }
 

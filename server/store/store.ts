@@ -28,6 +28,7 @@ import type {
   RainView,
   UserRef,
 } from '../../shared/protocol.js';
+import type { Listen } from '../domain/karaoke-credit.js';
 
 export type StoreKind = 'memory' | 'redis' | 'cluster';
 
@@ -84,11 +85,19 @@ export interface LedgerEntry {
 
 export type HoldResult = { ok: true; balance: number } | { ok: false; balance: number };
 
+/** A user's listen of a karaoke packet's song (domain/karaoke-credit.ts), versioned. */
+export interface ListenRecord extends Listen {
+  /** Bumped by every save; saveListen compares it. */
+  version: number;
+}
+
 export type CreateResult = 'created' | 'exists' | 'aborted';
 
 export type GrabOutcome =
   | { status: 'claimed'; claim: ClaimRecord; packet: PacketRecord }
   | { status: 'already'; claim: ClaimRecord }
+  /** A karaoke packet this user has not unlocked by listening. */
+  | { status: 'locked' }
   | { status: 'empty' }
   | { status: 'expired' }
   | { status: 'missing' };
@@ -219,8 +228,9 @@ export interface Store {
   /**
    * Atomically pops one share for `user` and records the claim and its outbox credit.
    * At most one claim per (packet, user), whatever the retries: a repeat answers `already`
-   * with the original claim. Refuses with `expired` at or after expiresAt (by `at`), `empty`
-   * when no share is left, `missing` for an unknown packet. The last share finishes the packet.
+   * with the original claim. Refuses with `expired` at or after expiresAt (by `at`), `locked`
+   * for a karaoke packet the user has not unlocked (saveListen), `empty` when no share is
+   * left, `missing` for an unknown packet. The last share finishes the packet.
    */
   grab(packetId: string, user: UserRef, at: number): Promise<GrabOutcome>;
 
@@ -235,6 +245,16 @@ export interface Store {
   ackCredits(sourceId: string, claimIds: string[]): Promise<void>;
 
   getPacket(packetId: string): Promise<PacketRecord | null>;
+
+  /** A user's listen of a packet's song, or null if they never started one. */
+  getListen(packetId: string, userId: string): Promise<ListenRecord | null>;
+
+  /**
+   * Saves a listen if its stored version is still `expectedVersion` (0: none stored yet),
+   * storing it as version `expectedVersion + 1`; an unlocked listen also unlocks grabbing
+   * for the user, atomically. Resolves false (nothing written) on a version conflict.
+   */
+  saveListen(packetId: string, userId: string, listen: Listen, expectedVersion: number): Promise<boolean>;
 
   /** All claims of a packet, in claim order. */
   getClaims(packetId: string): Promise<ClaimRecord[]>;

@@ -22,6 +22,12 @@ import type {
 } from '../protocol.js';
 import { ClockSync } from './clock-sync.js';
 import { RedPacketError } from './errors.js';
+import {
+  listenToUnlock,
+  type ListenOptions,
+  type ListenSession,
+  type PlaybackSource,
+} from './karaoke-listener.js';
 import * as msgpackParser from './msgpack-parser.js';
 
 export type WireFormat = 'msgpack' | 'json';
@@ -243,6 +249,21 @@ export class RedPacketClient {
   /** Grabs a falling drop (ids arrive in `rain:drops`). */
   grabDrop(rainId: string, dropId: string): Promise<EventResult<'drop:grab'>> {
     return this.request('drop:grab', { rainId, dropId });
+  }
+
+  /** Starts (or resumes after a reconnect) listening to a karaoke packet's song. */
+  startListen(packetId: string): Promise<EventResult<'karaoke:start'>> {
+    return this.request('karaoke:start', { packetId });
+  }
+
+  /** Reports the playback position; answers what the server has credited so far. */
+  reportProgress(packetId: string, positionMs: number): Promise<EventResult<'karaoke:progress'>> {
+    return this.request('karaoke:progress', { packetId, positionMs });
+  }
+
+  /** Drives a whole listen from a media element or any `{ currentTime }` (see karaoke-listener.ts). */
+  listen(packetId: string, source: PlaybackSource, options?: ListenOptions): ListenSession {
+    return listenToUnlock(this, packetId, source, options);
   }
 
   /** ms until `serverTime` by the server's clock (negative once it has passed). */

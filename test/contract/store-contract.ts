@@ -32,6 +32,7 @@ export function packetRecord(over: Partial<PacketRecord> = {}): PacketRecord {
     remainingCount: count,
     remainingAmount: total,
     bestLuck: null,
+    unlock: null,
     ...over,
   };
 }
@@ -280,6 +281,41 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         await store.applyCredit(creditOf(packet.id, 'u', 10));
         expect(await store.expirePacket(packet.id, packet.expiresAt)).toEqual({ status: 'noop' });
         expect(await store.listDueExpiries(packet.expiresAt, 10)).toEqual([]);
+      });
+
+      it('locks a karaoke packet per user until a saved listen unlocks it', async () => {
+        const unlock = { type: 'listen' as const, song: { id: 'song-1', title: 'Song', durationMs: 10_000 } };
+        const packet = await fundPacket(store, { total: 100, count: 2, unlock });
+        expect((await store.getPacket(packet.id))?.unlock).toEqual(unlock);
+        expect(await store.grab(packet.id, { userId: 'fan', name: 'Fan' }, T0)).toEqual({ status: 'locked' });
+        expect(await store.getListen(packet.id, 'fan')).toBeNull();
+        const heard = {
+          anchorPos: 0,
+          anchorAt: T0,
+          covered: [] as [number, number][],
+          credited: 0,
+          clockMs: 0,
+          unlocked: false,
+        };
+        expect(await store.saveListen(packet.id, 'fan', heard, 1)).toBe(false); // nothing stored yet
+        expect(await store.saveListen(packet.id, 'fan', heard, 0)).toBe(true);
+        expect(await store.saveListen(packet.id, 'fan', heard, 0)).toBe(false); // stale version
+        expect(await store.grab(packet.id, { userId: 'fan', name: 'Fan' }, T0)).toEqual({ status: 'locked' });
+        const done = {
+          ...heard,
+          covered: [[0, 9_500]] as [number, number][],
+          credited: 9_500,
+          unlocked: true,
+        };
+        expect(await store.saveListen(packet.id, 'fan', done, 1)).toBe(true);
+        expect(await store.getListen(packet.id, 'fan')).toEqual({ ...done, version: 2 });
+        const g = await store.grab(packet.id, { userId: 'fan', name: 'Fan' }, T0);
+        expect(g.status).toBe('claimed');
+        // Someone else's listen unlocks nothing for you.
+        expect(await store.grab(packet.id, { userId: 'other', name: 'Other' }, T0)).toEqual({
+          status: 'locked',
+        });
+        if (g.status === 'claimed') await store.applyCredit(creditOf(packet.id, 'fan', g.claim.amount));
       });
 
       it('lists outbox credits until they are acked', async () => {

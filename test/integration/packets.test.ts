@@ -138,7 +138,7 @@ describe.each(storeBackends())('group packets on %s', (_name, makeBackend) => {
     expect(await x.grab(packet.id)).toEqual({ amount: 150, remaining: 2 });
     expect(await y.grab(packet.id)).toEqual({ amount: 150, remaining: 1 });
     const snap = await x.join('eq');
-    expect(snap.packets).toEqual([{ ...packet, remainingCount: 1, mine: { amount: 150 } }]);
+    expect(snap.packets).toEqual([{ ...packet, remainingCount: 1, mine: { amount: 150 }, listen: null }]);
     expect((await server.http('GET', '/v1/me', { token })).body.balance).toBe(50);
   });
 

@@ -3,7 +3,12 @@ import { packetSpecSchema } from '../../shared/schemas.js';
 import { checkPacketLimits, packetTotal, splitPacket } from '../../server/domain/packet-rules.js';
 import { GameError } from '../../server/domain/errors.js';
 
-const limits = { packetMaxTotal: 20_000, packetMaxCount: 100 };
+const limits = {
+  packetMaxTotal: 20_000,
+  packetMaxCount: 100,
+  karaokeMinSongMs: 3_000,
+  karaokeMaxSongMs: 900_000,
+};
 
 function codeOf(fn: () => void): string | undefined {
   try {
@@ -42,6 +47,25 @@ describe('packet limits', () => {
           { ...limits, packetMaxTotal: Number.MAX_SAFE_INTEGER },
         ),
       ),
+    ).toBe('LIMIT_EXCEEDED');
+  });
+
+  it('bounds karaoke songs with LIMIT_EXCEEDED', () => {
+    const song = (durationMs: number) => ({
+      type: 'listen' as const,
+      song: { id: 's1', title: 'Song', durationMs },
+    });
+    expect(
+      codeOf(() => checkPacketLimits({ kind: 'lucky', total: 100, count: 2, unlock: song(3_000) }, limits)),
+    ).toBeUndefined();
+    expect(
+      codeOf(() => checkPacketLimits({ kind: 'lucky', total: 100, count: 2, unlock: song(900_000) }, limits)),
+    ).toBeUndefined();
+    expect(
+      codeOf(() => checkPacketLimits({ kind: 'lucky', total: 100, count: 2, unlock: song(2_999) }, limits)),
+    ).toBe('LIMIT_EXCEEDED');
+    expect(
+      codeOf(() => checkPacketLimits({ kind: 'lucky', total: 100, count: 2, unlock: song(900_001) }, limits)),
     ).toBe('LIMIT_EXCEEDED');
   });
 
