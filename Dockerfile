@@ -8,6 +8,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY shared ./shared
 COPY server ./server
+COPY web ./web
 RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime

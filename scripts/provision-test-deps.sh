@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Makes sure the system packages the tests need are installed (npm cannot install them):
-# redis-server and redis-cli. Installs them with apt-get when running as root; otherwise
-# stops with the exact command to run.
+# redis-server and redis-cli, and Chromium for the browser tests. Installs them with apt-get
+# when running as root; otherwise stops with the exact command to run.
 set -euo pipefail
 
-missing=()
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
-[ ${#missing[@]} -eq 0 ] && exit 0
+packages=""
+{ command -v redis-server && command -v redis-cli; } >/dev/null 2>&1 || packages="redis-server"
+[ -x /usr/bin/chromium ] || packages="${packages:+$packages }chromium"
+# An emoji font, so screenshots show what phones show.
+[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || packages="${packages:+$packages }fonts-noto-color-emoji"
+[ -z "$packages" ] && exit 0
 
-packages="redis-server"
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "provision: installing ${packages} (needed by the tests)"
   export DEBIAN_FRONTEND=noninteractive

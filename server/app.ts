@@ -31,6 +31,8 @@ import type { Store } from './store/store.js';
 import { createBroadcastAdapter } from './transport/adapter.js';
 import { createRouter } from './transport/http-router.js';
 import { listen } from './transport/listen.js';
+import { loadStaticSite } from './transport/static-site.js';
+import { landingResponse } from './handlers/landing-page.js';
 import {
   createSocketServer,
   dropSlowConsumers,
@@ -138,6 +140,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       ...karaokeHandlers(services),
     },
   });
+  const site = loadStaticSite(config.webDir);
   const router = createRouter(
     httpRoutes({
       store,
@@ -152,6 +155,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     tokens,
     metrics,
     log,
+    (path) => site.get(path) ?? (path === '/' ? landingResponse(store.kind, config.auth.devTokens) : null),
   );
 
   const { timers } = config;

@@ -4,6 +4,7 @@
  * with its default, in the README.
  */
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 
 /** `keyPrefix` goes in front of every Redis key and pub/sub channel (one per deployment). */
@@ -97,6 +98,8 @@ export interface Config {
     /** How often coalesced presence counts are broadcast. @default 1000 */
     presenceIntervalMs: number;
   };
+  /** The built web page served at `/`. @default dist/web (from the working directory) */
+  webDir: string;
   /** If set, GET /metrics needs `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
 }
@@ -231,5 +234,6 @@ export function loadConfig(env: Env = process.env): Config {
       presenceIntervalMs: read(env, 'PRESENCE_INTERVAL_MS', int(10, 60_000), 1_000),
     },
     metricsToken: env.METRICS_TOKEN || undefined,
+    webDir: read(env, 'WEB_DIR', z.string().min(1), resolve('dist/web')),
   };
 }

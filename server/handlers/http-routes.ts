@@ -19,7 +19,6 @@ import type { Store } from '../store/store.js';
 import { StoreUnavailableError } from '../store/store.js';
 import { errorResponse, type Route } from '../transport/http-router.js';
 import { json } from '../transport/http-types.js';
-import { landingPage } from './landing-page.js';
 
 export interface HttpDeps {
   store: Store;
@@ -59,17 +58,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 export function httpRoutes(d: HttpDeps): Route[] {
   const routes: Route[] = [
-    {
-      method: 'GET',
-      path: '/',
-      access: 'public',
-      handle: () =>
-        Promise.resolve({
-          status: 200,
-          contentType: 'text/html; charset=utf-8',
-          body: landingPage(d.store.kind, d.devTokens),
-        }),
-    },
     {
       method: 'GET',
       path: '/healthz',

@@ -39,11 +39,15 @@ interface CompiledRoute extends Route {
 export const errorResponse = (code: ErrorCode, message: string): HttpResponse =>
   json(HTTP_STATUS[code], { error: { code, message } });
 
+/**
+ * @param fallback answers GET requests no route matched (the web page's files), or null
+ */
 export function createRouter(
   routes: Route[],
   tokens: TokenService,
   metrics: Metrics,
   log: Logger,
+  fallback: (path: string) => HttpResponse | null = () => null,
 ): HttpHandler {
   const compiled: CompiledRoute[] = routes.map((r) => ({
     ...r,
@@ -54,10 +58,13 @@ export function createRouter(
   return async (req) => {
     const candidates = compiled.filter((r) => r.regex.test(req.path));
     const route = candidates.find((r) => r.method === req.method);
-    const label = route ? `${route.method} ${route.path}` : 'unmatched';
+    const label = route ? `${route.method} ${route.path}` : req.method === 'GET' ? 'static' : 'unmatched';
     let res: HttpResponse;
     try {
-      if (!route) {
+      const file = !route && req.method === 'GET' ? fallback(req.path) : null;
+      if (file) {
+        res = file;
+      } else if (!route) {
         res =
           candidates.length > 0
             ? { ...errorResponse('NOT_FOUND', `${req.method} is not allowed on ${req.path}`), status: 405 }

@@ -11,7 +11,9 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   contentType: string;
-  body: string;
+  body: string | Buffer;
+  /** Cache-Control header, when the response may be cached. */
+  cacheControl?: string;
 }
 
 export type HttpHandler = (req: HttpRequest) => Promise<HttpResponse>;

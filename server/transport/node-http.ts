@@ -8,7 +8,12 @@ export function nodeHttpListener(handler: HttpHandler): (req: IncomingMessage, r
     if (req.url?.startsWith('/socket.io/')) return;
     const send = (r: HttpResponse): void => {
       if (res.writableEnded) return;
-      res.writeHead(r.status, { 'content-type': r.contentType }).end(r.body);
+      res
+        .writeHead(r.status, {
+          'content-type': r.contentType,
+          ...(r.cacheControl ? { 'cache-control': r.cacheControl } : {}),
+        })
+        .end(r.body);
     };
     const chunks: Buffer[] = [];
     let size = 0;

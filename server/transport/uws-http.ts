@@ -23,8 +23,9 @@ export function serveHttpOnUws(app: TemplatedApp, handler: HttpHandler): void {
       res.cork(() => {
         res
           .writeStatus(`${r.status} ${STATUS_CODES[r.status] ?? ''}`)
-          .writeHeader('content-type', r.contentType)
-          .end(r.body);
+          .writeHeader('content-type', r.contentType);
+        if (r.cacheControl) res.writeHeader('cache-control', r.cacheControl);
+        res.end(r.body);
       });
     };
     const dispatch = (body: string): void => {

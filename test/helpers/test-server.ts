@@ -18,6 +18,8 @@ export const TEST_ENV: Record<string, string> = {
   JWT_SECRET: TEST_SECRET,
   DEV_TOKENS: '1',
   LOG_LEVEL: 'silent',
+  // No built page unless a test asks for one (the browser test points at dist/web).
+  WEB_DIR: 'test/helpers/no-web-build',
   // Tests drive rates deliberately; the limiter has its own test.
   RATE_LIMIT_EVENTS_PER_SEC: '100000',
   RATE_LIMIT_EVENTS_BURST: '100000',

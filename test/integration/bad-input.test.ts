@@ -217,6 +217,7 @@ describe('bad input over HTTP', () => {
     }
     const page = await server.http('GET', '/');
     expect(page.status).toBe(200);
-    expect(page.body.text).toContain('Red-packet rain server');
+    expect(page.body.text).toContain('Red-packet rain server'); // the info page: no build here
+    expect(page.body.text).toContain('npm run build:web');
   });
 });

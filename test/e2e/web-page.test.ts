@@ -1,0 +1,116 @@
+/**
+ * The web page in a real browser: a host and a player in two browser contexts. The host mints
+ * test money, sends a group packet the player opens, then schedules a short rain the player
+ * taps through; balances rise, the leaderboard shows, the money adds up.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { buildWebPage, launchBrowser, SCREENSHOTS, shownBalance, signIn } from './browser.js';
+
+describe('web page', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let contexts: BrowserContext[] = [];
+  let host: Page;
+  let player: Page;
+
+  beforeAll(async () => {
+    buildWebPage();
+    server = await startTestServer({ WEB_DIR: 'dist/web' });
+    browser = await launchBrowser();
+    contexts = await Promise.all([
+      browser.newContext({ viewport: { width: 1100, height: 800 } }),
+      browser.newContext({ viewport: { width: 390, height: 780 }, hasTouch: true }),
+    ]);
+    const pages = await Promise.all(contexts.map((c) => c.newPage()));
+    host = pages[0]!;
+    player = pages[1]!;
+    await signIn(host, server.url, 'Hostess', 'e2e', true);
+    await signIn(player, server.url, 'Player', 'e2e');
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(contexts.map((c) => c.close()));
+    await browser.close();
+    await server.close();
+  });
+
+  it('serves the page and its assets', async () => {
+    const res = await server.http('GET', '/');
+    expect(res.status).toBe(200);
+    expect(String(res.body.text)).toContain('<div id="app">');
+    expect(await player.getByTestId('members').textContent()).toMatch(/\d/);
+  });
+
+  it('a group packet is sent, opened, and the balance rises', async () => {
+    await host.getByTestId('mint').click();
+    await expect.poll(() => shownBalance(host)).toBe(100_000);
+    await host.getByTestId('new-packet').click();
+    await host.getByTestId('packet-amount').fill('6');
+    await host.getByTestId('packet-count').fill('3');
+    await host.getByTestId('packet-greeting').fill('Happy new year');
+    await host.getByTestId('packet-send').click();
+    await expect.poll(() => shownBalance(host)).toBe(99_400);
+
+    const envelope = player.getByTestId('envelope').first();
+    await envelope.waitFor();
+    expect(await envelope.textContent()).toContain('Happy new year');
+    await envelope.click();
+    await player.getByTestId('open').click();
+    const result = player.getByTestId('grab-result');
+    await result.getByText('¥').waitFor();
+    const won = Math.round(
+      Number(((await result.textContent()) ?? '').replace(/[^0-9.]/g, '').slice(0, 8)) * 100,
+    );
+    expect(won).toBeGreaterThan(0);
+    await expect.poll(() => shownBalance(player)).toBe(won);
+    await player.getByTestId('claims').getByText('Player').waitFor();
+    await player.screenshot({ path: `${SCREENSHOTS}/packet-opened.png` });
+    await player.locator('.modal .close').click();
+    await server.expectBalanced();
+  });
+
+  it('a host schedules a rain; the player taps drops and the balance rises', async () => {
+    const before = await shownBalance(player);
+    await host.getByTestId('rain-budget').fill('20');
+    await host.getByTestId('rain-drops').fill('24');
+    await host.getByTestId('rain-duration').fill('3');
+    await host.getByTestId('rain-countdown').fill('1');
+    await host.getByTestId('rain-ttl').fill('2');
+    await host.getByTestId('rain-start').click();
+
+    // The countdown shows, then packets fall; tap what falls until the leaderboard appears.
+    await player.getByTestId('rain-layer').waitFor();
+    const leaderboard = player.getByTestId('leaderboard');
+    await player.waitForFunction(() => document.querySelectorAll('.drop').length >= 4, null, {
+      timeout: 15_000,
+    });
+    await player.screenshot({ path: `${SCREENSHOTS}/rain-falling.png` });
+    let taps = 0;
+    while (!(await leaderboard.isVisible())) {
+      const drop = player.locator('.drop:not(.grabbing):not(.gone)').first();
+      if (await drop.isVisible().catch(() => false)) {
+        await drop.click({ force: true, timeout: 500 }).catch(() => undefined);
+        taps += 1;
+      } else {
+        await player.waitForFunction(
+          () =>
+            document.querySelector('.drop:not(.grabbing)') ||
+            document.querySelector('[data-testid="leaderboard"]'),
+          null,
+          { timeout: 15_000 },
+        );
+      }
+    }
+    expect(taps).toBeGreaterThan(0);
+    expect(await leaderboard.textContent()).toContain('Player');
+    await expect.poll(() => shownBalance(player)).toBeGreaterThan(before);
+    await player.screenshot({ path: `${SCREENSHOTS}/rain-leaderboard.png` });
+    await expect
+      .poll(async () => (await host.getByTestId('rain-stats').textContent()) ?? '')
+      .toContain('ended');
+    await host.screenshot({ path: `${SCREENSHOTS}/host-console.png` });
+    await server.expectBalanced();
+  }, 60_000);
+});

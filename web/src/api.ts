@@ -1,0 +1,39 @@
+/** The HTTP API as the page uses it. */
+import type { AckError, MeResponse, PacketDetails, RainDetails } from '../../shared/sdk/index.js';
+import { isErrorCode, RedPacketError } from '../../shared/sdk/index.js';
+
+export type PageRole = 'user' | 'host' | 'admin';
+
+async function call<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(path, {
+    method,
+    headers,
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const json = (await res.json()) as T | { error: AckError };
+  if (!res.ok || (typeof json === 'object' && json !== null && 'error' in json)) {
+    const error = (json as { error?: AckError }).error;
+    throw new RedPacketError(
+      error && isErrorCode(error.code) ? error.code : 'INTERNAL',
+      error?.message ?? `HTTP ${res.status}`,
+    );
+  }
+  return json;
+}
+
+export const api = {
+  devToken: (userId: string, name: string, role: PageRole) =>
+    call<{ token: string }>('POST', '/v1/dev/token', null, { userId, name, role }).then((r) => r.token),
+  me: (token: string) => call<MeResponse>('GET', '/v1/me', token),
+  mint: (adminToken: string, userId: string, amount: number) =>
+    call<{ balance: number }>('POST', `/v1/admin/wallets/${encodeURIComponent(userId)}/credit`, adminToken, {
+      amount,
+    }),
+  packet: (token: string, packetId: string) =>
+    call<PacketDetails>('GET', `/v1/packets/${encodeURIComponent(packetId)}`, token),
+  rain: (token: string, rainId: string) =>
+    call<RainDetails>('GET', `/v1/rains/${encodeURIComponent(rainId)}`, token),
+};

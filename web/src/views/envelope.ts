@@ -1,0 +1,119 @@
+/**
+ * Opening a red envelope: grab (with the opening animation), then who got what and best luck.
+ * Karaoke envelopes play their song first; the server's listening credit fills the bar and the
+ * envelope opens itself once unlocked.
+ */
+import type { PacketSnapshot } from '../../../shared/sdk/index.js';
+import { api } from '../api.js';
+import { h, mount, yuan } from '../dom.js';
+import { describeError } from '../messages.js';
+import type { Session } from '../session.js';
+import { Tune } from '../tune.js';
+import { openModal } from './modal.js';
+
+export function openEnvelope(
+  session: Session,
+  packet: PacketSnapshot,
+  onGrabbed: (amount: number) => void,
+): void {
+  const body = h('div', { class: 'envelope-open' });
+  const result = h('div', { class: 'result', 'data-testid': 'grab-result' });
+  const claims = h('ul', { class: 'claims', 'data-testid': 'claims' });
+  openModal(h('div', {}, body, result, claims), 'envelope');
+
+  const showClaims = async (): Promise<void> => {
+    const details = await api.packet(session.saved.token, packet.id);
+    mount(
+      claims,
+      ...details.claims.map((c) =>
+        h(
+          'li',
+          {},
+          c.name,
+          ' ',
+          h('b', {}, yuan(c.amount)),
+          details.bestLuck?.userId === c.userId ? h('span', { class: 'luck' }, ' 👑 best luck') : null,
+        ),
+      ),
+      h(
+        'li',
+        { class: 'muted' },
+        `${details.packet.count - details.packet.remainingCount}/${details.packet.count} opened`,
+      ),
+    );
+  };
+
+  const grab = async (): Promise<void> => {
+    body.classList.add('opening');
+    body.querySelector('.open-btn')?.remove();
+    try {
+      const { amount } = await session.client.grab(packet.id);
+      mount(
+        result,
+        h('div', { class: 'won' }, yuan(amount)),
+        h('div', { class: 'muted' }, 'added to your wallet'),
+      );
+      onGrabbed(amount);
+    } catch (err) {
+      mount(result, h('div', { class: 'lost' }, describeError(err)));
+    } finally {
+      body.classList.remove('opening');
+      await showClaims().catch(() => undefined);
+    }
+  };
+
+  mount(
+    body,
+    h('div', { class: 'big-envelope' }, '🧧'),
+    h('div', { class: 'from' }, `${packet.senderName}’s red packet`),
+    h('div', { class: 'greeting' }, packet.greeting || '恭喜发财，大吉大利'),
+  );
+
+  if (packet.mine) {
+    mount(
+      result,
+      h('div', { class: 'won' }, yuan(packet.mine.amount)),
+      h('div', { class: 'muted' }, 'you already opened this one'),
+    );
+    void showClaims();
+    return;
+  }
+  const song = packet.unlock?.song;
+  if (!song || packet.listen?.unlocked) {
+    body.append(
+      h('button', { class: 'primary open-btn', 'data-testid': 'open', onclick: () => void grab() }, 'Open'),
+    );
+    return;
+  }
+  // Karaoke: listen to unlock.
+  const bar = h('div', { class: 'bar-fill' });
+  const label = h('div', { class: 'muted' }, `Listen to “${song.title}” to unlock`);
+  const start = h('button', { class: 'primary', 'data-testid': 'listen' }, '▶ Listen');
+  body.append(h('div', { class: 'song' }, '🎤 ', song.title), h('div', { class: 'bar' }, bar), label, start);
+  start.addEventListener('click', () => {
+    start.remove();
+    const tune = new Tune(song.durationMs);
+    tune.play();
+    const listen = session.client.listen(packet.id, tune, { intervalMs: 1_000 });
+    listen.onProgress((p) => {
+      bar.style.width = `${Math.min(100, (p.creditedMs / song.durationMs) * 100).toFixed(1)}%`;
+      label.textContent = p.unlocked
+        ? 'Unlocked!'
+        : `Heard ${(p.creditedMs / 1000).toFixed(0)}s of ${(song.durationMs / 1000).toFixed(0)}s`;
+    });
+    listen.done.then(
+      () => void grab().finally(() => tune.stop()),
+      (err: unknown) => {
+        tune.stop();
+        mount(result, h('div', { class: 'lost' }, describeError(err)));
+      },
+    );
+    const stopAll = (): void => {
+      listen.stop();
+      tune.stop();
+    };
+    body.closest('.backdrop')?.addEventListener('click', (e) => {
+      if ((e.target as HTMLElement).matches('.backdrop, .close')) stopAll();
+    });
+  });
+}

@@ -1,0 +1,95 @@
+/** Send a group packet (lucky or equal), optionally a karaoke one that needs listening first. */
+import { h } from '../dom.js';
+import { describeError } from '../messages.js';
+import type { Session } from '../session.js';
+import { openModal } from './modal.js';
+import { toast } from './toast.js';
+
+export function openPacketForm(session: Session, roomId: string): void {
+  const kind = h(
+    'select',
+    { name: 'kind', 'data-testid': 'packet-kind' },
+    h('option', { value: 'lucky' }, '拼手气 Lucky'),
+    h('option', { value: 'equal' }, '普通 Equal'),
+  );
+  const amount = h('input', {
+    name: 'amount',
+    type: 'number',
+    min: 0.01,
+    step: 0.01,
+    value: 5,
+    'data-testid': 'packet-amount',
+  });
+  const count = h('input', {
+    name: 'count',
+    type: 'number',
+    min: 1,
+    step: 1,
+    value: 3,
+    'data-testid': 'packet-count',
+  });
+  const greeting = h('input', {
+    name: 'greeting',
+    maxlength: 64,
+    placeholder: '恭喜发财',
+    'data-testid': 'packet-greeting',
+  });
+  const karaoke = h('input', { name: 'karaoke', type: 'checkbox', 'data-testid': 'packet-karaoke' });
+  const songSeconds = h('input', { name: 'song', type: 'number', min: 3, max: 900, value: 8 });
+  const amountLabel = h('span', {}, 'Total (¥)');
+  kind.addEventListener('change', () => {
+    amountLabel.textContent = kind.value === 'lucky' ? 'Total (¥)' : 'Each (¥)';
+  });
+  const error = h('p', { class: 'error' });
+  const close = openModal(
+    h(
+      'form',
+      {
+        class: 'form',
+        onsubmit: (e: Event) => {
+          e.preventDefault();
+          const fen = Math.round(Number(amount.value) * 100);
+          const n = Math.round(Number(count.value));
+          const unlock = karaoke.checked
+            ? {
+                type: 'listen' as const,
+                song: {
+                  id: 'twinkle',
+                  title: 'Twinkle, Twinkle (小星星)',
+                  durationMs: Math.round(Number(songSeconds.value) * 1000),
+                },
+              }
+            : undefined;
+          const common = {
+            roomId,
+            count: n,
+            ...(greeting.value.trim() ? { greeting: greeting.value.trim() } : {}),
+            ...(unlock ? { unlock } : {}),
+          };
+          const payload =
+            kind.value === 'lucky'
+              ? { ...common, kind: 'lucky' as const, total: fen }
+              : { ...common, kind: 'equal' as const, amount: fen };
+          session.client.sendPacket(payload).then(
+            () => {
+              close();
+              toast('Red packet sent!');
+            },
+            (err: unknown) => {
+              error.textContent = describeError(err);
+            },
+          );
+        },
+      },
+      h('h2', {}, 'Send a red packet'),
+      h('label', {}, 'Kind', kind),
+      h('label', {}, amountLabel, amount),
+      h('label', {}, 'Shares', count),
+      h('label', {}, 'Greeting', greeting),
+      h('label', { class: 'inline' }, karaoke, ' Karaoke: listen to a song to unlock, seconds ', songSeconds),
+      h('button', { type: 'submit', class: 'primary', 'data-testid': 'packet-send' }, 'Send'),
+      error,
+    ),
+    'packet-form',
+  );
+}
