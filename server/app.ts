@@ -19,6 +19,7 @@ import { PacketService } from './services/packet-service.js';
 import { Payments } from './services/payments.js';
 import { Periodic } from './services/periodic.js';
 import { GoneBatcher } from './services/gone-batcher.js';
+import { GrabBatcher } from './services/grab-batcher.js';
 import { KaraokeService } from './services/karaoke-service.js';
 import { Presence } from './services/presence.js';
 import { RainRunner } from './services/rain-runner.js';
@@ -86,11 +87,13 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const payments = new Payments(store, clock, broadcaster, acker, log);
   const presence = new Presence(store, broadcaster);
   const wallets = new WalletService(store, clock, broadcaster);
+  const grabs = new GrabBatcher(broadcaster);
   const packets = new PacketService({
     store,
     clock,
     broadcaster,
     payments,
+    grabs,
     metrics,
     log,
     limits: config.limits,
@@ -170,6 +173,15 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     ),
     new Periodic('presence', timers.presenceIntervalMs, () => presence.flush(), log),
     new Periodic(
+      'grab-batches',
+      timers.grabBatchMs,
+      () => {
+        grabs.flush();
+        return Promise.resolve();
+      },
+      log,
+    ),
+    new Periodic(
       'karaoke-listened',
       config.karaoke.listenedIntervalMs,
       () => {
@@ -210,6 +222,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       await runner.handOver().catch((err: unknown) => {
         log.warn({ err }, 'could not hand rain leases back');
       });
+      grabs.flush();
       await acker.flush();
       // `local`: with the Redis adapter a bare disconnectSockets() reaches every node's sockets.
       io.local.disconnectSockets(true);

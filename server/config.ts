@@ -97,6 +97,8 @@ export interface Config {
     reconcileGraceMs: number;
     /** How often coalesced presence counts are broadcast. @default 1000 */
     presenceIntervalMs: number;
+    /** How often coalesced packet:grabbed batches are broadcast. @default 50 */
+    grabBatchMs: number;
   };
   /** The built web page served at `/`. @default dist/web (from the working directory) */
   webDir: string;
@@ -232,6 +234,7 @@ export function loadConfig(env: Env = process.env): Config {
       reconcileIntervalMs: read(env, 'RECONCILE_INTERVAL_MS', int(10, 3_600_000), 5_000),
       reconcileGraceMs: read(env, 'RECONCILE_GRACE_MS', int(0, 3_600_000), 10_000),
       presenceIntervalMs: read(env, 'PRESENCE_INTERVAL_MS', int(10, 60_000), 1_000),
+      grabBatchMs: read(env, 'GRAB_BATCH_MS', int(5, 10_000), 50),
     },
     metricsToken: env.METRICS_TOKEN || undefined,
     webDir: read(env, 'WEB_DIR', z.string().min(1), resolve('dist/web')),

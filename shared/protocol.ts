@@ -182,10 +182,13 @@ export interface RainEndedEvent {
   leaderboard: LeaderboardEntry[];
 }
 
-export interface PacketGrabbedEvent extends UserRef {
+/** Grabs of one packet since the last such event (coalesced, about every 50 ms). */
+export interface PacketGrabbedEvent {
   packetId: string;
   roomId: string;
-  amount: number;
+  /** Who grabbed how much, in the order the server saw them. */
+  grabs: ClaimView[];
+  /** Shares left after these grabs. */
   remainingCount: number;
 }
 

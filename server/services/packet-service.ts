@@ -15,6 +15,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { PacketRecord, Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
 import { ExhaustedCache, type ExhaustedReason } from './exhausted-cache.js';
+import type { GrabBatcher } from './grab-batcher.js';
 import type { Payments } from './payments.js';
 import { bestLuckOf, claimView, packetView } from './packet-views.js';
 
@@ -23,6 +24,7 @@ export interface PacketServiceDeps {
   clock: Clock;
   broadcaster: Broadcaster;
   payments: Payments;
+  grabs: GrabBatcher;
   metrics: Metrics;
   log: Logger;
   limits: PacketLimits & { packetTtlMs: number };
@@ -141,16 +143,10 @@ export class PacketService {
       reason: 'grab',
       at: claim.at,
     });
-    broadcaster.toRoom(packet.roomId, 'packet:grabbed', {
-      packetId,
-      roomId: packet.roomId,
-      userId: claim.userId,
-      name: claim.name,
-      amount: claim.amount,
-      remainingCount: packet.remainingCount,
-    });
+    this.deps.grabs.add(packetId, packet.roomId, claimView(claim), packet.remainingCount);
     if (packet.status === 'finished') {
       this.exhausted.add(packetId, 'PACKET_EMPTY');
+      this.deps.grabs.flushPacket(packetId);
       broadcaster.toRoom(packet.roomId, 'packet:finished', {
         packetId,
         roomId: packet.roomId,

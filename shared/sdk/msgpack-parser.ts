@@ -73,7 +73,11 @@ export class Decoder extends Emitter<
     this.emitReserved('decoded', decoded);
   }
 
+  /**
+   * Nothing to release: every frame decodes on its own, so no partial packet is held.
+   * (socket.io-client calls this on every (re)connect, while its own listeners stay.)
+   */
   destroy(): void {
-    this.off();
+    // no buffered state
   }
 }

@@ -9,6 +9,7 @@ import { TEST_ENV } from './test-server.js';
 
 export interface NodeProcess {
   nodeId: string;
+  pid: number;
   url: string;
   /** Everything the node logged (JSON lines). */
   logs: string[];
@@ -38,6 +39,7 @@ export function startNodeProcess(env: Record<string, string>, nodeId: string): P
         const port = new URL(entry.url).port;
         resolve({
           nodeId,
+          pid: child.pid ?? 0,
           url: `http://127.0.0.1:${port}`,
           logs,
           stop: () => stopChild(child, 'SIGTERM'),

@@ -48,14 +48,13 @@ describe.each(storeBackends())('group packets on %s', (_name, makeBackend) => {
     expect(await created).toEqual(packet);
     expect(await hostWallet).toEqual({ balance: 700 });
 
-    const grabbed = b.waitFor('packet:grabbed', (e) => e.userId === 'pa');
+    const grabbed = b.waitFor('packet:grabbed', (e) => e.grabs.some((g) => g.userId === 'pa'));
     const aWallet = a.waitFor('wallet:updated');
     const first = await a.grab(packet.id);
     expect(first.remaining).toBe(1);
     expect(await grabbed).toMatchObject({
       packetId: packet.id,
-      userId: 'pa',
-      amount: first.amount,
+      grabs: [{ userId: 'pa', name: 'pa', amount: first.amount }],
       remainingCount: 1,
     });
     expect(await aWallet).toEqual({ balance: first.amount });
@@ -90,6 +89,28 @@ describe.each(storeBackends())('group packets on %s', (_name, makeBackend) => {
       bestLuck: best,
     });
     expect((details.body.claims as { userId: string }[]).map((c) => c.userId).sort()).toEqual(['pa', 'pb']);
+  });
+
+  it('coalesces a crowd of grabs into few packet:grabbed messages, all before packet:finished', async () => {
+    await server.mint('batcher', 5_000);
+    const host = await server.client('batcher', 'host');
+    await host.join('batch-room');
+    const crowd = await Promise.all(Array.from({ length: 50 }, (_, i) => server.client(`batch-${i}`)));
+    await Promise.all(crowd.map((c) => c.join('batch-room')));
+    const events: string[] = [];
+    const grabbedUsers: string[] = [];
+    host.on('packet:grabbed', (e) => {
+      events.push('grabbed');
+      grabbedUsers.push(...e.grabs.map((g) => g.userId));
+    });
+    const finished = host.waitFor('packet:finished');
+    const { packet } = await host.sendPacket({ roomId: 'batch-room', kind: 'equal', amount: 100, count: 50 });
+    await Promise.all(crowd.map((c) => c.grab(packet.id)));
+    await finished;
+    events.push('finished');
+    expect(grabbedUsers.sort()).toEqual(crowd.map((_, i) => `batch-${i}`).sort());
+    expect(events.at(-1)).toBe('finished');
+    expect(events.length - 1).toBeLessThan(50); // batched: fewer messages than grabs
   });
 
   it('200 concurrent grabbers of a 100-share packet: exactly 100 winners summing to the total', async () => {

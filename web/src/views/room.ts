@@ -103,7 +103,7 @@ export function roomView(session: Session, snapshot: RoomSnapshot, onLeave: () =
   });
   client.on('packet:grabbed', (e) => {
     refreshEnvelope(e.packetId, { remainingCount: e.remainingCount });
-    line(`${e.name} opened ${yuan(e.amount)}`);
+    for (const g of e.grabs) line(`${g.name} opened ${yuan(g.amount)}`);
   });
   client.on('packet:finished', (e) => {
     refreshEnvelope(e.packetId, { status: e.reason === 'empty' ? 'finished' : 'expired', remainingCount: 0 });
