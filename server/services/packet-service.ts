@@ -15,6 +15,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { PacketRecord, Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
 import { ExhaustedCache, type ExhaustedReason } from './exhausted-cache.js';
+import { RoomDirectory } from './room-directory.js';
 import type { GrabBatcher } from './grab-batcher.js';
 import type { Payments } from './payments.js';
 import { bestLuckOf, claimView, packetView } from './packet-views.js';
@@ -43,8 +44,10 @@ export interface GrabResult {
 
 export class PacketService {
   private readonly exhausted = new ExhaustedCache();
-  /** packet id → room id, so membership can be checked without a store call per grab. */
-  private readonly rooms = new Map<string, string>();
+  private readonly rooms = new RoomDirectory(
+    async (id) => (await this.deps.store.getPacket(id))?.roomId ?? null,
+    'packet',
+  );
 
   constructor(private readonly deps: PacketServiceDeps) {}
 
@@ -73,20 +76,15 @@ export class PacketService {
       unlock: spec.unlock ?? null,
     };
     await this.deps.payments.fund(sender.userId, record.id, total, () => store.createPacket(record, shares));
-    this.rememberRoom(record.id, roomId);
+    this.rooms.remember(record.id, roomId);
     const view = packetView(record);
     this.deps.broadcaster.toRoom(roomId, 'packet:created', view);
     return view;
   }
 
   /** The room a packet belongs to (NOT_FOUND if there is no such packet). */
-  async roomOf(packetId: string): Promise<string> {
-    const known = this.rooms.get(packetId);
-    if (known) return known;
-    const packet = await this.deps.store.getPacket(packetId);
-    if (!packet) throw new GameError('NOT_FOUND', 'no such packet');
-    this.rememberRoom(packetId, packet.roomId);
-    return packet.roomId;
+  roomOf(packetId: string): Promise<string> {
+    return this.rooms.roomOf(packetId);
   }
 
   /**
@@ -187,10 +185,5 @@ export class PacketService {
     ]);
     if (!packet) throw new GameError('NOT_FOUND', 'no such packet');
     return { packet: packetView(packet), claims: claims.map(claimView), bestLuck: bestLuckOf(packet) };
-  }
-
-  private rememberRoom(packetId: string, roomId: string): void {
-    if (this.rooms.size >= 100_000) this.rooms.clear();
-    this.rooms.set(packetId, roomId);
   }
 }

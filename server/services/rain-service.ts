@@ -17,6 +17,7 @@ import type { Broadcaster } from './broadcaster.js';
 import type { GoneBatcher } from './gone-batcher.js';
 import type { Payments } from './payments.js';
 import { dropView, rainView } from './rain-views.js';
+import { RoomDirectory } from './room-directory.js';
 
 /** Leaderboard entries in `rain:ended` and GET /v1/rains/:id. */
 const LEADERBOARD_SIZE = 10;
@@ -44,7 +45,10 @@ const GRAB_REFUSALS = {
 } as const;
 
 export class RainService {
-  private readonly rooms = new Map<string, string>();
+  private readonly rooms = new RoomDirectory(
+    async (id) => (await this.deps.store.getRain(id))?.roomId ?? null,
+    'rain',
+  );
   private readonly timelines = new Map<string, DropPlan[]>();
   private readonly goneDrops = new Set<string>();
 
@@ -85,20 +89,15 @@ export class RainService {
     const shares = splitRain(spec, this.deps.randomInt);
     const drops = timeline.map((plan, i) => ({ dropId: plan.dropId, shares: shares[i] ?? [] }));
     await this.deps.payments.fund(host.userId, rain.id, rain.total, () => store.createRain(rain, drops));
-    this.remember(this.rooms, rain.id, roomId);
+    this.rooms.remember(rain.id, roomId);
     const view = rainView(rain);
     this.deps.broadcaster.toRoom(roomId, 'rain:scheduled', { rain: view, serverTime: clock.now() });
     return view;
   }
 
   /** The room a rain falls in (NOT_FOUND if there is no such rain). */
-  async roomOf(rainId: string): Promise<string> {
-    const known = this.rooms.get(rainId);
-    if (known) return known;
-    const rain = await this.deps.store.getRain(rainId);
-    if (!rain) throw new GameError('NOT_FOUND', 'no such rain');
-    this.remember(this.rooms, rainId, rain.roomId);
-    return rain.roomId;
+  roomOf(rainId: string): Promise<string> {
+    return this.rooms.roomOf(rainId);
   }
 
   /**
