@@ -46,6 +46,10 @@ const SIZE = QUICK
       redisOps: 200_000,
     };
 const WORKERS = 4;
+/** BENCH_PROFILE_DIR=dir: servers run under --cpu-prof and leave their profiles there. */
+const PROFILE = process.env.BENCH_PROFILE_DIR
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+  : [];
 const tokens = new TokenService(TEST_SECRET);
 const log = (msg: string): void => console.log(`bench: ${msg}`);
 
@@ -152,6 +156,7 @@ async function grabAndAllocation(redis: RedisHandle): Promise<Pick<BenchResults,
       PACKET_MAX_TOTAL: '1000000000',
     },
     'bench-grab',
+    PROFILE,
   );
   try {
     // Grab throughput: every client grabs one share of every packet.
@@ -297,8 +302,14 @@ async function fanoutAndMemory(transport: 'uws' | 'node'): Promise<{
   received: number;
 }> {
   const server = await startNodeProcess(
-    { TRANSPORT: transport, RAIN_TICK_MS: '50', RAIN_MAX_DROPS: '100000', WS_IDLE_TIMEOUT_SEC: '120' },
+    {
+      TRANSPORT: transport,
+      RAIN_TICK_MS: '50',
+      RAIN_MAX_DROPS: '100000',
+      WS_IDLE_TIMEOUT_SEC: '120',
+    },
     `bench-${transport}`,
+    PROFILE,
   );
   try {
     const host = await hostClient(server.url, 'fan', 100_000_000);

@@ -19,8 +19,13 @@ export interface NodeProcess {
   kill(): Promise<void>;
 }
 
-export function startNodeProcess(env: Record<string, string>, nodeId: string): Promise<NodeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+/** @param nodeArgs extra node options (e.g. --cpu-prof), before the script */
+export function startNodeProcess(
+  env: Record<string, string>,
+  nodeId: string,
+  nodeArgs: string[] = [],
+): Promise<NodeProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], {
     env: { ...process.env, ...TEST_ENV, LOG_LEVEL: 'info', NODE_ID: nodeId, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
