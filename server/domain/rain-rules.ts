@@ -57,6 +57,11 @@ export function splitRain(spec: RainSpec, randomInt: RandomInt = secureRandomInt
   );
 }
 
+/** A rain still to fall or falling: it holds escrow, a driver and a place in the room. */
+export function isRainActive(rain: { status: string }): boolean {
+  return rain.status === 'scheduled' || rain.status === 'running';
+}
+
 /** A released drop can be grabbed from its release until `ttlMs` later (end exclusive). */
 export function dropWindowOpen(releasedAt: number, ttlMs: number, now: number): boolean {
   return releasedAt > 0 && now >= releasedAt && now < releasedAt + ttlMs;

@@ -4,7 +4,7 @@
  */
 import type { LeaderboardEntry, UserRef } from '../../shared/protocol.js';
 import { dropClaimId, rainRefundId } from '../domain/ids.js';
-import { dropWindowOpen } from '../domain/rain-rules.js';
+import { dropWindowOpen, isRainActive } from '../domain/rain-rules.js';
 import type {
   ActiveDrop,
   CreateResult,
@@ -34,7 +34,6 @@ interface RainState {
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
-const isActive = (r: RainRecord): boolean => r.status === 'scheduled' || r.status === 'running';
 
 export class MemoryRains {
   private readonly rains = new Map<string, RainState>();
@@ -74,7 +73,7 @@ export class MemoryRains {
 
   listActive(limit: number): string[] {
     return [...this.rains.values()]
-      .filter((r) => isActive(r.record))
+      .filter((r) => isRainActive(r.record))
       .slice(0, limit)
       .map((r) => r.record.id);
   }
@@ -82,7 +81,7 @@ export class MemoryRains {
   listRoom(roomId: string): RainRecord[] {
     return [...this.rains.values()]
       .map((r) => r.record)
-      .filter((r) => r.roomId === roomId && isActive(r))
+      .filter((r) => r.roomId === roomId && isRainActive(r))
       .sort((a, b) => a.startAt - b.startAt)
       .map(copy);
   }
@@ -90,7 +89,7 @@ export class MemoryRains {
   acquireLease(rainId: string, nodeId: string, now: number, ttlMs: number): LeaseResult {
     const r = this.rains.get(rainId)?.record;
     if (!r) return { acquired: false, rain: null };
-    if (!isActive(r) || (r.leaseOwner !== nodeId && r.leaseUntil > now))
+    if (!isRainActive(r) || (r.leaseOwner !== nodeId && r.leaseUntil > now))
       return { acquired: false, rain: copy(r) };
     r.leaseOwner = nodeId;
     r.leaseUntil = now + ttlMs;
@@ -114,7 +113,7 @@ export class MemoryRains {
     leaseTtlMs: number,
   ): ReleaseResult {
     const rain = this.rains.get(rainId);
-    if (!rain || !isActive(rain.record)) return { ok: false, reason: 'closed' };
+    if (!rain || !isRainActive(rain.record)) return { ok: false, reason: 'closed' };
     const r = rain.record;
     if (r.leaseOwner !== nodeId) return { ok: false, reason: 'lease-lost' };
     if (r.released !== from) return { ok: false, reason: 'cursor-moved' };
@@ -174,7 +173,7 @@ export class MemoryRains {
     if (!rain) return { status: 'noop', rain: null };
     const r = rain.record;
     const due = r.released >= r.drops && now >= r.lastReleaseAt + r.dropTtlMs;
-    if (!isActive(r) || (reason === 'finished' && !due)) return { status: 'noop', rain: copy(r) };
+    if (!isRainActive(r) || (reason === 'finished' && !due)) return { status: 'noop', rain: copy(r) };
     let refund: Credit | null = null;
     if (r.remainingAmount > 0) {
       refund = {

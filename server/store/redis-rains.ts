@@ -6,7 +6,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { LeaderboardEntry, RainStatus, UserRef } from '../../shared/protocol.js';
 import { dropClaimId, rainRefundId } from '../domain/ids.js';
-import { dropWindowOpen } from '../domain/rain-rules.js';
+import { dropWindowOpen, isRainActive } from '../domain/rain-rules.js';
 import { decodeCredit, pairs } from './redis-codec.js';
 import type { RedisKeys } from './redis-keys.js';
 import { runScript, type ScriptName } from './redis-scripts.js';
@@ -138,9 +138,9 @@ export class RedisRains {
     const index = this.keys.roomRains(roomId);
     const ids = await this.redis.zrange(index, 0, -1);
     const rains = await Promise.all(ids.map((id) => this.get(id)));
-    const closed = ids.filter((_, i) => rains[i] && !isActive(rains[i]));
+    const closed = ids.filter((_, i) => rains[i] && !isRainActive(rains[i]));
     if (closed.length > 0) await this.redis.zrem(index, ...closed);
-    return rains.filter((r): r is RainRecord => r !== null && isActive(r));
+    return rains.filter((r): r is RainRecord => r !== null && isRainActive(r));
   }
 
   async acquireLease(rainId: string, nodeId: string, now: number, ttlMs: number): Promise<LeaseResult> {
@@ -257,5 +257,3 @@ export class RedisRains {
       .map(({ dropId, d }) => ({ dropId, releasedAt: d.r, left: sharesLeft(d), shares: d.n }));
   }
 }
-
-const isActive = (r: RainRecord): boolean => r.status === 'scheduled' || r.status === 'running';
