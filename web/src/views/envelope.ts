@@ -78,7 +78,7 @@ export function openEnvelope(
     void showClaims();
     return;
   }
-  const song = packet.unlock?.song;
+  const song = packet.unlock?.type === 'listen' ? packet.unlock.song : undefined;
   if (!song || packet.listen?.unlocked) {
     body.append(
       h('button', { class: 'primary open-btn', 'data-testid': 'open', onclick: () => void grab() }, 'Open'),
