@@ -124,8 +124,7 @@ export interface PacketReceivedEvent {
 
 /** The result of one grab a chat line made by saying a password packet's phrase. */
 export type PhraseGrab = { packetId: string } & (
-  | { ok: true; amount: number; remaining: number }
-  | { ok: false; error: AckError }
+  { ok: true; amount: number; remaining: number } | { ok: false; error: AckError }
 );
 
 /** How far a user's listen of a karaoke packet's song has got. */

@@ -194,7 +194,11 @@ export const packetOpenSchema = z.strictObject({ packetId: idSchema });
 /** A static (printable) packet code and how long it stays valid. */
 export const staticCodeBodySchema = z.strictObject({
   /** ms from now; capped at the packet's own expiry. @default until the packet expires */
-  ttlMs: z.int().min(1_000).max(30 * 86_400_000).optional(),
+  ttlMs: z
+    .int()
+    .min(1_000)
+    .max(30 * 86_400_000)
+    .optional(),
 });
 
 /** A new receive code (收款码), revoking the previous one; a shop may fix the amount. */

@@ -87,7 +87,8 @@ export class CodeSigner {
         const current = this.windowAt(now);
         // One window of slack ahead covers nodes whose clocks differ by a little.
         if (value > current + 1) throw invalid();
-        if (value < current - 1) throw new GameError('CODE_EXPIRED', 'this code has rotated: scan the current one');
+        if (value < current - 1)
+          throw new GameError('CODE_EXPIRED', 'this code has rotated: scan the current one');
         return { kind: 'rotating', packetId: id, window: value };
       }
       case 'S':

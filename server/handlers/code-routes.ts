@@ -48,7 +48,8 @@ export function codeRoutes(d: CodeRouteDeps): Route[] {
       method: 'POST',
       path: '/v1/claims',
       access: 'user',
-      handle: async ({ user, body }) => json(200, await d.codes.claim(user, parse(codeClaimSchema, body).code)),
+      handle: async ({ user, body }) =>
+        json(200, await d.codes.claim(user, parse(codeClaimSchema, body).code)),
     },
     {
       method: 'POST',
@@ -66,7 +67,8 @@ export function codeRoutes(d: CodeRouteDeps): Route[] {
       method: 'POST',
       path: '/v1/me/receive-code',
       access: 'user',
-      handle: async ({ user, body }) => json(201, await d.receive.renew(user, parse(receiveCodeBodySchema, body ?? {}))),
+      handle: async ({ user, body }) =>
+        json(201, await d.receive.renew(user, parse(receiveCodeBodySchema, body ?? {}))),
     },
     {
       method: 'GET',
@@ -84,7 +86,8 @@ export function codeRoutes(d: CodeRouteDeps): Route[] {
       method: 'POST',
       path: '/v1/receive-codes/pay',
       access: 'user',
-      handle: async ({ user, body }) => json(201, { packet: await d.receive.pay(user, parse(receivePaySchema, body)) }),
+      handle: async ({ user, body }) =>
+        json(201, { packet: await d.receive.pay(user, parse(receivePaySchema, body)) }),
     },
   ];
 }

@@ -85,7 +85,8 @@ export class CodeService {
   private async ownCodePacket(user: UserRef, packetId: string): Promise<PacketRecord> {
     const packet = await this.store.getPacket(packetId);
     if (!packet) throw new GameError('NOT_FOUND', 'no such packet');
-    if (packet.senderId !== user.userId) throw new GameError('FORBIDDEN', 'only its sender can show its code');
+    if (packet.senderId !== user.userId)
+      throw new GameError('FORBIDDEN', 'only its sender can show its code');
     if (packet.claim?.type !== 'code') {
       throw new GameError('INVALID_PAYLOAD', "not a code packet: send it with claim: { type: 'code' }");
     }

@@ -79,7 +79,8 @@ export class KaraokeService {
   private async karaokePacket(packetId: string): Promise<PacketRecord> {
     const packet = await this.store.getPacket(packetId);
     if (!packet) throw new GameError('NOT_FOUND', 'no such packet');
-    if (packet.unlock?.type !== 'listen') throw new GameError('INVALID_PAYLOAD', 'this packet has no song to listen to');
+    if (packet.unlock?.type !== 'listen')
+      throw new GameError('INVALID_PAYLOAD', 'this packet has no song to listen to');
     return packet;
   }
 

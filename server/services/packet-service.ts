@@ -61,7 +61,12 @@ export class PacketService {
   constructor(private readonly deps: PacketServiceDeps) {}
 
   /** Funds a packet from `sender`'s wallet (Payments.fund) and opens it in `roomId`. */
-  async send(sender: UserRef, roomId: string, spec: PacketSpec, options: SendOptions = {}): Promise<PacketView> {
+  async send(
+    sender: UserRef,
+    roomId: string,
+    spec: PacketSpec,
+    options: SendOptions = {},
+  ): Promise<PacketView> {
     const { store, clock, limits } = this.deps;
     checkPacketLimits(spec, limits);
     const total = packetTotal(spec);

@@ -80,7 +80,12 @@ export class ReceiveService {
     const amount = record.amount ?? body.amount;
     if (amount === undefined) throw new GameError('INVALID_PAYLOAD', 'amount: required by this code');
     const owner: UserRef = { userId: record.userId, name: record.name };
-    const claim: ClaimRule = { type: 'exclusive', ownerId: owner.userId, ownerName: owner.name, note: record.note };
+    const claim: ClaimRule = {
+      type: 'exclusive',
+      ownerId: owner.userId,
+      ownerName: owner.name,
+      note: record.note,
+    };
     const id = newId('pk');
     await this.store.codes.addReceived(owner.userId, id, this.clock.now());
     const packet = await this.packets.send(
@@ -127,7 +132,8 @@ export class ReceiveService {
       throw new GameError('CODE_INVALID', 'this is a packet code: claim it (code:claim)');
     }
     const record = await this.store.codes.getReceiveCode(parsed.userId);
-    if (!record || record.version < parsed.version) throw new GameError('CODE_INVALID', 'this code is not valid');
+    if (!record || record.version < parsed.version)
+      throw new GameError('CODE_INVALID', 'this code is not valid');
     if (record.version > parsed.version) {
       throw new GameError('CODE_REVOKED', 'this receive code was replaced by a newer one');
     }

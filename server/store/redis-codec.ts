@@ -21,7 +21,19 @@ export type StaticPacket = Pick<
 
 export function staticPart(p: PacketRecord): StaticPacket {
   const { id, roomId, senderId, senderName, kind, total, count, greeting, createdAt, expiresAt, unlock } = p;
-  const fixed = { id, roomId, senderId, senderName, kind, total, count, greeting, createdAt, expiresAt, unlock };
+  const fixed = {
+    id,
+    roomId,
+    senderId,
+    senderName,
+    kind,
+    total,
+    count,
+    greeting,
+    createdAt,
+    expiresAt,
+    unlock,
+  };
   return p.claim ? { ...fixed, claim: p.claim } : fixed;
 }
 
