@@ -250,9 +250,8 @@ describe.each(storeBackends())('codes on %s', (_name, makeBackend) => {
     const wallet = first!.waitFor('wallet:updated');
     const said = await first!.chat('party', '芝麻 开门');
     expect(said.message.text).toBe('芝麻 开门');
-    expect(said.grabs).toEqual([
-      { packetId: packet.id, ok: true, amount: expect.any(Number), remaining: 99 },
-    ]);
+    expect(said.grabs).toHaveLength(1);
+    expect(said.grabs?.[0]).toMatchObject({ packetId: packet.id, ok: true, remaining: 99 });
     await chatSeen;
     const won = said.grabs?.[0];
     expect((await wallet).balance).toBe(won?.ok ? won.amount : -1);
