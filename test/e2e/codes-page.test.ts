@@ -113,4 +113,33 @@ describe('QR codes on the web page', () => {
     await phone.screenshot({ path: `${SCREENSHOTS}/receive-opened-phone.png` });
     await server.expectBalanced();
   }, 60_000);
+
+  it('a password packet shows its phrase; one tap says it in chat and opens it', async () => {
+    const before = await shownBalance(phone);
+    await host.bringToFront();
+    // The QR from the first test is still open over the room.
+    const closers = host.locator('.modal .close');
+    while ((await closers.count()) > 0) await closers.first().click();
+    await host.getByTestId('new-packet').click();
+    await host.getByTestId('packet-amount').fill('3');
+    await host.getByTestId('packet-count').fill('2');
+    await host.getByTestId('packet-phrase').fill('芝麻开门');
+    await host.getByTestId('packet-send').click();
+
+    const envelope = phone.locator('[data-testid="envelope"]', { hasText: '🔑' }).last();
+    await envelope.waitFor();
+    await envelope.click();
+    expect(await phone.getByTestId('phrase').textContent()).toContain('芝麻开门');
+    await phone.getByTestId('say-it').click();
+    const result = phone.getByTestId('grab-result');
+    await result.getByText('¥').waitFor();
+    const won = Math.round(
+      Number(((await result.textContent()) ?? '').replace(/[^0-9.]/g, '').slice(0, 8)) * 100,
+    );
+    expect(won).toBeGreaterThan(0);
+    await expect.poll(() => shownBalance(phone)).toBe(before + won);
+    await phone.getByTestId('feed').getByText('芝麻开门').first().waitFor();
+    await phone.screenshot({ path: `${SCREENSHOTS}/password-packet-phone.png` });
+    await server.expectBalanced();
+  }, 60_000);
 });
