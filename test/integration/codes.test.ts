@@ -93,6 +93,26 @@ describe.each(storeBackends())('codes on %s', (_name, makeBackend) => {
       code: 'INVALID_PAYLOAD',
     });
     await expect((await http('x')).packetCode('pk_nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // Over HTTP too: a code packet made with POST /v1/rooms/:roomId/packets.
+    await server.mint('http-sender', 200);
+    const made = await server.http('POST', '/v1/rooms/stage/packets', {
+      token: await server.token('http-sender'),
+      body: { kind: 'equal', amount: 100, count: 2, claim: { type: 'code' } },
+    });
+    expect(made.status).toBe(201);
+    const httpPacket = made.body.packet as PacketView;
+    expect(httpPacket.claim).toEqual({ type: 'code' });
+    const httpCode = await (await http('http-sender')).packetCode(httpPacket.id);
+    await expect((await http('http-claimer')).claim(httpCode.code)).resolves.toEqual({
+      packetId: httpPacket.id,
+      amount: 100,
+      remaining: 1,
+    });
+    const badRule = await server.http('POST', '/v1/rooms/stage/packets', {
+      token: await server.token('http-sender'),
+      body: { kind: 'equal', amount: 100, count: 1, claim: { type: 'exclusive' } },
+    });
+    expect(badRule.status).toBe(400);
     // A code signed for a room packet (not issued by the server) is refused before any grab.
     const signer = new CodeSigner(server.app.config.codes.secret, ROTATE_MS);
     const forgedForRoom = signer.rotating(roomPacket.id, clock.now()).code;
