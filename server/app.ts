@@ -28,6 +28,15 @@ import { Reconciler } from './services/reconciler.js';
 import { RoomService } from './services/room-service.js';
 import { WalletService } from './services/wallet-service.js';
 import { createStore } from './store/create-store.js';
+import { createRiskStore } from './store/create-risk-store.js';
+import type { RiskStore } from './store/risk-store.js';
+import { authHandlers } from './handlers/auth-handlers.js';
+import { guardGrabs } from './handlers/risk-guard.js';
+import { riskRoutes } from './handlers/risk-routes.js';
+import { BanList } from './services/risk-bans.js';
+import { RiskService, type SendGate } from './services/risk-service.js';
+import { listenRiskBroadcasts, socketRiskBus } from './transport/risk-bus.js';
+import { riskHandshake } from './transport/risk-handshake.js';
 import type { Store } from './store/store.js';
 import { createBroadcastAdapter } from './transport/adapter.js';
 import { createRouter } from './transport/http-router.js';
@@ -45,6 +54,7 @@ import {
 export interface AppOverrides {
   clock?: Clock;
   store?: Store;
+  riskStore?: RiskStore;
   logger?: Logger;
   randomInt?: RandomInt;
 }
@@ -65,6 +75,8 @@ export interface RunningApp {
   readonly karaoke: KaraokeService;
   readonly runner: RainRunner;
   readonly tokens: TokenService;
+  readonly risk: RiskService;
+  readonly bans: BanList;
   /**
    * Stops in order: accepting, background tasks, rain leases handed back, pending acks,
    * sockets, adapter, store, listener. Idempotent.
@@ -80,9 +92,23 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const adapter = await createBroadcastAdapter(config.store, log);
   const metrics = new Metrics(config.nodeId);
   const tokens = new TokenService(config.auth.jwtSecret);
+  const riskStore = overrides.riskStore ?? (await createRiskStore(config.store, log));
 
   const io = createSocketServer(config, adapter.adapter);
   const broadcaster = socketBroadcaster(io);
+  const riskBus = socketRiskBus(io, store.kind !== 'memory');
+  const bans = new BanList(riskStore, riskBus, log);
+  const risk = new RiskService({
+    store: riskStore,
+    bans,
+    bus: riskBus,
+    clock,
+    policy: config.risk,
+    registry: metrics.registry,
+    log,
+  });
+  const admitSend: SendGate = (sender, id, kind, amount) => risk.admitSend(sender, id, kind, amount);
+  listenRiskBroadcasts(io, bans, risk, log);
   const acker = new CreditAcker(store, log);
   const payments = new Payments(store, clock, broadcaster, acker, log);
   const presence = new Presence(store, broadcaster);
@@ -97,6 +123,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     metrics,
     log,
     limits: config.limits,
+    admitSend,
     ...randomInt,
   });
   const gone = new GoneBatcher(broadcaster);
@@ -108,6 +135,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     gone,
     metrics,
     limits: config.limits,
+    admitSend,
     ...randomInt,
   });
   const runner = new RainRunner(store, clock, rains, broadcaster, gone, metrics, log, {
@@ -136,29 +164,39 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     metrics,
     clock,
     rateLimit: config.rateLimit,
-    handlers: {
-      ...roomHandlers(services),
-      ...packetHandlers(services),
-      ...rainHandlers(services),
-      ...karaokeHandlers(services),
-    },
+    handlers: guardGrabs(
+      {
+        ...roomHandlers(services),
+        ...packetHandlers(services),
+        ...rainHandlers(services),
+        ...karaokeHandlers(services),
+        ...authHandlers(tokens, risk),
+      },
+      risk,
+    ),
   });
+  // After authentication (registered by handleConnections): bans, address, device id.
+  io.use(riskHandshake(risk, config.risk.trustedProxies));
   const site = loadStaticSite(config.webDir);
   const router = createRouter(
-    httpRoutes({
-      store,
-      tokens,
-      metrics,
-      packets,
-      rains,
-      wallets,
-      devTokens: config.auth.devTokens,
-      metricsToken: config.metricsToken,
-    }),
+    [
+      ...httpRoutes({
+        store,
+        tokens,
+        metrics,
+        packets,
+        rains,
+        wallets,
+        devTokens: config.auth.devTokens,
+        metricsToken: config.metricsToken,
+      }),
+      ...riskRoutes({ risk, bans, store: riskStore, clock }),
+    ],
     tokens,
     metrics,
     log,
     (path) => site.get(path) ?? (path === '/' ? landingResponse(store.kind, config.auth.devTokens) : null),
+    (user) => risk.checkCaller(user.userId),
   );
 
   const { timers } = config;
@@ -190,6 +228,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       },
       log,
     ),
+    new Periodic('risk-flush', config.risk.flushMs, () => risk.flush(), log),
+    new Periodic('risk-bans', config.risk.banRefreshMs, () => bans.refresh(), log),
     new Periodic(
       'slow-consumers',
       1000,
@@ -198,6 +238,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     ),
   ];
 
+  await bans.refresh();
   const listening = await listen(io, router, config);
   for (const task of tasks) task.start();
   const url = `http://127.0.0.1:${listening.port}`;
@@ -224,6 +265,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       });
       grabs.flush();
       await acker.flush();
+      await risk.flush();
       // `local`: with the Redis adapter a bare disconnectSockets() reaches every node's sockets.
       io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => {
@@ -231,6 +273,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       });
       await adapter.close();
       await store.close();
+      await riskStore.close();
       listening.close();
       log.info('stopped');
     })());
@@ -250,6 +293,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     sweeper,
     presence,
     tokens,
+    risk,
+    bans,
     close,
   };
 }

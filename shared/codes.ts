@@ -20,6 +20,12 @@ export const ErrorCode = {
   GRAB_CAP_REACHED: 'GRAB_CAP_REACHED',
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
+  /** Risk control: a per-user daily total is used up (`limit`, `resetAt` say which, until when). */
+  DAILY_LIMIT: 'DAILY_LIMIT',
+  /** Risk control: this send needs a fresh sign-in (step-up); re-authenticate and retry. */
+  VERIFICATION_REQUIRED: 'VERIFICATION_REQUIRED',
+  /** Risk control: a breaker paused this sender's sends (`retryAfterMs`). */
+  RISK_BLOCKED: 'RISK_BLOCKED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -49,4 +55,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   GRAB_CAP_REACHED: 409,
   STORE_UNAVAILABLE: 503,
   INTERNAL: 500,
+  DAILY_LIMIT: 429,
+  VERIFICATION_REQUIRED: 401,
+  RISK_BLOCKED: 429,
 };

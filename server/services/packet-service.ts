@@ -18,6 +18,7 @@ import { ExhaustedCache, type ExhaustedReason } from './exhausted-cache.js';
 import { RoomDirectory } from './room-directory.js';
 import type { GrabBatcher } from './grab-batcher.js';
 import type { Payments } from './payments.js';
+import type { SendGate, SendGateUser } from './risk-service.js';
 import { bestLuckOf, claimView, packetView } from './packet-views.js';
 
 export interface PacketServiceDeps {
@@ -30,6 +31,8 @@ export interface PacketServiceDeps {
   log: Logger;
   limits: PacketLimits & { packetTtlMs: number };
   randomInt?: RandomInt;
+  /** Risk control: checks and counts a send before it is funded (RiskService.admitSend). */
+  admitSend?: SendGate;
 }
 
 const closedError = (reason: ExhaustedReason): GameError =>
@@ -52,7 +55,7 @@ export class PacketService {
   constructor(private readonly deps: PacketServiceDeps) {}
 
   /** Funds a packet from `sender`'s wallet (Payments.fund) and opens it in `roomId`. */
-  async send(sender: UserRef, roomId: string, spec: PacketSpec): Promise<PacketView> {
+  async send(sender: UserRef & SendGateUser, roomId: string, spec: PacketSpec): Promise<PacketView> {
     const { store, clock, limits } = this.deps;
     checkPacketLimits(spec, limits);
     const total = packetTotal(spec);
@@ -75,7 +78,15 @@ export class PacketService {
       bestLuck: null,
       unlock: spec.unlock ?? null,
     };
-    await this.deps.payments.fund(sender.userId, record.id, total, () => store.createPacket(record, shares));
+    const undoRisk = await this.deps.admitSend?.(sender, record.id, 'packet', total);
+    try {
+      await this.deps.payments.fund(sender.userId, record.id, total, () =>
+        store.createPacket(record, shares),
+      );
+    } catch (err) {
+      await undoRisk?.();
+      throw err;
+    }
     this.rooms.remember(record.id, roomId);
     const view = packetView(record);
     this.deps.broadcaster.toRoom(roomId, 'packet:created', view);

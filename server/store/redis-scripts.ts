@@ -26,6 +26,11 @@ export const SCRIPTS = {
   'rain-end': 4,
   'member-add': 2,
   'member-remove': 2,
+  'risk-send': 3,
+  'risk-send-undo': 2,
+  'risk-received': 1,
+  'risk-grab-fail': 1,
+  'risk-cluster': 1,
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

@@ -20,6 +20,9 @@ const TEXT: Record<ErrorCode | ClientOnlyCode, string> = {
   GRAB_CAP_REACHED: 'You reached your grab limit for this rain.',
   STORE_UNAVAILABLE: 'The server is busy — try again in a moment.',
   INTERNAL: 'Something went wrong on our side.',
+  DAILY_LIMIT: 'You reached today’s limit — it resets at midnight.',
+  VERIFICATION_REQUIRED: 'Please sign in again to confirm it is you.',
+  RISK_BLOCKED: 'Sending is paused for a while by risk control.',
   TIMEOUT: 'No answer from the server — check your connection.',
   CONNECT_FAILED: 'Could not connect to the server.',
 };

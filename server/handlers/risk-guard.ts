@@ -1,0 +1,45 @@
+/**
+ * Risk control in front of the grab handlers, for sockets: the local checks before a grab
+ * (ban, cooldown, received cap; in enforcing mode the device/address admission), and after it
+ * the win (queued received fen and clustering record) or the failure (cooldown count).
+ * Everything else about a grab is the wrapped handler's.
+ */
+import { GameError } from '../domain/errors.js';
+import type { RiskService } from '../services/risk-service.js';
+import type { ClusterWin } from '../store/risk-store.js';
+import type { EventContext, EventHandlers } from './context.js';
+
+const winOf = (ctx: EventContext): ClusterWin => ({
+  userId: ctx.user.userId,
+  ip: ctx.socket.data.ip,
+  deviceId: ctx.socket.data.deviceId,
+});
+
+async function guarded<T extends { amount: number }>(
+  risk: RiskService,
+  ctx: EventContext,
+  sourceId: string,
+  grab: () => Promise<T>,
+): Promise<T> {
+  const win = winOf(ctx);
+  risk.checkGrab(win.userId);
+  try {
+    if (risk.policy.clusterEnforce) await risk.admitWinner(sourceId, win);
+    const result = await grab();
+    risk.grabWon(sourceId, win, result.amount);
+    return result;
+  } catch (err) {
+    if (err instanceof GameError) risk.grabFailed(win.userId, err.code);
+    throw err;
+  }
+}
+
+export function guardGrabs(handlers: EventHandlers, risk: RiskService): EventHandlers {
+  const packetGrab = handlers['packet:grab'];
+  const dropGrab = handlers['drop:grab'];
+  return {
+    ...handlers,
+    'packet:grab': (ctx, payload) => guarded(risk, ctx, payload.packetId, () => packetGrab(ctx, payload)),
+    'drop:grab': (ctx, payload) => guarded(risk, ctx, payload.rainId, () => dropGrab(ctx, payload)),
+  };
+}
