@@ -29,7 +29,7 @@ async function guarded<T extends { amount: number }>(
     risk.grabWon(sourceId, win, result.amount);
     return result;
   } catch (err) {
-    if (err instanceof GameError) risk.grabFailed(win.userId, err.code);
+    if (err instanceof GameError) await risk.grabFailed(win.userId, err.code);
     throw err;
   }
 }

@@ -207,12 +207,15 @@ export class RiskService {
     else this.winners.set(sourceId, [win]);
   }
 
-  /** A grab was refused with `code`: failures count towards the cooldown (in the store). */
-  grabFailed(userId: string, code: string): void {
+  /**
+   * A grab was refused with `code`: failures count towards the cooldown (in the store), so the
+   * cooldown is in force before the failure is answered. Never rejects.
+   */
+  async grabFailed(userId: string, code: string): Promise<void> {
     const { policy, store, clock, log } = this.deps;
     if (policy.grabFailMax === 0 || !FAILURE_CODES.has(code)) return;
     const now = clock.now();
-    store.countGrabFailure(userId, now, policy).then(
+    await store.countGrabFailure(userId, now, policy).then(
       (until) => {
         if (until > now && !this.cooling.has(userId)) this.count('grab-cooldown', 'flag');
         if (until > now) this.cooling.set(userId, until);
