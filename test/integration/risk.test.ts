@@ -45,7 +45,7 @@ describe.each(storeBackends())('risk control on %s', (_name, makeBackend) => {
 
   const start = async (env: Record<string, string>): Promise<TestServer> => {
     // A key prefix per server: each test starts from an empty store.
-    const prefix = backend.env.REDIS_KEY_PREFIX
+    const prefix: Record<string, string> = backend.env.REDIS_KEY_PREFIX
       ? { REDIS_KEY_PREFIX: `${backend.env.REDIS_KEY_PREFIX}${++servers}:` }
       : {};
     server = await startTestServer({ ...backend.env, ...prefix, ...env });
@@ -194,9 +194,9 @@ describe.each(storeBackends())('risk control on %s', (_name, makeBackend) => {
     const s = await start({});
     await s.mint('cheat', 5_000);
     const [one, two] = await Promise.all([s.client('cheat'), s.client('cheat')]);
-    await one!.join('lobby');
-    await one!.sendPacket(equal('lobby', 1_000));
-    const gone = [one!, two!].map(
+    await one.join('lobby');
+    await one.sendPacket(equal('lobby', 1_000));
+    const gone = [one, two].map(
       (c: RedPacketClient) => new Promise<void>((r) => c.socket.once('disconnect', () => r())),
     );
     const banned = await s.http('POST', '/v1/admin/users/cheat/ban', {
