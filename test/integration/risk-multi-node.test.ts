@@ -66,13 +66,13 @@ describe.each(backends)('risk control on 3 nodes on %s', (_name, makeBackend) =>
         clients[i % 3]!.sendPacket({ roomId: 'spread', kind: 'lucky', total: 300 + i, count: 3 }),
       ),
     );
-    const sent = results.filter((r) => r.status === 'fulfilled');
+    const sent = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.packet] : []));
     const refusals = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as RedPacketError] : []));
     expect(sent).toHaveLength(10);
     expect(new Set(refusals.map((e) => `${e.code}/${e.details.limit}`))).toEqual(
       new Set(['DAILY_LIMIT/daily-sends']),
     );
-    const paid = sent.reduce((s, r) => s + (r.status === 'fulfilled' ? r.value.packet.total : 0), 0);
+    const paid = sent.reduce((sum, p) => sum + p.total, 0);
     const me = await api.http(url(2), 'GET', '/v1/me', { token: await api.token('spreader') });
     expect(me.body.balance).toBe(100_000 - paid);
     await api.expectBalanced(url(1));
