@@ -121,10 +121,9 @@ export class RedPacketClient {
         this.socket.off('connect', onConnect);
         // A refusal by the server's middleware is final; network errors retry by themselves.
         if (err.data !== undefined || !this.socket.active) {
-          const data = err.data as { code?: unknown; message?: unknown } | undefined;
-          const reason =
-            typeof data?.message === 'string' ? `${String(data.code)}: ${data.message}` : err.message;
-          reject(new RedPacketError('CONNECT_FAILED', reason));
+          const data = err.data as { message?: unknown } | undefined;
+          const details = typeof data?.message === 'string' ? { reason: data.message } : {};
+          reject(new RedPacketError('CONNECT_FAILED', err.message, details));
         } else {
           this.socket.once('connect_error', onError);
           this.socket.once('connect', onConnect);

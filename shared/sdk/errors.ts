@@ -2,7 +2,10 @@ import type { ErrorCode } from '../codes.js';
 import type { AckError } from '../protocol.js';
 
 /** What a risk refusal carries besides its code: which limit, when it resets, when to retry. */
-export type ErrorDetails = Pick<AckError, 'limit' | 'resetAt' | 'retryAfterMs'>;
+export type ErrorDetails = Pick<AckError, 'limit' | 'resetAt' | 'retryAfterMs'> & {
+  /** CONNECT_FAILED: the server's explanation of the refusal (e.g. why an account is banned). */
+  reason?: string;
+};
 
 /**
  * Codes the SDK raises without a server answer: no ack within the timeout, or the

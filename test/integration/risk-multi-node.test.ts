@@ -104,7 +104,8 @@ describe.each(backends)('risk control on 3 nodes on %s', (_name, makeBackend) =>
         () => null,
         (err: unknown) => err as RedPacketError,
       );
-      expect(refused?.message).toMatch(/FORBIDDEN: this account is banned/);
+      expect(refused).toMatchObject({ code: 'CONNECT_FAILED', message: 'FORBIDDEN' });
+      expect(refused?.details.reason).toMatch(/this account is banned \(multi-account farming\)/);
     }
     const http = await api.http(url(2), 'GET', '/v1/me', { token: await api.token('banned-user') });
     expect(http.status).toBe(403);

@@ -211,7 +211,8 @@ describe.each(storeBackends())('risk control on %s', (_name, makeBackend) => {
 
     const refused = await rejection(s.client('cheat'));
     expect(refused.code).toBe('CONNECT_FAILED');
-    expect(refused.message).toMatch(/FORBIDDEN: this account is banned \(scripted grabbing\)/);
+    expect(refused.message).toBe('FORBIDDEN');
+    expect(refused.details.reason).toBe('this account is banned (scripted grabbing); contact support');
     const http = await s.http('GET', '/v1/me', { token: await s.token('cheat') });
     expect(http).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
     expect((await riskView(s)).bans.map((b) => b.userId)).toEqual(['cheat']);
@@ -276,6 +277,7 @@ describe.each(storeBackends())('risk control on %s', (_name, makeBackend) => {
   it('refuses a malformed device id in the handshake', async () => {
     const s = await start({});
     const err = await rejection(s.client('odd', 'user', { deviceId: 'bad id!' }));
-    expect(err.message).toMatch(/INVALID_PAYLOAD: deviceId/);
+    expect(err.message).toBe('INVALID_PAYLOAD');
+    expect(err.details.reason).toMatch(/^deviceId/);
   });
 });

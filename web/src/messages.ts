@@ -29,7 +29,9 @@ const TEXT: Record<ErrorCode | ClientOnlyCode, string> = {
 
 export function describeError(err: unknown): string {
   // Risk refusals and bans explain themselves (which limit, until when, why).
-  if (err instanceof RedPacketError && (err.details.limit !== undefined || err.code === 'CONNECT_FAILED'))
+  if (err instanceof RedPacketError && err.details.reason !== undefined)
+    return `${TEXT[err.code]} (${err.details.reason})`;
+  if (err instanceof RedPacketError && err.details.limit !== undefined)
     return `${TEXT[err.code]} (${err.message})`;
   if (err instanceof RedPacketError) return TEXT[err.code];
   if (err instanceof Error) return err.message;
