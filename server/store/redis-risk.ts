@@ -156,20 +156,21 @@ export class RedisRisk implements RiskStore {
     entries: { userId: string; fen: number }[],
     cap: number,
   ): Promise<string[]> {
-    const byBucket = new Map<number, (string | number)[]>();
+    // One argument per bucket (`userId TAB fen` lines): cheap to encode, whatever the count.
+    const byBucket = new Map<number, string[]>();
     for (const { userId, fen } of entries) {
       const bucket = riskBucket(userId);
-      const args = byBucket.get(bucket) ?? [];
-      args.push(userId, fen);
-      byBucket.set(bucket, args);
+      const lines = byBucket.get(bucket) ?? [];
+      lines.push(`${userId}\t${fen}`);
+      byBucket.set(bucket, lines);
     }
     const replies = await Promise.all(
       [...byBucket].map(
-        ([bucket, args]) =>
+        ([bucket, lines]) =>
           this.script(
             'risk-received',
             [this.keys.received(bucket, day.day)],
-            [day.resetAt + DAY_KEY_GRACE_MS, cap, ...args],
+            [day.resetAt + DAY_KEY_GRACE_MS, cap, lines.join('\n')],
           ) as Promise<string[]>,
       ),
     );
@@ -236,7 +237,7 @@ export class RedisRisk implements RiskStore {
       p.maxAccountsPerDevice,
       p.maxAccountsPerIp,
       mode,
-      ...wins.flatMap((w) => [w.userId, w.ip ?? '', w.deviceId ?? '']),
+      wins.map((w) => `${w.userId}\t${w.ip ?? ''}\t${w.deviceId ?? ''}`).join('\n'),
     ];
   }
 

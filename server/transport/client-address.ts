@@ -53,8 +53,12 @@ export function clientAddress(
   if (trusted.length === 0 || forwardedFor === undefined) return current;
   const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor)
     .split(',')
-    .map((h) => normalizeAddress(h))
-    .filter((h) => h.length > 0 && h.length <= 64);
-  while (isTrusted(current, trusted) && hops.length > 0) current = hops.pop() ?? current;
+    .map((h) => normalizeAddress(h));
+  while (isTrusted(current, trusted) && hops.length > 0) {
+    const hop = hops.pop() ?? '';
+    // Addresses only: a hop that is not one ends the walk (nothing else reaches the store).
+    if (!/^[0-9a-f:.]{2,64}$/.test(hop)) break;
+    current = hop;
+  }
   return current;
 }

@@ -276,3 +276,9 @@ describe('client address', () => {
     expect(isTrusted('127.0.0.1', ['127.0.0.1'])).toBe(true);
   });
 });
+
+describe('client address hygiene', () => {
+  it('stops at a forwarded hop that is not an address', () => {
+    expect(clientAddress('10.0.0.5', '1.2.3.4, evil\tname', ['10.0.0.0/8'])).toBe('10.0.0.5');
+  });
+});

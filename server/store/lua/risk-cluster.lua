@@ -5,8 +5,8 @@
 -- Idempotent per (source, user, field).
 -- KEYS[1] the source's cluster hash (field -> members)
 -- ARGV[1] expire at (ms)   ARGV[2] max accounts per device   ARGV[3] max per address (0 = none)
--- ARGV[4] mode ('record' | 'admit')   ARGV[5], ARGV[6], ARGV[7], … userId, ip, deviceId triples
---         ('' when unknown)
+-- ARGV[4] mode ('record' | 'admit')
+-- ARGV[5] the winners, one per line: userId TAB ip TAB deviceId ('' when unknown)
 -- Returns { field, members, field, members, … }: record → the fields over their limit;
 --         admit → empty when admitted, else the first field that refused it
 local maxDevice, maxIp, mode = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
@@ -27,8 +27,8 @@ local function join(field, uid)
 end
 
 local out, order, hits = {}, {}, {}
-for i = 5, #ARGV, 3 do
-  local uid, ip, device = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+for line in string.gmatch(ARGV[5], '[^\n]+') do
+  local uid, ip, device = string.match(line, '^([^\t]*)\t([^\t]*)\t([^\t]*)$')
   local fields = {}
   if device ~= '' then fields[#fields + 1] = 'device:' .. device end
   if ip ~= '' then fields[#fields + 1] = 'ip:' .. ip end
