@@ -57,7 +57,14 @@ export function riskConsole(session: Session): HTMLElement {
   const render = (r: RiskOverview): void => {
     const evidence = (e: Record<string, unknown>): string =>
       Object.entries(e)
-        .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
+        .map(([k, v]) => {
+          const shown = Array.isArray(v)
+            ? v.join(', ')
+            : typeof v === 'number' && (k === 'until' || k === 'trippedAt')
+              ? time(v)
+              : String(v);
+          return `${k}: ${shown}`;
+        })
         .join(' · ');
     mount(
       body,
@@ -114,16 +121,16 @@ export function riskConsole(session: Session): HTMLElement {
         'div',
         { class: 'row' },
         h(
-          'ol',
+          'div',
           {},
-          h('li', {}, 'Top senders'),
-          ...r.top.senders.map((e) => h('li', {}, `${e.userId} ${yuan(e.fen)}`)),
+          h('strong', {}, 'Top senders'),
+          h('ol', {}, ...r.top.senders.map((e) => h('li', {}, `${e.userId} ${yuan(e.fen)}`))),
         ),
         h(
-          'ol',
+          'div',
           {},
-          h('li', {}, 'Top receivers'),
-          ...r.top.receivers.map((e) => h('li', {}, `${e.userId} ${yuan(e.fen)}`)),
+          h('strong', {}, 'Top receivers'),
+          h('ol', {}, ...r.top.receivers.map((e) => h('li', {}, `${e.userId} ${yuan(e.fen)}`))),
         ),
       ),
     );
