@@ -88,11 +88,28 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const log = overrides.logger ?? createLogger(config.logLevel, config.nodeId);
   const clock = overrides.clock ?? systemClock;
   const randomInt = overrides.randomInt ? { randomInt: overrides.randomInt } : {};
-  const store = overrides.store ?? (await createStore(config.store, log));
-  const adapter = await createBroadcastAdapter(config.store, log);
   const metrics = new Metrics(config.nodeId);
+  const created = overrides.store
+    ? { store: overrides.store, whenReady: () => Promise.resolve(true) }
+    : createStore(config.store, log);
+  const { store } = created;
+  const adapter = createBroadcastAdapter(config.store, log, {
+    onPublishFailure: () => metrics.adapterPublishFailures.inc(),
+  });
+  // Give Redis a moment at start-up, but never depend on it: a node whose Redis is down
+  // starts anyway, serves what needs no store, and reports not ready until Redis answers.
+  const [storeReady, adapterReady] = await Promise.all([
+    created.whenReady(config.timers.storeStartWaitMs),
+    adapter.whenReady(config.timers.storeStartWaitMs),
+  ]);
+  if (!storeReady || !adapterReady)
+    log.warn(
+      { storeReady, adapterReady },
+      'starting without Redis: requests that need the store answer STORE_UNAVAILABLE until it is reachable',
+    );
   const tokens = new TokenService(config.auth.jwtSecret);
-  const riskStore = overrides.riskStore ?? (await createRiskStore(config.store, log));
+  // Like the game store, the risk store connects in the background (start-up waited above).
+  const riskStore = overrides.riskStore ?? createRiskStore(config.store, log);
 
   const io = createSocketServer(config, adapter.adapter);
   const broadcaster = socketBroadcaster(io);
@@ -189,6 +206,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
         wallets,
         devTokens: config.auth.devTokens,
         metricsToken: config.metricsToken,
+        broadcastReady: () => adapter.isReady(),
       }),
       ...riskRoutes({ risk, bans, store: riskStore, clock }),
     ],
@@ -238,7 +256,10 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     ),
   ];
 
-  await bans.refresh();
+  // Bans load now if the store answers, else on the first periodic refresh once it does.
+  await bans.refresh().catch((err: unknown) => {
+    log.warn({ err }, 'could not load bans at start; retrying every RISK_BAN_REFRESH_MS');
+  });
   const listening = await listen(io, router, config);
   for (const task of tasks) task.start();
   const url = `http://127.0.0.1:${listening.port}`;

@@ -1,15 +1,16 @@
 import type { StoreConfig } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import { MemoryRisk } from './memory-risk.js';
-import { createRedisClient, waitUntilReady } from './redis-connection.js';
+import { createRedisClient } from './redis-connection.js';
 import { RedisRisk, RiskKeys } from './redis-risk.js';
 import type { RiskStore } from './risk-store.js';
 
 /**
  * Picks the risk store for the configured kind (exhaustive). On Redis it opens a client of its
- * own (the same tuning as the game store's), which must be reachable at start.
+ * own (the same tuning as the game store's) that connects in the background and reconnects
+ * forever; until it is up, risk calls fail as STORE_UNAVAILABLE (issue 17's policy).
  */
-export async function createRiskStore(config: StoreConfig, log: Logger): Promise<RiskStore> {
+export function createRiskStore(config: StoreConfig, log: Logger): RiskStore {
   switch (config.kind) {
     case 'memory':
       return new MemoryRisk();
@@ -17,12 +18,6 @@ export async function createRiskStore(config: StoreConfig, log: Logger): Promise
     case 'cluster': {
       const client = createRedisClient(config);
       client.on('error', (err: Error) => log.debug({ err: err.message }, 'risk store redis error'));
-      try {
-        await waitUntilReady(client);
-      } catch (err) {
-        client.disconnect();
-        throw err;
-      }
       return new RedisRisk(client, new RiskKeys(config.keyPrefix), true);
     }
     default: {
