@@ -9,6 +9,7 @@ import type {
   ChatSendPayload,
   CodeClaimPayload,
   PacketOpenPayload,
+  AuthRefreshPayload,
   DropGrabPayload,
   KaraokeProgressPayload,
   KaraokeStartPayload,
@@ -28,6 +29,12 @@ export type { Unlock };
 export interface AckError {
   code: ErrorCode;
   message: string;
+  /** Risk refusals: which limit or rule refused (e.g. `daily-sent-fen`, `breaker`). */
+  limit?: string;
+  /** Risk refusals: when the limit resets, ms epoch. */
+  resetAt?: number;
+  /** RATE_LIMITED / RISK_BLOCKED / DAILY_LIMIT: how long to wait before retrying, ms. */
+  retryAfterMs?: number;
 }
 
 /** Every client→server event is acknowledged with exactly one of these. */
@@ -282,6 +289,8 @@ export interface ClientToServerEvents {
   ) => void;
   /** Opens an exclusive packet paid to the caller's receive code. */
   'packet:open': (payload: PacketOpenPayload, ack: AckFn<{ amount: number; remaining: number }>) => void;
+  /** Step-up: hands the connection a fresh token of the same user (after VERIFICATION_REQUIRED). */
+  'auth:refresh': (payload: AuthRefreshPayload, ack: AckFn<{ authTime: number }>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -306,14 +315,25 @@ export interface ServerToClientEvents {
   'packet:received': (event: PacketReceivedEvent) => void;
 }
 
-/** Events between server nodes (through the adapter). None yet. */
-export type InterServerEvents = Record<string, never>;
+/** Events between server nodes (through the adapter). */
+export interface InterServerEvents {
+  /** Risk control: a user was banned or unbanned; every node updates its cache (and kicks). */
+  'risk:ban': (event: { userId: string; banned: boolean }) => void;
+  /** Risk control: users who reached the daily received cap on `day`. */
+  'risk:capped': (event: { day: string; userIds: string[] }) => void;
+}
 
 /** What the server keeps on each authenticated socket. */
 export interface SocketData {
   userId: string;
   name: string;
   role: Role;
+  /** When the user last signed in (token `auth_time`, else `iat`), ms epoch; step-up checks it. */
+  authTime?: number;
+  /** The client's address (X-Forwarded-For honoured only from TRUSTED_PROXIES). */
+  ip?: string;
+  /** The device id the client sent in the handshake (`auth.deviceId`), if any. */
+  deviceId?: string;
 }
 
 export type ClientEventName = keyof ClientToServerEvents;

@@ -11,6 +11,11 @@ export interface Identity {
   userId: string;
   name: string;
   role: Role;
+  /**
+   * When the user signed in, ms epoch: the token's `auth_time` claim, else its `iat`
+   * (absent when the token carries neither). Step-up verification compares it with now.
+   */
+  authTime?: number;
 }
 
 export class TokenService {
@@ -20,13 +25,17 @@ export class TokenService {
     this.key = new TextEncoder().encode(secret);
   }
 
-  /** Signs a token for `identity`, valid for `ttlSec` seconds. */
-  async sign(identity: Identity, ttlSec = 86_400): Promise<string> {
+  /**
+   * Signs a token for `identity`, valid for `ttlSec` seconds from `issuedAtSec` (default now;
+   * an earlier one makes a token from an older sign-in, for step-up tests and tools).
+   */
+  async sign(identity: Identity, ttlSec = 86_400, issuedAtSec?: number): Promise<string> {
+    const iat = issuedAtSec ?? Math.floor(Date.now() / 1000);
     return new SignJWT({ name: identity.name, role: identity.role })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(identity.userId)
-      .setIssuedAt()
-      .setExpirationTime(`${ttlSec}s`)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + ttlSec)
       .sign(this.key);
   }
 
@@ -50,7 +59,13 @@ export class TokenService {
     if (!userId.success || !name.success || !role.success) {
       throw new GameError('UNAUTHORIZED', 'token claims are malformed');
     }
-    return { userId: userId.data, name: name.data, role: role.data };
+    const signedIn = typeof payload.auth_time === 'number' ? payload.auth_time : payload.iat;
+    return {
+      userId: userId.data,
+      name: name.data,
+      role: role.data,
+      ...(typeof signedIn === 'number' && Number.isFinite(signedIn) ? { authTime: signedIn * 1000 } : {}),
+    };
   }
 
   /** Verifies an `Authorization: Bearer …` header value. */

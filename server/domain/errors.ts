@@ -1,4 +1,8 @@
 import type { ErrorCode } from '../../shared/codes.js';
+import type { AckError } from '../../shared/protocol.js';
+
+/** What a risk refusal adds to its error: which limit, when it resets, when to retry. */
+export type RefusalDetails = Pick<AckError, 'limit' | 'resetAt' | 'retryAfterMs'>;
 
 /**
  * A refusal the client should see: its code (from the closed set) and a human message.
@@ -8,6 +12,7 @@ export class GameError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly details?: RefusalDetails,
   ) {
     super(message);
     this.name = 'GameError';

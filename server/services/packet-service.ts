@@ -19,6 +19,7 @@ import { ExhaustedCache, type ExhaustedReason } from './exhausted-cache.js';
 import { RoomDirectory } from './room-directory.js';
 import type { GrabBatcher } from './grab-batcher.js';
 import type { Payments } from './payments.js';
+import type { SendGate, SendGateUser } from './risk-service.js';
 import { bestLuckOf, claimView, packetView } from './packet-views.js';
 
 export interface PacketServiceDeps {
@@ -31,6 +32,8 @@ export interface PacketServiceDeps {
   log: Logger;
   limits: PacketLimits & { packetTtlMs: number };
   randomInt?: RandomInt;
+  /** Risk control: checks and counts a send before it is funded (RiskService.admitSend). */
+  admitSend?: SendGate;
 }
 
 const closedError = (reason: ExhaustedReason): GameError =>
@@ -62,7 +65,7 @@ export class PacketService {
 
   /** Funds a packet from `sender`'s wallet (Payments.fund) and opens it in `roomId`. */
   async send(
-    sender: UserRef,
+    sender: UserRef & SendGateUser,
     roomId: string,
     spec: PacketSpec,
     options: SendOptions = {},
@@ -96,7 +99,15 @@ export class PacketService {
       const entry = { packetId: record.id, phrase: record.unlock.phrase, expiresAt: record.expiresAt };
       await store.codes.indexPhrase(roomId, entry, now);
     }
-    await this.deps.payments.fund(sender.userId, record.id, total, () => store.createPacket(record, shares));
+    const undoRisk = await this.deps.admitSend?.(sender, record.id, 'packet', total);
+    try {
+      await this.deps.payments.fund(sender.userId, record.id, total, () =>
+        store.createPacket(record, shares),
+      );
+    } catch (err) {
+      await undoRisk?.();
+      throw err;
+    }
     this.rooms.remember(record.id, roomId);
     const view = packetView(record);
     this.deps.broadcaster.toRoom(roomId, 'packet:created', view);

@@ -27,6 +27,11 @@ export const SCRIPTS = {
   'member-add': 2,
   'member-remove': 2,
   'receive-code': 1,
+  'risk-send': 3,
+  'risk-send-undo': 2,
+  'risk-received': 1,
+  'risk-grab-fail': 1,
+  'risk-cluster': 1,
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

@@ -1,4 +1,11 @@
 import type { ErrorCode } from '../codes.js';
+import type { AckError } from '../protocol.js';
+
+/** What a risk refusal carries besides its code: which limit, when it resets, when to retry. */
+export type ErrorDetails = Pick<AckError, 'limit' | 'resetAt' | 'retryAfterMs'> & {
+  /** CONNECT_FAILED: the server's explanation of the refusal (e.g. why an account is banned). */
+  reason?: string;
+};
 
 /**
  * Codes the SDK raises without a server answer: no ack within the timeout, or the
@@ -11,8 +18,14 @@ export class RedPacketError extends Error {
   constructor(
     readonly code: ErrorCode | ClientOnlyCode,
     message: string,
+    readonly details: ErrorDetails = {},
   ) {
     super(message);
     this.name = 'RedPacketError';
+  }
+
+  /** How long to wait before retrying (RATE_LIMITED, RISK_BLOCKED, DAILY_LIMIT), ms. */
+  get retryAfterMs(): number | undefined {
+    return this.details.retryAfterMs;
   }
 }

@@ -8,6 +8,7 @@ import { describeError } from '../messages.js';
 import type { Session } from '../session.js';
 import { openEnvelope } from './envelope.js';
 import { hostConsole } from './host-console.js';
+import { adminTabs } from './risk-console.js';
 import { openPacketForm } from './packet-form.js';
 import { RainLayer } from './rain-layer.js';
 import { inboxItem, openReceiveCode } from './receive-code.js';
@@ -195,7 +196,7 @@ export function roomView(session: Session, snapshot: RoomSnapshot, onLeave: () =
       ),
       h('button', { class: 'link', onclick: onLeave }, 'Sign out'),
     ),
-    h('main', {}, feed, session.isHost ? hostConsole(session, roomId) : null),
+    h('main', {}, feed, session.isHost ? adminTabs(session, hostConsole(session, roomId)) : null),
     composer,
   );
 }
