@@ -88,7 +88,9 @@ export class PacketService {
   }
 
   /**
-   * Grabs one share for `user`: at most one per (packet, user), whatever the retries.
+   * Grabs one share for `user`: at most one per (packet, user), whatever the retries. The
+   * claim and its credit are one store step where the store allows (grabAndCredit), else the
+   * claim is paid by Payments.pay (Redis Cluster).
    * Once this node knows the packet is empty or expired it answers so without a store call,
    * to everyone (a winner's late retry included: their share shows in their wallet and in
    * GET /v1/packets/:id).
@@ -112,7 +114,7 @@ export class PacketService {
     const known = this.exhausted.get(packetId);
     if (known) throw closedError(known);
     const { store, clock, broadcaster } = this.deps;
-    const outcome = await store.grab(packetId, user, clock.now());
+    const outcome = await store.grabAndCredit(packetId, user, clock.now());
     switch (outcome.status) {
       case 'missing':
         throw new GameError('NOT_FOUND', 'no such packet');
@@ -133,14 +135,18 @@ export class PacketService {
         break;
     }
     const { claim, packet } = outcome;
-    await this.deps.payments.pay({
-      claimId: claim.claimId,
-      userId: claim.userId,
-      amount: claim.amount,
-      sourceId: packetId,
-      reason: 'grab',
-      at: claim.at,
-    });
+    if (outcome.credited) {
+      this.deps.payments.credited(claim.userId, outcome.balance);
+    } else {
+      await this.deps.payments.pay({
+        claimId: claim.claimId,
+        userId: claim.userId,
+        amount: claim.amount,
+        sourceId: packetId,
+        reason: 'grab',
+        at: claim.at,
+      });
+    }
     this.deps.grabs.add(packetId, packet.roomId, claimView(claim), packet.remainingCount);
     if (packet.status === 'finished') {
       this.exhausted.add(packetId, 'PACKET_EMPTY');

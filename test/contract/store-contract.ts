@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { packetClaimId } from '../../server/domain/ids.js';
 import { luckySplit } from '../../server/domain/split.js';
 import type { Credit, PacketRecord, Store } from '../../server/store/store.js';
+import { describeGrabCreditContract } from './grab-credit-contract.js';
 import { describeRainContract } from './rain-contract.js';
 
 export type StoreFactory = () => Promise<Store>;
@@ -331,6 +332,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
 
+    describeGrabCreditContract(() => store);
     describeRainContract(() => store);
 
     describe('rooms', () => {
