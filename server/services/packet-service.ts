@@ -150,7 +150,7 @@ export class PacketService {
     this.deps.grabs.add(packetId, packet.roomId, claimView(claim), packet.remainingCount);
     if (packet.status === 'finished') {
       this.exhausted.add(packetId, 'PACKET_EMPTY');
-      this.deps.grabs.flushPacket(packetId);
+      this.deps.grabs.flushRoom(packet.roomId);
       broadcaster.toRoom(packet.roomId, 'packet:finished', {
         packetId,
         roomId: packet.roomId,
