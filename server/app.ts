@@ -20,6 +20,7 @@ import { Payments } from './services/payments.js';
 import { Periodic } from './services/periodic.js';
 import { GoneBatcher } from './services/gone-batcher.js';
 import { GrabBatcher } from './services/grab-batcher.js';
+import { NodeRelay } from './services/node-relay.js';
 import { KaraokeService } from './services/karaoke-service.js';
 import { Presence } from './services/presence.js';
 import { RainRunner } from './services/rain-runner.js';
@@ -38,6 +39,7 @@ import {
   createSocketServer,
   dropSlowConsumers,
   handleConnections,
+  localUserEmitter,
   socketBroadcaster,
   type GameServer,
 } from './transport/socket-server.js';
@@ -82,7 +84,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const tokens = new TokenService(config.auth.jwtSecret);
 
   const io = createSocketServer(config, adapter.adapter);
-  const broadcaster = socketBroadcaster(io);
+  const relay = new NodeRelay(config.nodeId, adapter.link, localUserEmitter(io), log);
+  const broadcaster = socketBroadcaster(io, relay);
   const acker = new CreditAcker(store, log);
   const payments = new Payments(store, clock, broadcaster, acker, log);
   const presence = new Presence(store, broadcaster);
@@ -97,6 +100,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     metrics,
     log,
     limits: config.limits,
+    onClosed: (packetId, reason) => relay.packetClosed(packetId, reason),
     ...randomInt,
   });
   const gone = new GoneBatcher(broadcaster);
@@ -108,7 +112,12 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     gone,
     metrics,
     limits: config.limits,
+    onGone: (rainId, dropId) => relay.dropGone(rainId, dropId),
     ...randomInt,
+  });
+  relay.handle({
+    packetClosed: (packetId, reason) => packets.learnClosed(packetId, reason),
+    dropGone: (rainId, dropId) => rains.learnGone(rainId, dropId),
   });
   const runner = new RainRunner(store, clock, rains, broadcaster, gone, metrics, log, {
     nodeId: config.nodeId,
@@ -177,6 +186,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       timers.grabBatchMs,
       () => {
         grabs.flush();
+        relay.flush();
         return Promise.resolve();
       },
       log,

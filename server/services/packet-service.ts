@@ -30,6 +30,8 @@ export interface PacketServiceDeps {
   log: Logger;
   limits: PacketLimits & { packetTtlMs: number };
   randomInt?: RandomInt;
+  /** Called when this node learns a packet ran out or expired (to tell the other nodes). */
+  onClosed?: (packetId: string, reason: ExhaustedReason) => void;
 }
 
 const closedError = (reason: ExhaustedReason): GameError =>
@@ -119,10 +121,10 @@ export class PacketService {
       case 'missing':
         throw new GameError('NOT_FOUND', 'no such packet');
       case 'expired':
-        this.exhausted.add(packetId, 'PACKET_EXPIRED');
+        this.markClosed(packetId, 'PACKET_EXPIRED');
         throw closedError('PACKET_EXPIRED');
       case 'empty':
-        this.exhausted.add(packetId, 'PACKET_EMPTY');
+        this.markClosed(packetId, 'PACKET_EMPTY');
         throw closedError('PACKET_EMPTY');
       case 'already':
         throw new GameError(
@@ -149,7 +151,7 @@ export class PacketService {
     }
     this.deps.grabs.add(packetId, packet.roomId, claimView(claim), packet.remainingCount);
     if (packet.status === 'finished') {
-      this.exhausted.add(packetId, 'PACKET_EMPTY');
+      this.markClosed(packetId, 'PACKET_EMPTY');
       this.deps.grabs.flushRoom(packet.roomId);
       broadcaster.toRoom(packet.roomId, 'packet:finished', {
         packetId,
@@ -170,7 +172,7 @@ export class PacketService {
     const outcome = await this.deps.store.expirePacket(packetId, this.deps.clock.now());
     if (outcome.status !== 'expired') return false;
     const { packet, refund } = outcome;
-    this.exhausted.add(packetId, 'PACKET_EXPIRED');
+    this.markClosed(packetId, 'PACKET_EXPIRED');
     if (refund) await this.deps.payments.pay(refund);
     this.deps.metrics.expired.inc();
     this.deps.broadcaster.toRoom(packet.roomId, 'packet:finished', {
@@ -181,6 +183,18 @@ export class PacketService {
       bestLuck: bestLuckOf(packet),
     });
     return true;
+  }
+
+  /** What another node learned: later grabs of the packet here are answered without the store. */
+  learnClosed(packetId: string, reason: ExhaustedReason): void {
+    this.exhausted.add(packetId, reason);
+  }
+
+  /** Remembers a closed packet and tells the other nodes (once per node and packet). */
+  private markClosed(packetId: string, reason: ExhaustedReason): void {
+    if (this.exhausted.get(packetId) === reason) return;
+    this.exhausted.add(packetId, reason);
+    this.deps.onClosed?.(packetId, reason);
   }
 
   /** A packet with every claim, for GET /v1/packets/:id. */

@@ -11,9 +11,12 @@ import { createCluster } from 'redis';
 import type { ServerOptions } from 'socket.io';
 import type { StoreConfig } from '../config.js';
 import type { Logger } from '../observability/logger.js';
+import { clusterLink, ioredisLink, type NodeLink } from './node-link.js';
 
 export interface AdapterHandle {
   adapter: ServerOptions['adapter'] | undefined;
+  /** The channel to the other nodes (null on the memory store: there are none). */
+  link: NodeLink | null;
   /** Closes the adapter's Redis clients (after socket.io has closed). */
   close(): Promise<void>;
 }
@@ -26,16 +29,18 @@ const msgpackr = {
 export async function createBroadcastAdapter(config: StoreConfig, log: Logger): Promise<AdapterHandle> {
   switch (config.kind) {
     case 'memory':
-      return { adapter: undefined, close: () => Promise.resolve() };
+      return { adapter: undefined, link: null, close: () => Promise.resolve() };
     case 'redis': {
       const pub = new Redis(config.url, { maxRetriesPerRequest: 2 });
       const sub = pub.duplicate();
       for (const c of [pub, sub])
         c.on('error', (err: Error) => log.debug({ err: err.message }, 'adapter redis error'));
+      const link = ioredisLink(pub, sub, `${config.keyPrefix}rp:node-link`, log);
       return {
         adapter: createAdapter(pub, sub, { key: `${config.keyPrefix}socket.io`, parser: msgpackr }),
+        link,
         close: async () => {
-          await Promise.allSettled([pub.quit(), sub.quit()]);
+          await Promise.allSettled([link.close(), pub.quit(), sub.quit()]);
         },
       };
     }
@@ -49,6 +54,7 @@ export async function createBroadcastAdapter(config: StoreConfig, log: Logger): 
       await Promise.all([pub.connect(), sub.connect()]);
       return {
         adapter: createShardedAdapter(pub, sub, { channelPrefix: `${config.keyPrefix}socket.io` }),
+        link: clusterLink(pub, sub, `${config.keyPrefix}rp:node-link`, log),
         close: async () => {
           await Promise.allSettled([pub.quit(), sub.quit()]);
         },
