@@ -12,7 +12,7 @@ import type { RedisHandle } from '../test/helpers/redis-server.js';
 import { percentile } from './histogram.js';
 import { measure, pin, type CorePlan } from './machine.js';
 import { connectPool, hostClient, requireBalanced } from './pool.js';
-import { cpuShare, round, type GrabFigures } from './results.js';
+import { cpuShare, round, type BenchResults, type GrabFigures } from './results.js';
 
 export interface BenchEnv {
   plan: CorePlan;
@@ -113,18 +113,13 @@ export async function grabScenario(env: BenchEnv, spec: GrabSpec): Promise<GrabF
 export async function allocationScenario(
   env: BenchEnv,
   spec: { clients: number; shares: number; runs: number },
-): Promise<{
-  shares: number;
-  clients: number;
-  ms: number;
-  runsMs: number[];
-  cpu: ReturnType<typeof cpuShare>;
-}> {
+): Promise<BenchResults['fullAllocation']> {
   const server = await startServer(env, 'alloc', 'redis');
   try {
     const host = await hostClient(server.url, 'alloc', 1_000_000_000);
     const crowd = await connectPool(server.url, spec.clients, 'alloc', env.threads);
     const runs: number[] = [];
+    let retries = 0;
     const run = await measure({ server: server.pid, redis: env.redisPid }, async () => {
       for (let i = 0; i < spec.runs; i++) {
         await crowd.ask({ cmd: 'armAlloc' });
@@ -143,6 +138,7 @@ export async function allocationScenario(
           cmd: 'allocResult',
         });
         const wins = results.reduce((s, r) => s + r.wins, 0);
+        retries += results.reduce((s, r) => s + ((r.refusals as Record<string, number>).retried ?? 0), 0);
         if (wins !== spec.shares) {
           throw new Error(
             `allocation paid ${wins} of ${spec.shares}: ${JSON.stringify(results.map((r) => r.refusals))}`,
@@ -160,6 +156,7 @@ export async function allocationScenario(
       clients: spec.clients,
       ms: round(sorted[Math.floor(sorted.length / 2)] ?? NaN),
       runsMs: runs.map((r) => round(r)),
+      retries,
       cpu: cpuShare(run.cpu, env.plan.generatorCoreCount),
     };
   } finally {

@@ -112,18 +112,33 @@ function armAlloc(): void {
         alloc.firstSeen = Math.min(alloc.firstSeen, now());
         markSeen();
         alloc.done.push(
-          c.request('packet:grab', { packetId: p.id }).then((ack) => {
-            if (ack.ok) {
+          grabWithRetry(c, p.id as string).then((code) => {
+            if (code === 'ok') {
               alloc.wins += 1;
               alloc.lastWin = Math.max(alloc.lastWin, now());
             } else {
-              const code = (ack.error as { code?: string } | undefined)?.code ?? 'ERROR';
               alloc.refusals[code] = (alloc.refusals[code] ?? 0) + 1;
             }
           }),
         );
       }),
     );
+  }
+}
+
+/**
+ * A grab as a real client would make it: a STORE_UNAVAILABLE (the node's 1 s Redis timeout
+ * on an overloaded machine) is retried; ALREADY_GRABBED after such a retry means the first
+ * attempt won late. Retries are counted as refusals `retried`.
+ */
+async function grabWithRetry(c: WireClient, packetId: string): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const ack = await c.request('packet:grab', { packetId });
+    if (ack.ok) return 'ok';
+    const code = (ack.error as { code?: string } | undefined)?.code ?? 'ERROR';
+    if (code === 'ALREADY_GRABBED' && attempt > 0) return 'ok';
+    if (code !== 'STORE_UNAVAILABLE' || attempt >= 5) return code;
+    alloc.refusals.retried = (alloc.refusals.retried ?? 0) + 1;
   }
 }
 

@@ -202,7 +202,7 @@ ${goals(r)
 |---|---|---|---|
 ${grabRow(`grab, ${r.grab.members}-member room, ${r.grab.packetsOpen} packets in turn (Redis)`, r.grab)}
 ${r.crowded.map((c) => grabRow(`crowded room: ${c.members} members, ${c.packetsOpen} packets open (${c.store === 'redis' ? 'Redis' : 'memory store'})`, c)).join('\n')}
-| full allocation, ${r.fullAllocation.shares} shares, ${r.fullAllocation.clients} clients (Redis) | median ${r.fullAllocation.ms} ms (runs ${r.fullAllocation.runsMs.join(', ')}) | | ${cpuCell(r.fullAllocation.cpu)} |
+| full allocation, ${r.fullAllocation.shares} shares, ${r.fullAllocation.clients} clients (Redis) | median ${r.fullAllocation.ms} ms (runs ${r.fullAllocation.runsMs.join(', ')}; ${r.fullAllocation.retries} grabs retried after STORE_UNAVAILABLE) | | ${cpuCell(r.fullAllocation.cpu)} |
 ${fanRow(`fan-out on uWS, ${uws.clients} clients, 20 batches/s`, uws)}
 ${fanRow(`fan-out on socket.io's default ws server (TRANSPORT=node)`, ws)}
 ${fanRow('reference: bare uWebSockets.js publish, same frames, same clients', reference)}

@@ -62,7 +62,15 @@ export interface BenchResults {
   grab: GrabFigures;
   redisLimit: { script: string; perSec: number; ratio: number };
   crowded: GrabFigures[];
-  fullAllocation: { shares: number; clients: number; ms: number; runsMs: number[]; cpu: CpuShare };
+  fullAllocation: {
+    shares: number;
+    clients: number;
+    ms: number;
+    runsMs: number[];
+    /** Grabs retried after STORE_UNAVAILABLE (the node's Redis timeout), over all runs. */
+    retries: number;
+    cpu: CpuShare;
+  };
   fanout: { uws: FanoutFigures; ws: FanoutFigures; reference: FanoutFigures };
   /** Fan-out on uWS at growing client counts. */
   curve: FanoutFigures[];
