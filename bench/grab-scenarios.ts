@@ -11,7 +11,7 @@ import { startNodeProcess, type NodeProcess } from '../test/helpers/node-process
 import type { RedisHandle } from '../test/helpers/redis-server.js';
 import { percentile } from './histogram.js';
 import { measure, pin, type CorePlan } from './machine.js';
-import { connectPool, hostClient, requireBalanced } from './pool.js';
+import { connectPool, hostClient, requireBalanced, tokens } from './pool.js';
 import { cpuShare, round, type BenchResults, type GrabFigures } from './results.js';
 
 export interface BenchEnv {
@@ -123,7 +123,7 @@ export async function allocationScenario(
     const run = await measure({ server: server.pid, redis: env.redisPid }, async () => {
       for (let i = 0; i < spec.runs; i++) {
         await crowd.ask({ cmd: 'armAlloc' });
-        await host.sendPacket({
+        const { packet } = await host.sendPacket({
           roomId: 'alloc',
           kind: 'lucky',
           total: spec.shares * 10,
@@ -137,11 +137,12 @@ export async function allocationScenario(
         }>({
           cmd: 'allocResult',
         });
-        const wins = results.reduce((s, r) => s + r.wins, 0);
         retries += results.reduce((s, r) => s + ((r.refusals as Record<string, number>).retried ?? 0), 0);
-        if (wins !== spec.shares) {
+        // Paid shares, from the packet's claims: a late win answered PACKET_EMPTY counts too.
+        const paid = await claimCount(server.url, packet.id);
+        if (paid !== spec.shares) {
           throw new Error(
-            `allocation paid ${wins} of ${spec.shares}: ${JSON.stringify(results.map((r) => r.refusals))}`,
+            `allocation paid ${paid} of ${spec.shares}: ${JSON.stringify(results.map((r) => r.refusals))}`,
           );
         }
         runs.push(Math.max(...results.map((r) => r.lastWin)) - Math.min(...results.map((r) => r.firstSeen)));
@@ -162,6 +163,13 @@ export async function allocationScenario(
   } finally {
     await server.stop();
   }
+}
+
+async function claimCount(url: string, packetId: string): Promise<number> {
+  const token = await tokens.sign({ userId: 'bench-admin', name: 'admin', role: 'admin' });
+  const res = await fetch(`${url}/v1/packets/${packetId}`, { headers: { authorization: `Bearer ${token}` } });
+  const body = (await res.json()) as { claims?: unknown[] };
+  return body.claims?.length ?? 0;
 }
 
 /**

@@ -112,13 +112,12 @@ function armAlloc(): void {
         alloc.firstSeen = Math.min(alloc.firstSeen, now());
         markSeen();
         alloc.done.push(
-          grabWithRetry(c, p.id as string).then((code) => {
-            if (code === 'ok') {
-              alloc.wins += 1;
-              alloc.lastWin = Math.max(alloc.lastWin, now());
-            } else {
-              alloc.refusals[code] = (alloc.refusals[code] ?? 0) + 1;
-            }
+          grabWithRetry(c, p.id as string).then(({ code, retried }) => {
+            // A retried grab may have won late and be answered PACKET_EMPTY (the node answers
+            // a spent packet locally, winners' retries included): its answer ends the race too.
+            if (code === 'ok' || retried) alloc.lastWin = Math.max(alloc.lastWin, now());
+            if (code === 'ok') alloc.wins += 1;
+            else alloc.refusals[code] = (alloc.refusals[code] ?? 0) + 1;
           }),
         );
       }),
@@ -131,13 +130,13 @@ function armAlloc(): void {
  * on an overloaded machine) is retried; ALREADY_GRABBED after such a retry means the first
  * attempt won late. Retries are counted as refusals `retried`.
  */
-async function grabWithRetry(c: WireClient, packetId: string): Promise<string> {
+async function grabWithRetry(c: WireClient, packetId: string): Promise<{ code: string; retried: boolean }> {
   for (let attempt = 0; ; attempt++) {
     const ack = await c.request('packet:grab', { packetId });
-    if (ack.ok) return 'ok';
+    if (ack.ok) return { code: 'ok', retried: attempt > 0 };
     const code = (ack.error as { code?: string } | undefined)?.code ?? 'ERROR';
-    if (code === 'ALREADY_GRABBED' && attempt > 0) return 'ok';
-    if (code !== 'STORE_UNAVAILABLE' || attempt >= 5) return code;
+    if (code === 'ALREADY_GRABBED' && attempt > 0) return { code: 'ok', retried: true };
+    if (code !== 'STORE_UNAVAILABLE' || attempt >= 5) return { code, retried: attempt > 0 };
     alloc.refusals.retried = (alloc.refusals.retried ?? 0) + 1;
   }
 }

@@ -242,6 +242,11 @@ export function writeReport(r: BenchResults): void {
   writeFileSync(`bench/results/${r.quick ? 'latest-quick' : 'latest'}.json`, json);
   writeFileSync(`bench/results/${r.timestamp.replace(/[:.]/g, '-')}${r.quick ? '-quick' : ''}.json`, json);
   if (r.quick) return;
+  writeDocs(r);
+}
+
+/** docs/benchmarks.md and docs/benchmarks.svg from one run (also `npm run bench:render`). */
+export function writeDocs(r: BenchResults): void {
   writeFileSync('docs/benchmarks.svg', chart(r));
   writeFileSync('docs/benchmarks.md', markdown(r));
 }
