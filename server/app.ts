@@ -25,6 +25,7 @@ import { Periodic } from './services/periodic.js';
 import { PhraseService } from './services/phrase-service.js';
 import { GoneBatcher } from './services/gone-batcher.js';
 import { GrabBatcher } from './services/grab-batcher.js';
+import { NodeRelay } from './services/node-relay.js';
 import { KaraokeService } from './services/karaoke-service.js';
 import { Presence } from './services/presence.js';
 import { RainRunner } from './services/rain-runner.js';
@@ -53,6 +54,7 @@ import {
   createSocketServer,
   dropSlowConsumers,
   handleConnections,
+  localUserEmitter,
   socketBroadcaster,
   type GameServer,
 } from './transport/socket-server.js';
@@ -120,7 +122,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const riskStore = overrides.riskStore ?? createRiskStore(config.store, log);
 
   const io = createSocketServer(config, adapter.adapter);
-  const broadcaster = socketBroadcaster(io);
+  const relay = new NodeRelay(config.nodeId, adapter.link, localUserEmitter(io), log);
+  const broadcaster = socketBroadcaster(io, relay);
   const riskBus = socketRiskBus(io, store.kind !== 'memory');
   const bans = new BanList(riskStore, riskBus, log);
   const risk = new RiskService({
@@ -149,6 +152,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     log,
     limits: config.limits,
     admitSend,
+    onClosed: (packetId, reason) => relay.packetClosed(packetId, reason),
     ...randomInt,
   });
   const gone = new GoneBatcher(broadcaster);
@@ -161,7 +165,12 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     metrics,
     limits: config.limits,
     admitSend,
+    onGone: (rainId, dropId) => relay.dropGone(rainId, dropId),
     ...randomInt,
+  });
+  relay.handle({
+    packetClosed: (packetId, reason) => packets.learnClosed(packetId, reason),
+    dropGone: (rainId, dropId) => rains.learnGone(rainId, dropId),
   });
   const runner = new RainRunner(store, clock, rains, broadcaster, gone, metrics, log, {
     nodeId: config.nodeId,
@@ -252,6 +261,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       timers.grabBatchMs,
       () => {
         grabs.flush();
+        relay.flush();
         return Promise.resolve();
       },
       log,

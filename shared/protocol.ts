@@ -248,14 +248,22 @@ export interface RainEndedEvent {
   leaderboard: LeaderboardEntry[];
 }
 
-/** Grabs of one packet since the last such event (coalesced, about every 50 ms). */
-export interface PacketGrabbedEvent {
+/** One packet's grabs since the room's last `packet:grabbed`. */
+export interface PacketGrabs {
   packetId: string;
-  roomId: string;
   /** Who grabbed how much, in the order the server saw them. */
   grabs: ClaimView[];
   /** Shares left after these grabs. */
   remainingCount: number;
+}
+
+/**
+ * Grabs in one room since the last such event (coalesced per room, about every 50 ms): one
+ * entry per packet that was grabbed, however many packets are open.
+ */
+export interface PacketGrabbedEvent {
+  roomId: string;
+  packets: PacketGrabs[];
 }
 
 export interface PacketFinishedEvent {

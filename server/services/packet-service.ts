@@ -34,6 +34,8 @@ export interface PacketServiceDeps {
   randomInt?: RandomInt;
   /** Risk control: checks and counts a send before it is funded (RiskService.admitSend). */
   admitSend?: SendGate;
+  /** Called when this node learns a packet ran out or expired (to tell the other nodes). */
+  onClosed?: (packetId: string, reason: ExhaustedReason) => void;
 }
 
 const closedError = (reason: ExhaustedReason): GameError =>
@@ -120,7 +122,9 @@ export class PacketService {
   }
 
   /**
-   * Grabs one share for `user`: at most one per (packet, user), whatever the retries.
+   * Grabs one share for `user`: at most one per (packet, user), whatever the retries. The
+   * claim and its credit are one store step where the store allows (grabAndCredit), else the
+   * claim is paid by Payments.pay (Redis Cluster).
    * Once this node knows the packet is empty or expired it answers so without a store call,
    * to everyone (a winner's late retry included: their share shows in their wallet and in
    * GET /v1/packets/:id).
@@ -144,15 +148,15 @@ export class PacketService {
     const known = this.exhausted.get(packetId);
     if (known) throw closedError(known);
     const { store, clock, broadcaster } = this.deps;
-    const outcome = await store.grab(packetId, user, clock.now(), pass);
+    const outcome = await store.grabAndCredit(packetId, user, clock.now(), pass);
     switch (outcome.status) {
       case 'missing':
         throw new GameError('NOT_FOUND', 'no such packet');
       case 'expired':
-        this.exhausted.add(packetId, 'PACKET_EXPIRED');
+        this.markClosed(packetId, 'PACKET_EXPIRED');
         throw closedError('PACKET_EXPIRED');
       case 'empty':
-        this.exhausted.add(packetId, 'PACKET_EMPTY');
+        this.markClosed(packetId, 'PACKET_EMPTY');
         throw closedError('PACKET_EMPTY');
       case 'already':
         throw new GameError(
@@ -170,18 +174,22 @@ export class PacketService {
         break;
     }
     const { claim, packet } = outcome;
-    await this.deps.payments.pay({
-      claimId: claim.claimId,
-      userId: claim.userId,
-      amount: claim.amount,
-      sourceId: packetId,
-      reason: 'grab',
-      at: claim.at,
-    });
+    if (outcome.credited) {
+      this.deps.payments.credited(claim.userId, outcome.balance);
+    } else {
+      await this.deps.payments.pay({
+        claimId: claim.claimId,
+        userId: claim.userId,
+        amount: claim.amount,
+        sourceId: packetId,
+        reason: 'grab',
+        at: claim.at,
+      });
+    }
     this.deps.grabs.add(packetId, packet.roomId, claimView(claim), packet.remainingCount);
     if (packet.status === 'finished') {
-      this.exhausted.add(packetId, 'PACKET_EMPTY');
-      this.deps.grabs.flushPacket(packetId);
+      this.markClosed(packetId, 'PACKET_EMPTY');
+      this.deps.grabs.flushRoom(packet.roomId);
       broadcaster.toRoom(packet.roomId, 'packet:finished', {
         packetId,
         roomId: packet.roomId,
@@ -201,7 +209,7 @@ export class PacketService {
     const outcome = await this.deps.store.expirePacket(packetId, this.deps.clock.now());
     if (outcome.status !== 'expired') return false;
     const { packet, refund } = outcome;
-    this.exhausted.add(packetId, 'PACKET_EXPIRED');
+    this.markClosed(packetId, 'PACKET_EXPIRED');
     if (refund) await this.deps.payments.pay(refund);
     this.deps.metrics.expired.inc();
     this.deps.broadcaster.toRoom(packet.roomId, 'packet:finished', {
@@ -212,6 +220,18 @@ export class PacketService {
       bestLuck: bestLuckOf(packet),
     });
     return true;
+  }
+
+  /** What another node learned: later grabs of the packet here are answered without the store. */
+  learnClosed(packetId: string, reason: ExhaustedReason): void {
+    this.exhausted.add(packetId, reason);
+  }
+
+  /** Remembers a closed packet and tells the other nodes (once per node and packet). */
+  private markClosed(packetId: string, reason: ExhaustedReason): void {
+    if (this.exhausted.get(packetId) === reason) return;
+    this.exhausted.add(packetId, reason);
+    this.deps.onClosed?.(packetId, reason);
   }
 
   /** A packet with every claim, for GET /v1/packets/:id. */

@@ -36,6 +36,8 @@ export interface RainServiceDeps {
   randomInt?: RandomInt;
   /** Risk control: checks and counts a rain's funding first (RiskService.admitSend). */
   admitSend?: SendGate;
+  /** Called when this node learns a drop ran out (to tell the other nodes). */
+  onGone?: (rainId: string, dropId: string) => void;
 }
 
 const GRAB_REFUSALS = {
@@ -212,7 +214,14 @@ export class RainService {
     if (this.goneDrops.has(key)) return;
     if (this.goneDrops.size >= CACHE_LIMIT) this.goneDrops.clear();
     this.goneDrops.add(key);
+    this.deps.onGone?.(rainId, dropId);
     this.deps.gone.add(rainId, await this.roomOf(rainId), dropId);
+  }
+
+  /** What another node learned: later grabs of the drop here are refused without the store. */
+  learnGone(rainId: string, dropId: string): void {
+    if (this.goneDrops.size >= CACHE_LIMIT) this.goneDrops.clear();
+    this.goneDrops.add(`${rainId}\n${dropId}`);
   }
 
   private remember<V>(map: Map<string, V>, key: string, value: V): void {

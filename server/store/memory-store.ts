@@ -16,6 +16,7 @@ import type {
   ClaimRecord,
   CreateResult,
   Credit,
+  CreditedGrabOutcome,
   DropGrabOutcome,
   EndRainOutcome,
   LeaseResult,
@@ -132,13 +133,17 @@ export class MemoryStore implements Store {
   }
 
   applyCredit(credit: Credit): Promise<{ balance: number; applied: boolean }> {
+    return Promise.resolve(this.creditNow(credit));
+  }
+
+  private creditNow(credit: Credit): { balance: number; applied: boolean } {
     const w = this.wallet(credit.userId);
-    if (w.credits.has(credit.claimId)) return Promise.resolve({ balance: w.balance, applied: false });
+    if (w.credits.has(credit.claimId)) return { balance: w.balance, applied: false };
     w.credits.add(credit.claimId);
-    return Promise.resolve({
+    return {
       balance: this.post(credit.userId, 'credit', credit.amount, credit.claimId, credit.at),
       applied: true,
-    });
+    };
   }
 
   listStaleHolds(before: number, limit: number): Promise<Hold[]> {
@@ -185,16 +190,31 @@ export class MemoryStore implements Store {
   }
 
   grab(packetId: string, user: UserRef, at: number, pass?: GrabPass): Promise<GrabOutcome> {
+    return Promise.resolve(this.grabNow(packetId, user, at, pass));
+  }
+
+  grabAndCredit(packetId: string, user: UserRef, at: number, pass?: GrabPass): Promise<CreditedGrabOutcome> {
+    const outcome = this.grabNow(packetId, user, at, pass);
+    if (outcome.status !== 'claimed') return Promise.resolve(outcome);
+    const { claimId } = outcome.claim;
+    const credit = this.packets.get(packetId)?.outbox.get(claimId);
+    this.packets.get(packetId)?.outbox.delete(claimId);
+    const balance = credit ? this.creditNow(credit).balance : this.wallet(user.userId).balance;
+    return Promise.resolve({ ...outcome, credited: true, balance });
+  }
+
+  /** grab's one atomic step (nothing awaits inside). */
+  private grabNow(packetId: string, user: UserRef, at: number, pass?: GrabPass): GrabOutcome {
     const p = this.packets.get(packetId);
-    if (!p) return Promise.resolve({ status: 'missing' });
+    if (!p) return { status: 'missing' };
     const previous = p.claims.get(user.userId);
-    if (previous) return Promise.resolve({ status: 'already', claim: copy(previous) });
+    if (previous) return { status: 'already', claim: copy(previous) };
     const r = p.record;
-    if (r.status === 'expired' || at >= r.expiresAt) return Promise.resolve({ status: 'expired' });
+    if (r.status === 'expired' || at >= r.expiresAt) return { status: 'expired' };
     const gate = grabGate(r, user.userId, p.listens.get(user.userId)?.unlocked === true, pass);
-    if (gate !== 'open') return Promise.resolve({ status: gate });
+    if (gate !== 'open') return { status: gate };
     const amount = p.shares.pop();
-    if (amount === undefined) return Promise.resolve({ status: 'empty' });
+    if (amount === undefined) return { status: 'empty' };
     const claim: ClaimRecord = {
       claimId: packetClaimId(packetId, user.userId),
       packetId,
@@ -221,7 +241,7 @@ export class MemoryStore implements Store {
       r.status = 'finished';
       this.expiries.delete(packetId);
     }
-    return Promise.resolve({ status: 'claimed', claim: copy(claim), packet: copy(r) });
+    return { status: 'claimed', claim: copy(claim), packet: copy(r) };
   }
 
   expirePacket(packetId: string, at: number): Promise<ExpireOutcome> {

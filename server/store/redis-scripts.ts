@@ -16,6 +16,7 @@ export const SCRIPTS = {
   'create-packet': 3,
   'abort-funded': 2,
   grab: 5,
+  'grab-credit': 8,
   'save-listen': 2,
   'expire-packet': 3,
   'create-rain': 4,

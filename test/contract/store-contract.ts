@@ -8,6 +8,7 @@ import { packetClaimId } from '../../server/domain/ids.js';
 import { luckySplit } from '../../server/domain/split.js';
 import type { Credit, PacketRecord, Store } from '../../server/store/store.js';
 import { describeCodeContract } from './code-contract.js';
+import { describeGrabCreditContract } from './grab-credit-contract.js';
 import { describeRainContract } from './rain-contract.js';
 
 export type StoreFactory = () => Promise<Store>;
@@ -332,6 +333,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
 
+    describeGrabCreditContract(() => store);
     describeRainContract(() => store);
     describeCodeContract(() => store);
 

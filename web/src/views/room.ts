@@ -114,8 +114,11 @@ export function roomView(session: Session, snapshot: RoomSnapshot, onLeave: () =
     scrollDown();
   });
   client.on('packet:grabbed', (e) => {
-    refreshEnvelope(e.packetId, { remainingCount: e.remainingCount });
-    for (const g of e.grabs) line(`${g.name} opened ${yuan(g.amount)}`);
+    if (e.roomId !== roomId) return;
+    for (const p of e.packets) {
+      refreshEnvelope(p.packetId, { remainingCount: p.remainingCount });
+      for (const g of p.grabs) line(`${g.name} opened ${yuan(g.amount)}`);
+    }
   });
   client.on('packet:finished', (e) => {
     refreshEnvelope(e.packetId, { status: e.reason === 'empty' ? 'finished' : 'expired', remainingCount: 0 });
