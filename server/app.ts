@@ -25,6 +25,8 @@ import { Presence } from './services/presence.js';
 import { RainRunner } from './services/rain-runner.js';
 import { RainService } from './services/rain-service.js';
 import { Reconciler } from './services/reconciler.js';
+import { AuditProbe } from './services/audit-probe.js';
+import { StoreProbe } from './services/store-probe.js';
 import { RoomService } from './services/room-service.js';
 import { WalletService } from './services/wallet-service.js';
 import { createStore } from './store/create-store.js';
@@ -76,9 +78,10 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const log = overrides.logger ?? createLogger(config.logLevel, config.nodeId);
   const clock = overrides.clock ?? systemClock;
   const randomInt = overrides.randomInt ? { randomInt: overrides.randomInt } : {};
-  const store = overrides.store ?? (await createStore(config.store, log));
-  const adapter = await createBroadcastAdapter(config.store, log);
   const metrics = new Metrics(config.nodeId);
+  const onRedisError = (client: 'store' | 'adapter'): void => metrics.redisErrors.inc({ client });
+  const store = overrides.store ?? (await createStore(config.store, log, onRedisError));
+  const adapter = await createBroadcastAdapter(config.store, log, onRedisError);
   const tokens = new TokenService(config.auth.jwtSecret);
 
   const io = createSocketServer(config, adapter.adapter);
@@ -128,6 +131,9 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const sweeper = new ExpirySweeper(store, packets, clock);
   const reconciler = new Reconciler(store, clock, broadcaster, metrics, log, config.timers.reconcileGraceMs);
 
+  const storeProbe = new StoreProbe(store, metrics);
+  const auditProbe = new AuditProbe(store, clock, metrics);
+
   const services = { clock, rooms, packets, rains, karaoke };
   handleConnections(io, {
     tokens,
@@ -171,6 +177,10 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       () => reconciler.reconcile().then(() => undefined),
       log,
     ),
+    new Periodic('store-probe', timers.storeProbeMs, () => storeProbe.probe().then(() => undefined), log),
+    ...(timers.auditIntervalMs > 0
+      ? [new Periodic('audit', timers.auditIntervalMs, () => auditProbe.run().then(() => undefined), log)]
+      : []),
     new Periodic('presence', timers.presenceIntervalMs, () => presence.flush(), log),
     new Periodic(
       'grab-batches',
@@ -200,6 +210,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
 
   const listening = await listen(io, router, config);
   for (const task of tasks) task.start();
+  await storeProbe.probe(); // rp_store_up is right from the first scrape
   const url = `http://127.0.0.1:${listening.port}`;
   log.info(
     {

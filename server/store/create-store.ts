@@ -10,7 +10,12 @@ import type { Store } from './store.js';
  * Picks the store for the configured kind (exhaustive: an unknown kind is a type error).
  * A Redis store must be reachable at start, or this rejects and the process stops.
  */
-export async function createStore(config: StoreConfig, log: Logger): Promise<Store> {
+/** @param onRedisError counts Redis client errors (rp_redis_errors_total) */
+export async function createStore(
+  config: StoreConfig,
+  log: Logger,
+  onRedisError: (client: 'store') => void = () => undefined,
+): Promise<Store> {
   switch (config.kind) {
     case 'memory':
       return new MemoryStore();
@@ -19,6 +24,7 @@ export async function createStore(config: StoreConfig, log: Logger): Promise<Sto
       const client = createRedisClient(config);
       let healthy = true;
       client.on('error', (err: Error) => {
+        onRedisError('store');
         if (healthy) log.warn({ err: err.message }, 'redis connection lost');
         healthy = false;
       });

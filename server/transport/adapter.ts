@@ -23,7 +23,12 @@ const msgpackr = {
   decode: (buffer: Buffer) => unpack(buffer) as unknown,
 };
 
-export async function createBroadcastAdapter(config: StoreConfig, log: Logger): Promise<AdapterHandle> {
+/** @param onRedisError counts Redis client errors (rp_redis_errors_total) */
+export async function createBroadcastAdapter(
+  config: StoreConfig,
+  log: Logger,
+  onRedisError: (client: 'adapter') => void = () => undefined,
+): Promise<AdapterHandle> {
   switch (config.kind) {
     case 'memory':
       return { adapter: undefined, close: () => Promise.resolve() };
@@ -31,7 +36,10 @@ export async function createBroadcastAdapter(config: StoreConfig, log: Logger): 
       const pub = new Redis(config.url, { maxRetriesPerRequest: 2 });
       const sub = pub.duplicate();
       for (const c of [pub, sub])
-        c.on('error', (err: Error) => log.debug({ err: err.message }, 'adapter redis error'));
+        c.on('error', (err: Error) => {
+          onRedisError('adapter');
+          log.debug({ err: err.message }, 'adapter redis error');
+        });
       return {
         adapter: createAdapter(pub, sub, { key: `${config.keyPrefix}socket.io`, parser: msgpackr }),
         close: async () => {
@@ -45,7 +53,10 @@ export async function createBroadcastAdapter(config: StoreConfig, log: Logger): 
       });
       const sub = pub.duplicate();
       for (const c of [pub, sub])
-        c.on('error', (err: Error) => log.debug({ err: err.message }, 'adapter redis error'));
+        c.on('error', (err: Error) => {
+          onRedisError('adapter');
+          log.debug({ err: err.message }, 'adapter redis error');
+        });
       await Promise.all([pub.connect(), sub.connect()]);
       return {
         adapter: createShardedAdapter(pub, sub, { channelPrefix: `${config.keyPrefix}socket.io` }),
