@@ -12,6 +12,8 @@ command -v promtool >/dev/null 2>&1 || packages="${packages:+$packages }promethe
 { command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null 2>&1 || packages="${packages:+$packages }nginx"
 # An emoji font, so screenshots show what phones show.
 [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || packages="${packages:+$packages }fonts-noto-color-emoji"
+# A small Chinese font, for the page's Chinese run (the browser test runs in both languages).
+[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || packages="${packages:+$packages }fonts-wqy-microhei"
 [ -z "$packages" ] && exit 0
 
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then

@@ -1,5 +1,6 @@
 /** Send a group packet (lucky or equal), optionally a karaoke one that needs listening first. */
 import { h } from '../dom.js';
+import { t } from '../i18n.js';
 import { describeError } from '../messages.js';
 import type { Session } from '../session.js';
 import { openModal } from './modal.js';
@@ -9,8 +10,8 @@ export function openPacketForm(session: Session, roomId: string): void {
   const kind = h(
     'select',
     { name: 'kind', 'data-testid': 'packet-kind' },
-    h('option', { value: 'lucky' }, '拼手气 Lucky'),
-    h('option', { value: 'equal' }, '普通 Equal'),
+    h('option', { value: 'lucky' }, t('form.lucky')),
+    h('option', { value: 'equal' }, t('form.equal')),
   );
   const amount = h('input', {
     name: 'amount',
@@ -36,9 +37,9 @@ export function openPacketForm(session: Session, roomId: string): void {
   });
   const karaoke = h('input', { name: 'karaoke', type: 'checkbox', 'data-testid': 'packet-karaoke' });
   const songSeconds = h('input', { name: 'song', type: 'number', min: 3, max: 900, value: 8 });
-  const amountLabel = h('span', {}, 'Total (¥)');
+  const amountLabel = h('span', {}, t('form.total'));
   kind.addEventListener('change', () => {
-    amountLabel.textContent = kind.value === 'lucky' ? 'Total (¥)' : 'Each (¥)';
+    amountLabel.textContent = kind.value === 'lucky' ? t('form.total') : t('form.each');
   });
   const error = h('p', { class: 'error' });
   const close = openModal(
@@ -55,7 +56,7 @@ export function openPacketForm(session: Session, roomId: string): void {
                 type: 'listen' as const,
                 song: {
                   id: 'twinkle',
-                  title: 'Twinkle, Twinkle (小星星)',
+                  title: t('form.song'),
                   durationMs: Math.round(Number(songSeconds.value) * 1000),
                 },
               }
@@ -73,7 +74,7 @@ export function openPacketForm(session: Session, roomId: string): void {
           session.client.sendPacket(payload).then(
             () => {
               close();
-              toast('Red packet sent!');
+              toast(t('form.sent'));
             },
             (err: unknown) => {
               error.textContent = describeError(err);
@@ -81,13 +82,13 @@ export function openPacketForm(session: Session, roomId: string): void {
           );
         },
       },
-      h('h2', {}, 'Send a red packet'),
-      h('label', {}, 'Kind', kind),
+      h('h2', {}, t('form.title')),
+      h('label', {}, t('form.kind'), kind),
       h('label', {}, amountLabel, amount),
-      h('label', {}, 'Shares', count),
-      h('label', {}, 'Greeting', greeting),
-      h('label', { class: 'inline' }, karaoke, ' Karaoke: listen to a song to unlock, seconds ', songSeconds),
-      h('button', { type: 'submit', class: 'primary', 'data-testid': 'packet-send' }, 'Send'),
+      h('label', {}, t('form.shares'), count),
+      h('label', {}, t('form.greeting'), greeting),
+      h('label', { class: 'inline' }, karaoke, t('form.karaoke'), songSeconds),
+      h('button', { type: 'submit', class: 'primary', 'data-testid': 'packet-send' }, t('form.send')),
       error,
     ),
     'packet-form',
