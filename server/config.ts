@@ -103,6 +103,11 @@ export interface Config {
     storeProbeMs: number;
     /** How often the audit runs for the `rp_audit_*` gauges; 0 = never. @default 300000 */
     auditIntervalMs: number;
+    /**
+     * How long start-up waits for Redis before listening anyway (not ready until it answers).
+     * @default 5000
+     */
+    storeStartWaitMs: number;
   };
   /** The built web page served at `/`. @default dist/web (from the working directory) */
   webDir: string;
@@ -241,6 +246,7 @@ export function loadConfig(env: Env = process.env): Config {
       grabBatchMs: read(env, 'GRAB_BATCH_MS', int(5, 10_000), 50),
       storeProbeMs: read(env, 'STORE_PROBE_MS', int(100, 600_000), 5_000),
       auditIntervalMs: read(env, 'AUDIT_INTERVAL_MS', int(0, 86_400_000), 300_000),
+      storeStartWaitMs: read(env, 'STORE_START_WAIT_MS', int(0, 600_000), 5_000),
     },
     metricsToken: env.METRICS_TOKEN || undefined,
     webDir: read(env, 'WEB_DIR', z.string().min(1), resolve('dist/web')),

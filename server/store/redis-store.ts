@@ -23,6 +23,7 @@ import {
 import { toStoreError } from './redis-errors.js';
 import { RedisRains } from './redis-rains.js';
 import type { RedisKeys } from './redis-keys.js';
+import { keyspaceServers } from './redis-masters.js';
 import { defineScripts, runScript, type ScriptName } from './redis-scripts.js';
 import type {
   ActiveDrop,
@@ -78,9 +79,10 @@ export class RedisStore implements Store {
     return runScript(this.redis, name, keys, args);
   }
 
+  /** On a Cluster, every master must answer: with one down, part of the keyspace is gone. */
   ping(): Promise<void> {
     return this.guard(async () => {
-      await this.redis.ping();
+      await Promise.all(keyspaceServers(this.redis).map((server) => server.ping()));
     });
   }
 
