@@ -32,6 +32,8 @@ import { RainRunner } from './services/rain-runner.js';
 import { RainService } from './services/rain-service.js';
 import { ReceiveService } from './services/receive-service.js';
 import { Reconciler } from './services/reconciler.js';
+import { AuditProbe } from './services/audit-probe.js';
+import { StoreProbe } from './services/store-probe.js';
 import { RoomService } from './services/room-service.js';
 import { WalletService } from './services/wallet-service.js';
 import { createStore } from './store/create-store.js';
@@ -101,10 +103,11 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const metrics = new Metrics(config.nodeId);
   const created = overrides.store
     ? { store: overrides.store, whenReady: () => Promise.resolve(true) }
-    : createStore(config.store, log);
+    : createStore(config.store, log, () => metrics.redisErrors.inc({ client: 'store' }));
   const { store } = created;
   const adapter = createBroadcastAdapter(config.store, log, {
     onPublishFailure: () => metrics.adapterPublishFailures.inc(),
+    onConnectionError: () => metrics.redisErrors.inc({ client: 'adapter' }),
   });
   // Give Redis a moment at start-up, but never depend on it: a node whose Redis is down
   // starts anyway, serves what needs no store, and reports not ready until Redis answers.
@@ -195,6 +198,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const receive = new ReceiveService(store, clock, packets, signer, broadcaster, log);
   const phrases = new PhraseService(store, clock, packets, log);
 
+  const storeProbe = new StoreProbe(store, metrics);
+  const auditProbe = new AuditProbe(store, clock, metrics);
   const services = { clock, rooms, packets, rains, karaoke, codes, receive, phrases };
   handleConnections(io, {
     tokens,
@@ -255,6 +260,10 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       () => reconciler.reconcile().then(() => undefined),
       log,
     ),
+    new Periodic('store-probe', timers.storeProbeMs, () => storeProbe.probe().then(() => undefined), log),
+    ...(timers.auditIntervalMs > 0
+      ? [new Periodic('audit', timers.auditIntervalMs, () => auditProbe.run().then(() => undefined), log)]
+      : []),
     new Periodic('presence', timers.presenceIntervalMs, () => presence.flush(), log),
     new Periodic(
       'grab-batches',
@@ -291,6 +300,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   });
   const listening = await listen(io, router, config);
   for (const task of tasks) task.start();
+  await storeProbe.probe(); // rp_store_up is right from the first scrape
   const url = `http://127.0.0.1:${listening.port}`;
   log.info(
     {
