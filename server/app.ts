@@ -30,7 +30,7 @@ import { WalletService } from './services/wallet-service.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
 import { createBroadcastAdapter } from './transport/adapter.js';
-import { createRouter } from './transport/http-router.js';
+import { createRouter, type Route } from './transport/http-router.js';
 import { listen } from './transport/listen.js';
 import { loadStaticSite } from './transport/static-site.js';
 import { landingResponse } from './handlers/landing-page.js';
@@ -65,6 +65,8 @@ export interface RunningApp {
   readonly karaoke: KaraokeService;
   readonly runner: RainRunner;
   readonly tokens: TokenService;
+  /** Every HTTP route this node serves (the fuzz suite walks them all). */
+  readonly routes: readonly Route[];
   /**
    * Stops in order: accepting, background tasks, rain leases handed back, pending acks,
    * sockets, adapter, store, listener. Idempotent.
@@ -144,17 +146,18 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     },
   });
   const site = loadStaticSite(config.webDir);
+  const routes = httpRoutes({
+    store,
+    tokens,
+    metrics,
+    packets,
+    rains,
+    wallets,
+    devTokens: config.auth.devTokens,
+    metricsToken: config.metricsToken,
+  });
   const router = createRouter(
-    httpRoutes({
-      store,
-      tokens,
-      metrics,
-      packets,
-      rains,
-      wallets,
-      devTokens: config.auth.devTokens,
-      metricsToken: config.metricsToken,
-    }),
+    routes,
     tokens,
     metrics,
     log,
@@ -250,6 +253,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     sweeper,
     presence,
     tokens,
+    routes,
     close,
   };
 }
