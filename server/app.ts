@@ -21,6 +21,7 @@ import { Periodic } from './services/periodic.js';
 import { GoneBatcher } from './services/gone-batcher.js';
 import { GrabBatcher } from './services/grab-batcher.js';
 import { KaraokeService } from './services/karaoke-service.js';
+import { NodeReaper } from './services/node-reaper.js';
 import { Presence } from './services/presence.js';
 import { RainRunner } from './services/rain-runner.js';
 import { RainService } from './services/rain-service.js';
@@ -38,6 +39,7 @@ import {
   createSocketServer,
   dropSlowConsumers,
   handleConnections,
+  localMemberships,
   socketBroadcaster,
   type GameServer,
 } from './transport/socket-server.js';
@@ -61,6 +63,7 @@ export interface RunningApp {
   readonly reconciler: Reconciler;
   readonly sweeper: ExpirySweeper;
   readonly presence: Presence;
+  readonly reaper: NodeReaper;
   readonly rains: RainService;
   readonly karaoke: KaraokeService;
   readonly runner: RainRunner;
@@ -75,6 +78,7 @@ export interface RunningApp {
 }
 
 export async function startApp(config: Config, overrides: AppOverrides = {}): Promise<RunningApp> {
+  const { timers } = config;
   const log = overrides.logger ?? createLogger(config.logLevel, config.nodeId);
   const clock = overrides.clock ?? systemClock;
   const randomInt = overrides.randomInt ? { randomInt: overrides.randomInt } : {};
@@ -87,7 +91,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const broadcaster = socketBroadcaster(io);
   const acker = new CreditAcker(store, log);
   const payments = new Payments(store, clock, broadcaster, acker, log);
-  const presence = new Presence(store, broadcaster);
+  const presence = new Presence(store, broadcaster, config.nodeId);
   const wallets = new WalletService(store, clock, broadcaster);
   const grabs = new GrabBatcher(broadcaster);
   const packets = new PacketService({
@@ -128,6 +132,11 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     config.limits.chatHistory,
   );
   const sweeper = new ExpirySweeper(store, packets, clock);
+  const reaper = new NodeReaper(store, clock, presence, log, {
+    nodeId: config.nodeId,
+    deadAfterMs: timers.nodeDeadAfterMs,
+    localMemberships: () => localMemberships(io),
+  });
   const reconciler = new Reconciler(store, clock, broadcaster, metrics, log, config.timers.reconcileGraceMs);
 
   const services = { clock, rooms, packets, rains, karaoke };
@@ -164,7 +173,6 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     (path) => site.get(path) ?? (path === '/' ? landingResponse(store.kind, config.auth.devTokens) : null),
   );
 
-  const { timers } = config;
   const tasks = [
     new Periodic('rain-runner', config.rain.tickMs, () => runner.tick(), log),
     new Periodic('expiry-sweeper', timers.sweepIntervalMs, () => sweeper.sweep().then(() => undefined), log),
@@ -175,6 +183,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       log,
     ),
     new Periodic('presence', timers.presenceIntervalMs, () => presence.flush(), log),
+    new Periodic('node-heartbeat', timers.nodeHeartbeatMs, () => reaper.beat(), log),
+    new Periodic('node-reaper', timers.nodeHeartbeatMs, () => reaper.reap().then(() => undefined), log),
     new Periodic(
       'grab-batches',
       timers.grabBatchMs,
@@ -201,6 +211,9 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     ),
   ];
 
+  await reaper.beat().catch((err: unknown) => {
+    log.warn({ err }, 'could not record this node as alive yet');
+  });
   const listening = await listen(io, router, config);
   for (const task of tasks) task.start();
   const url = `http://127.0.0.1:${listening.port}`;
@@ -252,6 +265,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     reconciler,
     sweeper,
     presence,
+    reaper,
     tokens,
     routes,
     close,

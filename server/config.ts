@@ -99,6 +99,10 @@ export interface Config {
     presenceIntervalMs: number;
     /** How often coalesced packet:grabbed batches are broadcast. @default 50 */
     grabBatchMs: number;
+    /** How often a node renews its liveness and looks for dead nodes to reap. @default 1000 */
+    nodeHeartbeatMs: number;
+    /** A node that has not renewed for this long counts as dead; its members are reaped. @default 5000 */
+    nodeDeadAfterMs: number;
   };
   /** The built web page served at `/`. @default dist/web (from the working directory) */
   webDir: string;
@@ -235,6 +239,8 @@ export function loadConfig(env: Env = process.env): Config {
       reconcileGraceMs: read(env, 'RECONCILE_GRACE_MS', int(0, 3_600_000), 10_000),
       presenceIntervalMs: read(env, 'PRESENCE_INTERVAL_MS', int(10, 60_000), 1_000),
       grabBatchMs: read(env, 'GRAB_BATCH_MS', int(5, 10_000), 50),
+      nodeHeartbeatMs: read(env, 'NODE_HEARTBEAT_MS', int(10, 60_000), 1_000),
+      nodeDeadAfterMs: read(env, 'NODE_DEAD_AFTER_MS', int(50, 600_000), 5_000),
     },
     metricsToken: env.METRICS_TOKEN || undefined,
     webDir: read(env, 'WEB_DIR', z.string().min(1), resolve('dist/web')),

@@ -7,6 +7,7 @@
 import type { AuditReport, ChatMessage, LeaderboardEntry, UserRef } from '../../shared/protocol.js';
 import { isRainId, packetClaimId, packetRefundId } from '../domain/ids.js';
 import type { Listen } from '../domain/karaoke-credit.js';
+import { MemoryNodes } from './memory-nodes.js';
 import { MemoryRains } from './memory-rains.js';
 import { AuditTally } from './audit-tally.js';
 import type {
@@ -50,6 +51,7 @@ const copy = <T>(value: T): T => structuredClone(value);
 
 export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
+  readonly nodes = new MemoryNodes();
   private readonly wallets = new Map<string, Wallet>();
   private readonly packets = new Map<string, PacketState>();
   private readonly tombstones = new Set<string>();

@@ -26,6 +26,8 @@ export const SCRIPTS = {
   'rain-end': 4,
   'member-add': 2,
   'member-remove': 2,
+  'node-heartbeat': 1,
+  'node-forget': 1,
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

@@ -22,6 +22,8 @@ import {
 } from './redis-codec.js';
 import { toStoreError } from './redis-errors.js';
 import { RedisRains } from './redis-rains.js';
+import { RedisNodes } from './redis-nodes.js';
+import type { NodeRegistry } from './node-registry.js';
 import type { RedisKeys } from './redis-keys.js';
 import { defineScripts, runScript, type ScriptName } from './redis-scripts.js';
 import type {
@@ -56,6 +58,7 @@ export class RedisStore implements Store {
   /** Where the rolling outbox scan of listStaleCredits continues. */
   private outboxCursor = 0;
   private readonly rains: RedisRains;
+  readonly nodes: NodeRegistry;
 
   constructor(
     readonly kind: Extract<StoreKind, 'redis' | 'cluster'>,
@@ -64,6 +67,7 @@ export class RedisStore implements Store {
   ) {
     defineScripts(redis);
     this.rains = new RedisRains(redis, keys);
+    this.nodes = new RedisNodes(redis, keys);
   }
 
   private async guard<T>(fn: () => Promise<T>): Promise<T> {

@@ -29,6 +29,7 @@ import type {
   UserRef,
 } from '../../shared/protocol.js';
 import type { Listen } from '../domain/karaoke-credit.js';
+import type { NodeRegistry } from './node-registry.js';
 
 export type StoreKind = 'memory' | 'redis' | 'cluster';
 
@@ -155,6 +156,9 @@ export class StoreUnavailableError extends Error {
 
 export interface Store {
   readonly kind: StoreKind;
+
+  /** Node liveness and the room memberships each node holds (node-registry.ts). */
+  readonly nodes: NodeRegistry;
 
   /** Resolves if the store answers; readiness probes call it. */
   ping(): Promise<void>;

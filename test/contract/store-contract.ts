@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { packetClaimId } from '../../server/domain/ids.js';
 import { luckySplit } from '../../server/domain/split.js';
 import type { Credit, PacketRecord, Store } from '../../server/store/store.js';
+import { describeNodeRegistryContract } from './node-registry-contract.js';
 import { describeRainContract } from './rain-contract.js';
 
 export type StoreFactory = () => Promise<Store>;
@@ -332,6 +333,8 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     });
 
     describeRainContract(() => store);
+
+    describeNodeRegistryContract(() => store);
 
     describe('rooms', () => {
       it('keeps the newest chat lines', async () => {
