@@ -211,9 +211,12 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     ),
   ];
 
-  await reaper.beat().catch((err: unknown) => {
-    log.warn({ err }, 'could not record this node as alive yet');
-  });
+  await reaper
+    .clearPrevious()
+    .then(() => reaper.beat())
+    .catch((err: unknown) => {
+      log.warn({ err }, 'could not record this node as alive yet');
+    });
   const listening = await listen(io, router, config);
   for (const task of tasks) task.start();
   const url = `http://127.0.0.1:${listening.port}`;

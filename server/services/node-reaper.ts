@@ -48,6 +48,14 @@ export class NodeReaper {
     await Promise.all(mine.map((m) => this.presence.add(m)));
   }
 
+  /**
+   * At start-up, before any socket connects: removes memberships left under this node's id by
+   * a previous process with the same NODE_ID (restarted after a crash, before anyone reaped it).
+   */
+  async clearPrevious(): Promise<number> {
+    return (await this.removePages(this.options.nodeId, Number.POSITIVE_INFINITY)).count;
+  }
+
   /** Reaps the memberships of nodes that stopped beating; resolves with how many were removed. */
   async reap(): Promise<number> {
     const now = this.clock.now();
@@ -56,24 +64,31 @@ export class NodeReaper {
     );
     let removed = 0;
     for (const nodeId of dead) {
-      let done = false;
-      for (let page = 0; page < PAGES_PER_PASS && !done; page++) {
-        const batch = await this.store.nodes.memberships(nodeId, PAGE);
-        done = batch.length === 0;
-        await Promise.all(
-          batch.map(async (m) => {
-            await this.store.removeMember(m.roomId, m.userId, m.connId);
-            this.presence.markDirty(m.roomId);
-            await this.store.nodes.untrack(nodeId, m.roomId, m.connId);
-          }),
-        );
-        removed += batch.length;
-      }
+      const { count, done } = await this.removePages(nodeId, PAGES_PER_PASS);
+      removed += count;
       if (done && (await this.store.nodes.forget(nodeId, now))) {
         this.log.info({ deadNode: nodeId }, 'reaped a dead node');
       }
     }
     if (removed > 0) this.log.info({ removed }, 'removed the memberships of dead nodes');
     return removed;
+  }
+
+  /** Removes up to `pages` pages of `nodeId`'s memberships; `done` when none are left. */
+  private async removePages(nodeId: string, pages: number): Promise<{ count: number; done: boolean }> {
+    let count = 0;
+    for (let page = 0; page < pages; page++) {
+      const batch = await this.store.nodes.memberships(nodeId, PAGE);
+      if (batch.length === 0) return { count, done: true };
+      await Promise.all(
+        batch.map(async (m) => {
+          await this.store.removeMember(m.roomId, m.userId, m.connId);
+          this.presence.markDirty(m.roomId);
+          await this.store.nodes.untrack(nodeId, m.roomId, m.connId);
+        }),
+      );
+      count += batch.length;
+    }
+    return { count, done: false };
   }
 }

@@ -63,4 +63,17 @@ describe('NodeReaper', () => {
     expect(await store.memberCount('r')).toBe(1);
     expect(await store.nodes.memberships('slow', 10)).toEqual(mine);
   });
+
+  it('a node restarted under the same id first clears what its previous process left', async () => {
+    const store = new MemoryStore();
+    const clock = new ManualClock();
+    const before = node(store, clock, 'same-id');
+    await before.reaper.beat();
+    await before.presence.add({ roomId: 'r', userId: 'u1', connId: 'old-conn' });
+    // kill -9, and back within the dead-after window: nobody reaped it.
+    const after = node(store, clock, 'same-id');
+    expect(await after.reaper.clearPrevious()).toBe(1);
+    await after.reaper.beat();
+    expect(await store.memberCount('r')).toBe(0);
+  });
 });
