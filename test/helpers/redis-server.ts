@@ -68,6 +68,8 @@ export interface RedisHandle {
   stop(): Promise<void>;
   /** Starts it again on the same port with the same data. */
   restart(): Promise<void>;
+  /** Kills the process on the spot (SIGKILL): whatever the AOF had not synced is lost. */
+  kill(): Promise<void>;
   /** Freezes the process (SIGSTOP): connections stay open, nothing is answered. */
   pause(): void;
   /** Thaws it (SIGCONT): it answers everything it received meanwhile. */
@@ -76,12 +78,22 @@ export interface RedisHandle {
   destroy(): Promise<void>;
 }
 
+export interface RedisOptions {
+  /** How often the append-only file is fsynced. @default 'always' */
+  appendfsync?: 'always' | 'everysec';
+}
+
 /** One standalone redis-server with an append-only file, so a restart keeps the data. */
-export async function startRedis(): Promise<RedisHandle> {
+export async function startRedis(options: RedisOptions = {}): Promise<RedisHandle> {
   requireRedis();
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'rp-redis-'));
-  const args = redisArgs(port, dir, ['--appendonly', 'yes', '--appendfsync', 'always']);
+  const args = redisArgs(port, dir, [
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    options.appendfsync ?? 'always',
+  ]);
   let child = await spawnRedis(args, dir);
   return {
     port,
@@ -90,6 +102,7 @@ export async function startRedis(): Promise<RedisHandle> {
     restart: async () => {
       child = await spawnRedis(args, dir);
     },
+    kill: () => stopProcess(child, 'SIGKILL'),
     pause: () => child.kill('SIGSTOP'),
     resume: () => child.kill('SIGCONT'),
     destroy: async () => {
