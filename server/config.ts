@@ -103,6 +103,11 @@ export interface Config {
     nodeHeartbeatMs: number;
     /** A node that has not renewed for this long counts as dead; its members are reaped. @default 5000 */
     nodeDeadAfterMs: number;
+    /**
+     * How long start-up waits for Redis before listening anyway (not ready until it answers).
+     * @default 5000
+     */
+    storeStartWaitMs: number;
   };
   /** The built web page served at `/`. @default dist/web (from the working directory) */
   webDir: string;
@@ -241,6 +246,7 @@ export function loadConfig(env: Env = process.env): Config {
       grabBatchMs: read(env, 'GRAB_BATCH_MS', int(5, 10_000), 50),
       nodeHeartbeatMs: read(env, 'NODE_HEARTBEAT_MS', int(10, 60_000), 1_000),
       nodeDeadAfterMs: read(env, 'NODE_DEAD_AFTER_MS', int(50, 600_000), 5_000),
+      storeStartWaitMs: read(env, 'STORE_START_WAIT_MS', int(0, 600_000), 5_000),
     },
     metricsToken: env.METRICS_TOKEN || undefined,
     webDir: read(env, 'WEB_DIR', z.string().min(1), resolve('dist/web')),
