@@ -55,15 +55,6 @@ export async function reconnectStorm(
     const host = await client(cluster.node(1).url, 'storm-host', 'host');
     clients.push(host);
     await host.join(room);
-    const { rain } = await host.scheduleRain({
-      roomId: room,
-      total: 600 * 10,
-      drops: 600,
-      durationMs: 60_000,
-      dropTtlMs: 3_000,
-      startInMs: 500,
-      split: 'equal',
-    });
     // The SDK's defaults: 500 ms first delay, doubling to 10 s, ±50% jitter.
     for (let i = 0; i < count; i += 100) {
       const batch = await Promise.all(
@@ -88,6 +79,18 @@ export async function reconnectStorm(
       );
       clients.push(...batch);
     }
+    // Scheduled once everyone is in, so it is still falling when the node dies.
+    const started = host.waitFor('rain:started', (e) => e.roomId === room, 10_000);
+    const { rain } = await host.scheduleRain({
+      roomId: room,
+      total: 600 * 10,
+      drops: 600,
+      durationMs: 60_000,
+      dropTtlMs: 3_000,
+      startInMs: 0,
+      split: 'equal',
+    });
+    await started;
     log(`storm: ${count} clients on ${cluster.node(0).nodeId}, rain ${rain.id} falling`);
     const storm = clients.slice(1);
     const backAt = new Map<RedPacketClient, number>();
