@@ -17,6 +17,7 @@ export function packetView(r: PacketRecord): PacketView {
     status: r.status,
     remainingCount: r.remainingCount,
     unlock: r.unlock,
+    ...(r.claim ? { claim: r.claim } : {}),
   };
 }
 

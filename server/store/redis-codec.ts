@@ -16,11 +16,25 @@ export type StaticPacket = Pick<
   | 'createdAt'
   | 'expiresAt'
   | 'unlock'
+  | 'claim'
 >;
 
 export function staticPart(p: PacketRecord): StaticPacket {
   const { id, roomId, senderId, senderName, kind, total, count, greeting, createdAt, expiresAt, unlock } = p;
-  return { id, roomId, senderId, senderName, kind, total, count, greeting, createdAt, expiresAt, unlock };
+  const fixed = {
+    id,
+    roomId,
+    senderId,
+    senderName,
+    kind,
+    total,
+    count,
+    greeting,
+    createdAt,
+    expiresAt,
+    unlock,
+  };
+  return p.claim ? { ...fixed, claim: p.claim } : fixed;
 }
 
 /** Field/value pairs (as HGETALL or a script returns them) → object. */

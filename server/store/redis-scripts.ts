@@ -28,6 +28,7 @@ export const SCRIPTS = {
   'member-remove': 2,
   'node-heartbeat': 1,
   'node-forget': 1,
+  'receive-code': 1,
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

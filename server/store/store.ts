@@ -28,8 +28,10 @@ import type {
   RainView,
   UserRef,
 } from '../../shared/protocol.js';
+import type { GrabPass } from '../domain/claim-gate.js';
 import type { Listen } from '../domain/karaoke-credit.js';
 import type { NodeRegistry } from './node-registry.js';
+import type { CodeStore } from './code-store.js';
 
 export type StoreKind = 'memory' | 'redis' | 'cluster';
 
@@ -97,8 +99,10 @@ export type CreateResult = 'created' | 'exists' | 'aborted';
 export type GrabOutcome =
   | { status: 'claimed'; claim: ClaimRecord; packet: PacketRecord }
   | { status: 'already'; claim: ClaimRecord }
-  /** A karaoke packet this user has not unlocked by listening. */
+  /** A karaoke packet this user has not unlocked, or a password packet without its phrase. */
   | { status: 'locked' }
+  /** An exclusive packet (paid to a receive code) and this user is not its owner. */
+  | { status: 'forbidden' }
   | { status: 'empty' }
   | { status: 'expired' }
   | { status: 'missing' };
@@ -159,6 +163,8 @@ export interface Store {
 
   /** Node liveness and the room memberships each node holds (node-registry.ts). */
   readonly nodes: NodeRegistry;
+  /** Receive codes, exclusive-packet inboxes and the phrase index (code-store.ts). */
+  readonly codes: CodeStore;
 
   /** Resolves if the store answers; readiness probes call it. */
   ping(): Promise<void>;
@@ -233,10 +239,12 @@ export interface Store {
    * Atomically pops one share for `user` and records the claim and its outbox credit.
    * At most one claim per (packet, user), whatever the retries: a repeat answers `already`
    * with the original claim. Refuses with `expired` at or after expiresAt (by `at`), `locked`
-   * for a karaoke packet the user has not unlocked (saveListen), `empty` when no share is
-   * left, `missing` for an unknown packet. The last share finishes the packet.
+   * for a karaoke packet the user has not unlocked (saveListen) or a password packet whose
+   * phrase `pass` does not carry, `forbidden` for an exclusive packet of another owner
+   * (domain/claim-gate.ts), `empty` when no share is left, `missing` for an unknown packet.
+   * The last share finishes the packet.
    */
-  grab(packetId: string, user: UserRef, at: number): Promise<GrabOutcome>;
+  grab(packetId: string, user: UserRef, at: number, pass?: GrabPass): Promise<GrabOutcome>;
 
   /**
    * If the packet is open and `at >= expiresAt`: moves its remaining escrow into an outbox

@@ -8,6 +8,7 @@ import { packetClaimId } from '../../server/domain/ids.js';
 import { luckySplit } from '../../server/domain/split.js';
 import type { Credit, PacketRecord, Store } from '../../server/store/store.js';
 import { describeNodeRegistryContract } from './node-registry-contract.js';
+import { describeCodeContract } from './code-contract.js';
 import { describeRainContract } from './rain-contract.js';
 
 export type StoreFactory = () => Promise<Store>;
@@ -333,6 +334,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     });
 
     describeRainContract(() => store);
+    describeCodeContract(() => store);
 
     describeNodeRegistryContract(() => store);
 
