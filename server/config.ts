@@ -105,6 +105,10 @@ export interface Config {
     storeProbeMs: number;
     /** How often the audit runs for the `rp_audit_*` gauges; 0 = never. @default 300000 */
     auditIntervalMs: number;
+    /** How often a node renews its liveness and looks for dead nodes to reap. @default 1000 */
+    nodeHeartbeatMs: number;
+    /** A node that has not renewed for this long counts as dead; its members are reaped. @default 5000 */
+    nodeDeadAfterMs: number;
     /**
      * How long start-up waits for Redis before listening anyway (not ready until it answers).
      * @default 5000
@@ -313,6 +317,8 @@ export function loadConfig(env: Env = process.env): Config {
       grabBatchMs: read(env, 'GRAB_BATCH_MS', int(5, 10_000), 50),
       storeProbeMs: read(env, 'STORE_PROBE_MS', int(100, 600_000), 5_000),
       auditIntervalMs: read(env, 'AUDIT_INTERVAL_MS', int(0, 86_400_000), 300_000),
+      nodeHeartbeatMs: read(env, 'NODE_HEARTBEAT_MS', int(10, 60_000), 1_000),
+      nodeDeadAfterMs: read(env, 'NODE_DEAD_AFTER_MS', int(50, 600_000), 5_000),
       storeStartWaitMs: read(env, 'STORE_START_WAIT_MS', int(0, 600_000), 5_000),
     },
     codes: {

@@ -24,6 +24,8 @@ import {
 import { toStoreError } from './redis-errors.js';
 import { RedisCodes } from './redis-codes.js';
 import { RedisRains } from './redis-rains.js';
+import { RedisNodes } from './redis-nodes.js';
+import type { NodeRegistry } from './node-registry.js';
 import type { RedisKeys } from './redis-keys.js';
 import { keyspaceServers } from './redis-masters.js';
 import { defineScripts, runScript, type ScriptName } from './redis-scripts.js';
@@ -60,6 +62,7 @@ export class RedisStore implements Store {
   /** Where the rolling outbox scan of listStaleCredits continues. */
   private outboxCursor = 0;
   private readonly rains: RedisRains;
+  readonly nodes: NodeRegistry;
   readonly codes: RedisCodes;
 
   constructor(
@@ -69,6 +72,7 @@ export class RedisStore implements Store {
   ) {
     defineScripts(redis);
     this.rains = new RedisRains(redis, keys);
+    this.nodes = new RedisNodes(redis, keys);
     this.codes = new RedisCodes(redis, keys, (fn) => this.guard(fn));
   }
 
