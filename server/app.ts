@@ -22,6 +22,8 @@ import { GoneBatcher } from './services/gone-batcher.js';
 import { GrabBatcher } from './services/grab-batcher.js';
 import { KaraokeService } from './services/karaoke-service.js';
 import { Presence } from './services/presence.js';
+import { LotteryWaiter } from './services/lottery-waiter.js';
+import { RainAudit } from './services/rain-audit.js';
 import { RainRunner } from './services/rain-runner.js';
 import { RainService } from './services/rain-service.js';
 import { Reconciler } from './services/reconciler.js';
@@ -47,6 +49,8 @@ export interface AppOverrides {
   store?: Store;
   logger?: Logger;
   randomInt?: RandomInt;
+  /** Where rain seeds come from (the fairness load scenario replays one seed in two modes). */
+  newRainSeed?: () => string;
 }
 
 export interface RunningApp {
@@ -108,8 +112,10 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     gone,
     metrics,
     limits: config.limits,
-    ...randomInt,
+    waiter: new LotteryWaiter(store.fairRains, clock, log),
+    ...(overrides.newRainSeed ? { newSeed: overrides.newRainSeed } : {}),
   });
+  const rainAudit = new RainAudit(store);
   const runner = new RainRunner(store, clock, rains, broadcaster, gone, metrics, log, {
     nodeId: config.nodeId,
     leaseTtlMs: config.rain.leaseTtlMs,
@@ -151,6 +157,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       metrics,
       packets,
       rains,
+      rainAudit,
       wallets,
       devTokens: config.auth.devTokens,
       metricsToken: config.metricsToken,

@@ -7,6 +7,7 @@
 import type { AuditReport, ChatMessage, LeaderboardEntry, UserRef } from '../../shared/protocol.js';
 import { isRainId, packetClaimId, packetRefundId } from '../domain/ids.js';
 import type { Listen } from '../domain/karaoke-credit.js';
+import { MemoryFairRains } from './memory-fair-rains.js';
 import { MemoryRains } from './memory-rains.js';
 import { AuditTally } from './audit-tally.js';
 import type {
@@ -58,6 +59,7 @@ export class MemoryStore implements Store {
   private readonly chats = new Map<string, ChatMessage[]>();
   private readonly members = new Map<string, Map<string, Set<string>>>();
   private readonly rains = new MemoryRains();
+  readonly fairRains = new MemoryFairRains(this.rains);
 
   ping(): Promise<void> {
     return Promise.resolve();

@@ -21,7 +21,9 @@ import {
   staticPart,
 } from './redis-codec.js';
 import { toStoreError } from './redis-errors.js';
+import { RedisFairRains } from './redis-fair-rains.js';
 import { RedisRains } from './redis-rains.js';
+import type { RainFairStore } from './rain-fair-store.js';
 import type { RedisKeys } from './redis-keys.js';
 import { defineScripts, runScript, type ScriptName } from './redis-scripts.js';
 import type {
@@ -56,6 +58,7 @@ export class RedisStore implements Store {
   /** Where the rolling outbox scan of listStaleCredits continues. */
   private outboxCursor = 0;
   private readonly rains: RedisRains;
+  readonly fairRains: RainFairStore;
 
   constructor(
     readonly kind: Extract<StoreKind, 'redis' | 'cluster'>,
@@ -64,6 +67,7 @@ export class RedisStore implements Store {
   ) {
     defineScripts(redis);
     this.rains = new RedisRains(redis, keys);
+    this.fairRains = new RedisFairRains(redis, keys, (fn) => this.guard(fn));
   }
 
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
@@ -313,6 +317,11 @@ export class RedisStore implements Store {
           k.rainBoard(id),
           k.rainBoardInfo(id),
           k.rainOutbox(id),
+          k.rainDrops(id),
+          k.rainDraws(id),
+          k.rainEntrants(id),
+          k.rainTaps(id),
+          k.rainLog(id),
         ]
       : [k.packet(id), k.shares(id), k.claims(id), k.outbox(id), k.listens(id), k.unlocked(id)];
     await Promise.all([

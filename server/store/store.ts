@@ -29,6 +29,7 @@ import type {
   UserRef,
 } from '../../shared/protocol.js';
 import type { Listen } from '../domain/karaoke-credit.js';
+import type { RainFairStore } from './rain-fair-store.js';
 
 export type StoreKind = 'memory' | 'redis' | 'cluster';
 
@@ -119,6 +120,8 @@ export interface RainRecord extends RainView {
   /** The node driving the rain, and until when its lease runs. */
   leaseOwner: string | null;
   leaseUntil: number;
+  /** Lottery: drops drawn so far (drops [0, drawn) are drawn; rain-fair-store.ts). */
+  drawn: number;
 }
 
 /** A released drop whose window is open and which still has shares. */
@@ -155,6 +158,9 @@ export class StoreUnavailableError extends Error {
 
 export interface Store {
   readonly kind: StoreKind;
+
+  /** Lottery windows, tap limits and the audit trail of rains (rain-fair-store.ts). */
+  readonly fairRains: RainFairStore;
 
   /** Resolves if the store answers; readiness probes call it. */
   ping(): Promise<void>;

@@ -45,6 +45,12 @@ export async function fundRain(store: Store, over: Partial<RainRecord> = {}): Pr
     endedAt: null,
     leaseOwner: null,
     leaseUntil: 0,
+    drawn: 0,
+    mode: 'race',
+    windowMs: 400,
+    reactionFloorMs: 150,
+    maxTapsPerSec: 1_000,
+    seedHash: '',
     ...over,
   };
   const timeline = rainTimeline(rain.seed, drops, rain.durationMs);
