@@ -34,7 +34,10 @@ export function buildRainReport({ rain, drops, log, board, truncated }: ReportIn
   }));
   const slot = (at: number): (typeof timeline)[number] | undefined =>
     timeline[Math.min(timeline.length - 1, Math.max(0, Math.floor((at - rain.startAt) / bucketMs)))];
-  for (const d of drops) if (d.releasedAt > 0) slot(d.releasedAt)!.releases += 1;
+  for (const d of drops) {
+    const s = d.releasedAt > 0 ? slot(d.releasedAt) : undefined;
+    if (s) s.releases += 1;
+  }
 
   const reactionStep = roundUp(rain.dropTtlMs / BUCKETS, 25);
   const buckets = Array.from({ length: Math.ceil(rain.dropTtlMs / reactionStep) }, (_, i) => ({

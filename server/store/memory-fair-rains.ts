@@ -110,7 +110,11 @@ export class MemoryFairRains implements RainFairStore {
     winners: UserRef[],
     now: number,
   ): Promise<DrawOutcome> {
-    return Promise.resolve(this.draw(rainId, nodeId, from, dropId, ticketCount, winners, now));
+    try {
+      return Promise.resolve(this.draw(rainId, nodeId, from, dropId, ticketCount, winners, now));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
   }
 
   private draw(

@@ -57,6 +57,8 @@ describe('rain driver takeover on Redis', () => {
       startInMs: 500,
       durationMs: 4_000,
       dropTtlMs: 1_000,
+      mode: 'race',
+      maxTapsPerSec: 1_000,
     });
     const driver = await driverOf(rain.id, nodes);
     const survivors = nodes.filter((n) => n !== driver);

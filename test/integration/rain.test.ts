@@ -63,6 +63,9 @@ describe.each(storeBackends())('rain on %s', (_name, makeBackend) => {
       durationMs: 2_000,
       dropTtlMs: 800,
       maxGrabsPerUser: 4,
+      // First come, tapping every drop at once (the lottery has its own test).
+      mode: 'race' as const,
+      maxTapsPerSec: 1_000,
     };
     const { rain } = await host.scheduleRain(spec);
     expect(rain).toMatchObject({
@@ -149,6 +152,7 @@ describe.each(storeBackends())('rain on %s', (_name, makeBackend) => {
       startInMs: 0,
       durationMs: 3_000,
       dropTtlMs: 400,
+      mode: 'race',
     });
     const first = await alice.waitFor('rain:drops', (e) => e.rainId === rain.id);
     const firstDrop: DropView = first.drops[0]!;
