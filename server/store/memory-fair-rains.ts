@@ -113,7 +113,7 @@ export class MemoryFairRains implements RainFairStore {
     try {
       return Promise.resolve(this.draw(rainId, nodeId, from, dropId, ticketCount, winners, now));
     } catch (err) {
-      return Promise.reject(err as Error);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
   }
 
