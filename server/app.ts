@@ -66,6 +66,7 @@ export interface RunningApp {
   readonly sweeper: ExpirySweeper;
   readonly presence: Presence;
   readonly rains: RainService;
+  readonly rainAudit: RainAudit;
   readonly karaoke: KaraokeService;
   readonly runner: RainRunner;
   readonly tokens: TokenService;
@@ -251,6 +252,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     log,
     packets,
     rains,
+    rainAudit,
     karaoke,
     runner,
     reconciler,
