@@ -18,7 +18,6 @@
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import type { RainView } from '../shared/protocol.js';
-import type { ReplayBundle } from '../shared/rain-fairness.js';
 import { RedPacketClient } from '../shared/sdk/index.js';
 import { startApp, type RunningApp } from '../server/app.js';
 import { TokenService } from '../server/auth/tokens.js';
