@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RainEndedEvent } from '../../shared/protocol.js';
 import type { RainReport, ReplayBundle } from '../../shared/rain-fairness.js';
 import type { RedPacketError } from '../../shared/sdk/index.js';
+import { runReplayCommand } from '../../server/cli/replay-command.js';
 import { ManualClock } from '../../server/domain/clock.js';
 import { verifyReplay } from '../../server/domain/rain-replay.js';
 import { storeBackends, type Backend } from '../helpers/backends.js';
@@ -95,6 +96,9 @@ describe.each(storeBackends())('lottery rain on %s', (_name, makeBackend) => {
     expect(bundle.drops[0]).toMatchObject({ dropId, releasedAt });
     expect(bundle.drops[0]!.tickets).toHaveLength(30);
     expect(verifyReplay(bundle)).toMatchObject({ ok: true, checked: { claims: 5, paid: 1_000, draws: 1 } });
+    const cli = await runReplayCommand([rain.id, '--url', server.url, '--token', await server.token('p')]);
+    expect(cli.exitCode).toBe(0);
+    expect(cli.output).toContain('checked 1 drops, 1 lottery draws, 5 paid shares (1000 fen)');
 
     const report = (await server.http('GET', `/v1/rains/${rain.id}/report`, { token: hostToken }))
       .body as unknown as RainReport;
