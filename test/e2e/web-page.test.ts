@@ -110,7 +110,18 @@ describe('web page', () => {
     await expect
       .poll(async () => (await host.getByTestId('rain-stats').textContent()) ?? '')
       .toContain('ended');
-    await host.screenshot({ path: `${SCREENSHOTS}/host-console.png` });
+    // The host's report, drawn as charts: the default lottery rain, releases and grabs over
+    // time, the reaction times with the floor marked, and what the player won.
+    const report = host.getByTestId('rain-report');
+    await expect.poll(async () => (await report.textContent()) ?? '').toContain('lottery');
+    for (const chart of ['chart-timeline', 'chart-reactions', 'chart-winnings'])
+      await host.getByTestId(chart).locator('svg rect.bar').first().waitFor({ state: 'attached' });
+    expect(await host.getByTestId('chart-reactions').locator('.marker').count()).toBe(1);
+    await expect
+      .poll(() => host.getByTestId('chart-winnings').locator('rect.bar title').first().textContent())
+      .toContain('Player');
+    await host.getByTestId('rain-flags').waitFor();
+    await host.screenshot({ path: `${SCREENSHOTS}/host-console.png`, fullPage: true });
     await server.expectBalanced();
   }, 60_000);
 });

@@ -1,5 +1,6 @@
 /** The HTTP API as the page uses it. */
 import type { AckError, MeResponse, PacketDetails, RainDetails } from '../../shared/sdk/index.js';
+import type { RainReport } from '../../shared/rain-fairness.js';
 import { isErrorCode, RedPacketError } from '../../shared/sdk/index.js';
 
 export type PageRole = 'user' | 'host' | 'admin';
@@ -36,4 +37,6 @@ export const api = {
     call<PacketDetails>('GET', `/v1/packets/${encodeURIComponent(packetId)}`, token),
   rain: (token: string, rainId: string) =>
     call<RainDetails>('GET', `/v1/rains/${encodeURIComponent(rainId)}`, token),
+  rainReport: (token: string, rainId: string) =>
+    call<RainReport>('GET', `/v1/rains/${encodeURIComponent(rainId)}/report`, token),
 };

@@ -1,6 +1,7 @@
 /**
  * The host console: test money (dev mode), a rain with budget, drops, duration and countdown,
- * and while it falls, live grabs per second and the leaderboard.
+ * fairness mode (lottery or first-come race), and while it falls, live grabs per second, the
+ * leaderboard and the report charts (rain-charts.ts).
  */
 import type { RainView } from '../../../shared/sdk/index.js';
 import { api } from '../api.js';
@@ -8,6 +9,7 @@ import { h, mount, yuan } from '../dom.js';
 import { describeError } from '../messages.js';
 import type { Session } from '../session.js';
 import { openPacketForm } from './packet-form.js';
+import { rainReportView } from './rain-charts.js';
 import { toast } from './toast.js';
 
 export function hostConsole(session: Session, roomId: string): HTMLElement {
@@ -19,7 +21,14 @@ export function hostConsole(session: Session, roomId: string): HTMLElement {
   const countdown = field('countdown', 5, { min: 0 });
   const shares = field('shares', 1, { min: 1, max: 100 });
   const ttl = field('ttl', 3, { min: 0.2, step: 0.1 });
+  const mode = h(
+    'select',
+    { name: 'mode', 'data-testid': 'rain-mode' },
+    h('option', { value: 'lottery', selected: true }, 'Lottery (fair)'),
+    h('option', { value: 'race' }, 'Race (first come)'),
+  );
   const stats = h('div', { class: 'stats', 'data-testid': 'rain-stats' }, 'No rain yet.');
+  const report = h('div', { class: 'report' });
   const error = h('p', { class: 'error' });
   let poll: ReturnType<typeof setInterval> | undefined;
 
@@ -43,7 +52,9 @@ export function hostConsole(session: Session, roomId: string): HTMLElement {
         ),
         h('ol', {}, ...d.leaderboard.map((e) => h('li', {}, `${e.name} ${yuan(e.amount)} (${e.grabs})`))),
       );
-      if (d.rain.status === 'ended' || d.rain.status === 'cancelled') clearInterval(poll);
+      const over = d.rain.status === 'ended' || d.rain.status === 'cancelled';
+      if (over) clearInterval(poll);
+      mount(report, rainReportView(await api.rainReport(session.saved.token, rain.id)));
     };
     poll = setInterval(() => void refresh().catch(() => undefined), 1_000);
     void refresh();
@@ -61,6 +72,7 @@ export function hostConsole(session: Session, roomId: string): HTMLElement {
         durationMs: Math.round(Number(duration.value) * 1000),
         startInMs: Math.round(Number(countdown.value) * 1000),
         dropTtlMs: Math.round(Number(ttl.value) * 1000),
+        mode: mode.value === 'race' ? 'race' : 'lottery',
       })
       .then(
         ({ rain }) => watch(rain),
@@ -100,9 +112,11 @@ export function hostConsole(session: Session, roomId: string): HTMLElement {
       h('label', {}, 'Duration (s)', duration),
       h('label', {}, 'Countdown (s)', countdown),
       h('label', {}, 'Drop lifetime (s)', ttl),
+      h('label', {}, 'Mode', mode),
       h('button', { type: 'submit', class: 'primary', 'data-testid': 'rain-start' }, '🌧 Make it rain'),
     ),
     error,
     stats,
+    report,
   );
 }
