@@ -115,13 +115,14 @@ describe('web page', () => {
     const report = host.getByTestId('rain-report');
     await expect.poll(async () => (await report.textContent()) ?? '').toContain('lottery');
     for (const chart of ['chart-timeline', 'chart-reactions', 'chart-winnings'])
-      await host.getByTestId(chart).locator('svg rect.bar').first().waitFor({ state: 'attached' });
+      await host.getByTestId(chart).locator('svg rect.chart-bar').first().waitFor({ state: 'attached' });
     expect(await host.getByTestId('chart-reactions').locator('.marker').count()).toBe(1);
     await expect
-      .poll(() => host.getByTestId('chart-winnings').locator('rect.bar title').first().textContent())
+      .poll(() => host.getByTestId('chart-winnings').locator('rect.chart-bar title').first().textContent())
       .toContain('Player');
     await host.getByTestId('rain-flags').waitFor();
-    await host.screenshot({ path: `${SCREENSHOTS}/host-console.png`, fullPage: true });
+    await host.screenshot({ path: `${SCREENSHOTS}/host-console.png` });
+    await report.screenshot({ path: `${SCREENSHOTS}/rain-report.png` });
     await server.expectBalanced();
   }, 60_000);
 });

@@ -47,7 +47,7 @@ function bars(
         y: H - height,
         width: barW,
         height,
-        class: `bar ${s.cls}`,
+        class: `chart-bar ${s.cls}`,
       });
       bar.append(svg('title', {}, `${labels[i]}: ${v} ${s.name}`));
       plot.append(bar);
