@@ -114,4 +114,29 @@ describe.each(storeBackends())('lottery rain on %s', (_name, makeBackend) => {
     expect(forbidden.status).toBe(403);
     await server.expectBalanced();
   }, 30_000);
+
+  it('refuses a lottery whose drops die before their window closes, and unknown modes', async () => {
+    await server.mint('lot-host2', 10_000);
+    const token = await server.token('lot-host2', 'host');
+    const body = { total: 1_000, drops: 10, durationMs: 5_000, startInMs: 60_000 };
+    const short = await server.http('POST', '/v1/rooms/lotto2/rains', {
+      token,
+      body: { ...body, dropTtlMs: 550 },
+    });
+    expect(short.status).toBe(400);
+    expect(short.body.error?.message).toContain('reactionFloorMs + windowMs');
+    const race = await server.http('POST', '/v1/rooms/lotto2/rains', {
+      token,
+      body: { ...body, dropTtlMs: 550, mode: 'race' },
+    });
+    expect(race.status).toBe(201);
+    const casino = await server.http('POST', '/v1/rooms/lotto2/rains', {
+      token,
+      body: { ...body, mode: 'casino' },
+    });
+    expect(casino.body.error?.code).toBe('INVALID_PAYLOAD');
+    const rainId = (race.body.rain as { id: string }).id;
+    await server.http('DELETE', `/v1/rains/${rainId}`, { token });
+    await server.expectBalanced();
+  });
 });
