@@ -19,6 +19,8 @@ import {
 } from './rain-fair-store.js';
 
 interface FairState {
+  /** dropId → its index in the timeline. */
+  index: Map<string, number>;
   /** dropId → tickets in the order taken. */
   tickets: Map<string, Ticket[]>;
   /** dropId → the draw's (winner, amount) list. */
@@ -38,7 +40,9 @@ export class MemoryFairRains implements RainFairStore {
   private stateOf(rainId: string): FairState {
     let s = this.fair.get(rainId);
     if (!s) {
-      s = { tickets: new Map(), draws: new Map(), taps: new Map(), log: [] };
+      const order = this.rains.state(rainId)?.order ?? [];
+      const index = new Map(order.map((id, i) => [id, i]));
+      s = { index, tickets: new Map(), draws: new Map(), taps: new Map(), log: [] };
       this.fair.set(rainId, s);
     }
     return s;
@@ -58,7 +62,7 @@ export class MemoryFairRains implements RainFairStore {
     const taps = fair.taps.get(user.userId);
     const count = taps?.from === from ? taps.count : 0;
     const drop = rain.drops.get(dropId);
-    const index = rain.order.indexOf(dropId);
+    const index = fair.index.get(dropId) ?? -1;
     const log = (outcome: TapOutcome): void => {
       if (drop && fair.log.length < GRAB_LOG_CAP)
         fair.log.push({ userId: user.userId, dropIndex: index, reactionMs: now - drop.releasedAt, outcome });

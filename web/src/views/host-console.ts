@@ -35,6 +35,7 @@ export function hostConsole(session: Session, roomId: string): HTMLElement {
   const watch = (rain: RainView): void => {
     clearInterval(poll);
     let lastGrabs = 0;
+    let refreshes = 0;
     let lastAt = performance.now();
     const refresh = async (): Promise<void> => {
       const d = await api.rain(session.saved.token, rain.id);
@@ -54,7 +55,9 @@ export function hostConsole(session: Session, roomId: string): HTMLElement {
       );
       const over = d.rain.status === 'ended' || d.rain.status === 'cancelled';
       if (over) clearInterval(poll);
-      mount(report, rainReportView(await api.rainReport(session.saved.token, rain.id)));
+      // The report reads the rain's whole audit trail: every few seconds while it falls.
+      if (over || refreshes++ % 5 === 0)
+        mount(report, rainReportView(await api.rainReport(session.saved.token, rain.id)));
     };
     poll = setInterval(() => void refresh().catch(() => undefined), 1_000);
     void refresh();
