@@ -108,7 +108,9 @@ describe.each(storeBackends())('rain on %s', (_name, makeBackend) => {
     // Caps hold; every refusal is one of the rules.
     for (const p of players) expect(p.won.length).toBeLessThanOrEqual(4);
     const codes = new Set(players.flatMap((p) => p.refusals));
-    for (const code of codes) expect(['GRAB_CAP_REACHED', 'PACKET_EMPTY', 'DROP_NOT_ACTIVE']).toContain(code);
+    // (A tap still in flight when the last window closes meets a rain that has ended.)
+    for (const code of codes)
+      expect(['GRAB_CAP_REACHED', 'PACKET_EMPTY', 'DROP_NOT_ACTIVE', 'RAIN_NOT_ACTIVE']).toContain(code);
     expect(codes).toContain('GRAB_CAP_REACHED');
     // Batching: every client saw every drop once, in far fewer messages than drops.
     for (const p of players) {
