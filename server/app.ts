@@ -81,9 +81,25 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const log = overrides.logger ?? createLogger(config.logLevel, config.nodeId);
   const clock = overrides.clock ?? systemClock;
   const randomInt = overrides.randomInt ? { randomInt: overrides.randomInt } : {};
-  const store = overrides.store ?? (await createStore(config.store, log));
-  const adapter = await createBroadcastAdapter(config.store, log);
   const metrics = new Metrics(config.nodeId);
+  const created = overrides.store
+    ? { store: overrides.store, whenReady: () => Promise.resolve(true) }
+    : createStore(config.store, log);
+  const { store } = created;
+  const adapter = createBroadcastAdapter(config.store, log, {
+    onPublishFailure: () => metrics.adapterPublishFailures.inc(),
+  });
+  // Give Redis a moment at start-up, but never depend on it: a node whose Redis is down
+  // starts anyway, serves what needs no store, and reports not ready until Redis answers.
+  const [storeReady, adapterReady] = await Promise.all([
+    created.whenReady(config.timers.storeStartWaitMs),
+    adapter.whenReady(config.timers.storeStartWaitMs),
+  ]);
+  if (!storeReady || !adapterReady)
+    log.warn(
+      { storeReady, adapterReady },
+      'starting without Redis: requests that need the store answer STORE_UNAVAILABLE until it is reachable',
+    );
   const tokens = new TokenService(config.auth.jwtSecret);
 
   const io = createSocketServer(config, adapter.adapter);
@@ -162,6 +178,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       wallets,
       devTokens: config.auth.devTokens,
       metricsToken: config.metricsToken,
+      broadcastReady: () => adapter.isReady(),
     }),
     tokens,
     metrics,

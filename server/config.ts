@@ -99,6 +99,11 @@ export interface Config {
     presenceIntervalMs: number;
     /** How often coalesced packet:grabbed batches are broadcast. @default 50 */
     grabBatchMs: number;
+    /**
+     * How long start-up waits for Redis before listening anyway (not ready until it answers).
+     * @default 5000
+     */
+    storeStartWaitMs: number;
   };
   /** The built web page served at `/`. @default dist/web (from the working directory) */
   webDir: string;
@@ -235,6 +240,7 @@ export function loadConfig(env: Env = process.env): Config {
       reconcileGraceMs: read(env, 'RECONCILE_GRACE_MS', int(0, 3_600_000), 10_000),
       presenceIntervalMs: read(env, 'PRESENCE_INTERVAL_MS', int(10, 60_000), 1_000),
       grabBatchMs: read(env, 'GRAB_BATCH_MS', int(5, 10_000), 50),
+      storeStartWaitMs: read(env, 'STORE_START_WAIT_MS', int(0, 600_000), 5_000),
     },
     metricsToken: env.METRICS_TOKEN || undefined,
     webDir: read(env, 'WEB_DIR', z.string().min(1), resolve('dist/web')),

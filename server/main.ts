@@ -1,11 +1,15 @@
 /** Entry point: config from the environment, start, stop on signals. */
 import { startApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { exitOnProgrammerErrors } from './crash-policy.js';
+import { createLogger } from './observability/logger.js';
 import { exitOnSignals } from './shutdown.js';
 
 try {
   const config = loadConfig();
-  const app = await startApp(config);
+  const log = createLogger(config.logLevel, config.nodeId);
+  exitOnProgrammerErrors(log);
+  const app = await startApp(config, { logger: log });
   exitOnSignals(app);
 } catch (err) {
   const message = err instanceof ConfigError ? `configuration error: ${err.message}` : String(err);

@@ -34,6 +34,8 @@ export interface HttpDeps {
   metricsToken: string | undefined;
   /** How long /readyz waits for the store. @default 1000 */
   readyTimeoutMs?: number;
+  /** Whether broadcasts can cross nodes (the adapter's Redis clients are connected). */
+  broadcastReady: () => boolean;
 }
 
 /** Parses with `schema` or throws INVALID_PAYLOAD naming the first problem. */
@@ -74,10 +76,12 @@ export function httpRoutes(d: HttpDeps): Route[] {
       handle: async () => {
         try {
           await withTimeout(d.store.ping(), d.readyTimeoutMs ?? 1000);
-          return json(200, { ok: true, store: d.store.kind });
         } catch {
           return errorResponse('STORE_UNAVAILABLE', 'the store does not answer');
         }
+        if (!d.broadcastReady())
+          return errorResponse('STORE_UNAVAILABLE', 'broadcasts cannot reach the other nodes');
+        return json(200, { ok: true, store: d.store.kind });
       },
     },
     {

@@ -89,6 +89,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly adapterPublishFailures = new Counter({
+    name: 'rp_adapter_publish_failures_total',
+    help: 'Broadcasts that could not be published to the other nodes (Redis away) and were dropped',
+    registers: [this.registry],
+  });
+
   constructor(nodeId: string) {
     this.registry.setDefaultLabels({ node: nodeId });
     collectDefaultMetrics({ register: this.registry });

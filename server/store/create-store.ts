@@ -8,31 +8,43 @@ import type { Store } from './store.js';
 
 /**
  * Picks the store for the configured kind (exhaustive: an unknown kind is a type error).
- * A Redis store must be reachable at start, or this rejects and the process stops.
+ * A Redis store need not be reachable at start: the client connects in the background and
+ * keeps reconnecting for as long as it takes; until then every store call fails at once as
+ * STORE_UNAVAILABLE and `/readyz` says not ready (issue 17: a node outlives its Redis).
  */
-export async function createStore(config: StoreConfig, log: Logger): Promise<Store> {
+export interface CreatedStore {
+  store: Store;
+  /** Resolves true once the store answers, or false after `timeoutMs` (it keeps trying). */
+  whenReady(timeoutMs: number): Promise<boolean>;
+}
+
+export function createStore(config: StoreConfig, log: Logger): CreatedStore {
   switch (config.kind) {
     case 'memory':
-      return new MemoryStore();
+      return { store: new MemoryStore(), whenReady: () => Promise.resolve(true) };
     case 'redis':
     case 'cluster': {
       const client = createRedisClient(config);
       let healthy = true;
+      let everReady = false;
       client.on('error', (err: Error) => {
-        if (healthy) log.warn({ err: err.message }, 'redis connection lost');
+        if (healthy)
+          log.warn({ err: err.message }, everReady ? 'redis connection lost' : 'redis not reachable yet');
         healthy = false;
       });
       client.on('ready', () => {
-        if (!healthy) log.info('redis connection restored');
+        if (!healthy) log.info(everReady ? 'redis connection restored' : 'redis connected');
         healthy = true;
+        everReady = true;
       });
-      try {
-        await waitUntilReady(client);
-      } catch (err) {
-        client.disconnect();
-        throw err;
-      }
-      return new RedisStore(config.kind, client, new RedisKeys(config.keyPrefix));
+      return {
+        store: new RedisStore(config.kind, client, new RedisKeys(config.keyPrefix)),
+        whenReady: (timeoutMs) =>
+          waitUntilReady(client, timeoutMs).then(
+            () => true,
+            () => false,
+          ),
+      };
     }
     default: {
       const unknown: never = config;

@@ -2,15 +2,16 @@
  * The conservation audit over Redis: walks every wallet, packet and rain (SCAN on each
  * master) and adds up both sides. An admin operation, O(keys); exact at quiescent moments.
  */
-import { Cluster, type Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { AuditReport } from '../../shared/protocol.js';
 import { isRainId } from '../domain/ids.js';
 import { AuditTally } from './audit-tally.js';
 import { decodeCredit, decodeLedger } from './redis-codec.js';
 import type { RedisKeys } from './redis-keys.js';
+import { keyspaceServers } from './redis-masters.js';
 
 async function scanAll(redis: Redis | Cluster, pattern: string): Promise<string[]> {
-  const masters = redis instanceof Cluster ? redis.nodes('master') : [redis];
+  const masters = keyspaceServers(redis);
   const found = new Set<string>();
   for (const node of masters) {
     let cursor = '0';

@@ -32,7 +32,7 @@ export function createRedisClient(config: RedisStoreConfig): Redis | Cluster {
   });
 }
 
-/** Resolves when the client is ready; rejects after `timeoutMs` (start-up fails fast). */
+/** Resolves when the client is ready; rejects after `timeoutMs` (the client keeps trying). */
 export function waitUntilReady(client: Redis | Cluster, timeoutMs = 10_000): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
   return new Promise((resolve, reject) => {

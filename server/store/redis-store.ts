@@ -25,6 +25,7 @@ import { RedisFairRains } from './redis-fair-rains.js';
 import { RedisRains } from './redis-rains.js';
 import type { RainFairStore } from './rain-fair-store.js';
 import type { RedisKeys } from './redis-keys.js';
+import { keyspaceServers } from './redis-masters.js';
 import { defineScripts, runScript, type ScriptName } from './redis-scripts.js';
 import type {
   ActiveDrop,
@@ -82,9 +83,10 @@ export class RedisStore implements Store {
     return runScript(this.redis, name, keys, args);
   }
 
+  /** On a Cluster, every master must answer: with one down, part of the keyspace is gone. */
   ping(): Promise<void> {
     return this.guard(async () => {
-      await this.redis.ping();
+      await Promise.all(keyspaceServers(this.redis).map((server) => server.ping()));
     });
   }
 

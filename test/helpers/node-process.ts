@@ -13,6 +13,10 @@ export interface NodeProcess {
   url: string;
   /** Everything the node logged (JSON lines). */
   logs: string[];
+  /** Whether the process is still running. */
+  alive(): boolean;
+  /** What the process wrote to stderr (a crash's stack trace lands here). */
+  stderr(): string;
   /** SIGTERM: the graceful shutdown path. */
   stop(): Promise<void>;
   /** SIGKILL: the node dies on the spot. */
@@ -47,6 +51,8 @@ export function startNodeProcess(
           pid: child.pid ?? 0,
           url: `http://127.0.0.1:${port}`,
           logs,
+          alive: () => child.exitCode === null && child.signalCode === null,
+          stderr: () => stderr,
           stop: () => stopChild(child, 'SIGTERM'),
           kill: () => stopChild(child, 'SIGKILL'),
         });

@@ -4,10 +4,11 @@
  * otherwise these helpers fail with the command to run.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 
 export const INSTALL_HINT =
   'redis-server is not installed: run `apt-get install -y redis-server` (as root), then retry';
@@ -66,8 +67,13 @@ export interface RedisHandle {
   url: string;
   /** Stops the server (it saves its append-only file first). */
   stop(): Promise<void>;
-  /** Starts it again on the same port with the same data. */
-  restart(): Promise<void>;
+  /** kill -9: the server dies on the spot (as an OOM killer or a crashed host does). */
+  kill(): Promise<void>;
+  /**
+   * Starts it again on the same port: with the same data (from its append-only file), or
+   * with `empty`, with none (a replacement server that lost everything).
+   */
+  restart(options?: { empty?: boolean }): Promise<void>;
   /** Freezes the process (SIGSTOP): connections stay open, nothing is answered. */
   pause(): void;
   /** Thaws it (SIGCONT): it answers everything it received meanwhile. */
@@ -87,7 +93,12 @@ export async function startRedis(): Promise<RedisHandle> {
     port,
     url: `redis://127.0.0.1:${port}`,
     stop: () => stopProcess(child),
-    restart: async () => {
+    kill: () => stopProcess(child, 'SIGKILL'),
+    restart: async (options = {}) => {
+      if (options.empty) {
+        rmSync(dir, { recursive: true, force: true });
+        mkdirSync(dir);
+      }
       child = await spawnRedis(args, dir);
     },
     pause: () => child.kill('SIGSTOP'),
@@ -102,29 +113,39 @@ export async function startRedis(): Promise<RedisHandle> {
 
 export interface RedisClusterHandle {
   nodes: { host: string; port: number }[];
+  /** kill -9 of master `i`. */
+  killNode(i: number): Promise<void>;
+  /** Which master (index into `nodes`) holds `key`'s slot. */
+  nodeOf(key: string): Promise<number>;
+  /** Starts master `i` again on its port, from its append-only file (when `durable`). */
+  restartNode(i: number): Promise<void>;
   destroy(): Promise<void>;
 }
 
-/** A local Redis Cluster of `masters` nodes (no replicas), created with redis-cli. */
-export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle> {
+export interface ClusterOptions {
+  /** Number of masters (no replicas). @default 3 */
+  masters?: number;
+  /** Append-only file with fsync on every write, so a restarted master keeps its data. */
+  durable?: boolean;
+}
+
+/** A local Redis Cluster of masters only, created with redis-cli. */
+export async function startRedisCluster(options: ClusterOptions | number = {}): Promise<RedisClusterHandle> {
+  const { masters = 3, durable = false } = typeof options === 'number' ? { masters: options } : options;
   requireRedis();
   const dir = mkdtempSync(join(tmpdir(), 'rp-cluster-'));
   const ports = await uniquePorts(masters);
-  const children = await Promise.all(
-    ports.map((port) =>
-      spawnRedis(
-        redisArgs(port, dir, [
-          '--appendonly',
-          'no',
-          '--cluster-enabled',
-          'yes',
-          '--cluster-config-file',
-          `nodes-${port}.conf`,
-        ]),
-        dir,
-      ),
-    ),
-  );
+  const nodeArgs = (port: number): string[] =>
+    redisArgs(port, dir, [
+      ...(durable
+        ? ['--appendonly', 'yes', '--appendfsync', 'always', '--appenddirname', `aof-${port}`]
+        : ['--appendonly', 'no']),
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      `nodes-${port}.conf`,
+    ]);
+  const children = await Promise.all(ports.map((port) => spawnRedis(nodeArgs(port), dir)));
   const create = spawnSync(
     'redis-cli',
     [
@@ -144,6 +165,24 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
   for (const port of ports) await waitForClusterOk(port);
   return {
     nodes: ports.map((port) => ({ host: '127.0.0.1', port })),
+    killNode: (i) => stopProcess(children[i]!, 'SIGKILL'),
+    nodeOf: async (key) => {
+      const admin = new Redis(ports[0]!, '127.0.0.1', { lazyConnect: true });
+      try {
+        await admin.connect();
+        const slot = await admin.cluster('KEYSLOT', key);
+        const range = (await admin.cluster('SLOTS')).find(([from, to]) => slot >= from && slot <= to);
+        const master = range?.[2];
+        if (!master) throw new Error(`no master holds slot ${slot}`);
+        return ports.indexOf(master[1]);
+      } finally {
+        admin.disconnect();
+      }
+    },
+    restartNode: async (i) => {
+      children[i] = await spawnRedis(nodeArgs(ports[i]!), dir);
+      for (const port of ports) await waitForClusterOk(port);
+    },
     destroy: async () => {
       await Promise.all(children.map((c) => stopProcess(c, 'SIGKILL')));
       rmSync(dir, { recursive: true, force: true });
