@@ -23,6 +23,7 @@ import type {
   TimeSyncPayload,
   Unlock,
 } from './schemas.js';
+import type { RainReport, ReplayBundle } from './rain-fairness.js';
 
 export type { Unlock };
 
@@ -426,6 +427,8 @@ export interface HttpResults {
   'GET /v1/packets/:packetId': PacketDetails;
   'POST /v1/rooms/:roomId/rains': { rain: RainView };
   'GET /v1/rains/:rainId': RainDetails;
+  'GET /v1/rains/:rainId/replay': ReplayBundle;
+  'GET /v1/rains/:rainId/report': RainReport;
   'DELETE /v1/rains/:rainId': { refunded: number };
   'POST /v1/admin/wallets/:userId/credit': { balance: number; applied: boolean };
   'GET /v1/admin/audit': AuditReport;
