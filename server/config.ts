@@ -37,6 +37,8 @@ export interface Config {
     packetMaxCount: number;
     /** Packet lifetime before the remainder is refunded, ms. @default 86400000 */
     packetTtlMs: number;
+    /** How far ahead a timed packet may open, ms. @default 86400000 */
+    packetMaxOpenDelayMs: number;
     /** Chat lines kept per room. @default 50 */
     chatHistory: number;
     /** Largest rain budget a host / an admin may fund, fen. @default 1000000 / 10000000 */
@@ -202,6 +204,7 @@ export function loadConfig(env: Env = process.env): Config {
       packetMaxTotal: read(env, 'PACKET_MAX_TOTAL', int(1, Number.MAX_SAFE_INTEGER), 20_000),
       packetMaxCount: read(env, 'PACKET_MAX_COUNT', int(1, 10_000), 100),
       packetTtlMs: read(env, 'PACKET_TTL_MS', int(1_000, 30 * 86_400_000), 86_400_000),
+      packetMaxOpenDelayMs: read(env, 'PACKET_MAX_OPEN_DELAY_MS', int(0, 30 * 86_400_000), 86_400_000),
       chatHistory: 50,
       rainMaxTotalHost: read(env, 'RAIN_MAX_TOTAL_HOST', int(1, Number.MAX_SAFE_INTEGER), 1_000_000),
       rainMaxTotalAdmin: read(env, 'RAIN_MAX_TOTAL_ADMIN', int(1, Number.MAX_SAFE_INTEGER), 10_000_000),

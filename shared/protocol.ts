@@ -12,6 +12,7 @@ import type {
   KaraokeStartPayload,
   RainCancelPayload,
   RainSchedulePayload,
+  PacketCancelPayload,
   PacketGrabPayload,
   PacketSendPayload,
   Role,
@@ -26,6 +27,9 @@ export type { Unlock };
 export interface AckError {
   code: ErrorCode;
   message: string;
+  /** NOT_OPEN_YET: when the timed packet opens (server ms epoch), and how long that is from now. */
+  opensAt?: number;
+  opensInMs?: number;
 }
 
 /** Every client→server event is acknowledged with exactly one of these. */
@@ -47,7 +51,8 @@ export interface ChatMessage extends UserRef {
 }
 
 export type PacketKind = 'lucky' | 'equal';
-export type PacketStatus = 'open' | 'finished' | 'expired';
+/** `cancelled`: a timed packet its sender took back before it opened (full refund). */
+export type PacketStatus = 'open' | 'finished' | 'expired' | 'cancelled';
 
 /** A group packet as clients see it. Amounts are integer fen. */
 export interface PacketView {
@@ -61,6 +66,9 @@ export interface PacketView {
   count: number;
   greeting: string;
   createdAt: number;
+  /** Timed packets: when grabbing opens (server ms epoch); null for packets open at once. */
+  opensAt: number | null;
+  /** 24 h (PACKET_TTL_MS) after the opening. */
   expiresAt: number;
   status: PacketStatus;
   remainingCount: number;
@@ -195,8 +203,11 @@ export interface PacketGrabbedEvent {
 export interface PacketFinishedEvent {
   packetId: string;
   roomId: string;
-  /** `empty`: the last share was taken; `expired`: the remainder went back to the sender. */
-  reason: 'empty' | 'expired';
+  /**
+   * `empty`: the last share was taken; `expired`: the remainder went back to the sender;
+   * `cancelled`: its sender cancelled the timed packet before it opened (all of it went back).
+   */
+  reason: 'empty' | 'expired' | 'cancelled';
   /** Fen returned to the sender (0 when empty). */
   refunded: number;
   /** The largest share and who got it (lucky packets with at least one claim), else null. */
@@ -210,6 +221,8 @@ export interface ClientToServerEvents {
   'chat:send': (payload: ChatSendPayload, ack: AckFn<{ message: ChatMessage }>) => void;
   'packet:send': (payload: PacketSendPayload, ack: AckFn<{ packet: PacketView }>) => void;
   'packet:grab': (payload: PacketGrabPayload, ack: AckFn<{ amount: number; remaining: number }>) => void;
+  /** The sender takes back a timed packet before it opens: all of it is refunded. */
+  'packet:cancel': (payload: PacketCancelPayload, ack: AckFn<{ refunded: number }>) => void;
   'rain:schedule': (payload: RainSchedulePayload, ack: AckFn<{ rain: RainView }>) => void;
   'rain:cancel': (payload: RainCancelPayload, ack: AckFn<{ refunded: number }>) => void;
   'drop:grab': (payload: DropGrabPayload, ack: AckFn<{ amount: number }>) => void;

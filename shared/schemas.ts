@@ -61,12 +61,25 @@ export const songSchema = z.strictObject({
 /** Karaoke packets: grabbing is LOCKED until the grabber has listened to the song. */
 export const unlockSchema = z.strictObject({ type: z.literal('listen'), song: songSchema });
 
+/**
+ * Timed packets: grabbing opens at `opensAt` (server ms epoch) or `opensInMs` from now, not
+ * both; how far ahead is configuration (PACKET_MAX_OPEN_DELAY_MS, LIMIT_EXCEEDED beyond it).
+ */
+const timedShape = {
+  opensAt: z.int().positive().optional(),
+  opensInMs: z
+    .int()
+    .min(0)
+    .max(366 * 86_400_000)
+    .optional(),
+};
 const luckyShape = {
   kind: z.literal('lucky'),
   total: fenSchema,
   count: z.int().positive(),
   greeting: greetingSchema,
   unlock: unlockSchema.optional(),
+  ...timedShape,
 };
 const equalShape = {
   kind: z.literal('equal'),
@@ -74,7 +87,14 @@ const equalShape = {
   count: z.int().positive(),
   greeting: greetingSchema,
   unlock: unlockSchema.optional(),
+  ...timedShape,
 };
+const oneOpeningTime = {
+  message: 'give opensAt or opensInMs, not both',
+  path: ['opensAt'],
+};
+const hasOneOpeningTime = (p: { opensAt?: number | undefined; opensInMs?: number | undefined }): boolean =>
+  p.opensAt === undefined || p.opensInMs === undefined;
 const luckyNeedsOneFenPerShare = {
   message: 'a lucky packet needs at least 1 fen per share (total >= count)',
   path: ['total'],
@@ -83,7 +103,8 @@ const luckyNeedsOneFenPerShare = {
 /** The body of a group packet, without the room (HTTP takes the room from the path). */
 export const packetSpecSchema = z
   .discriminatedUnion('kind', [z.strictObject(luckyShape), z.strictObject(equalShape)])
-  .refine((p) => p.kind !== 'lucky' || p.total >= p.count, luckyNeedsOneFenPerShare);
+  .refine((p) => p.kind !== 'lucky' || p.total >= p.count, luckyNeedsOneFenPerShare)
+  .refine(hasOneOpeningTime, oneOpeningTime);
 
 /** `packet:send`: a packet spec plus the room it goes to. */
 export const packetSendSchema = z
@@ -91,9 +112,12 @@ export const packetSendSchema = z
     z.strictObject({ roomId: idSchema, ...luckyShape }),
     z.strictObject({ roomId: idSchema, ...equalShape }),
   ])
-  .refine((p) => p.kind !== 'lucky' || p.total >= p.count, luckyNeedsOneFenPerShare);
+  .refine((p) => p.kind !== 'lucky' || p.total >= p.count, luckyNeedsOneFenPerShare)
+  .refine(hasOneOpeningTime, oneOpeningTime);
 
 export const packetGrabSchema = z.strictObject({ packetId: idSchema });
+
+export const packetCancelSchema = z.strictObject({ packetId: idSchema });
 
 const rainShape = {
   /** Budget, fen, pre-split over drops × sharesPerDrop shares. */
@@ -165,6 +189,7 @@ export type ChatSendPayload = z.input<typeof chatSendSchema>;
 export type PacketSpec = z.output<typeof packetSpecSchema>;
 export type PacketSendPayload = z.input<typeof packetSendSchema>;
 export type PacketGrabPayload = z.input<typeof packetGrabSchema>;
+export type PacketCancelPayload = z.input<typeof packetCancelSchema>;
 export type DevTokenBody = z.input<typeof devTokenBodySchema>;
 export type CreditBody = z.input<typeof creditBodySchema>;
 export type RainSpec = z.output<typeof rainSpecSchema>;
@@ -183,6 +208,7 @@ export const eventSchemas = {
   'chat:send': chatSendSchema,
   'packet:send': packetSendSchema,
   'packet:grab': packetGrabSchema,
+  'packet:cancel': packetCancelSchema,
   'rain:schedule': rainScheduleSchema,
   'rain:cancel': rainCancelSchema,
   'drop:grab': dropGrabSchema,

@@ -1,4 +1,8 @@
 import type { ErrorCode } from '../../shared/codes.js';
+import type { AckError } from '../../shared/protocol.js';
+
+/** What a refusal adds to its error beyond code and message (timed packets: when it opens). */
+export type RefusalDetails = Pick<AckError, 'opensAt' | 'opensInMs'>;
 
 /**
  * A refusal the client should see: its code (from the closed set) and a human message.
@@ -8,6 +12,7 @@ export class GameError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly details?: RefusalDetails,
   ) {
     super(message);
     this.name = 'GameError';

@@ -5,7 +5,7 @@
  * Exactly one ack per event; nothing a client sends can throw out of here.
  */
 import type { ErrorCode } from '../../shared/codes.js';
-import type { ClientEventName } from '../../shared/protocol.js';
+import type { AckError, ClientEventName } from '../../shared/protocol.js';
 import { describeIssues, eventSchemas } from '../../shared/schemas.js';
 import type { Identity } from '../auth/tokens.js';
 import type { Clock } from '../domain/clock.js';
@@ -44,10 +44,10 @@ export function bindEvents(socket: GameSocket, user: Identity, deps: BindDeps): 
     const listener = (payload: unknown, ack: unknown): void => {
       if (typeof ack !== 'function') return; // every event takes an ack; without one, ignore
       const reply = ack as RawAck;
-      const fail = (code: ErrorCode, message: string): void => {
+      const fail = (code: ErrorCode, message: string, details?: Omit<AckError, 'code' | 'message'>): void => {
         metrics.events.inc({ event, outcome: code });
         metrics.errors.inc({ code });
-        reply({ ok: false, error: { code, message } });
+        reply({ ok: false, error: { code, message, ...details } });
       };
       const now = clock.now();
       if (!events.take(now) || (event === 'chat:send' && !chat.take(now))) {
@@ -65,8 +65,8 @@ export function bindEvents(socket: GameSocket, user: Identity, deps: BindDeps): 
           reply({ ok: true, ...result });
         },
         (err: unknown) => {
-          const error = toAckError(err, log, { event, userId: user.userId });
-          fail(error.code, error.message);
+          const { code, message, ...details } = toAckError(err, log, { event, userId: user.userId });
+          fail(code, message, details);
         },
       );
     };

@@ -122,6 +122,12 @@ export function httpRoutes(d: HttpDeps): Route[] {
       handle: async ({ params }) => json(200, await d.packets.details(parse(idSchema, params[0]))),
     },
     {
+      method: 'DELETE',
+      path: '/v1/packets/:packetId',
+      access: 'user',
+      handle: async ({ user, params }) => json(200, await d.packets.cancel(user, parse(idSchema, params[0]))),
+    },
+    {
       method: 'POST',
       path: '/v1/rooms/:roomId/rains',
       access: 'host',

@@ -8,9 +8,11 @@ import type { AuditReport, ChatMessage, LeaderboardEntry, UserRef } from '../../
 import { isRainId, packetClaimId, packetRefundId } from '../domain/ids.js';
 import type { Listen } from '../domain/karaoke-credit.js';
 import { MemoryRains } from './memory-rains.js';
+import { cancelTimed } from './memory-timed.js';
 import { AuditTally } from './audit-tally.js';
 import type {
   ActiveDrop,
+  CancelOutcome,
   ClaimRecord,
   CreateResult,
   Credit,
@@ -38,7 +40,7 @@ interface Wallet {
   holds: Map<string, Hold & { state: 'held' | 'settled' | 'released' }>;
 }
 
-interface PacketState {
+export interface PacketState {
   record: PacketRecord;
   shares: number[];
   claims: Map<string, ClaimRecord>;
@@ -187,7 +189,11 @@ export class MemoryStore implements Store {
     const previous = p.claims.get(user.userId);
     if (previous) return Promise.resolve({ status: 'already', claim: copy(previous) });
     const r = p.record;
-    if (r.status === 'expired' || at >= r.expiresAt) return Promise.resolve({ status: 'expired' });
+    if (r.status === 'expired' || r.status === 'cancelled' || at >= r.expiresAt) {
+      return Promise.resolve({ status: 'expired' });
+    }
+    if (r.opensAt !== null && at < r.opensAt)
+      return Promise.resolve({ status: 'not-open', opensAt: r.opensAt });
     if (r.unlock && !p.listens.get(user.userId)?.unlocked) return Promise.resolve({ status: 'locked' });
     const amount = p.shares.pop();
     if (amount === undefined) return Promise.resolve({ status: 'empty' });
@@ -218,6 +224,12 @@ export class MemoryStore implements Store {
       this.expiries.delete(packetId);
     }
     return Promise.resolve({ status: 'claimed', claim: copy(claim), packet: copy(r) });
+  }
+
+  cancelPacket(packetId: string, senderId: string, at: number): Promise<CancelOutcome> {
+    const outcome = cancelTimed(this.packets.get(packetId), senderId, at);
+    if (outcome.status === 'cancelled') this.expiries.delete(packetId);
+    return Promise.resolve(outcome);
   }
 
   expirePacket(packetId: string, at: number): Promise<ExpireOutcome> {

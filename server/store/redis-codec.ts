@@ -14,13 +14,40 @@ export type StaticPacket = Pick<
   | 'count'
   | 'greeting'
   | 'createdAt'
+  | 'opensAt'
   | 'expiresAt'
   | 'unlock'
 >;
 
 export function staticPart(p: PacketRecord): StaticPacket {
-  const { id, roomId, senderId, senderName, kind, total, count, greeting, createdAt, expiresAt, unlock } = p;
-  return { id, roomId, senderId, senderName, kind, total, count, greeting, createdAt, expiresAt, unlock };
+  const {
+    id,
+    roomId,
+    senderId,
+    senderName,
+    kind,
+    total,
+    count,
+    greeting,
+    createdAt,
+    opensAt,
+    expiresAt,
+    unlock,
+  } = p;
+  return {
+    id,
+    roomId,
+    senderId,
+    senderName,
+    kind,
+    total,
+    count,
+    greeting,
+    createdAt,
+    opensAt,
+    expiresAt,
+    unlock,
+  };
 }
 
 /** Field/value pairs (as HGETALL or a script returns them) → object. */
@@ -44,6 +71,7 @@ export function decodePacket(h: Record<string, string>): PacketRecord {
   return {
     ...record,
     unlock: record.unlock ?? null,
+    opensAt: record.opensAt ?? null,
     status: (h.status ?? 'open') as PacketRecord['status'],
     remainingCount: Number(h.remainingCount ?? 0),
     remainingAmount: Number(h.remainingAmount ?? 0),

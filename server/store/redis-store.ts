@@ -22,11 +22,13 @@ import {
 } from './redis-codec.js';
 import { toStoreError } from './redis-errors.js';
 import { RedisRains } from './redis-rains.js';
+import { cancelTimedPacket } from './redis-timed.js';
 import type { RedisKeys } from './redis-keys.js';
 import { keyspaceServers } from './redis-masters.js';
 import { defineScripts, runScript, type ScriptName } from './redis-scripts.js';
 import type {
   ActiveDrop,
+  CancelOutcome,
   ClaimRecord,
   CreateResult,
   Credit,
@@ -231,6 +233,7 @@ export class RedisStore implements Store {
           packet.total,
           packet.count,
           packet.unlock ? 1 : 0,
+          packet.opensAt ?? 0,
           ...shares,
         ],
       )) as CreateResult;
@@ -270,6 +273,8 @@ export class RedisStore implements Store {
           return { status, claim: withoutSeq(decodeClaim(claim)), packet: decodePacket(pairs(packet)) };
         case 'already':
           return { status, claim: withoutSeq(decodeClaim(claim)) };
+        case 'not-open':
+          return { status, opensAt: Number(claim) };
         case 'empty':
         case 'expired':
         case 'missing':
@@ -279,6 +284,10 @@ export class RedisStore implements Store {
           throw new Error(`grab script answered ${String(status)}`);
       }
     });
+  }
+
+  cancelPacket(packetId: string, senderId: string, at: number): Promise<CancelOutcome> {
+    return this.guard(() => cancelTimedPacket(this.redis, this.keys, packetId, senderId, at));
   }
 
   expirePacket(packetId: string, at: number): Promise<ExpireOutcome> {

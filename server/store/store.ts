@@ -98,9 +98,19 @@ export type GrabOutcome =
   | { status: 'already'; claim: ClaimRecord }
   /** A karaoke packet this user has not unlocked by listening. */
   | { status: 'locked' }
+  /** A timed packet before its opening (`at < opensAt`). */
+  | { status: 'not-open'; opensAt: number }
   | { status: 'empty' }
   | { status: 'expired' }
   | { status: 'missing' };
+
+export type CancelOutcome =
+  /** This call cancelled it; `refund` is the outbox credit of the whole total to the sender. */
+  | { status: 'cancelled'; packet: PacketRecord; refund: Credit }
+  /** Not this sender's packet. */
+  | { status: 'not-sender' }
+  /** Open already (or never timed), finished, expired or cancelled: nothing changed. */
+  | { status: 'opened' | 'closed' | 'missing' };
 
 export type ExpireOutcome =
   /** This call expired it; `refund` is the outbox credit to the sender (null if nothing left). */
@@ -228,11 +238,20 @@ export interface Store {
   /**
    * Atomically pops one share for `user` and records the claim and its outbox credit.
    * At most one claim per (packet, user), whatever the retries: a repeat answers `already`
-   * with the original claim. Refuses with `expired` at or after expiresAt (by `at`), `locked`
+   * with the original claim. Refuses with `not-open` before a timed packet's opensAt (by `at`,
+   * so every node agrees), `expired` at or after expiresAt (by `at`), `locked`
    * for a karaoke packet the user has not unlocked (saveListen), `empty` when no share is
    * left, `missing` for an unknown packet. The last share finishes the packet.
    */
   grab(packetId: string, user: UserRef, at: number): Promise<GrabOutcome>;
+
+  /**
+   * Cancels a timed packet of `senderId` that has not opened yet (`at < opensAt`): its whole
+   * escrow becomes an outbox refund credit to the sender (paid like an expiry refund) and it
+   * turns `cancelled`. Atomic with grab on the packet, so no share is paid from a cancelled
+   * packet. Idempotent: only the first call returns `cancelled`; later ones `closed`.
+   */
+  cancelPacket(packetId: string, senderId: string, at: number): Promise<CancelOutcome>;
 
   /**
    * If the packet is open and `at >= expiresAt`: moves its remaining escrow into an outbox

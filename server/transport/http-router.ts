@@ -3,6 +3,7 @@
  * done once here. Errors become `{ error: { code, message } }` with the code's status.
  */
 import { HTTP_STATUS, type ErrorCode } from '../../shared/codes.js';
+import type { AckError } from '../../shared/protocol.js';
 import type { Identity, TokenService } from '../auth/tokens.js';
 import { GameError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
@@ -36,8 +37,11 @@ interface CompiledRoute extends Route {
   regex: RegExp;
 }
 
-export const errorResponse = (code: ErrorCode, message: string): HttpResponse =>
-  json(HTTP_STATUS[code], { error: { code, message } });
+export const errorResponse = (
+  code: ErrorCode,
+  message: string,
+  details: Omit<AckError, 'code' | 'message'> = {},
+): HttpResponse => json(HTTP_STATUS[code], { error: { code, message, ...details } });
 
 /**
  * @param fallback answers GET requests no route matched (the web page's files), or null
@@ -78,9 +82,9 @@ export function createRouter(
         });
       }
     } catch (err) {
-      const error = toAckError(err, log, { route: label });
-      metrics.errors.inc({ code: error.code });
-      res = errorResponse(error.code, error.message);
+      const { code, message, ...details } = toAckError(err, log, { route: label });
+      metrics.errors.inc({ code });
+      res = errorResponse(code, message, details);
     }
     metrics.httpRequests.inc({ route: label, status: String(res.status) });
     return res;

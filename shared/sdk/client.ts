@@ -191,8 +191,9 @@ export class RedPacketClient {
     }
     if (!ack || typeof ack.error !== 'object')
       throw new RedPacketError('INTERNAL', `malformed ack for ${event}`);
-    const code = isErrorCode(ack.error.code) ? ack.error.code : 'INTERNAL';
-    throw new RedPacketError(code, ack.error.message);
+    const { code: raw, message, ...details } = ack.error;
+    const code = isErrorCode(raw) ? raw : 'INTERNAL';
+    throw new RedPacketError(code, message, details);
   }
 
   /**
@@ -234,6 +235,11 @@ export class RedPacketClient {
 
   grab(packetId: string): Promise<EventResult<'packet:grab'>> {
     return this.request('packet:grab', { packetId });
+  }
+
+  /** Takes back your timed packet before it opens; all of it returns to your wallet. */
+  cancelPacket(packetId: string): Promise<EventResult<'packet:cancel'>> {
+    return this.request('packet:cancel', { packetId });
   }
 
   /** Schedules a rain (hosts and admins); the budget leaves the wallet at once. */

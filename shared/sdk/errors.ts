@@ -1,4 +1,8 @@
 import type { ErrorCode } from '../codes.js';
+import type { AckError } from '../protocol.js';
+
+/** What a refusal carries besides its code (NOT_OPEN_YET: when the timed packet opens). */
+export type ErrorDetails = Pick<AckError, 'opensAt' | 'opensInMs'>;
 
 /**
  * Codes the SDK raises without a server answer: no ack within the timeout, or the
@@ -11,6 +15,7 @@ export class RedPacketError extends Error {
   constructor(
     readonly code: ErrorCode | ClientOnlyCode,
     message: string,
+    readonly details: ErrorDetails = {},
   ) {
     super(message);
     this.name = 'RedPacketError';

@@ -8,6 +8,7 @@ import { packetClaimId } from '../../server/domain/ids.js';
 import { luckySplit } from '../../server/domain/split.js';
 import type { Credit, PacketRecord, Store } from '../../server/store/store.js';
 import { describeRainContract } from './rain-contract.js';
+import { describeTimedContract } from './timed-contract.js';
 
 export type StoreFactory = () => Promise<Store>;
 
@@ -27,6 +28,7 @@ export function packetRecord(over: Partial<PacketRecord> = {}): PacketRecord {
     count,
     greeting: '',
     createdAt: T0,
+    opensAt: null,
     expiresAt: T0 + 60_000,
     status: 'open',
     remainingCount: count,
@@ -332,6 +334,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     });
 
     describeRainContract(() => store);
+    describeTimedContract(() => store);
 
     describe('rooms', () => {
       it('keeps the newest chat lines', async () => {

@@ -3,16 +3,16 @@
 -- KEYS[1] packet hash   KEYS[2] shares list   KEYS[3] claims hash (userId -> JSON)
 -- KEYS[4] outbox hash (claimId -> credit JSON)   KEYS[5] users who unlocked it by listening (set)
 -- ARGV[1] packet id   ARGV[2] userId   ARGV[3] name   ARGV[4] at (ms)   ARGV[5] claim id
--- Returns { 'missing' } | { 'expired' } | { 'locked' } | { 'empty' } | { 'already', claim JSON }
+-- Returns { 'missing' } | { 'expired' } (also once cancelled)
+--       | { 'not-open', opensAt } (a timed packet before its opening) | { 'locked' } | { 'empty' } | { 'already', claim JSON }
 --       | { 'claimed', claim JSON, packet hash as field, value, … }
 if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
 local previous = redis.call('HGET', KEYS[3], ARGV[2])
 if previous then return { 'already', previous } end
 local at = tonumber(ARGV[4])
-if redis.call('HGET', KEYS[1], 'status') == 'expired'
-  or at >= tonumber(redis.call('HGET', KEYS[1], 'expiresAt')) then
-  return { 'expired' }
-end
+local status, expiresAt, opensAt = unpack(redis.call('HMGET', KEYS[1], 'status', 'expiresAt', 'opensAt'))
+if status == 'expired' or status == 'cancelled' or at >= tonumber(expiresAt) then return { 'expired' } end
+if opensAt and at < tonumber(opensAt) then return { 'not-open', opensAt } end
 if redis.call('HGET', KEYS[1], 'locked') == '1' and redis.call('SISMEMBER', KEYS[5], ARGV[2]) == 0 then
   return { 'locked' }
 end

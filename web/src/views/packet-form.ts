@@ -1,4 +1,7 @@
-/** Send a group packet (lucky or equal), optionally a karaoke one that needs listening first. */
+/**
+ * Send a group packet (lucky or equal), optionally a karaoke one that needs listening first,
+ * optionally timed (定时红包: it opens for grabs after a countdown).
+ */
 import { h } from '../dom.js';
 import { describeError } from '../messages.js';
 import type { Session } from '../session.js';
@@ -36,6 +39,15 @@ export function openPacketForm(session: Session, roomId: string): void {
   });
   const karaoke = h('input', { name: 'karaoke', type: 'checkbox', 'data-testid': 'packet-karaoke' });
   const songSeconds = h('input', { name: 'song', type: 'number', min: 3, max: 900, value: 8 });
+  const opensIn = h('input', {
+    name: 'opensIn',
+    type: 'number',
+    min: 0,
+    max: 86_400,
+    step: 1,
+    value: 0,
+    'data-testid': 'packet-opens-in',
+  });
   const amountLabel = h('span', {}, 'Total (¥)');
   kind.addEventListener('change', () => {
     amountLabel.textContent = kind.value === 'lucky' ? 'Total (¥)' : 'Each (¥)';
@@ -65,6 +77,7 @@ export function openPacketForm(session: Session, roomId: string): void {
             count: n,
             ...(greeting.value.trim() ? { greeting: greeting.value.trim() } : {}),
             ...(unlock ? { unlock } : {}),
+            ...(Number(opensIn.value) > 0 ? { opensInMs: Math.round(Number(opensIn.value) * 1000) } : {}),
           };
           const payload =
             kind.value === 'lucky'
@@ -86,6 +99,7 @@ export function openPacketForm(session: Session, roomId: string): void {
       h('label', {}, amountLabel, amount),
       h('label', {}, 'Shares', count),
       h('label', {}, 'Greeting', greeting),
+      h('label', {}, 'Opens in (seconds, 0 = now)', opensIn),
       h('label', { class: 'inline' }, karaoke, ' Karaoke: listen to a song to unlock, seconds ', songSeconds),
       h('button', { type: 'submit', class: 'primary', 'data-testid': 'packet-send' }, 'Send'),
       error,

@@ -39,7 +39,7 @@ export function roomView(session: Session, snapshot: RoomSnapshot, onLeave: () =
       h(
         'button',
         { class: 'envelope', 'data-testid': 'envelope', 'data-packet-id': p.id, onclick: () => open(p.id) },
-        h('span', { class: 'envelope-icon' }, p.unlock ? '🎤' : '🧧'),
+        h('span', { class: 'envelope-icon' }, p.opensAt !== null ? '⏰' : p.unlock ? '🎤' : '🧧'),
         h(
           'span',
           { class: 'envelope-text' },
@@ -106,7 +106,9 @@ export function roomView(session: Session, snapshot: RoomSnapshot, onLeave: () =
     for (const g of e.grabs) line(`${g.name} opened ${yuan(g.amount)}`);
   });
   client.on('packet:finished', (e) => {
-    refreshEnvelope(e.packetId, { status: e.reason === 'empty' ? 'finished' : 'expired', remainingCount: 0 });
+    const status = e.reason === 'empty' ? 'finished' : e.reason === 'cancelled' ? 'cancelled' : 'expired';
+    refreshEnvelope(e.packetId, { status, remainingCount: 0 });
+    if (e.reason === 'cancelled') line('⏰ a timed red packet was cancelled by its sender');
     if (e.bestLuck) line(`👑 ${e.bestLuck.name} had the best luck: ${yuan(e.bestLuck.amount)}`);
   });
   client.on('karaoke:listened', (e) => {
