@@ -21,6 +21,7 @@ const SCENARIOS: Record<string, string[]> = {
   rain: ['rain-members.yml', 'rain-host.yml'],
   'packet-storm': ['packet-storm.yml'],
   chat: ['chat.yml'],
+  'qr-claim': ['qr-claimers.yml', 'qr-host.yml'],
 };
 
 const ARTILLERY = 'loadtest/node_modules/.bin/artillery';

@@ -6,6 +6,9 @@ import { TokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import type { RandomInt } from './domain/split.js';
+import { isCodePagePath, CodeSigner } from './domain/signed-codes.js';
+import { codeHandlers } from './handlers/code-handlers.js';
+import { codeRoutes } from './handlers/code-routes.js';
 import { httpRoutes } from './handlers/http-routes.js';
 import { karaokeHandlers } from './handlers/karaoke-handlers.js';
 import { packetHandlers } from './handlers/packet-handlers.js';
@@ -13,17 +16,20 @@ import { rainHandlers } from './handlers/rain-handlers.js';
 import { roomHandlers } from './handlers/room-handlers.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
+import { CodeService } from './services/code-service.js';
 import { CreditAcker } from './services/credit-acker.js';
 import { ExpirySweeper } from './services/expiry-sweeper.js';
 import { PacketService } from './services/packet-service.js';
 import { Payments } from './services/payments.js';
 import { Periodic } from './services/periodic.js';
+import { PhraseService } from './services/phrase-service.js';
 import { GoneBatcher } from './services/gone-batcher.js';
 import { GrabBatcher } from './services/grab-batcher.js';
 import { KaraokeService } from './services/karaoke-service.js';
 import { Presence } from './services/presence.js';
 import { RainRunner } from './services/rain-runner.js';
 import { RainService } from './services/rain-service.js';
+import { ReceiveService } from './services/receive-service.js';
 import { Reconciler } from './services/reconciler.js';
 import { RoomService } from './services/room-service.js';
 import { WalletService } from './services/wallet-service.js';
@@ -65,6 +71,8 @@ export interface RunningApp {
   readonly karaoke: KaraokeService;
   readonly runner: RainRunner;
   readonly tokens: TokenService;
+  readonly codes: CodeService;
+  readonly receive: ReceiveService;
   /**
    * Stops in order: accepting, background tasks, rain leases handed back, pending acks,
    * sockets, adapter, store, listener. Idempotent.
@@ -144,7 +152,12 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const sweeper = new ExpirySweeper(store, packets, clock);
   const reconciler = new Reconciler(store, clock, broadcaster, metrics, log, config.timers.reconcileGraceMs);
 
-  const services = { clock, rooms, packets, rains, karaoke };
+  const signer = new CodeSigner(config.codes.secret, config.codes.rotateMs);
+  const codes = new CodeService(store, clock, packets, signer);
+  const receive = new ReceiveService(store, clock, packets, signer, broadcaster, log);
+  const phrases = new PhraseService(store, clock, packets, log);
+
+  const services = { clock, rooms, packets, rains, karaoke, codes, receive, phrases };
   handleConnections(io, {
     tokens,
     rooms,
@@ -157,25 +170,33 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       ...packetHandlers(services),
       ...rainHandlers(services),
       ...karaokeHandlers(services),
+      ...codeHandlers(services),
     },
   });
   const site = loadStaticSite(config.webDir);
   const router = createRouter(
-    httpRoutes({
-      store,
-      tokens,
-      metrics,
-      packets,
-      rains,
-      wallets,
-      devTokens: config.auth.devTokens,
-      metricsToken: config.metricsToken,
-      broadcastReady: () => adapter.isReady(),
-    }),
+    [
+      ...httpRoutes({
+        store,
+        tokens,
+        metrics,
+        packets,
+        rains,
+        wallets,
+        devTokens: config.auth.devTokens,
+        metricsToken: config.metricsToken,
+        broadcastReady: () => adapter.isReady(),
+      }),
+      ...codeRoutes({ codes, receive }),
+    ],
     tokens,
     metrics,
     log,
-    (path) => site.get(path) ?? (path === '/' ? landingResponse(store.kind, config.auth.devTokens) : null),
+    (path) =>
+      site.get(path) ??
+      // A scanned code's short link (/c/<code>, /r/<code>) opens the page, which reads the path.
+      (isCodePagePath(path) ? site.get('/') : null) ??
+      (path === '/' ? landingResponse(store.kind, config.auth.devTokens) : null),
   );
 
   const { timers } = config;
@@ -267,6 +288,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     sweeper,
     presence,
     tokens,
+    codes,
+    receive,
     close,
   };
 }

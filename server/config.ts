@@ -3,7 +3,7 @@
  * ConfigError naming the variable; main.ts prints it and exits. Every variable is listed,
  * with its default, in the README.
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -107,6 +107,12 @@ export interface Config {
      */
     storeStartWaitMs: number;
   };
+  codes: {
+    /** HMAC key of packet and receive codes. @default derived from the JWT secret */
+    secret: string;
+    /** How often a packet's rotating code changes, ms; the previous one stays valid one more window. @default 30000 */
+    rotateMs: number;
+  };
   /** The built web page served at `/`. @default dist/web (from the working directory) */
   webDir: string;
   /** If set, GET /metrics needs `Authorization: Bearer <token>`. */
@@ -181,6 +187,11 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const devMode = !secret;
   const devTokens = read(env, 'DEV_TOKENS', flag, devMode);
+  const jwtSecret = secret || randomBytes(32).toString('base64url');
+  const codeSecret = env.CODE_SECRET;
+  if (codeSecret !== undefined && codeSecret !== '' && codeSecret.length < 16) {
+    throw new ConfigError('CODE_SECRET', 'must be at least 16 characters');
+  }
   return {
     port: read(env, 'PORT', int(0, 65535), 3000),
     host: read(env, 'HOST', z.string().min(1), '0.0.0.0'),
@@ -197,7 +208,7 @@ export function loadConfig(env: Env = process.env): Config {
       'info',
     ),
     store: storeConfig(env),
-    auth: { jwtSecret: secret || randomBytes(32).toString('base64url'), devMode, devTokens },
+    auth: { jwtSecret, devMode, devTokens },
     wireFormat: read(env, 'WIRE_FORMAT', z.enum(['msgpack', 'json']), 'msgpack'),
     transport: read(env, 'TRANSPORT', z.enum(['uws', 'node']), 'uws'),
     limits: {
@@ -244,6 +255,11 @@ export function loadConfig(env: Env = process.env): Config {
       presenceIntervalMs: read(env, 'PRESENCE_INTERVAL_MS', int(10, 60_000), 1_000),
       grabBatchMs: read(env, 'GRAB_BATCH_MS', int(5, 10_000), 50),
       storeStartWaitMs: read(env, 'STORE_START_WAIT_MS', int(0, 600_000), 5_000),
+    },
+    codes: {
+      // A key of its own: a code tag never doubles as anything a token signs.
+      secret: codeSecret || createHmac('sha256', jwtSecret).update('red-packet codes v1').digest('base64url'),
+      rotateMs: read(env, 'CODE_ROTATE_MS', int(1_000, 3_600_000), 30_000),
     },
     metricsToken: env.METRICS_TOKEN || undefined,
     webDir: read(env, 'WEB_DIR', z.string().min(1), resolve('dist/web')),

@@ -21,6 +21,12 @@ export const ErrorCode = {
   GRAB_CAP_REACHED: 'GRAB_CAP_REACHED',
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
+  /** A packet or receive code that is malformed, forged, or names something it cannot claim. */
+  CODE_INVALID: 'CODE_INVALID',
+  /** A genuine code past its window (rotating) or its expiry (static). */
+  CODE_EXPIRED: 'CODE_EXPIRED',
+  /** A genuine receive code its owner has replaced with a newer one. */
+  CODE_REVOKED: 'CODE_REVOKED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -51,4 +57,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   GRAB_CAP_REACHED: 409,
   STORE_UNAVAILABLE: 503,
   INTERNAL: 500,
+  CODE_INVALID: 400,
+  CODE_EXPIRED: 410,
+  CODE_REVOKED: 410,
 };

@@ -7,6 +7,8 @@
 import type { ErrorCode } from './codes.js';
 import type {
   ChatSendPayload,
+  CodeClaimPayload,
+  PacketOpenPayload,
   DropGrabPayload,
   KaraokeProgressPayload,
   KaraokeStartPayload,
@@ -51,6 +53,16 @@ export interface ChatMessage extends UserRef {
 }
 
 export type PacketKind = 'lucky' | 'equal';
+
+/**
+ * Who may claim a packet. `room`: members of its room (`packet:grab`). `code`: those, and
+ * anyone signed in with one of its signed codes (`code:claim`). `exclusive`: a packet paid to a
+ * receive code (收款码); only `ownerId` can open it (`packet:open`), else it is refunded.
+ */
+export type ClaimRule =
+  | { type: 'room' }
+  | { type: 'code' }
+  | { type: 'exclusive'; ownerId: string; ownerName: string; note: string };
 /** `cancelled`: a timed packet its sender took back before it opened (full refund). */
 export type PacketStatus = 'open' | 'finished' | 'expired' | 'cancelled';
 
@@ -72,9 +84,56 @@ export interface PacketView {
   expiresAt: number;
   status: PacketStatus;
   remainingCount: number;
-  /** Karaoke packets: the song to listen to before grabbing; null for plain packets. */
+  /** Karaoke packets: the song to listen to; password packets: the phrase; else null. */
   unlock: Unlock | null;
+  /** Who may claim it; absent means `{ type: 'room' }`. */
+  claim?: ClaimRule;
 }
+
+/** A packet's signed code, for a QR (GET /v1/packets/:id/code, POST …/static-code). */
+export interface PacketCodeView {
+  packetId: string;
+  code: string;
+  /** The short claim page for the code, relative to the server (`/c/<code>`). */
+  path: string;
+  /** `rotating`: replaced every `rotateMs`; `static`: one code until `expiresAt`. */
+  kind: 'rotating' | 'static';
+  /** Rotating: when this window ends (the code is accepted one window longer); static: its expiry. */
+  expiresAt: number;
+  rotateMs: number | null;
+  serverTime: number;
+}
+
+/** A user's receive code (收款码): scanning it opens "send a red packet to X". */
+export interface ReceiveCodeView {
+  code: string;
+  /** The short pay page for the code, relative to the server (`/r/<code>`). */
+  path: string;
+  /** Bumped by every new code; older codes are revoked. */
+  version: number;
+  /** A fixed amount (a shop's code), fen, or null when the payer chooses. */
+  amount: number | null;
+  note: string;
+  issuedAt: number;
+}
+
+/** What a scanned receive code says (GET /v1/receive-codes/:code). */
+export interface ReceiveCodeInfo {
+  owner: UserRef;
+  amount: number | null;
+  note: string;
+}
+
+/** An exclusive packet paid to the caller's receive code. */
+export interface PacketReceivedEvent {
+  packet: PacketView;
+  from: UserRef;
+}
+
+/** The result of one grab a chat line made by saying a password packet's phrase. */
+export type PhraseGrab = { packetId: string } & (
+  { ok: true; amount: number; remaining: number } | { ok: false; error: AckError }
+);
 
 /** How far a user's listen of a karaoke packet's song has got. */
 export interface ListenProgress {
@@ -218,7 +277,8 @@ export interface ClientToServerEvents {
   'time:sync': (payload: TimeSyncPayload, ack: AckFn<{ serverTime: number }>) => void;
   'room:join': (payload: RoomJoinPayload, ack: AckFn<RoomSnapshot>) => void;
   'room:leave': (payload: RoomLeavePayload, ack: AckFn<object>) => void;
-  'chat:send': (payload: ChatSendPayload, ack: AckFn<{ message: ChatMessage }>) => void;
+  /** `grabs`: present when the line was the phrase of open password packets in the room. */
+  'chat:send': (payload: ChatSendPayload, ack: AckFn<{ message: ChatMessage; grabs?: PhraseGrab[] }>) => void;
   'packet:send': (payload: PacketSendPayload, ack: AckFn<{ packet: PacketView }>) => void;
   'packet:grab': (payload: PacketGrabPayload, ack: AckFn<{ amount: number; remaining: number }>) => void;
   /** The sender takes back a timed packet before it opens: all of it is refunded. */
@@ -228,6 +288,13 @@ export interface ClientToServerEvents {
   'drop:grab': (payload: DropGrabPayload, ack: AckFn<{ amount: number }>) => void;
   'karaoke:start': (payload: KaraokeStartPayload, ack: AckFn<{ serverTime: number }>) => void;
   'karaoke:progress': (payload: KaraokeProgressPayload, ack: AckFn<ListenProgress>) => void;
+  /** Claims a share of a code packet with one of its signed codes; no room needed. */
+  'code:claim': (
+    payload: CodeClaimPayload,
+    ack: AckFn<{ packetId: string; amount: number; remaining: number }>,
+  ) => void;
+  /** Opens an exclusive packet paid to the caller's receive code. */
+  'packet:open': (payload: PacketOpenPayload, ack: AckFn<{ amount: number; remaining: number }>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -248,6 +315,8 @@ export interface ServerToClientEvents {
   'karaoke:unlocked': (event: { packetId: string; roomId: string }) => void;
   /** To the room: who finished whose song (coalesced, at most about once a second). */
   'karaoke:listened': (event: { roomId: string; listens: ListenedEntry[] }) => void;
+  /** To a receive code's owner, on every node: someone paid them an exclusive packet. */
+  'packet:received': (event: PacketReceivedEvent) => void;
 }
 
 /** Events between server nodes (through the adapter). None yet. */

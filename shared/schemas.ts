@@ -59,7 +59,38 @@ export const songSchema = z.strictObject({
 });
 
 /** Karaoke packets: grabbing is LOCKED until the grabber has listened to the song. */
-export const unlockSchema = z.strictObject({ type: z.literal('listen'), song: songSchema });
+export const listenUnlockSchema = z.strictObject({ type: z.literal('listen'), song: songSchema });
+
+/**
+ * The canonical form of a password packet's phrase and of a chat line compared with it:
+ * Unicode NFKC (full-width ⇄ half-width), trimmed, inner whitespace runs as one space.
+ * Case is kept: the phrase is what the sender typed.
+ */
+export function normalizePhrase(text: string): string {
+  return text.normalize('NFKC').trim().replace(/\s+/gu, ' ');
+}
+
+/** Most characters in a phrase (after normalizePhrase). */
+export const PHRASE_MAX = 32;
+
+/** A password packet's phrase: 1–32 characters after normalizePhrase, no control characters. */
+export const phraseSchema = z
+  .string()
+  .max(200)
+  .regex(/^[^\p{Cc}]*$/u, 'no control characters')
+  .transform(normalizePhrase)
+  .pipe(z.string().min(1).max(PHRASE_MAX));
+
+/** Password packets (口令): grabbing is LOCKED unless the grab presents the phrase (a chat line). */
+export const phraseUnlockSchema = z.strictObject({ type: z.literal('phrase'), phrase: phraseSchema });
+
+export const unlockSchema = z.discriminatedUnion('type', [listenUnlockSchema, phraseUnlockSchema]);
+
+/**
+ * Who may claim a packet besides its room's members: `room` (the default) only they; `code`
+ * also anyone signed in who presents one of the packet's signed codes (QR packets).
+ */
+export const claimRuleSchema = z.strictObject({ type: z.enum(['room', 'code']) });
 
 /**
  * Timed packets: grabbing opens at `opensAt` (server ms epoch) or `opensInMs` from now, not
@@ -80,6 +111,7 @@ const luckyShape = {
   greeting: greetingSchema,
   unlock: unlockSchema.optional(),
   ...timedShape,
+  claim: claimRuleSchema.optional(),
 };
 const equalShape = {
   kind: z.literal('equal'),
@@ -88,6 +120,7 @@ const equalShape = {
   greeting: greetingSchema,
   unlock: unlockSchema.optional(),
   ...timedShape,
+  claim: claimRuleSchema.optional(),
 };
 const oneOpeningTime = {
   message: 'give opensAt or opensInMs, not both',
@@ -169,6 +202,48 @@ export const rainCancelSchema = z.strictObject({ rainId: idSchema });
 
 export const dropGrabSchema = z.strictObject({ rainId: idSchema, dropId: idSchema });
 
+/** A signed packet code (`code:claim`, POST /v1/claims) or receive code, as scanned. */
+export const codeSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(300)
+  .regex(/^[A-Za-z0-9_.:~-]+$/, 'not a code');
+
+export const codeClaimSchema = z.strictObject({ code: codeSchema });
+
+/** `packet:open`: the owner opens an exclusive packet paid to their receive code. */
+export const packetOpenSchema = z.strictObject({ packetId: idSchema });
+
+/** A static (printable) packet code and how long it stays valid. */
+export const staticCodeBodySchema = z.strictObject({
+  /** ms from now; capped at the packet's own expiry. @default until the packet expires */
+  ttlMs: z
+    .int()
+    .min(1_000)
+    .max(30 * 86_400_000)
+    .optional(),
+});
+
+/** A new receive code (收款码), revoking the previous one; a shop may fix the amount. */
+export const receiveCodeBodySchema = z.strictObject({
+  amount: fenSchema.optional(),
+  note: z
+    .string()
+    .trim()
+    .max(64)
+    .regex(/^[^\p{Cc}]*$/u, 'no control characters')
+    .optional(),
+});
+
+/** Paying a receive code: an exclusive packet only the code's owner can open. */
+export const receivePaySchema = z.strictObject({
+  code: codeSchema,
+  /** Fen; must equal the code's fixed amount when it has one (and may then be left out). */
+  amount: fenSchema.optional(),
+  greeting: greetingSchema,
+});
+
 export const devTokenBodySchema = z.strictObject({
   userId: idSchema,
   name: displayNameSchema,
@@ -197,6 +272,12 @@ export type RainSchedulePayload = z.input<typeof rainScheduleSchema>;
 export type RainCancelPayload = z.input<typeof rainCancelSchema>;
 export type DropGrabPayload = z.input<typeof dropGrabSchema>;
 export type Unlock = z.output<typeof unlockSchema>;
+export type ClaimRuleSpec = z.output<typeof claimRuleSchema>;
+export type CodeClaimPayload = z.input<typeof codeClaimSchema>;
+export type PacketOpenPayload = z.input<typeof packetOpenSchema>;
+export type StaticCodeBody = z.input<typeof staticCodeBodySchema>;
+export type ReceiveCodeBody = z.input<typeof receiveCodeBodySchema>;
+export type ReceivePayBody = z.input<typeof receivePaySchema>;
 export type KaraokeStartPayload = z.input<typeof karaokeStartSchema>;
 export type KaraokeProgressPayload = z.input<typeof karaokeProgressSchema>;
 
@@ -214,6 +295,8 @@ export const eventSchemas = {
   'drop:grab': dropGrabSchema,
   'karaoke:start': karaokeStartSchema,
   'karaoke:progress': karaokeProgressSchema,
+  'code:claim': codeClaimSchema,
+  'packet:open': packetOpenSchema,
 } as const;
 
 /** A short human message for a failed parse, naming the first offending field. */

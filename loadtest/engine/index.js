@@ -13,12 +13,17 @@
  *   hostRain:     { room, members?, total, drops, durationMs, startInMs?, sharesPerDrop?, dropTtlMs?, waitMs? }
  *   rainGrab:     { room, reactionMs?: [min,max], grabRatio?, waitMs? }  play one rain to its end
  *   listen:       { room, waitMs? }                         listen to the next karaoke packet, then grab
+ *   showCode:     { room, screen, total, count, forMs? }    send a QR-code packet in `room` and show its
+ *                                                          rotating code on the `screen` room's chat
+ *   scanCode:     { screen, reactionMs?, waitMs? }          read the latest code off the screen and claim
+ *                                                          it (code:claim) without joining the packet's room
  *   disconnect:   {}
  * plus artillery's think, loop and function.
  *
  * Metrics: histograms redpacket.grab_latency, redpacket.drop_grab_latency (ms, ack round
  * trip) and redpacket.drop_delivery_lag (server send time → client receipt, with the clock
- * offset); counters redpacket.grab.<outcome>, redpacket.drop.<outcome>, redpacket.drops_seen.
+ * offset); counters redpacket.grab.<outcome>, redpacket.drop.<outcome>, redpacket.drops_seen;
+ * redpacket.code_claim_latency and redpacket.code_claim.<outcome> for scanCode.
  */
 'use strict';
 
@@ -32,6 +37,8 @@ const loadSdk = () => (sdkModule ??= import(SDK));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const between = ([min, max] = [150, 600]) => min + Math.random() * (max - min);
 const outcome = (err) => (err && err.code ? err.code : 'ERROR');
+/** How a showCode host writes a code on its screen room (what a phone camera would read). */
+const QR_PREFIX = 'QR ';
 
 class RedPacketEngine {
   constructor(script, ee, helpers) {
@@ -232,6 +239,58 @@ class RedPacketEngine {
         await timed('redpacket.grab_latency', () => c.grab(packet.id)).then(
           () => ee.emit('counter', 'redpacket.karaoke_grab.ok', 1),
           (err) => ee.emit('counter', `redpacket.karaoke_grab.${outcome(err)}`, 1),
+        );
+      },
+      showCode: async (context, { room, screen, total, count, forMs = 20_000 }) => {
+        const { RedPacketHttp } = await loadSdk();
+        const c = client(context);
+        await c.join(room);
+        await c.join(screen);
+        const { packet } = await timed('redpacket.send_latency', () =>
+          c.sendPacket({ roomId: room, kind: 'lucky', total, count, claim: { type: 'code' } }),
+        );
+        ee.emit('counter', 'redpacket.packets_sent', 1);
+        const http = new RedPacketHttp({ url: this.target, token: context.redpacket.token });
+        const until = Date.now() + forMs;
+        while (Date.now() < until) {
+          let view;
+          try {
+            view = await http.packetCode(packet.id);
+          } catch (err) {
+            // All shares taken (or expired): nothing left to show.
+            if (err.code === 'PACKET_EMPTY' || err.code === 'PACKET_EXPIRED') break;
+            throw err;
+          }
+          await c.chat(screen, `${QR_PREFIX}${view.code}`);
+          ee.emit('counter', 'redpacket.codes_shown', 1);
+          await sleep(Math.min(until - Date.now(), Math.max(100, view.expiresAt - view.serverTime + 50)));
+        }
+      },
+      scanCode: async (context, { screen, reactionMs, waitMs = 60_000 }) => {
+        const c = client(context);
+        const isCode = (m) => m.roomId === screen && m.text.startsWith(QR_PREFIX);
+        let timer;
+        let off = () => undefined;
+        const shown = new Promise((resolve, reject) => {
+          off = c.on('chat:message', (m) => isCode(m) && resolve(m));
+          timer = setTimeout(() => reject(new Error(`no code on ${screen} within ${waitMs} ms`)), waitMs);
+        });
+        let line;
+        try {
+          const snapshot = await c.join(screen);
+          line = [...snapshot.chat].reverse().find(isCode) ?? (await shown);
+        } finally {
+          off();
+          clearTimeout(timer);
+          shown.catch(() => undefined);
+        }
+        await c.leave(screen);
+        await sleep(between(reactionMs));
+        await timed('redpacket.code_claim_latency', () =>
+          c.claimCode(line.text.slice(QR_PREFIX.length)),
+        ).then(
+          () => ee.emit('counter', 'redpacket.code_claim.ok', 1),
+          (err) => ee.emit('counter', `redpacket.code_claim.${outcome(err)}`, 1),
         );
       },
       disconnect: async (context) => {

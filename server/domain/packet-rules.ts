@@ -28,7 +28,7 @@ export function checkPacketLimits(spec: PacketSpec, limits: PacketLimits): void 
   if (!Number.isSafeInteger(total) || total > limits.packetMaxTotal) {
     throw new GameError('LIMIT_EXCEEDED', `a packet holds at most ${limits.packetMaxTotal} fen`);
   }
-  const song = spec.unlock?.song;
+  const song = spec.unlock?.type === 'listen' ? spec.unlock.song : undefined;
   if (song && (song.durationMs < limits.karaokeMinSongMs || song.durationMs > limits.karaokeMaxSongMs)) {
     throw new GameError(
       'LIMIT_EXCEEDED',

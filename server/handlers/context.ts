@@ -11,9 +11,12 @@ import type {
 import type { eventSchemas } from '../../shared/schemas.js';
 import type { Identity } from '../auth/tokens.js';
 import type { Clock } from '../domain/clock.js';
+import type { CodeService } from '../services/code-service.js';
 import type { KaraokeService } from '../services/karaoke-service.js';
 import type { PacketService } from '../services/packet-service.js';
+import type { PhraseService } from '../services/phrase-service.js';
 import type { RainService } from '../services/rain-service.js';
+import type { ReceiveService } from '../services/receive-service.js';
 import type { RoomService } from '../services/room-service.js';
 
 export type GameSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -25,6 +28,9 @@ export interface HandlerServices {
   packets: PacketService;
   rains: RainService;
   karaoke: KaraokeService;
+  codes: CodeService;
+  receive: ReceiveService;
+  phrases: PhraseService;
 }
 
 export interface EventContext {

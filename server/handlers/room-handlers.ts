@@ -35,7 +35,10 @@ export function roomHandlers(
 
     'chat:send': async (ctx, { roomId, text }) => {
       requireJoined(ctx, roomId);
-      return { message: await s.rooms.chat(ctx.user, roomId, text) };
+      const message = await s.rooms.chat(ctx.user, roomId, text);
+      // A password packet's phrase said in chat grabs it (phrase-service.ts).
+      const grabs = await s.phrases.grabByChat(ctx.user, roomId, text);
+      return grabs.length > 0 ? { message, grabs } : { message };
     },
   };
 }

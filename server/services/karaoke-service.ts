@@ -35,7 +35,7 @@ export class KaraokeService {
   /** Credits one playback position report; announces the unlock the first time it happens. */
   async progress(user: UserRef, packetId: string, positionMs: number): Promise<ListenProgress> {
     const packet = await this.karaokePacket(packetId);
-    const durationMs = packet.unlock?.song.durationMs ?? 0;
+    const durationMs = packet.unlock?.type === 'listen' ? packet.unlock.song.durationMs : 0;
     const { previous, next: listen } = await this.update(packetId, user.userId, (existing, now) => {
       if (!existing) throw new GameError('NOT_FOUND', 'no listen in progress: send karaoke:start first');
       return creditProgress(existing, positionMs, now, durationMs, this.rules);
@@ -47,7 +47,7 @@ export class KaraokeService {
         packetId,
         userId: user.userId,
         name: user.name,
-        songTitle: packet.unlock?.song.title ?? '',
+        songTitle: packet.unlock?.type === 'listen' ? packet.unlock.song.title : '',
         senderId: packet.senderId,
         senderName: packet.senderName,
       };
@@ -62,7 +62,7 @@ export class KaraokeService {
   async progressOf(packets: PacketRecord[], userId: string): Promise<(ListenProgress | null)[]> {
     return Promise.all(
       packets.map(async (p) => {
-        const listen = p.unlock ? await this.store.getListen(p.id, userId) : null;
+        const listen = p.unlock?.type === 'listen' ? await this.store.getListen(p.id, userId) : null;
         return listen ? { creditedMs: listen.credited, unlocked: listen.unlocked } : null;
       }),
     );
@@ -79,7 +79,8 @@ export class KaraokeService {
   private async karaokePacket(packetId: string): Promise<PacketRecord> {
     const packet = await this.store.getPacket(packetId);
     if (!packet) throw new GameError('NOT_FOUND', 'no such packet');
-    if (!packet.unlock) throw new GameError('INVALID_PAYLOAD', 'this packet has no song to listen to');
+    if (packet.unlock?.type !== 'listen')
+      throw new GameError('INVALID_PAYLOAD', 'this packet has no song to listen to');
     return packet;
   }
 

@@ -3,8 +3,9 @@
  * Runs the step protocol of store.ts; every step is idempotent, so a failure part-way is
  * finished by the reconciler, never paid twice.
  */
-import type { PacketDetails, PacketView, UserRef } from '../../shared/protocol.js';
+import type { ClaimRule, PacketDetails, PacketView, UserRef } from '../../shared/protocol.js';
 import type { PacketSpec } from '../../shared/schemas.js';
+import type { GrabPass } from '../domain/claim-gate.js';
 import type { Clock } from '../domain/clock.js';
 import { GameError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -43,6 +44,14 @@ export interface GrabResult {
   remaining: number;
 }
 
+/** What a packet made by another service (receive codes) sets beyond its spec. */
+export interface SendOptions {
+  /** The packet id, when the caller indexed it before creating (write-ahead). */
+  id?: string;
+  /** Overrides the spec's claim rule (an exclusive packet paid to a receive code). */
+  claim?: ClaimRule;
+}
+
 export class PacketService {
   private readonly exhausted = new ExhaustedCache();
   private readonly rooms = new RoomDirectory(
@@ -56,7 +65,12 @@ export class PacketService {
    * Funds a packet from `sender`'s wallet (Payments.fund) and announces it in `roomId` at once;
    * a timed packet (spec.opensAt / opensInMs) opens for grabs at its opening time.
    */
-  async send(sender: UserRef, roomId: string, spec: PacketSpec): Promise<PacketView> {
+  async send(
+    sender: UserRef,
+    roomId: string,
+    spec: PacketSpec,
+    options: SendOptions = {},
+  ): Promise<PacketView> {
     const { store, clock, limits } = this.deps;
     checkPacketLimits(spec, limits);
     const total = packetTotal(spec);
@@ -64,7 +78,7 @@ export class PacketService {
     const now = clock.now();
     const { opensAt, expiresAt } = resolveOpening(spec, now, limits.packetMaxOpenDelayMs, limits.packetTtlMs);
     const record: PacketRecord = {
-      id: newId('pk'),
+      id: options.id ?? newId('pk'),
       roomId,
       senderId: sender.userId,
       senderName: sender.name,
@@ -81,6 +95,13 @@ export class PacketService {
       bestLuck: null,
       unlock: spec.unlock ?? null,
     };
+    const claim = options.claim ?? (spec.claim?.type === 'code' ? spec.claim : undefined);
+    if (claim) record.claim = claim;
+    if (record.unlock?.type === 'phrase') {
+      // Write-ahead: an entry for a packet that never appears is skipped by the grab (missing).
+      const entry = { packetId: record.id, phrase: record.unlock.phrase, expiresAt: record.expiresAt };
+      await store.codes.indexPhrase(roomId, entry, now);
+    }
     await this.deps.payments.fund(sender.userId, record.id, total, () => store.createPacket(record, shares));
     this.rooms.remember(record.id, roomId);
     const view = packetView(record);
@@ -99,11 +120,11 @@ export class PacketService {
    * to everyone (a winner's late retry included: their share shows in their wallet and in
    * GET /v1/packets/:id).
    */
-  async grab(user: UserRef, packetId: string): Promise<GrabResult> {
+  async grab(user: UserRef, packetId: string, pass?: GrabPass): Promise<GrabResult> {
     const started = performance.now();
     let outcomeLabel = 'error';
     try {
-      const result = await this.grabOnce(user, packetId);
+      const result = await this.grabOnce(user, packetId, pass);
       outcomeLabel = 'ok';
       return result;
     } catch (err) {
@@ -114,12 +135,12 @@ export class PacketService {
     }
   }
 
-  private async grabOnce(user: UserRef, packetId: string): Promise<GrabResult> {
+  private async grabOnce(user: UserRef, packetId: string, pass?: GrabPass): Promise<GrabResult> {
     const known = this.exhausted.get(packetId);
     if (known) throw closedError(known);
     const { store, clock, broadcaster } = this.deps;
     const now = clock.now();
-    const outcome = await store.grab(packetId, user, now);
+    const outcome = await store.grab(packetId, user, now, pass);
     switch (outcome.status) {
       case 'missing':
         throw new GameError('NOT_FOUND', 'no such packet');
@@ -137,7 +158,12 @@ export class PacketService {
           `already grabbed ${outcome.claim.amount} fen from this packet`,
         );
       case 'locked':
-        throw new GameError('LOCKED', 'listen to the song first (karaoke:start, then karaoke:progress)');
+        throw new GameError(
+          'LOCKED',
+          'locked: listen to the song first (karaoke:start, then karaoke:progress), or say the phrase in chat',
+        );
+      case 'forbidden':
+        throw new GameError('FORBIDDEN', 'this packet was paid to someone else’s receive code');
       case 'claimed':
         break;
     }

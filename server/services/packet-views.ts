@@ -18,6 +18,7 @@ export function packetView(r: PacketRecord): PacketView {
     status: r.status,
     remainingCount: r.remainingCount,
     unlock: r.unlock,
+    ...(r.claim ? { claim: r.claim } : {}),
   };
 }
 

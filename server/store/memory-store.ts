@@ -5,8 +5,10 @@
  * same code on every store.
  */
 import type { AuditReport, ChatMessage, LeaderboardEntry, UserRef } from '../../shared/protocol.js';
+import { grabGate, type GrabPass } from '../domain/claim-gate.js';
 import { isRainId, packetClaimId, packetRefundId } from '../domain/ids.js';
 import type { Listen } from '../domain/karaoke-credit.js';
+import { MemoryCodes } from './memory-codes.js';
 import { MemoryRains } from './memory-rains.js';
 import { cancelTimed } from './memory-timed.js';
 import { AuditTally } from './audit-tally.js';
@@ -52,6 +54,7 @@ const copy = <T>(value: T): T => structuredClone(value);
 
 export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
+  readonly codes = new MemoryCodes();
   private readonly wallets = new Map<string, Wallet>();
   private readonly packets = new Map<string, PacketState>();
   private readonly tombstones = new Set<string>();
@@ -183,7 +186,7 @@ export class MemoryStore implements Store {
     return Promise.resolve('aborted');
   }
 
-  grab(packetId: string, user: UserRef, at: number): Promise<GrabOutcome> {
+  grab(packetId: string, user: UserRef, at: number, pass?: GrabPass): Promise<GrabOutcome> {
     const p = this.packets.get(packetId);
     if (!p) return Promise.resolve({ status: 'missing' });
     const previous = p.claims.get(user.userId);
@@ -194,7 +197,8 @@ export class MemoryStore implements Store {
     }
     if (r.opensAt !== null && at < r.opensAt)
       return Promise.resolve({ status: 'not-open', opensAt: r.opensAt });
-    if (r.unlock && !p.listens.get(user.userId)?.unlocked) return Promise.resolve({ status: 'locked' });
+    const gate = grabGate(r, user.userId, p.listens.get(user.userId)?.unlocked === true, pass);
+    if (gate !== 'open') return Promise.resolve({ status: gate });
     const amount = p.shares.pop();
     if (amount === undefined) return Promise.resolve({ status: 'empty' });
     const claim: ClaimRecord = {

@@ -17,6 +17,7 @@ export type StaticPacket = Pick<
   | 'opensAt'
   | 'expiresAt'
   | 'unlock'
+  | 'claim'
 >;
 
 export function staticPart(p: PacketRecord): StaticPacket {
@@ -34,7 +35,7 @@ export function staticPart(p: PacketRecord): StaticPacket {
     expiresAt,
     unlock,
   } = p;
-  return {
+  const fixed = {
     id,
     roomId,
     senderId,
@@ -48,6 +49,7 @@ export function staticPart(p: PacketRecord): StaticPacket {
     expiresAt,
     unlock,
   };
+  return p.claim ? { ...fixed, claim: p.claim } : fixed;
 }
 
 /** Field/value pairs (as HGETALL or a script returns them) → object. */

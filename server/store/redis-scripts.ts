@@ -27,6 +27,7 @@ export const SCRIPTS = {
   'rain-end': 4,
   'member-add': 2,
   'member-remove': 2,
+  'receive-code': 1,
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

@@ -7,6 +7,7 @@
  */
 import type { Cluster, Redis } from 'ioredis';
 import type { AuditReport, ChatMessage, LeaderboardEntry, UserRef } from '../../shared/protocol.js';
+import { isGated, type GrabPass } from '../domain/claim-gate.js';
 import { isRainId, packetClaimId, packetRefundId } from '../domain/ids.js';
 import type { Listen } from '../domain/karaoke-credit.js';
 import { auditRedis } from './redis-audit.js';
@@ -21,6 +22,7 @@ import {
   staticPart,
 } from './redis-codec.js';
 import { toStoreError } from './redis-errors.js';
+import { RedisCodes } from './redis-codes.js';
 import { RedisRains } from './redis-rains.js';
 import { cancelTimedPacket } from './redis-timed.js';
 import type { RedisKeys } from './redis-keys.js';
@@ -59,6 +61,7 @@ export class RedisStore implements Store {
   /** Where the rolling outbox scan of listStaleCredits continues. */
   private outboxCursor = 0;
   private readonly rains: RedisRains;
+  readonly codes: RedisCodes;
 
   constructor(
     readonly kind: Extract<StoreKind, 'redis' | 'cluster'>,
@@ -67,6 +70,7 @@ export class RedisStore implements Store {
   ) {
     defineScripts(redis);
     this.rains = new RedisRains(redis, keys);
+    this.codes = new RedisCodes(redis, keys, (fn) => this.guard(fn));
   }
 
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
@@ -232,7 +236,7 @@ export class RedisStore implements Store {
           packet.expiresAt,
           packet.total,
           packet.count,
-          packet.unlock ? 1 : 0,
+          isGated(packet) ? 1 : 0,
           packet.opensAt ?? 0,
           ...shares,
         ],
@@ -259,13 +263,13 @@ export class RedisStore implements Store {
     });
   }
 
-  grab(packetId: string, user: UserRef, at: number): Promise<GrabOutcome> {
+  grab(packetId: string, user: UserRef, at: number, pass?: GrabPass): Promise<GrabOutcome> {
     return this.guard(async () => {
       const k = this.packetKeys(packetId);
       const reply = (await this.script(
         'grab',
         [k.packet, k.shares, k.claims, k.outbox, this.keys.unlocked(packetId)],
-        [packetId, user.userId, user.name, at, packetClaimId(packetId, user.userId)],
+        [packetId, user.userId, user.name, at, packetClaimId(packetId, user.userId), pass?.phrase ?? ''],
       )) as string[];
       const [status, claim = '', ...packet] = reply;
       switch (status) {
@@ -279,6 +283,7 @@ export class RedisStore implements Store {
         case 'expired':
         case 'missing':
         case 'locked':
+        case 'forbidden':
           return { status };
         default:
           throw new Error(`grab script answered ${String(status)}`);

@@ -28,7 +28,9 @@ import type {
   RainView,
   UserRef,
 } from '../../shared/protocol.js';
+import type { GrabPass } from '../domain/claim-gate.js';
 import type { Listen } from '../domain/karaoke-credit.js';
+import type { CodeStore } from './code-store.js';
 
 export type StoreKind = 'memory' | 'redis' | 'cluster';
 
@@ -96,10 +98,12 @@ export type CreateResult = 'created' | 'exists' | 'aborted';
 export type GrabOutcome =
   | { status: 'claimed'; claim: ClaimRecord; packet: PacketRecord }
   | { status: 'already'; claim: ClaimRecord }
-  /** A karaoke packet this user has not unlocked by listening. */
+  /** A karaoke packet this user has not unlocked, or a password packet without its phrase. */
   | { status: 'locked' }
   /** A timed packet before its opening (`at < opensAt`). */
   | { status: 'not-open'; opensAt: number }
+  /** An exclusive packet (paid to a receive code) and this user is not its owner. */
+  | { status: 'forbidden' }
   | { status: 'empty' }
   | { status: 'expired' }
   | { status: 'missing' };
@@ -165,6 +169,9 @@ export class StoreUnavailableError extends Error {
 
 export interface Store {
   readonly kind: StoreKind;
+
+  /** Receive codes, exclusive-packet inboxes and the phrase index (code-store.ts). */
+  readonly codes: CodeStore;
 
   /** Resolves if the store answers; readiness probes call it. */
   ping(): Promise<void>;
@@ -238,12 +245,14 @@ export interface Store {
   /**
    * Atomically pops one share for `user` and records the claim and its outbox credit.
    * At most one claim per (packet, user), whatever the retries: a repeat answers `already`
-   * with the original claim. Refuses with `not-open` before a timed packet's opensAt (by `at`,
-   * so every node agrees), `expired` at or after expiresAt (by `at`), `locked`
-   * for a karaoke packet the user has not unlocked (saveListen), `empty` when no share is
-   * left, `missing` for an unknown packet. The last share finishes the packet.
+   * with the original claim. Refuses with `expired` at or after expiresAt (by `at`; also once
+   * cancelled), `not-open` before a timed packet's opensAt (by `at`, so every node agrees),
+   * `locked` for a karaoke packet the user has not unlocked (saveListen) or a password packet
+   * whose phrase `pass` does not carry, `forbidden` for an exclusive packet of another owner
+   * (domain/claim-gate.ts), `empty` when no share is left, `missing` for an unknown packet.
+   * The last share finishes the packet.
    */
-  grab(packetId: string, user: UserRef, at: number): Promise<GrabOutcome>;
+  grab(packetId: string, user: UserRef, at: number, pass?: GrabPass): Promise<GrabOutcome>;
 
   /**
    * Cancels a timed packet of `senderId` that has not opened yet (`at < opensAt`): its whole

@@ -242,6 +242,16 @@ export class RedPacketClient {
     return this.request('packet:cancel', { packetId });
   }
 
+  /** Claims a share of a code packet with a scanned code; no room needed. */
+  claimCode(code: string): Promise<EventResult<'code:claim'>> {
+    return this.request('code:claim', { code });
+  }
+
+  /** Opens an exclusive packet paid to your receive code (announced by `packet:received`). */
+  openPacket(packetId: string): Promise<EventResult<'packet:open'>> {
+    return this.request('packet:open', { packetId });
+  }
+
   /** Schedules a rain (hosts and admins); the budget leaves the wallet at once. */
   scheduleRain(payload: EventPayload<'rain:schedule'>): Promise<EventResult<'rain:schedule'>> {
     return this.request('rain:schedule', payload);

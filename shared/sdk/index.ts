@@ -1,6 +1,8 @@
 export { RedPacketClient } from './client.js';
 export type { RedPacketClientOptions, WireFormat } from './client.js';
 export { ClockSync } from './clock-sync.js';
+export { RedPacketHttp } from './http-client.js';
+export type { RedPacketHttpOptions } from './http-client.js';
 export { listenToUnlock } from './karaoke-listener.js';
 export type { ListenOptions, ListenSession, PlaybackSource } from './karaoke-listener.js';
 export { RedPacketError } from './errors.js';

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RedPacketError } from '../../shared/sdk/index.js';
+import { RedPacketHttp, type RedPacketError } from '../../shared/sdk/index.js';
 import { gameApi } from '../helpers/game-api.js';
 import { startNodeProcess, type NodeProcess } from '../helpers/node-process.js';
 import { startRedis, startRedisCluster } from '../helpers/redis-server.js';
@@ -99,5 +99,42 @@ describe.each(backends)('3 nodes on %s', (_name, makeBackend) => {
       expect(me.body.balance).toBe(w.amount);
     }
     await api.expectBalanced(url(1));
+  }, 60_000);
+
+  it('a code issued on one node is claimed on others; a receive-code owner hears of a payment made elsewhere', async () => {
+    const httpAs = async (i: number, userId: string): Promise<RedPacketHttp> =>
+      new RedPacketHttp({ url: url(i), token: await api.token(userId) });
+    await api.mint(url(0), 'qr-sender', 600);
+    const sender = await api.client(url(0), 'qr-sender');
+    await sender.join('qr-room');
+    const { packet } = await sender.sendPacket({
+      roomId: 'qr-room',
+      kind: 'lucky',
+      total: 600,
+      count: 3,
+      claim: { type: 'code' },
+    });
+    const { code } = await (await httpAs(0, 'qr-sender')).packetCode(packet.id);
+    const scanner = await api.client(url(1), 'qr-scanner');
+    await expect(scanner.claimCode(code)).resolves.toMatchObject({ packetId: packet.id, remaining: 2 });
+    await expect((await httpAs(2, 'qr-scanner-2')).claim(code)).resolves.toMatchObject({ remaining: 1 });
+    await expect((await httpAs(2, 'qr-scanner')).claim(code)).rejects.toMatchObject({
+      code: 'ALREADY_GRABBED',
+    });
+
+    // The owner's socket is on node 1; the payer pays on node 0.
+    const owner = await api.client(url(1), 'rc-owner');
+    const ownerCode = await (await httpAs(1, 'rc-owner')).receiveCode();
+    await api.mint(url(0), 'rc-payer', 300);
+    const received = owner.waitFor('packet:received');
+    const { packet: paid } = await (
+      await httpAs(0, 'rc-payer')
+    ).payReceiveCode({ code: ownerCode.code, amount: 300, greeting: 'for lunch' });
+    expect(await received).toMatchObject({
+      packet: { id: paid.id, total: 300 },
+      from: { userId: 'rc-payer' },
+    });
+    await expect(owner.openPacket(paid.id)).resolves.toEqual({ amount: 300, remaining: 0 });
+    await api.expectBalanced(url(2));
   }, 60_000);
 });

@@ -33,6 +33,17 @@ describe('config', () => {
     expect(loadConfig({ JWT_SECRET: 'a-long-enough-secret', DEV_TOKENS: '1' }).auth.devTokens).toBe(true);
   });
 
+  it('derives the code secret from the JWT secret unless CODE_SECRET is set; checks both', () => {
+    const a = loadConfig({ JWT_SECRET: 'a-long-enough-secret' });
+    expect(a.codes.rotateMs).toBe(30_000);
+    expect(a.codes.secret).toBe(loadConfig({ JWT_SECRET: 'a-long-enough-secret' }).codes.secret);
+    expect(a.codes.secret).not.toBe('a-long-enough-secret');
+    expect(loadConfig({ CODE_SECRET: 'codes-0123456789ab' }).codes.secret).toBe('codes-0123456789ab');
+    expect(loadConfig({ CODE_ROTATE_MS: '5000' }).codes.rotateMs).toBe(5_000);
+    expect(errorOf({ CODE_SECRET: 'short' })?.variable).toBe('CODE_SECRET');
+    expect(errorOf({ CODE_ROTATE_MS: '10' })?.variable).toBe('CODE_ROTATE_MS');
+  });
+
   it('reads Redis and cluster settings', () => {
     expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:7000/2' }).store).toEqual({
       kind: 'redis',

@@ -2,6 +2,7 @@
 import { mount } from './dom.js';
 import { describeError } from './messages.js';
 import { Session } from './session.js';
+import { claimPage, codeFromPath, payPage } from './views/claim-page.js';
 import { loginView } from './views/login.js';
 import { roomView } from './views/room.js';
 import { toast } from './views/toast.js';
@@ -31,7 +32,13 @@ function showLogin(): void {
 }
 
 const saved = Session.load();
-if (saved) {
+const scanned = codeFromPath(location.pathname);
+if (scanned) {
+  // A scanned QR code's short link: the phone page for it.
+  (scanned.kind === 'claim' ? claimPage(app, scanned.code) : payPage(app, scanned.code)).catch(
+    (err: unknown) => toast(describeError(err), 'error'),
+  );
+} else if (saved) {
   Session.connect({ ...saved, roomId: location.hash.slice(1) || saved.roomId })
     .then(enter)
     .catch((err: unknown) => {

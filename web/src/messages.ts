@@ -21,6 +21,9 @@ const TEXT: Record<ErrorCode | ClientOnlyCode, string> = {
   GRAB_CAP_REACHED: 'You reached your grab limit for this rain.',
   STORE_UNAVAILABLE: 'The server is busy — try again in a moment.',
   INTERNAL: 'Something went wrong on our side.',
+  CODE_INVALID: 'That code is not valid.',
+  CODE_EXPIRED: 'That code has expired — scan the current one.',
+  CODE_REVOKED: 'That receive code was replaced — ask for the new one.',
   TIMEOUT: 'No answer from the server — check your connection.',
   CONNECT_FAILED: 'Could not connect to the server.',
 };

@@ -2,7 +2,7 @@
  * Who is signed in (kept in localStorage so a reload keeps one's place), the connected SDK
  * client, and the wallet balance.
  */
-import { RedPacketClient } from '../../shared/sdk/index.js';
+import { RedPacketClient, RedPacketHttp } from '../../shared/sdk/index.js';
 import { api, type PageRole } from './api.js';
 
 const STORAGE_KEY = 'redpacket.session';
@@ -17,6 +17,8 @@ export interface Saved {
 
 export class Session {
   balance = 0;
+  /** The HTTP routes (codes, receive codes) as this user. */
+  readonly http: RedPacketHttp;
   private balanceListeners = new Set<(balance: number) => void>();
 
   private constructor(
@@ -24,6 +26,7 @@ export class Session {
     readonly client: RedPacketClient,
   ) {
     client.on('wallet:updated', ({ balance }) => this.setBalance(balance));
+    this.http = new RedPacketHttp({ url: '', token: saved.token });
   }
 
   static load(): Saved | null {

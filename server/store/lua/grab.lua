@@ -3,8 +3,13 @@
 -- KEYS[1] packet hash   KEYS[2] shares list   KEYS[3] claims hash (userId -> JSON)
 -- KEYS[4] outbox hash (claimId -> credit JSON)   KEYS[5] users who unlocked it by listening (set)
 -- ARGV[1] packet id   ARGV[2] userId   ARGV[3] name   ARGV[4] at (ms)   ARGV[5] claim id
+-- ARGV[6] the phrase the grab presents ('' for none)
+-- A gated packet ('locked' = 1) is let through as domain/claim-gate.ts says: an exclusive one
+-- only for its owner ('forbidden'), a karaoke or password one for users in KEYS[5] or, for a
+-- password packet, a grab presenting its phrase ('locked').
 -- Returns { 'missing' } | { 'expired' } (also once cancelled)
---       | { 'not-open', opensAt } (a timed packet before its opening) | { 'locked' } | { 'empty' } | { 'already', claim JSON }
+--       | { 'not-open', opensAt } (a timed packet before its opening) | { 'locked' } | { 'forbidden' }
+--       | { 'empty' } | { 'already', claim JSON }
 --       | { 'claimed', claim JSON, packet hash as field, value, … }
 if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
 local previous = redis.call('HGET', KEYS[3], ARGV[2])
@@ -13,8 +18,15 @@ local at = tonumber(ARGV[4])
 local status, expiresAt, opensAt = unpack(redis.call('HMGET', KEYS[1], 'status', 'expiresAt', 'opensAt'))
 if status == 'expired' or status == 'cancelled' or at >= tonumber(expiresAt) then return { 'expired' } end
 if opensAt and at < tonumber(opensAt) then return { 'not-open', opensAt } end
-if redis.call('HGET', KEYS[1], 'locked') == '1' and redis.call('SISMEMBER', KEYS[5], ARGV[2]) == 0 then
-  return { 'locked' }
+if redis.call('HGET', KEYS[1], 'locked') == '1' then
+  local gated = cjson.decode(redis.call('HGET', KEYS[1], 'record'))
+  local claim, unlock = gated.claim, gated.unlock
+  if type(claim) == 'table' and claim.type == 'exclusive' then
+    if claim.ownerId ~= ARGV[2] then return { 'forbidden' } end
+  elseif redis.call('SISMEMBER', KEYS[5], ARGV[2]) == 0 then
+    local phrase = type(unlock) == 'table' and unlock.type == 'phrase' and unlock.phrase or nil
+    if not phrase or ARGV[6] ~= phrase then return { 'locked' } end
+  end
 end
 local share = redis.call('LPOP', KEYS[2])
 if not share then return { 'empty' } end

@@ -3,13 +3,14 @@
  * Karaoke envelopes play their song first; the server's listening credit fills the bar and the
  * envelope opens itself once unlocked. Timed envelopes count down to their opening first.
  */
-import type { PacketSnapshot } from '../../../shared/sdk/index.js';
+import { RedPacketError, type PacketSnapshot } from '../../../shared/sdk/index.js';
 import { api } from '../api.js';
 import { h, mount, yuan } from '../dom.js';
 import { describeError } from '../messages.js';
 import type { Session } from '../session.js';
 import { Tune } from '../tune.js';
 import { openModal } from './modal.js';
+import { openPacketQr } from './qr-code.js';
 
 export function openEnvelope(
   session: Session,
@@ -78,7 +79,16 @@ export function openEnvelope(
     void showClaims();
     return;
   }
-  const song = packet.unlock?.song;
+  if (packet.claim?.type === 'code' && packet.senderId === session.saved.userId) {
+    body.append(
+      h(
+        'button',
+        { class: 'link', 'data-testid': 'show-qr', onclick: () => openPacketQr(session, packet.id) },
+        '📱 Show QR code',
+      ),
+    );
+  }
+  const song = packet.unlock?.type === 'listen' ? packet.unlock.song : undefined;
   const openButton = (): HTMLElement =>
     h('button', { class: 'primary open-btn', 'data-testid': 'open', onclick: () => void grab() }, 'Open');
   if (packet.opensAt !== null && packet.opensAt > session.client.serverNow()) {
@@ -91,8 +101,8 @@ export function openEnvelope(
       if (!countdown.isConnected) return; // the envelope was closed
       if (left <= 0) {
         countdown.replaceWith(
-          song && !packet.listen?.unlocked
-            ? h('div', { class: 'muted' }, 'Open now — reopen to listen')
+          (song && !packet.listen?.unlocked) || packet.unlock?.type === 'phrase'
+            ? h('div', { class: 'muted' }, 'It is open now — reopen the envelope')
             : openButton(),
         );
         return;
@@ -101,6 +111,46 @@ export function openEnvelope(
       setTimeout(tick, Math.min(250, left));
     };
     tick();
+    return;
+  }
+  if (packet.unlock?.type === 'phrase') {
+    // Password packet: saying the phrase in chat opens it — one tap says it.
+    const phrase = packet.unlock.phrase;
+    const say = h('button', { class: 'primary open-btn', 'data-testid': 'say-it' }, `Say “${phrase}”`);
+    say.addEventListener('click', () => {
+      say.remove();
+      body.classList.add('opening');
+      session.client
+        .chat(packet.roomId, phrase)
+        .then(({ grabs }) => {
+          const mine = grabs?.find((g) => g.packetId === packet.id);
+          if (mine?.ok) {
+            mount(
+              result,
+              h('div', { class: 'won' }, yuan(mine.amount)),
+              h('div', { class: 'muted' }, 'added to your wallet'),
+            );
+            onGrabbed(mine.amount);
+          } else {
+            mount(
+              result,
+              h(
+                'div',
+                { class: 'lost' },
+                mine
+                  ? describeError(new RedPacketError(mine.error.code, mine.error.message))
+                  : 'That was not it.',
+              ),
+            );
+          }
+        })
+        .catch((err: unknown) => mount(result, h('div', { class: 'lost' }, describeError(err))))
+        .finally(() => {
+          body.classList.remove('opening');
+          void showClaims().catch(() => undefined);
+        });
+    });
+    body.append(h('div', { class: 'phrase', 'data-testid': 'phrase' }, '🔑 ', phrase), say);
     return;
   }
   if (!song || packet.listen?.unlocked) {

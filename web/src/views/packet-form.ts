@@ -6,6 +6,7 @@ import { h } from '../dom.js';
 import { describeError } from '../messages.js';
 import type { Session } from '../session.js';
 import { openModal } from './modal.js';
+import { openPacketQr } from './qr-code.js';
 import { toast } from './toast.js';
 
 export function openPacketForm(session: Session, roomId: string): void {
@@ -48,6 +49,18 @@ export function openPacketForm(session: Session, roomId: string): void {
     value: 0,
     'data-testid': 'packet-opens-in',
   });
+  const claimBy = h(
+    'select',
+    { name: 'claim', 'data-testid': 'packet-claim' },
+    h('option', { value: 'room' }, 'In this room'),
+    h('option', { value: 'code' }, 'By QR code (anyone who scans)'),
+  );
+  const phrase = h('input', {
+    name: 'phrase',
+    maxlength: 32,
+    placeholder: 'optional, e.g. 芝麻开门',
+    'data-testid': 'packet-phrase',
+  });
   const amountLabel = h('span', {}, 'Total (¥)');
   kind.addEventListener('change', () => {
     amountLabel.textContent = kind.value === 'lucky' ? 'Total (¥)' : 'Each (¥)';
@@ -62,31 +75,40 @@ export function openPacketForm(session: Session, roomId: string): void {
           e.preventDefault();
           const fen = Math.round(Number(amount.value) * 100);
           const n = Math.round(Number(count.value));
-          const unlock = karaoke.checked
-            ? {
-                type: 'listen' as const,
-                song: {
-                  id: 'twinkle',
-                  title: 'Twinkle, Twinkle (小星星)',
-                  durationMs: Math.round(Number(songSeconds.value) * 1000),
-                },
-              }
-            : undefined;
+          const said = phrase.value.trim();
+          if (said && karaoke.checked) {
+            error.textContent = 'A packet has a password or a song, not both.';
+            return;
+          }
+          const unlock = said
+            ? { type: 'phrase' as const, phrase: said }
+            : karaoke.checked
+              ? {
+                  type: 'listen' as const,
+                  song: {
+                    id: 'twinkle',
+                    title: 'Twinkle, Twinkle (小星星)',
+                    durationMs: Math.round(Number(songSeconds.value) * 1000),
+                  },
+                }
+              : undefined;
           const common = {
             roomId,
             count: n,
             ...(greeting.value.trim() ? { greeting: greeting.value.trim() } : {}),
             ...(unlock ? { unlock } : {}),
             ...(Number(opensIn.value) > 0 ? { opensInMs: Math.round(Number(opensIn.value) * 1000) } : {}),
+            ...(claimBy.value === 'code' ? { claim: { type: 'code' as const } } : {}),
           };
           const payload =
             kind.value === 'lucky'
               ? { ...common, kind: 'lucky' as const, total: fen }
               : { ...common, kind: 'equal' as const, amount: fen };
           session.client.sendPacket(payload).then(
-            () => {
+            ({ packet }) => {
               close();
               toast('Red packet sent!');
+              if (packet.claim?.type === 'code') openPacketQr(session, packet.id);
             },
             (err: unknown) => {
               error.textContent = describeError(err);
@@ -100,6 +122,8 @@ export function openPacketForm(session: Session, roomId: string): void {
       h('label', {}, 'Shares', count),
       h('label', {}, 'Greeting', greeting),
       h('label', {}, 'Opens in (seconds, 0 = now)', opensIn),
+      h('label', {}, 'Who can open', claimBy),
+      h('label', {}, 'Password 口令', phrase),
       h('label', { class: 'inline' }, karaoke, ' Karaoke: listen to a song to unlock, seconds ', songSeconds),
       h('button', { type: 'submit', class: 'primary', 'data-testid': 'packet-send' }, 'Send'),
       error,

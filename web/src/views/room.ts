@@ -10,6 +10,7 @@ import { openEnvelope } from './envelope.js';
 import { hostConsole } from './host-console.js';
 import { openPacketForm } from './packet-form.js';
 import { RainLayer } from './rain-layer.js';
+import { inboxItem, openReceiveCode } from './receive-code.js';
 import { toast } from './toast.js';
 
 export function roomView(session: Session, snapshot: RoomSnapshot, onLeave: () => void): HTMLElement {
@@ -39,7 +40,19 @@ export function roomView(session: Session, snapshot: RoomSnapshot, onLeave: () =
       h(
         'button',
         { class: 'envelope', 'data-testid': 'envelope', 'data-packet-id': p.id, onclick: () => open(p.id) },
-        h('span', { class: 'envelope-icon' }, p.opensAt !== null ? '⏰' : p.unlock ? '🎤' : '🧧'),
+        h(
+          'span',
+          { class: 'envelope-icon' },
+          p.opensAt !== null
+            ? '⏰'
+            : p.unlock?.type === 'listen'
+              ? '🎤'
+              : p.unlock?.type === 'phrase'
+                ? '🔑'
+                : p.claim?.type === 'code'
+                  ? '📱'
+                  : '🧧',
+        ),
         h(
           'span',
           { class: 'envelope-text' },
@@ -114,6 +127,13 @@ export function roomView(session: Session, snapshot: RoomSnapshot, onLeave: () =
   client.on('karaoke:listened', (e) => {
     for (const l of e.listens) line(`🎤 ${l.name} listened to ${l.senderName}’s “${l.songTitle}”`);
   });
+  client.on('packet:received', ({ packet, from }) => {
+    toast(`${from.name} sent you ${yuan(packet.total)}`);
+    const item = inboxItem(session, packet, () => item.remove());
+    item.classList.add('system');
+    feed.append(item);
+    scrollDown();
+  });
   client.on('rain:scheduled', ({ rain: r }) => line(`🌧 ${r.hostName} scheduled a ${yuan(r.total)} rain!`));
   client.socket.on('disconnect', () => status.classList.replace('online', 'offline'));
   client.socket.on('connect', () => status.classList.replace('offline', 'online'));
@@ -172,6 +192,11 @@ export function roomView(session: Session, snapshot: RoomSnapshot, onLeave: () =
       h('span', { class: 'spacer' }),
       h('span', { class: 'who' }, saved.name, saved.role === 'user' ? '' : ' (host)'),
       balance,
+      h(
+        'button',
+        { class: 'link', 'data-testid': 'my-receive-code', onclick: () => openReceiveCode(session) },
+        '收款码',
+      ),
       h('button', { class: 'link', onclick: onLeave }, 'Sign out'),
     ),
     h('main', {}, feed, session.isHost ? hostConsole(session, roomId) : null),
