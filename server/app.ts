@@ -37,6 +37,7 @@ import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
 import { createBroadcastAdapter } from './transport/adapter.js';
 import { createRouter } from './transport/http-router.js';
+import { guardEvents, guardRoutes } from './handlers/curfew-guard.js';
 import { listen } from './transport/listen.js';
 import { loadStaticSite } from './transport/static-site.js';
 import { landingResponse } from './handlers/landing-page.js';
@@ -157,7 +158,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const receive = new ReceiveService(store, clock, packets, signer, broadcaster, log);
   const phrases = new PhraseService(store, clock, packets, log);
 
-  const services = { clock, rooms, packets, rains, karaoke, codes, receive, phrases };
+  const services = { clock, rooms, packets, rains, karaoke, codes, receive, phrases, curfew: config.curfew };
   handleConnections(io, {
     tokens,
     rooms,
@@ -165,30 +166,38 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     metrics,
     clock,
     rateLimit: config.rateLimit,
-    handlers: {
-      ...roomHandlers(services),
-      ...packetHandlers(services),
-      ...rainHandlers(services),
-      ...karaokeHandlers(services),
-      ...codeHandlers(services),
-    },
+    handlers: guardEvents(
+      {
+        ...roomHandlers(services),
+        ...packetHandlers(services),
+        ...rainHandlers(services),
+        ...karaokeHandlers(services),
+        ...codeHandlers(services),
+      },
+      config.curfew,
+      clock,
+    ),
   });
   const site = loadStaticSite(config.webDir);
   const router = createRouter(
-    [
-      ...httpRoutes({
-        store,
-        tokens,
-        metrics,
-        packets,
-        rains,
-        wallets,
-        devTokens: config.auth.devTokens,
-        metricsToken: config.metricsToken,
-        broadcastReady: () => adapter.isReady(),
-      }),
-      ...codeRoutes({ codes, receive }),
-    ],
+    guardRoutes(
+      [
+        ...httpRoutes({
+          store,
+          tokens,
+          metrics,
+          packets,
+          rains,
+          wallets,
+          devTokens: config.auth.devTokens,
+          metricsToken: config.metricsToken,
+          broadcastReady: () => adapter.isReady(),
+        }),
+        ...codeRoutes({ codes, receive }),
+      ],
+      config.curfew,
+      clock,
+    ),
     tokens,
     metrics,
     log,

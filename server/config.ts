@@ -113,6 +113,8 @@ export interface Config {
     /** How often a packet's rotating code changes, ms; the previous one stays valid one more window. @default 30000 */
     rotateMs: number;
   };
+  /** The minors' curfew (domain/curfew.ts): local start/end minutes in an IANA zone. */
+  curfew: { startMinute: number; endMinute: number; timeZone: string };
   /** The built web page served at `/`. @default dist/web (from the working directory) */
   webDir: string;
   /** If set, GET /metrics needs `Authorization: Bearer <token>`. */
@@ -146,6 +148,22 @@ function read<T>(env: Env, name: string, schema: z.ZodType<T>, fallback: T): T {
 
 const int = (min: number, max: number) =>
   z.string().regex(/^\d+$/, 'expected a whole number').transform(Number).pipe(z.int().min(min).max(max));
+
+/** "HH:MM" (24 h) → minutes after midnight. */
+const clockTime = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24 h)')
+  .transform((t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3)));
+
+/** An IANA time zone this runtime knows. */
+const timeZoneSchema = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'an IANA time zone such as Asia/Shanghai');
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
@@ -260,6 +278,11 @@ export function loadConfig(env: Env = process.env): Config {
       // A key of its own: a code tag never doubles as anything a token signs.
       secret: codeSecret || createHmac('sha256', jwtSecret).update('red-packet codes v1').digest('base64url'),
       rotateMs: read(env, 'CODE_ROTATE_MS', int(1_000, 3_600_000), 30_000),
+    },
+    curfew: {
+      startMinute: read(env, 'CURFEW_START', clockTime, 22 * 60),
+      endMinute: read(env, 'CURFEW_END', clockTime, 6 * 60),
+      timeZone: read(env, 'CURFEW_TIME_ZONE', timeZoneSchema, 'Asia/Shanghai'),
     },
     metricsToken: env.METRICS_TOKEN || undefined,
     webDir: read(env, 'WEB_DIR', z.string().min(1), resolve('dist/web')),

@@ -32,6 +32,10 @@ export interface AckError {
   /** NOT_OPEN_YET: when the timed packet opens (server ms epoch), and how long that is from now. */
   opensAt?: number;
   opensInMs?: number;
+  /** CURFEW: when the minors' curfew lifts (server ms epoch). */
+  liftsAt?: number;
+  /** CURFEW: how long until then, ms. */
+  retryAfterMs?: number;
 }
 
 /** Every client→server event is acknowledged with exactly one of these. */

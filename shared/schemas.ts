@@ -248,6 +248,8 @@ export const devTokenBodySchema = z.strictObject({
   userId: idSchema,
   name: displayNameSchema,
   role: roleSchema.default('user'),
+  /** Marks the user a minor (the `minor: true` claim; the curfew applies). */
+  minor: z.boolean().optional(),
 });
 
 export const creditBodySchema = z.strictObject({

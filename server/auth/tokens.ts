@@ -1,6 +1,7 @@
 /**
  * JWT (HS256) for the socket handshake and HTTP bearer auth. Claims: sub (user id), name,
- * role (user | host | admin), exp. Anything else about a token is refused: other algorithms,
+ * role (user | host | admin), exp, and optionally `minor: true` for a user under 18 (the
+ * minors' curfew, domain/curfew.ts; any other value of `minor` is refused). Anything else about a token is refused: other algorithms,
  * missing or wrong-typed claims, expired tokens.
  */
 import { SignJWT, jwtVerify } from 'jose';
@@ -11,6 +12,8 @@ export interface Identity {
   userId: string;
   name: string;
   role: Role;
+  /** The token's `minor: true` claim: the minors' curfew applies. */
+  minor?: boolean;
 }
 
 export class TokenService {
@@ -22,7 +25,11 @@ export class TokenService {
 
   /** Signs a token for `identity`, valid for `ttlSec` seconds. */
   async sign(identity: Identity, ttlSec = 86_400): Promise<string> {
-    return new SignJWT({ name: identity.name, role: identity.role })
+    return new SignJWT({
+      name: identity.name,
+      role: identity.role,
+      ...(identity.minor ? { minor: true } : {}),
+    })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(identity.userId)
       .setIssuedAt()
@@ -47,10 +54,16 @@ export class TokenService {
     const userId = idSchema.safeParse(payload.sub);
     const name = displayNameSchema.safeParse(payload.name);
     const role = roleSchema.safeParse(payload.role);
-    if (!userId.success || !name.success || !role.success) {
+    const minor = payload.minor;
+    if (
+      !userId.success ||
+      !name.success ||
+      !role.success ||
+      (minor !== undefined && typeof minor !== 'boolean')
+    ) {
       throw new GameError('UNAUTHORIZED', 'token claims are malformed');
     }
-    return { userId: userId.data, name: name.data, role: role.data };
+    return { userId: userId.data, name: name.data, role: role.data, ...(minor ? { minor: true } : {}) };
   }
 
   /** Verifies an `Authorization: Bearer …` header value. */

@@ -2,7 +2,7 @@ import type { ErrorCode } from '../../shared/codes.js';
 import type { AckError } from '../../shared/protocol.js';
 
 /** What a refusal adds to its error beyond code and message (timed packets: when it opens). */
-export type RefusalDetails = Pick<AckError, 'opensAt' | 'opensInMs'>;
+export type RefusalDetails = Pick<AckError, 'opensAt' | 'opensInMs' | 'liftsAt' | 'retryAfterMs'>;
 
 /**
  * A refusal the client should see: its code (from the closed set) and a human message.

@@ -2,7 +2,7 @@ import type { ErrorCode } from '../codes.js';
 import type { AckError } from '../protocol.js';
 
 /** What a refusal carries besides its code (NOT_OPEN_YET: when the timed packet opens). */
-export type ErrorDetails = Pick<AckError, 'opensAt' | 'opensInMs'>;
+export type ErrorDetails = Pick<AckError, 'opensAt' | 'opensInMs' | 'liftsAt' | 'retryAfterMs'>;
 
 /**
  * Codes the SDK raises without a server answer: no ack within the timeout, or the

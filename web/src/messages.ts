@@ -15,6 +15,7 @@ const TEXT: Record<ErrorCode | ClientOnlyCode, string> = {
   PACKET_EXPIRED: 'This red packet has expired.',
   ALREADY_GRABBED: 'You already grabbed this one.',
   LOCKED: 'Listen to the song first to unlock it.',
+  CURFEW: 'Red packets are closed to minors at this hour — come back in the morning.',
   NOT_OPEN_YET: 'This red packet has not opened yet — wait for the countdown.',
   DROP_NOT_ACTIVE: 'Missed it — too late!',
   RAIN_NOT_ACTIVE: 'The rain is not falling right now.',
