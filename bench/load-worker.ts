@@ -1,60 +1,31 @@
 /**
- * One load-generator thread: holds many SDK connections and runs what the orchestrator asks
- * (bench/run.ts). Work is kept minimal per message: timestamps and counters, no logging.
+ * One load-generator thread: holds many wire clients (bench/wire-client.ts) and runs what the
+ * orchestrator asks (bench/run.ts). Per message it does a byte compare, a timestamp and a
+ * histogram increment: no logging, no per-message allocation.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { io, type Socket } from 'socket.io-client';
 import { TokenService } from '../server/auth/tokens.js';
-import { leanParser } from './lean-parser.js';
-
-/** Just enough client for the load: acked requests and the wanted events. */
-class LeanClient {
-  constructor(private readonly socket: Socket) {}
-
-  async request(event: string, payload: unknown): Promise<Record<string, unknown>> {
-    const ack = (await this.socket.timeout(60_000).emitWithAck(event, payload)) as {
-      ok: boolean;
-      error?: { code: string };
-    };
-    if (!ack.ok) throw Object.assign(new Error(ack.error?.code ?? 'ERROR'), { code: ack.error?.code });
-    return ack;
-  }
-
-  grab(packetId: string): Promise<Record<string, unknown>> {
-    return this.request('packet:grab', { packetId });
-  }
-
-  on(event: string, listener: (payload: { id: string; serverTime: number }) => void): () => void {
-    this.socket.on(event, listener);
-    return () => this.socket.off(event, listener);
-  }
-
-  close(): void {
-    this.socket.disconnect();
-  }
-}
+import { LagHistogram } from './histogram.js';
+import { WireClient } from './wire-client.js';
 
 interface Data {
   index: number;
-  url: string;
-  count: number;
-  room: string;
   secret: string;
 }
 
-const data = workerData as Data;
-const tokens = new TokenService(data.secret);
-const clients: LeanClient[] = [];
-const now = (): number => performance.timeOrigin + performance.now();
-
-type Command =
-  | { cmd: 'connect' }
-  | { cmd: 'grabAll'; packetIds: string[] }
+export type Command =
+  | { cmd: 'connect'; url: string; count: number; room: string }
+  | { cmd: 'grabAll'; packetIds: string[]; perClient: number }
   | { cmd: 'armAlloc' }
   | { cmd: 'allocResult' }
-  | { cmd: 'armFanout' }
+  | { cmd: 'armFanout'; event: string }
   | { cmd: 'fanoutResult' }
   | { cmd: 'close' };
+
+const data = workerData as Data;
+const tokens = new TokenService(data.secret);
+let clients: WireClient[] = [];
+const now = (): number => performance.timeOrigin + performance.now();
 
 let alloc = {
   firstSeen: Infinity,
@@ -65,62 +36,70 @@ let alloc = {
 };
 /** Resolves when every client of this thread has seen the packet. */
 let allSeen: Promise<void> = Promise.resolve();
-let markSeen: () => void = () => undefined;
-let fanout = { messages: 0, lags: [] as number[] };
+let fanout = { messages: 0, lags: new LagHistogram() };
 const offs: (() => void)[] = [];
 
-/** The events this thread must see; every other broadcast is dropped undecoded. */
-const WANTED = ['packet:created', 'rain:drops'];
-
-async function connect(): Promise<void> {
+async function connect(url: string, count: number, room: string): Promise<void> {
   const batch = 100;
-  for (let i = 0; i < data.count; i += batch) {
-    await Promise.all(
-      Array.from({ length: Math.min(batch, data.count - i) }, async (_, j) => {
-        const userId = `b${data.index}-${i + j}`;
+  const base = clients.length;
+  for (let i = 0; i < count; i += batch) {
+    const made = await Promise.all(
+      Array.from({ length: Math.min(batch, count - i) }, async (_, j) => {
+        const userId = `b${data.index}-${base + i + j}`;
         const token = await tokens.sign({ userId, name: userId, role: 'user' });
-        const socket = io(data.url, {
-          transports: ['websocket'],
-          auth: { token },
-          parser: leanParser(WANTED),
-          reconnection: false,
-        });
-        await new Promise<void>((resolve, reject) => {
-          socket.once('connect', () => resolve());
-          socket.once('connect_error', reject);
-        });
-        const c = new LeanClient(socket);
-        await c.request('room:join', { roomId: data.room });
-        clients.push(c);
+        const c = await WireClient.connect(url, token);
+        const ack = await c.request('room:join', { roomId: room });
+        if (!ack.ok) throw new Error(`room:join refused: ${JSON.stringify(ack)}`);
+        return c;
       }),
     );
+    clients.push(...made);
   }
 }
 
-async function grabAll(packetIds: string[]): Promise<{ ok: number; failed: number; latencies: number[] }> {
-  const latencies: number[] = [];
+/**
+ * Every client grabs `perClient` of the packets one at a time: all of them in order, or (when
+ * fewer) a random pick in its own random order.
+ */
+async function grabAll(
+  packetIds: string[],
+  perClient: number,
+): Promise<{ ok: number; failed: Record<string, number>; lags: number[] }> {
+  const lags = new LagHistogram();
   let ok = 0;
-  let failed = 0;
+  const failed: Record<string, number> = {};
   await Promise.all(
     clients.map(async (c) => {
-      for (const id of packetIds) {
+      const order = perClient < packetIds.length ? shuffled(packetIds).slice(0, perClient) : packetIds;
+      for (const packetId of order) {
         const t = performance.now();
-        try {
-          await c.grab(id);
+        const ack = await c.request('packet:grab', { packetId });
+        if (ack.ok) {
           ok += 1;
-          latencies.push(performance.now() - t);
-        } catch {
-          failed += 1;
+          lags.add(performance.now() - t);
+        } else {
+          const code = (ack.error as { code?: string } | undefined)?.code ?? 'ERROR';
+          failed[code] = (failed[code] ?? 0) + 1;
         }
       }
     }),
   );
-  return { ok, failed, latencies };
+  return { ok, failed, lags: lags.toArray() };
+}
+
+function shuffled<T>(items: T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
 }
 
 function armAlloc(): void {
   alloc = { firstSeen: Infinity, lastWin: 0, wins: 0, done: [], refusals: {} };
   let seen = 0;
+  let markSeen: () => void = () => undefined;
   allSeen = new Promise((resolve) => {
     markSeen = () => {
       seen += 1;
@@ -133,29 +112,42 @@ function armAlloc(): void {
         alloc.firstSeen = Math.min(alloc.firstSeen, now());
         markSeen();
         alloc.done.push(
-          c.grab(p.id).then(
-            () => {
-              alloc.wins += 1;
-              alloc.lastWin = Math.max(alloc.lastWin, now());
-            },
-            (err: unknown) => {
-              const code = (err as { code?: string }).code ?? 'ERROR';
-              alloc.refusals[code] = (alloc.refusals[code] ?? 0) + 1;
-            },
-          ),
+          grabWithRetry(c, p.id as string).then(({ code, retried }) => {
+            // A retried grab may have won late and be answered PACKET_EMPTY (the node answers
+            // a spent packet locally, winners' retries included): its answer ends the race too.
+            if (code === 'ok' || retried) alloc.lastWin = Math.max(alloc.lastWin, now());
+            if (code === 'ok') alloc.wins += 1;
+            else alloc.refusals[code] = (alloc.refusals[code] ?? 0) + 1;
+          }),
         );
       }),
     );
   }
 }
 
-function armFanout(): void {
-  fanout = { messages: 0, lags: [] };
+/**
+ * A grab as a real client would make it: a STORE_UNAVAILABLE (the node's 1 s Redis timeout
+ * on an overloaded machine) is retried; ALREADY_GRABBED after such a retry means the first
+ * attempt won late. Retries are counted as refusals `retried`.
+ */
+async function grabWithRetry(c: WireClient, packetId: string): Promise<{ code: string; retried: boolean }> {
+  for (let attempt = 0; ; attempt++) {
+    const ack = await c.request('packet:grab', { packetId });
+    if (ack.ok) return { code: 'ok', retried: attempt > 0 };
+    const code = (ack.error as { code?: string } | undefined)?.code ?? 'ERROR';
+    if (code === 'ALREADY_GRABBED' && attempt > 0) return { code: 'ok', retried: true };
+    if (code !== 'STORE_UNAVAILABLE' || attempt >= 5) return { code, retried: attempt > 0 };
+    alloc.refusals.retried = (alloc.refusals.retried ?? 0) + 1;
+  }
+}
+
+function armFanout(event: string): void {
+  fanout = { messages: 0, lags: new LagHistogram() };
   for (const c of clients) {
     offs.push(
-      c.on('rain:drops', (e) => {
+      c.on(event, (e) => {
         fanout.messages += 1;
-        fanout.lags.push(now() - e.serverTime);
+        fanout.lags.add(now() - (e.serverTime as number));
       }),
     );
   }
@@ -163,22 +155,20 @@ function armFanout(): void {
 
 parentPort?.on('message', (msg: Command) => {
   const reply = (value: unknown): void => parentPort?.postMessage(value);
+  const fail = (err: unknown): void => reply({ error: String(err) });
   switch (msg.cmd) {
     case 'connect':
-      void connect().then(
-        () => reply({ connected: clients.length }),
-        (err: unknown) => reply({ error: String(err) }),
-      );
+      connect(msg.url, msg.count, msg.room).then(() => reply({ connected: clients.length }), fail);
       break;
     case 'grabAll':
-      void grabAll(msg.packetIds).then(reply);
+      grabAll(msg.packetIds, msg.perClient).then(reply, fail);
       break;
     case 'armAlloc':
       armAlloc();
       reply({ armed: true });
       break;
     case 'allocResult':
-      void allSeen
+      allSeen
         .then(() => Promise.all(alloc.done))
         .then(() => {
           for (const off of offs.splice(0)) off();
@@ -188,18 +178,19 @@ parentPort?.on('message', (msg: Command) => {
             wins: alloc.wins,
             refusals: alloc.refusals,
           });
-        });
+        }, fail);
       break;
     case 'armFanout':
-      armFanout();
+      armFanout(msg.event);
       reply({ armed: true });
       break;
     case 'fanoutResult':
       for (const off of offs.splice(0)) off();
-      reply({ messages: fanout.messages, lags: fanout.lags });
+      reply({ messages: fanout.messages, lags: fanout.lags.toArray() });
       break;
     case 'close':
       for (const c of clients) c.close();
+      clients = [];
       reply({ closed: true });
       break;
   }

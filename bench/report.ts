@@ -1,156 +1,233 @@
 /**
  * Writes a bench run: bench/results/latest.json, a dated copy, docs/benchmarks.svg (each
- * figure against its goal) and docs/benchmarks.md (machine, command, table, gaps). The prose
- * about what limits each figure lives in docs/benchmarks-notes.md and is appended as is.
+ * figure against its goal, and the fan-out scale curve) and docs/benchmarks.md (machine,
+ * command, goals, figures, references). The prose about what limits each figure lives in
+ * docs/benchmarks-notes.md and is appended as is. A figure measured while the generator was
+ * saturated is printed INVALID, never as a server figure.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { curveSvg } from './curve-chart.js';
+import type { BenchResults, CpuShare, FanoutFigures, GrabFigures } from './results.js';
 
-interface FanoutSide {
-  deliveredPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  received: number;
-  expected: number;
-  serverCpuPct: number;
-  generatorCpuPct: number;
-}
-
-export interface BenchResults {
-  timestamp: string;
-  command: string;
-  quick: boolean;
-  machine: { cpu: string; cores: number; memoryGb: number; node: string; redis: string };
-  durationSec: number;
-  grab: {
-    clients: number;
-    grabs: number;
-    throughputPerSec: number;
-    redisLimitPerSec: number;
-    ratio: number;
-    p50Ms: number;
-    p99Ms: number;
-    serverCpuPct: number;
-    generatorCpuPct: number;
-  };
-  fullAllocation: { shares: number; clients: number; ms: number; runsMs: number[] };
-  fanout: {
-    clients: number;
-    batchesPerSec: number;
-    seconds: number;
-    uws: FanoutSide;
-    ws: FanoutSide;
-    ratio: number;
-  };
-  memory: { connections: number; uwsKbPerConn: number; wsKbPerConn: number };
-}
-
-interface Goal {
+export interface Goal {
   name: string;
   measured: number;
   goal: number;
   unit: string;
   /** true: bigger is better (measured ≥ goal); false: measured ≤ goal. */
   atLeast: boolean;
+  /** Set when the generator was saturated: the figure measured the generator. */
+  invalid?: string;
+}
+
+const saturated = (cpu: CpuShare): string | undefined =>
+  cpu.generatorSaturated ? `generator saturated (${cpu.generatorPct} % CPU)` : undefined;
+
+export const perCpu = (f: FanoutFigures): number => 1e6 / Math.max(f.serverUsPer1kMsgs, 1e-9);
+
+export function crowdedRedis(r: BenchResults): GrabFigures | undefined {
+  return r.crowded.find((c) => c.store === 'redis');
 }
 
 export function goals(r: BenchResults): Goal[] {
-  return [
-    { name: 'grab throughput ÷ Redis limit', measured: r.grab.ratio, goal: 0.5, unit: '×', atLeast: true },
+  const crowded = crowdedRedis(r);
+  const { uws, ws, reference } = r.fanout;
+  const list: Goal[] = [
     {
-      name: `full allocation (${r.fullAllocation.shares} shares, ${r.fullAllocation.clients} clients)`,
+      name: `server CPU per grab, ${r.grab.members}-member room`,
+      measured: r.grab.serverUsPerGrab,
+      goal: 50,
+      unit: 'µs',
+      atLeast: false,
+    },
+  ];
+  if (crowded) {
+    list.push({
+      name: `server CPU per grab, ${crowded.members}-member room, ${crowded.packetsOpen} packets open (Redis)`,
+      measured: crowded.serverUsPerGrab,
+      goal: 100,
+      unit: 'µs',
+      atLeast: false,
+    });
+  }
+  list.push(
+    {
+      name: 'grab throughput ÷ Redis script limit',
+      measured: r.redisLimit.ratio,
+      goal: 0.5,
+      unit: '×',
+      atLeast: true,
+      invalid: saturated(r.grab.cpu),
+    },
+    {
+      name: `full allocation, ${r.fullAllocation.shares} shares, ${r.fullAllocation.clients} clients, Redis`,
       measured: r.fullAllocation.ms,
       goal: 230,
       unit: 'ms',
       atLeast: false,
+      invalid: saturated(r.fullAllocation.cpu),
     },
     {
-      name: `fan-out p99 on uWS (${r.fanout.clients} clients)`,
-      measured: r.fanout.uws.p99Ms,
+      name: `fan-out p99 at ${uws.clients} clients`,
+      measured: uws.p99Ms,
       goal: 50,
       unit: 'ms',
       atLeast: false,
+      invalid: saturated(uws.cpu),
     },
-    { name: 'uWS ÷ ws delivered msgs/s', measured: r.fanout.ratio, goal: 1.5, unit: '×', atLeast: true },
     {
-      name: 'RSS per idle connection (uWS)',
-      measured: r.memory.uwsKbPerConn,
-      goal: 10,
+      name: 'server CPU per delivered message ÷ raw uWS publish',
+      measured: Math.round((uws.serverUsPer1kMsgs / reference.serverUsPer1kMsgs) * 1000) / 1000,
+      goal: 1.5,
+      unit: '×',
+      atLeast: false,
+    },
+    {
+      name: 'uWS ÷ ws delivered msgs per server CPU-second',
+      measured: Math.round((perCpu(uws) / perCpu(ws)) * 1000) / 1000,
+      goal: 2,
+      unit: '×',
+      atLeast: true,
+    },
+    {
+      name: 'RSS per idle joined connection (uWS)',
+      measured: uws.kbPerConn,
+      goal: 8,
       unit: 'KB',
       atLeast: false,
     },
-  ];
+  );
+  return list;
 }
 
-const met = (g: Goal): boolean => (g.atLeast ? g.measured >= g.goal : g.measured <= g.goal);
-const gap = (g: Goal): string => {
+export const met = (g: Goal): boolean => (g.atLeast ? g.measured >= g.goal : g.measured <= g.goal);
+
+export function verdict(g: Goal): string {
+  if (g.invalid) return `INVALID: ${g.invalid}`;
   const diff = g.atLeast ? g.measured - g.goal : g.goal - g.measured;
   return `${met(g) ? 'met, by' : 'short by'} ${Math.abs(Math.round(diff * 1000) / 1000)} ${g.unit}`;
-};
+}
 
-function chart(r: BenchResults): string {
+/** One line per goal, for the console. */
+export function goalLines(r: BenchResults): string[] {
+  return goals(r).map(
+    (g) =>
+      `${g.name}: ${g.measured} ${g.unit} (goal ${g.atLeast ? '≥' : '≤'} ${g.goal} ${g.unit}) — ${verdict(g)}`,
+  );
+}
+
+function goalSvg(r: BenchResults): { svg: string; height: number } {
   const rows = goals(r);
-  const width = 720;
-  const rowH = 44;
-  const barX = 300;
-  const barW = 360;
+  const rowH = 40;
+  const barX = 430;
+  const barW = 300;
   const bars = rows
     .map((g, i) => {
       // Score: how far toward (or past) the goal, capped at 2× for drawing; 1 = exactly the goal.
       const score = Math.min(2, g.atLeast ? g.measured / g.goal : g.goal / Math.max(g.measured, 1e-9));
       const y = 40 + i * rowH;
-      const color = met(g) ? '#2e9d5b' : '#d62f2f';
-      return `<text x="10" y="${y + 18}" font-size="13">${g.name}</text>
+      const color = g.invalid ? '#999999' : met(g) ? '#2e9d5b' : '#d62f2f';
+      const label = `${g.measured} ${g.unit} (goal ${g.atLeast ? '≥' : '≤'} ${g.goal})${g.invalid ? ' INVALID' : ''}`;
+      return `<text x="10" y="${y + 18}" font-size="12">${g.name}</text>
 <rect x="${barX}" y="${y + 4}" width="${((score / 2) * barW).toFixed(1)}" height="20" fill="${color}"/>
-<text x="${barX + (score / 2) * barW + 6}" y="${y + 19}" font-size="12">${g.measured} ${g.unit} (goal ${g.atLeast ? '≥' : '≤'} ${g.goal})</text>`;
+<text x="${barX + (score / 2) * barW + 6}" y="${y + 19}" font-size="12">${label}</text>`;
     })
     .join('\n');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width + 200}" height="${50 + rows.length * rowH}" font-family="sans-serif">
-<text x="10" y="22" font-size="15" font-weight="bold">Figures against goals (bar end at the dashed line = goal met exactly)</text>
+  const height = 50 + rows.length * rowH;
+  return {
+    height,
+    svg: `<text x="10" y="22" font-size="15" font-weight="bold">Figures against goals (bar end at the dashed line = goal met exactly; grey = invalid)</text>
 <line x1="${barX + barW / 2}" y1="34" x2="${barX + barW / 2}" y2="${40 + rows.length * rowH}" stroke="#555" stroke-dasharray="4 3"/>
-${bars}
+${bars}`,
+  };
+}
+
+function chart(r: BenchResults): string {
+  const top = goalSvg(r);
+  const curve = curveSvg(r.curve, top.height + 20);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="960" height="${top.height + 20 + curve.height}" font-family="sans-serif">
+<rect width="100%" height="100%" fill="white"/>
+${top.svg}
+${curve.svg}
 </svg>
 `;
 }
 
+const cpuCell = (c: CpuShare): string =>
+  `${c.serverPct} % · ${c.redisPct} % · ${c.generatorPct} %${c.generatorSaturated ? ' (generator saturated: INVALID)' : ''}`;
+
+function grabRow(label: string, g: GrabFigures): string {
+  const refused = Object.entries(g.refused)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return `| ${label} | ${g.grabs} grabs${refused ? ` (refused: ${refused})` : ''}, ${g.perSec}/s, ack p50 ${g.p50Ms} / p99 ${g.p99Ms} ms | ${g.serverUsPerGrab} µs node + ${g.redisUsPerGrab} µs Redis per grab | ${cpuCell(g.cpu)} |`;
+}
+
+function fanRow(label: string, f: FanoutFigures): string {
+  return `| ${label} | ${f.received}/${f.expected} msgs, ${f.deliveredPerSec}/s, lag p50 ${f.p50Ms} / p99 ${f.p99Ms} ms, ${f.kbPerConn} KB/conn | ${f.serverUsPer1kMsgs} µs per 1,000 msgs | ${cpuCell(f.cpu)} |`;
+}
+
 function markdown(r: BenchResults): string {
-  const g = goals(r);
   const notes = existsSync('docs/benchmarks-notes.md')
     ? readFileSync('docs/benchmarks-notes.md', 'utf8')
     : '';
-  const f = r.fanout;
+  const m = r.machine;
+  const { uws, ws, reference } = r.fanout;
   return `# Benchmarks
 
 Generated by \`${r.command}\` on ${r.timestamp} (${r.durationSec} s). Raw figures:
 \`bench/results/latest.json\`; every run also keeps a dated copy in \`bench/results/\`.
 
-Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGb} GiB, Node ${r.machine.node}, Redis ${r.machine.redis}.
-The load generator (worker threads holding socket.io connections whose parser decodes only acks
-and the events measured) runs on the same machine and shares its ${r.machine.cores} cores with
-the server and Redis; its CPU is reported beside the server's.
+Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GiB, Node ${m.node}, Redis ${m.redis}, open-file limit ${m.fileLimit}.
+${m.pinned ? `Pinned with \`taskset\`: the server under test and its Redis on core(s) ${m.serverCores}, the load generator (and redis-benchmark) on core(s) ${m.generatorCores}.` : `**Not pinned** (${m.warning ?? 'unknown'}): server, Redis and generator share every core.`}
+CPU columns are % of one core: node server · its Redis · the generator. A figure whose generator
+used ≥ 90 % of its cores is marked INVALID: it measured the generator, not the server.
 
-![Figures against goals](benchmarks.svg)
+![Figures against goals, and the fan-out scale curve](benchmarks.svg)
 
 ## Against the goals
 
-| goal | measured | target | gap |
+| goal | measured | target | verdict |
 |---|---|---|---|
-${g.map((x) => `| ${x.name} | ${x.measured} ${x.unit} | ${x.atLeast ? '≥' : '≤'} ${x.goal} ${x.unit} | ${gap(x)} |`).join('\n')}
+${goals(r)
+  .map(
+    (g) =>
+      `| ${g.name} | ${g.measured} ${g.unit} | ${g.atLeast ? '≥' : '≤'} ${g.goal} ${g.unit} | ${verdict(g)} |`,
+  )
+  .join('\n')}
 
 ## Figures
 
-| scenario | figure | value |
-|---|---|---|
-| grab throughput (one node, Redis store, ${r.grab.clients} sockets) | acked grabs/s | ${r.grab.throughputPerSec} |
-| | redis-benchmark, same grab script, 50 connections | ${r.grab.redisLimitPerSec} /s |
-| | ratio | ${r.grab.ratio} |
-| | grab ack p50 / p99 | ${r.grab.p50Ms} / ${r.grab.p99Ms} ms |
-| | server CPU / generator CPU | ${r.grab.serverCpuPct} % / ${r.grab.generatorCpuPct} % |
-| full allocation | ${r.fullAllocation.shares} shares, ${r.fullAllocation.clients} clients, median | ${r.fullAllocation.ms} ms (runs: ${r.fullAllocation.runsMs.join(', ')}) |
-| fan-out, ${f.clients} clients, ${f.batchesPerSec} batches/s for ${f.seconds} s | uWS delivered msgs/s · p50 · p99 | ${f.uws.deliveredPerSec} · ${f.uws.p50Ms} ms · ${f.uws.p99Ms} ms |
-| | ws delivered msgs/s · p50 · p99 | ${f.ws.deliveredPerSec} · ${f.ws.p50Ms} ms · ${f.ws.p99Ms} ms |
-| | messages received / sent (uWS · ws) | ${f.uws.received}/${f.uws.expected} · ${f.ws.received}/${f.ws.expected} |
-| | server CPU (uWS · ws) / generator CPU (uWS · ws) | ${f.uws.serverCpuPct} % · ${f.ws.serverCpuPct} % / ${f.uws.generatorCpuPct} % · ${f.ws.generatorCpuPct} % |
-| memory, ${r.memory.connections} idle joined connections | RSS per connection (uWS · ws) | ${r.memory.uwsKbPerConn} KB · ${r.memory.wsKbPerConn} KB |
+| scenario | end to end | cost | CPU (server · Redis · generator) |
+|---|---|---|---|
+${grabRow(`grab, ${r.grab.members}-member room, ${r.grab.packetsOpen} packets in turn (Redis)`, r.grab)}
+${r.crowded.map((c) => grabRow(`crowded room: ${c.members} members, ${c.packetsOpen} packets open (${c.store === 'redis' ? 'Redis' : 'memory store'})`, c)).join('\n')}
+| full allocation, ${r.fullAllocation.shares} shares, ${r.fullAllocation.clients} clients (Redis) | median ${r.fullAllocation.ms} ms (runs ${r.fullAllocation.runsMs.join(', ')}; ${r.fullAllocation.retries} grabs retried after STORE_UNAVAILABLE) | | ${cpuCell(r.fullAllocation.cpu)} |
+${fanRow(`fan-out on uWS, ${uws.clients} clients, 20 batches/s`, uws)}
+${fanRow(`fan-out on socket.io's default ws server (TRANSPORT=node)`, ws)}
+${fanRow('reference: bare uWebSockets.js publish, same frames, same clients', reference)}
+
+## References and ratios
+
+| ratio | value |
+|---|---|
+| redis-benchmark, \`${r.redisLimit.script}\` script, 50 connections | ${r.redisLimit.perSec} grabs/s |
+| this server's grabs/s ÷ that limit | ${r.redisLimit.ratio} × |
+| server CPU per delivered message: this server on uWS ÷ bare uWS publish | ${Math.round((uws.serverUsPer1kMsgs / reference.serverUsPer1kMsgs) * 1000) / 1000} × |
+| server CPU per delivered message: socket.io on ws ÷ this server on uWS | ${Math.round((ws.serverUsPer1kMsgs / uws.serverUsPer1kMsgs) * 1000) / 1000} × |
+| delivered msgs/s (wall clock): uWS ÷ ws | ${Math.round((uws.deliveredPerSec / ws.deliveredPerSec) * 1000) / 1000} × |
+
+## Fan-out scale curve (uWS, one node)
+
+| clients | delivered | lag p50 | lag p99 | server CPU | server µs per 1,000 msgs | generator CPU |
+|---|---|---|---|---|---|---|
+${r.curve.map((f) => `| ${f.clients} | ${f.received}/${f.expected} | ${f.p50Ms} ms | ${f.p99Ms} ms | ${f.cpu.serverPct} % | ${f.serverUsPer1kMsgs} | ${f.cpu.generatorPct} %${f.cpu.generatorSaturated ? ' (saturated: INVALID)' : ''} |`).join('\n')}
+
+## Audits
+
+Every scenario ends with \`GET /v1/admin/audit\`; the run stops if one does not balance.
+
+${r.audits.map((a) => `- ${a}`).join('\n')}
 
 ${notes}`;
 }
@@ -165,6 +242,11 @@ export function writeReport(r: BenchResults): void {
   writeFileSync(`bench/results/${r.quick ? 'latest-quick' : 'latest'}.json`, json);
   writeFileSync(`bench/results/${r.timestamp.replace(/[:.]/g, '-')}${r.quick ? '-quick' : ''}.json`, json);
   if (r.quick) return;
+  writeDocs(r);
+}
+
+/** docs/benchmarks.md and docs/benchmarks.svg from one run (also `npm run bench:render`). */
+export function writeDocs(r: BenchResults): void {
   writeFileSync('docs/benchmarks.svg', chart(r));
   writeFileSync('docs/benchmarks.md', markdown(r));
 }

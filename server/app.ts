@@ -25,6 +25,7 @@ import { Periodic } from './services/periodic.js';
 import { PhraseService } from './services/phrase-service.js';
 import { GoneBatcher } from './services/gone-batcher.js';
 import { GrabBatcher } from './services/grab-batcher.js';
+import { NodeRelay } from './services/node-relay.js';
 import { KaraokeService } from './services/karaoke-service.js';
 import { Presence } from './services/presence.js';
 import { RainRunner } from './services/rain-runner.js';
@@ -34,6 +35,15 @@ import { Reconciler } from './services/reconciler.js';
 import { RoomService } from './services/room-service.js';
 import { WalletService } from './services/wallet-service.js';
 import { createStore } from './store/create-store.js';
+import { createRiskStore } from './store/create-risk-store.js';
+import type { RiskStore } from './store/risk-store.js';
+import { authHandlers } from './handlers/auth-handlers.js';
+import { guardGrabs } from './handlers/risk-guard.js';
+import { riskRoutes } from './handlers/risk-routes.js';
+import { BanList } from './services/risk-bans.js';
+import { RiskService, type SendGate } from './services/risk-service.js';
+import { listenRiskBroadcasts, socketRiskBus } from './transport/risk-bus.js';
+import { riskHandshake } from './transport/risk-handshake.js';
 import type { Store } from './store/store.js';
 import { createBroadcastAdapter } from './transport/adapter.js';
 import { createRouter } from './transport/http-router.js';
@@ -45,6 +55,7 @@ import {
   createSocketServer,
   dropSlowConsumers,
   handleConnections,
+  localUserEmitter,
   socketBroadcaster,
   type GameServer,
 } from './transport/socket-server.js';
@@ -52,6 +63,7 @@ import {
 export interface AppOverrides {
   clock?: Clock;
   store?: Store;
+  riskStore?: RiskStore;
   logger?: Logger;
   randomInt?: RandomInt;
 }
@@ -74,6 +86,8 @@ export interface RunningApp {
   readonly tokens: TokenService;
   readonly codes: CodeService;
   readonly receive: ReceiveService;
+  readonly risk: RiskService;
+  readonly bans: BanList;
   /**
    * Stops in order: accepting, background tasks, rain leases handed back, pending acks,
    * sockets, adapter, store, listener. Idempotent.
@@ -105,9 +119,25 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       'starting without Redis: requests that need the store answer STORE_UNAVAILABLE until it is reachable',
     );
   const tokens = new TokenService(config.auth.jwtSecret);
+  // Like the game store, the risk store connects in the background (start-up waited above).
+  const riskStore = overrides.riskStore ?? createRiskStore(config.store, log);
 
   const io = createSocketServer(config, adapter.adapter);
-  const broadcaster = socketBroadcaster(io);
+  const relay = new NodeRelay(config.nodeId, adapter.link, localUserEmitter(io), log);
+  const broadcaster = socketBroadcaster(io, relay);
+  const riskBus = socketRiskBus(io, store.kind !== 'memory');
+  const bans = new BanList(riskStore, riskBus, log);
+  const risk = new RiskService({
+    store: riskStore,
+    bans,
+    bus: riskBus,
+    clock,
+    policy: config.risk,
+    registry: metrics.registry,
+    log,
+  });
+  const admitSend: SendGate = (sender, id, kind, amount) => risk.admitSend(sender, id, kind, amount);
+  listenRiskBroadcasts(io, bans, risk, log);
   const acker = new CreditAcker(store, log);
   const payments = new Payments(store, clock, broadcaster, acker, log);
   const presence = new Presence(store, broadcaster);
@@ -122,6 +152,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     metrics,
     log,
     limits: config.limits,
+    admitSend,
+    onClosed: (packetId, reason) => relay.packetClosed(packetId, reason),
     ...randomInt,
   });
   const gone = new GoneBatcher(broadcaster);
@@ -133,7 +165,13 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     gone,
     metrics,
     limits: config.limits,
+    admitSend,
+    onGone: (rainId, dropId) => relay.dropGone(rainId, dropId),
     ...randomInt,
+  });
+  relay.handle({
+    packetClosed: (packetId, reason) => packets.learnClosed(packetId, reason),
+    dropGone: (rainId, dropId) => rains.learnGone(rainId, dropId),
   });
   const runner = new RainRunner(store, clock, rains, broadcaster, gone, metrics, log, {
     nodeId: config.nodeId,
@@ -167,17 +205,23 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     clock,
     rateLimit: config.rateLimit,
     handlers: guardEvents(
-      {
-        ...roomHandlers(services),
-        ...packetHandlers(services),
-        ...rainHandlers(services),
-        ...karaokeHandlers(services),
-        ...codeHandlers(services),
-      },
+      guardGrabs(
+        {
+          ...roomHandlers(services),
+          ...packetHandlers(services),
+          ...rainHandlers(services),
+          ...karaokeHandlers(services),
+          ...codeHandlers(services),
+          ...authHandlers(tokens, risk),
+        },
+        risk,
+      ),
       config.curfew,
       clock,
     ),
   });
+  // After authentication (registered by handleConnections): bans, address, device id.
+  io.use(riskHandshake(risk, config.risk.trustedProxies));
   const site = loadStaticSite(config.webDir);
   const router = createRouter(
     guardRoutes(
@@ -194,6 +238,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
           broadcastReady: () => adapter.isReady(),
         }),
         ...codeRoutes({ codes, receive }),
+        ...riskRoutes({ risk, bans, store: riskStore, clock }),
       ],
       config.curfew,
       clock,
@@ -206,6 +251,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       // A scanned code's short link (/c/<code>, /r/<code>) opens the page, which reads the path.
       (isCodePagePath(path) ? site.get('/') : null) ??
       (path === '/' ? landingResponse(store.kind, config.auth.devTokens) : null),
+    (user) => risk.checkCaller(user.userId),
   );
 
   const { timers } = config;
@@ -224,6 +270,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       timers.grabBatchMs,
       () => {
         grabs.flush();
+        relay.flush();
         return Promise.resolve();
       },
       log,
@@ -237,6 +284,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       },
       log,
     ),
+    new Periodic('risk-flush', config.risk.flushMs, () => risk.flush(), log),
+    new Periodic('risk-bans', config.risk.banRefreshMs, () => bans.refresh(), log),
     new Periodic(
       'slow-consumers',
       1000,
@@ -245,6 +294,10 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     ),
   ];
 
+  // Bans load now if the store answers, else on the first periodic refresh once it does.
+  await bans.refresh().catch((err: unknown) => {
+    log.warn({ err }, 'could not load bans at start; retrying every RISK_BAN_REFRESH_MS');
+  });
   const listening = await listen(io, router, config);
   for (const task of tasks) task.start();
   const url = `http://127.0.0.1:${listening.port}`;
@@ -271,6 +324,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       });
       grabs.flush();
       await acker.flush();
+      await risk.flush();
       // `local`: with the Redis adapter a bare disconnectSockets() reaches every node's sockets.
       io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => {
@@ -278,6 +332,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       });
       await adapter.close();
       await store.close();
+      await riskStore.close();
       listening.close();
       log.info('stopped');
     })());
@@ -299,6 +354,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     tokens,
     codes,
     receive,
+    risk,
+    bans,
     close,
   };
 }

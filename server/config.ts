@@ -6,6 +6,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { isTimeZone } from './domain/risk-day.js';
+import type { RiskPolicy } from './domain/risk-rules.js';
 
 /** `keyPrefix` goes in front of every Redis key and pub/sub channel (one per deployment). */
 export type StoreConfig =
@@ -115,6 +117,15 @@ export interface Config {
   };
   /** The minors' curfew (domain/curfew.ts): local start/end minutes in an IANA zone. */
   curfew: { startMinute: number; endMinute: number; timeZone: string };
+  /** Risk control (docs/operations.md, "Risk control", has each default's source). */
+  risk: RiskPolicy & {
+    /** Proxies whose X-Forwarded-For is believed (IPs or IPv4 CIDRs). @default none */
+    trustedProxies: string[];
+    /** How often each node reloads bans from the store (a backstop for the broadcast), ms. @default 5000 */
+    banRefreshMs: number;
+    /** How often received fen and winners are written to the store, ms. @default 200 */
+    flushMs: number;
+  };
   /** The built web page served at `/`. @default dist/web (from the working directory) */
   webDir: string;
   /** If set, GET /metrics needs `Authorization: Bearer <token>`. */
@@ -196,6 +207,51 @@ function storeConfig(env: Env): StoreConfig {
     return { kind: 'redis', url, keyPrefix };
   }
   return { kind: 'memory' };
+}
+
+const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(\/(\d{1,2}))?$/;
+
+function parseTrustedProxies(raw: string | undefined): string[] {
+  if (!raw) return [];
+  return raw.split(',').map((entry) => {
+    const value = entry.trim();
+    const m = IPV4_CIDR.exec(value);
+    const v4ok = m !== null && [1, 2, 3, 4].every((i) => Number(m[i]) <= 255) && Number(m[6] ?? 32) <= 32;
+    if (!v4ok && !/^[0-9a-fA-F:]+$/.test(value)) {
+      throw new ConfigError('TRUSTED_PROXIES', `expected IPs or IPv4 CIDRs, got ${JSON.stringify(value)}`);
+    }
+    return value;
+  });
+}
+
+function riskConfig(env: Env): Config['risk'] {
+  const timeZone = read(env, 'RISK_TIME_ZONE', z.string().min(1), 'Asia/Shanghai');
+  if (!isTimeZone(timeZone))
+    throw new ConfigError('RISK_TIME_ZONE', `unknown time zone ${JSON.stringify(timeZone)}`);
+  const fen = int(0, Number.MAX_SAFE_INTEGER);
+  const sec = (name: string, fallback: number, min = 1): number =>
+    read(env, name, int(min, 30 * 86_400), fallback) * 1000;
+  return {
+    timeZone,
+    dailyMaxSends: read(env, 'RISK_DAILY_MAX_SENDS', int(0, 1_000_000), 100),
+    dailyMaxSentFen: read(env, 'RISK_DAILY_MAX_SENT_FEN', fen, 1_000_000),
+    dailyMaxReceivedFen: read(env, 'RISK_DAILY_MAX_RECEIVED_FEN', fen, 100_000),
+    dailyMaxRainFen: read(env, 'RISK_DAILY_MAX_RAIN_FEN', fen, 10_000_000),
+    verifyAfterSends: read(env, 'RISK_VERIFY_AFTER_SENDS', int(0, 1_000_000), 5),
+    verifyMaxAgeMs: sec('RISK_VERIFY_MAX_AGE_SEC', 300),
+    breakerRepeat: read(env, 'RISK_BREAKER_REPEAT', int(0, 1_000), 5),
+    breakerWindowMs: sec('RISK_BREAKER_WINDOW_SEC', 3_600),
+    breakerCooldownMs: sec('RISK_BREAKER_COOLDOWN_SEC', 600),
+    grabFailMax: read(env, 'RISK_GRAB_FAIL_MAX', int(0, 1_000_000), 30),
+    grabFailWindowMs: sec('RISK_GRAB_FAIL_WINDOW_SEC', 10),
+    grabCooldownMs: sec('RISK_GRAB_COOLDOWN_SEC', 30),
+    maxAccountsPerDevice: read(env, 'RISK_MAX_ACCOUNTS_PER_DEVICE', int(0, 1_000_000), 3),
+    maxAccountsPerIp: read(env, 'RISK_MAX_ACCOUNTS_PER_IP', int(0, 1_000_000), 10),
+    clusterEnforce: read(env, 'RISK_CLUSTER_ENFORCE', flag, false),
+    trustedProxies: parseTrustedProxies(env.TRUSTED_PROXIES),
+    banRefreshMs: read(env, 'RISK_BAN_REFRESH_MS', int(100, 3_600_000), 5_000),
+    flushMs: read(env, 'RISK_FLUSH_MS', int(10, 60_000), 200),
+  };
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -284,6 +340,7 @@ export function loadConfig(env: Env = process.env): Config {
       endMinute: read(env, 'CURFEW_END', clockTime, 6 * 60),
       timeZone: read(env, 'CURFEW_TIME_ZONE', timeZoneSchema, 'Asia/Shanghai'),
     },
+    risk: riskConfig(env),
     metricsToken: env.METRICS_TOKEN || undefined,
     webDir: read(env, 'WEB_DIR', z.string().min(1), resolve('dist/web')),
   };

@@ -28,6 +28,12 @@ export const ErrorCode = {
   CODE_EXPIRED: 'CODE_EXPIRED',
   /** A genuine receive code its owner has replaced with a newer one. */
   CODE_REVOKED: 'CODE_REVOKED',
+  /** Risk control: a per-user daily total is used up (`limit`, `resetAt` say which, until when). */
+  DAILY_LIMIT: 'DAILY_LIMIT',
+  /** Risk control: this send needs a fresh sign-in (step-up); re-authenticate and retry. */
+  VERIFICATION_REQUIRED: 'VERIFICATION_REQUIRED',
+  /** Risk control: a breaker paused this sender's sends (`retryAfterMs`). */
+  RISK_BLOCKED: 'RISK_BLOCKED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -62,4 +68,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   CODE_INVALID: 400,
   CODE_EXPIRED: 410,
   CODE_REVOKED: 410,
+  DAILY_LIMIT: 429,
+  VERIFICATION_REQUIRED: 401,
+  RISK_BLOCKED: 429,
 };

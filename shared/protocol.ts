@@ -9,6 +9,7 @@ import type {
   ChatSendPayload,
   CodeClaimPayload,
   PacketOpenPayload,
+  AuthRefreshPayload,
   DropGrabPayload,
   KaraokeProgressPayload,
   KaraokeStartPayload,
@@ -29,12 +30,16 @@ export type { Unlock };
 export interface AckError {
   code: ErrorCode;
   message: string;
+  /** Risk refusals: which limit or rule refused (e.g. `daily-sent-fen`, `breaker`). */
+  limit?: string;
+  /** Risk refusals: when the limit resets, ms epoch. */
+  resetAt?: number;
   /** NOT_OPEN_YET: when the timed packet opens (server ms epoch), and how long that is from now. */
   opensAt?: number;
   opensInMs?: number;
   /** CURFEW: when the minors' curfew lifts (server ms epoch). */
   liftsAt?: number;
-  /** CURFEW: how long until then, ms. */
+  /** RATE_LIMITED / RISK_BLOCKED / DAILY_LIMIT / CURFEW: how long to wait before retrying, ms. */
   retryAfterMs?: number;
 }
 
@@ -253,14 +258,22 @@ export interface RainEndedEvent {
   leaderboard: LeaderboardEntry[];
 }
 
-/** Grabs of one packet since the last such event (coalesced, about every 50 ms). */
-export interface PacketGrabbedEvent {
+/** One packet's grabs since the room's last `packet:grabbed`. */
+export interface PacketGrabs {
   packetId: string;
-  roomId: string;
   /** Who grabbed how much, in the order the server saw them. */
   grabs: ClaimView[];
   /** Shares left after these grabs. */
   remainingCount: number;
+}
+
+/**
+ * Grabs in one room since the last such event (coalesced per room, about every 50 ms): one
+ * entry per packet that was grabbed, however many packets are open.
+ */
+export interface PacketGrabbedEvent {
+  roomId: string;
+  packets: PacketGrabs[];
 }
 
 export interface PacketFinishedEvent {
@@ -299,6 +312,8 @@ export interface ClientToServerEvents {
   ) => void;
   /** Opens an exclusive packet paid to the caller's receive code. */
   'packet:open': (payload: PacketOpenPayload, ack: AckFn<{ amount: number; remaining: number }>) => void;
+  /** Step-up: hands the connection a fresh token of the same user (after VERIFICATION_REQUIRED). */
+  'auth:refresh': (payload: AuthRefreshPayload, ack: AckFn<{ authTime: number }>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -323,14 +338,25 @@ export interface ServerToClientEvents {
   'packet:received': (event: PacketReceivedEvent) => void;
 }
 
-/** Events between server nodes (through the adapter). None yet. */
-export type InterServerEvents = Record<string, never>;
+/** Events between server nodes (through the adapter). */
+export interface InterServerEvents {
+  /** Risk control: a user was banned or unbanned; every node updates its cache (and kicks). */
+  'risk:ban': (event: { userId: string; banned: boolean }) => void;
+  /** Risk control: users who reached the daily received cap on `day`. */
+  'risk:capped': (event: { day: string; userIds: string[] }) => void;
+}
 
 /** What the server keeps on each authenticated socket. */
 export interface SocketData {
   userId: string;
   name: string;
   role: Role;
+  /** When the user last signed in (token `auth_time`, else `iat`), ms epoch; step-up checks it. */
+  authTime?: number;
+  /** The client's address (X-Forwarded-For honoured only from TRUSTED_PROXIES). */
+  ip?: string;
+  /** The device id the client sent in the handshake (`auth.deviceId`), if any. */
+  deviceId?: string;
 }
 
 export type ClientEventName = keyof ClientToServerEvents;

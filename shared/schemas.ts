@@ -258,7 +258,22 @@ export const creditBodySchema = z.strictObject({
   idempotencyKey: idSchema.optional(),
 });
 
+/** `auth:refresh`: a fresh token of the same user, for step-up verification. */
+export const authRefreshSchema = z.strictObject({ token: z.string().min(1).max(4096) });
+
+/** An optional device id sent in the handshake (`auth.deviceId`), for account clustering. */
+export const deviceIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'letters, digits, _ . : - (at most 128)');
+
+/** POST /v1/admin/users/:id/ban */
+export const banBodySchema = z
+  .strictObject({ reason: z.string().trim().min(1).max(200).optional() })
+  .optional();
+
 export type Role = z.output<typeof roleSchema>;
+export type AuthRefreshPayload = z.input<typeof authRefreshSchema>;
+export type BanBody = z.input<typeof banBodySchema>;
 export type TimeSyncPayload = z.input<typeof timeSyncSchema>;
 export type RoomJoinPayload = z.input<typeof roomJoinSchema>;
 export type RoomLeavePayload = z.input<typeof roomLeaveSchema>;
@@ -299,6 +314,7 @@ export const eventSchemas = {
   'karaoke:progress': karaokeProgressSchema,
   'code:claim': codeClaimSchema,
   'packet:open': packetOpenSchema,
+  'auth:refresh': authRefreshSchema,
 } as const;
 
 /** A short human message for a failed parse, naming the first offending field. */

@@ -14,6 +14,11 @@ export interface Identity {
   role: Role;
   /** The token's `minor: true` claim: the minors' curfew applies. */
   minor?: boolean;
+  /**
+   * When the user signed in, ms epoch: the token's `auth_time` claim, else its `iat`
+   * (absent when the token carries neither). Step-up verification compares it with now.
+   */
+  authTime?: number;
 }
 
 export class TokenService {
@@ -23,8 +28,12 @@ export class TokenService {
     this.key = new TextEncoder().encode(secret);
   }
 
-  /** Signs a token for `identity`, valid for `ttlSec` seconds. */
-  async sign(identity: Identity, ttlSec = 86_400): Promise<string> {
+  /**
+   * Signs a token for `identity`, valid for `ttlSec` seconds from `issuedAtSec` (default now;
+   * an earlier one makes a token from an older sign-in, for step-up tests and tools).
+   */
+  async sign(identity: Identity, ttlSec = 86_400, issuedAtSec?: number): Promise<string> {
+    const iat = issuedAtSec ?? Math.floor(Date.now() / 1000);
     return new SignJWT({
       name: identity.name,
       role: identity.role,
@@ -32,8 +41,8 @@ export class TokenService {
     })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(identity.userId)
-      .setIssuedAt()
-      .setExpirationTime(`${ttlSec}s`)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + ttlSec)
       .sign(this.key);
   }
 
@@ -63,7 +72,14 @@ export class TokenService {
     ) {
       throw new GameError('UNAUTHORIZED', 'token claims are malformed');
     }
-    return { userId: userId.data, name: name.data, role: role.data, ...(minor ? { minor: true } : {}) };
+    const signedIn = typeof payload.auth_time === 'number' ? payload.auth_time : payload.iat;
+    return {
+      userId: userId.data,
+      name: name.data,
+      role: role.data,
+      ...(minor ? { minor: true } : {}),
+      ...(typeof signedIn === 'number' && Number.isFinite(signedIn) ? { authTime: signedIn * 1000 } : {}),
+    };
   }
 
   /** Verifies an `Authorization: Bearer …` header value. */

@@ -1,8 +1,11 @@
 import type { ErrorCode } from '../../shared/codes.js';
 import type { AckError } from '../../shared/protocol.js';
 
-/** What a refusal adds to its error beyond code and message (timed packets: when it opens). */
-export type RefusalDetails = Pick<AckError, 'opensAt' | 'opensInMs' | 'liftsAt' | 'retryAfterMs'>;
+/** What a refusal adds to its error: risk limits, a timed packet's opening, the curfew's end. */
+export type RefusalDetails = Pick<
+  AckError,
+  'limit' | 'resetAt' | 'retryAfterMs' | 'opensAt' | 'opensInMs' | 'liftsAt'
+>;
 
 /**
  * A refusal the client should see: its code (from the closed set) and a human message.

@@ -101,7 +101,8 @@ export function httpRoutes(d: HttpDeps): Route[] {
       path: '/v1/me',
       access: 'user',
       handle: async ({ user }) => {
-        const me: MeResponse = { ...user, balance: await d.wallets.balance(user.userId) };
+        const { userId, name, role } = user;
+        const me: MeResponse = { userId, name, role, balance: await d.wallets.balance(userId) };
         return json(200, me);
       },
     },

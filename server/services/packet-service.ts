@@ -20,6 +20,7 @@ import { ExhaustedCache, type ExhaustedReason } from './exhausted-cache.js';
 import { RoomDirectory } from './room-directory.js';
 import type { GrabBatcher } from './grab-batcher.js';
 import type { Payments } from './payments.js';
+import type { SendGate, SendGateUser } from './risk-service.js';
 import { bestLuckOf, claimView, packetView } from './packet-views.js';
 
 export interface PacketServiceDeps {
@@ -32,6 +33,10 @@ export interface PacketServiceDeps {
   log: Logger;
   limits: PacketLimits & { packetTtlMs: number; packetMaxOpenDelayMs: number };
   randomInt?: RandomInt;
+  /** Risk control: checks and counts a send before it is funded (RiskService.admitSend). */
+  admitSend?: SendGate;
+  /** Called when this node learns a packet ran out or expired (to tell the other nodes). */
+  onClosed?: (packetId: string, reason: ExhaustedReason) => void;
 }
 
 const closedError = (reason: ExhaustedReason): GameError =>
@@ -66,7 +71,7 @@ export class PacketService {
    * a timed packet (spec.opensAt / opensInMs) opens for grabs at its opening time.
    */
   async send(
-    sender: UserRef,
+    sender: UserRef & SendGateUser,
     roomId: string,
     spec: PacketSpec,
     options: SendOptions = {},
@@ -102,7 +107,15 @@ export class PacketService {
       const entry = { packetId: record.id, phrase: record.unlock.phrase, expiresAt: record.expiresAt };
       await store.codes.indexPhrase(roomId, entry, now);
     }
-    await this.deps.payments.fund(sender.userId, record.id, total, () => store.createPacket(record, shares));
+    const undoRisk = await this.deps.admitSend?.(sender, record.id, 'packet', total);
+    try {
+      await this.deps.payments.fund(sender.userId, record.id, total, () =>
+        store.createPacket(record, shares),
+      );
+    } catch (err) {
+      await undoRisk?.();
+      throw err;
+    }
     this.rooms.remember(record.id, roomId);
     const view = packetView(record);
     this.deps.broadcaster.toRoom(roomId, 'packet:created', view);
@@ -115,7 +128,9 @@ export class PacketService {
   }
 
   /**
-   * Grabs one share for `user`: at most one per (packet, user), whatever the retries.
+   * Grabs one share for `user`: at most one per (packet, user), whatever the retries. The
+   * claim and its credit are one store step where the store allows (grabAndCredit), else the
+   * claim is paid by Payments.pay (Redis Cluster).
    * Once this node knows the packet is empty or expired it answers so without a store call,
    * to everyone (a winner's late retry included: their share shows in their wallet and in
    * GET /v1/packets/:id).
@@ -140,17 +155,17 @@ export class PacketService {
     if (known) throw closedError(known);
     const { store, clock, broadcaster } = this.deps;
     const now = clock.now();
-    const outcome = await store.grab(packetId, user, now, pass);
+    const outcome = await store.grabAndCredit(packetId, user, now, pass);
     switch (outcome.status) {
       case 'missing':
         throw new GameError('NOT_FOUND', 'no such packet');
       case 'not-open':
         throw notOpenYet(outcome.opensAt, now);
       case 'expired':
-        this.exhausted.add(packetId, 'PACKET_EXPIRED');
+        this.markClosed(packetId, 'PACKET_EXPIRED');
         throw closedError('PACKET_EXPIRED');
       case 'empty':
-        this.exhausted.add(packetId, 'PACKET_EMPTY');
+        this.markClosed(packetId, 'PACKET_EMPTY');
         throw closedError('PACKET_EMPTY');
       case 'already':
         throw new GameError(
@@ -168,18 +183,22 @@ export class PacketService {
         break;
     }
     const { claim, packet } = outcome;
-    await this.deps.payments.pay({
-      claimId: claim.claimId,
-      userId: claim.userId,
-      amount: claim.amount,
-      sourceId: packetId,
-      reason: 'grab',
-      at: claim.at,
-    });
+    if (outcome.credited) {
+      this.deps.payments.credited(claim.userId, outcome.balance);
+    } else {
+      await this.deps.payments.pay({
+        claimId: claim.claimId,
+        userId: claim.userId,
+        amount: claim.amount,
+        sourceId: packetId,
+        reason: 'grab',
+        at: claim.at,
+      });
+    }
     this.deps.grabs.add(packetId, packet.roomId, claimView(claim), packet.remainingCount);
     if (packet.status === 'finished') {
-      this.exhausted.add(packetId, 'PACKET_EMPTY');
-      this.deps.grabs.flushPacket(packetId);
+      this.markClosed(packetId, 'PACKET_EMPTY');
+      this.deps.grabs.flushRoom(packet.roomId);
       broadcaster.toRoom(packet.roomId, 'packet:finished', {
         packetId,
         roomId: packet.roomId,
@@ -231,7 +250,7 @@ export class PacketService {
     const outcome = await this.deps.store.expirePacket(packetId, this.deps.clock.now());
     if (outcome.status !== 'expired') return false;
     const { packet, refund } = outcome;
-    this.exhausted.add(packetId, 'PACKET_EXPIRED');
+    this.markClosed(packetId, 'PACKET_EXPIRED');
     if (refund) await this.deps.payments.pay(refund);
     this.deps.metrics.expired.inc();
     this.deps.broadcaster.toRoom(packet.roomId, 'packet:finished', {
@@ -242,6 +261,18 @@ export class PacketService {
       bestLuck: bestLuckOf(packet),
     });
     return true;
+  }
+
+  /** What another node learned: later grabs of the packet here are answered without the store. */
+  learnClosed(packetId: string, reason: ExhaustedReason): void {
+    this.exhausted.add(packetId, reason);
+  }
+
+  /** Remembers a closed packet and tells the other nodes (once per node and packet). */
+  private markClosed(packetId: string, reason: ExhaustedReason): void {
+    if (this.exhausted.get(packetId) === reason) return;
+    this.exhausted.add(packetId, reason);
+    this.deps.onClosed?.(packetId, reason);
   }
 
   /** A packet with every claim, for GET /v1/packets/:id. */

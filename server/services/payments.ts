@@ -2,6 +2,7 @@
  * The money steps packets and rains share (store.ts has the protocol):
  *   fund  hold (wallet) → create (packet/rain) → settle (wallet); on failure abort → release
  *   pay   applyCredit (wallet, idempotent by claim id) → queue the outbox ack → notify
+ *         (or nothing but the notice, when the store credited in the grab: grabAndCredit)
  * Every step is idempotent; a failure part-way is finished by the reconciler, never twice.
  */
 import type { Clock } from '../domain/clock.js';
@@ -65,6 +66,11 @@ export class Payments {
     } catch (err) {
       this.log.warn({ err, claimId: credit.claimId }, 'credit failed; the reconciler will pay it');
     }
+  }
+
+  /** A credit the store applied together with its claim (grabAndCredit): just notify. */
+  credited(userId: string, balance: number): void {
+    this.broadcaster.toUser(userId, 'wallet:updated', { balance });
   }
 
   /** Undoes a hold whose packet or rain may not exist: tombstone it first, then release. */

@@ -16,6 +16,7 @@ import type { EndRainOutcome, RainRecord, Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { GoneBatcher } from './gone-batcher.js';
 import type { Payments } from './payments.js';
+import type { SendGate } from './risk-service.js';
 import { dropView, rainView } from './rain-views.js';
 import { RoomDirectory } from './room-directory.js';
 
@@ -33,6 +34,10 @@ export interface RainServiceDeps {
   metrics: Metrics;
   limits: RainLimits;
   randomInt?: RandomInt;
+  /** Risk control: checks and counts a rain's funding first (RiskService.admitSend). */
+  admitSend?: SendGate;
+  /** Called when this node learns a drop ran out (to tell the other nodes). */
+  onGone?: (rainId: string, dropId: string) => void;
 }
 
 const GRAB_REFUSALS = {
@@ -88,7 +93,13 @@ export class RainService {
     const timeline = this.timeline(rain);
     const shares = splitRain(spec, this.deps.randomInt);
     const drops = timeline.map((plan, i) => ({ dropId: plan.dropId, shares: shares[i] ?? [] }));
-    await this.deps.payments.fund(host.userId, rain.id, rain.total, () => store.createRain(rain, drops));
+    const undoRisk = await this.deps.admitSend?.(host, rain.id, 'rain', rain.total);
+    try {
+      await this.deps.payments.fund(host.userId, rain.id, rain.total, () => store.createRain(rain, drops));
+    } catch (err) {
+      await undoRisk?.();
+      throw err;
+    }
     this.rooms.remember(rain.id, roomId);
     const view = rainView(rain);
     this.deps.broadcaster.toRoom(roomId, 'rain:scheduled', { rain: view, serverTime: clock.now() });
@@ -203,7 +214,14 @@ export class RainService {
     if (this.goneDrops.has(key)) return;
     if (this.goneDrops.size >= CACHE_LIMIT) this.goneDrops.clear();
     this.goneDrops.add(key);
+    this.deps.onGone?.(rainId, dropId);
     this.deps.gone.add(rainId, await this.roomOf(rainId), dropId);
+  }
+
+  /** What another node learned: later grabs of the drop here are refused without the store. */
+  learnGone(rainId: string, dropId: string): void {
+    if (this.goneDrops.size >= CACHE_LIMIT) this.goneDrops.clear();
+    this.goneDrops.add(`${rainId}\n${dropId}`);
   }
 
   private remember<V>(map: Map<string, V>, key: string, value: V): void {

@@ -18,6 +18,7 @@ import type {
   ClaimRecord,
   CreateResult,
   Credit,
+  CreditedGrabOutcome,
   DropGrabOutcome,
   EndRainOutcome,
   LeaseResult,
@@ -134,13 +135,17 @@ export class MemoryStore implements Store {
   }
 
   applyCredit(credit: Credit): Promise<{ balance: number; applied: boolean }> {
+    return Promise.resolve(this.creditNow(credit));
+  }
+
+  private creditNow(credit: Credit): { balance: number; applied: boolean } {
     const w = this.wallet(credit.userId);
-    if (w.credits.has(credit.claimId)) return Promise.resolve({ balance: w.balance, applied: false });
+    if (w.credits.has(credit.claimId)) return { balance: w.balance, applied: false };
     w.credits.add(credit.claimId);
-    return Promise.resolve({
+    return {
       balance: this.post(credit.userId, 'credit', credit.amount, credit.claimId, credit.at),
       applied: true,
-    });
+    };
   }
 
   listStaleHolds(before: number, limit: number): Promise<Hold[]> {
@@ -187,20 +192,32 @@ export class MemoryStore implements Store {
   }
 
   grab(packetId: string, user: UserRef, at: number, pass?: GrabPass): Promise<GrabOutcome> {
+    return Promise.resolve(this.grabNow(packetId, user, at, pass));
+  }
+
+  grabAndCredit(packetId: string, user: UserRef, at: number, pass?: GrabPass): Promise<CreditedGrabOutcome> {
+    const outcome = this.grabNow(packetId, user, at, pass);
+    if (outcome.status !== 'claimed') return Promise.resolve(outcome);
+    const { claimId } = outcome.claim;
+    const credit = this.packets.get(packetId)?.outbox.get(claimId);
+    this.packets.get(packetId)?.outbox.delete(claimId);
+    const balance = credit ? this.creditNow(credit).balance : this.wallet(user.userId).balance;
+    return Promise.resolve({ ...outcome, credited: true, balance });
+  }
+
+  /** grab's one atomic step (nothing awaits inside). */
+  private grabNow(packetId: string, user: UserRef, at: number, pass?: GrabPass): GrabOutcome {
     const p = this.packets.get(packetId);
-    if (!p) return Promise.resolve({ status: 'missing' });
+    if (!p) return { status: 'missing' };
     const previous = p.claims.get(user.userId);
-    if (previous) return Promise.resolve({ status: 'already', claim: copy(previous) });
+    if (previous) return { status: 'already', claim: copy(previous) };
     const r = p.record;
-    if (r.status === 'expired' || r.status === 'cancelled' || at >= r.expiresAt) {
-      return Promise.resolve({ status: 'expired' });
-    }
-    if (r.opensAt !== null && at < r.opensAt)
-      return Promise.resolve({ status: 'not-open', opensAt: r.opensAt });
+    if (r.status === 'expired' || r.status === 'cancelled' || at >= r.expiresAt) return { status: 'expired' };
+    if (r.opensAt !== null && at < r.opensAt) return { status: 'not-open', opensAt: r.opensAt };
     const gate = grabGate(r, user.userId, p.listens.get(user.userId)?.unlocked === true, pass);
-    if (gate !== 'open') return Promise.resolve({ status: gate });
+    if (gate !== 'open') return { status: gate };
     const amount = p.shares.pop();
-    if (amount === undefined) return Promise.resolve({ status: 'empty' });
+    if (amount === undefined) return { status: 'empty' };
     const claim: ClaimRecord = {
       claimId: packetClaimId(packetId, user.userId),
       packetId,
@@ -227,7 +244,7 @@ export class MemoryStore implements Store {
       r.status = 'finished';
       this.expiries.delete(packetId);
     }
-    return Promise.resolve({ status: 'claimed', claim: copy(claim), packet: copy(r) });
+    return { status: 'claimed', claim: copy(claim), packet: copy(r) };
   }
 
   cancelPacket(packetId: string, senderId: string, at: number): Promise<CancelOutcome> {

@@ -16,6 +16,7 @@ export const SCRIPTS = {
   'create-packet': 3,
   'abort-funded': 2,
   grab: 5,
+  'grab-credit': 8,
   'save-listen': 2,
   'expire-packet': 3,
   'cancel-packet': 3,
@@ -28,6 +29,11 @@ export const SCRIPTS = {
   'member-add': 2,
   'member-remove': 2,
   'receive-code': 1,
+  'risk-send': 3,
+  'risk-send-undo': 2,
+  'risk-received': 1,
+  'risk-grab-fail': 1,
+  'risk-cluster': 1,
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

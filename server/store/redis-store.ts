@@ -34,6 +34,7 @@ import type {
   ClaimRecord,
   CreateResult,
   Credit,
+  CreditedGrabOutcome,
   DropGrabOutcome,
   EndRainOutcome,
   LeaseResult,
@@ -293,6 +294,54 @@ export class RedisStore implements Store {
 
   cancelPacket(packetId: string, senderId: string, at: number): Promise<CancelOutcome> {
     return this.guard(() => cancelTimedPacket(this.redis, this.keys, packetId, senderId, at));
+  }
+
+  grabAndCredit(packetId: string, user: UserRef, at: number, pass?: GrabPass): Promise<CreditedGrabOutcome> {
+    if (this.kind === 'cluster') {
+      return this.grab(packetId, user, at, pass).then((o) =>
+        o.status === 'claimed' ? { ...o, credited: false } : o,
+      );
+    }
+    return this.guard(async (): Promise<CreditedGrabOutcome> => {
+      const k = this.packetKeys(packetId);
+      const reply = (await this.script(
+        'grab-credit',
+        [
+          k.packet,
+          k.shares,
+          k.claims,
+          k.outbox,
+          this.keys.unlocked(packetId),
+          ...this.walletKeys(user.userId, 'credits'),
+        ],
+        [packetId, user.userId, user.name, at, packetClaimId(packetId, user.userId), pass?.phrase ?? ''],
+      )) as string[];
+      const [status, claim = '', ...rest] = reply;
+      switch (status) {
+        case 'claimed': {
+          const [balance, ...packet] = rest;
+          return {
+            status,
+            claim: withoutSeq(decodeClaim(claim)),
+            packet: decodePacket(pairs(packet)),
+            credited: true,
+            balance: Number(balance),
+          };
+        }
+        case 'already':
+          return { status, claim: withoutSeq(decodeClaim(claim)) };
+        case 'not-open':
+          return { status, opensAt: Number(claim) };
+        case 'empty':
+        case 'expired':
+        case 'missing':
+        case 'locked':
+        case 'forbidden':
+          return { status };
+        default:
+          throw new Error(`grab-credit script answered ${String(status)}`);
+      }
+    });
   }
 
   expirePacket(packetId: string, at: number): Promise<ExpireOutcome> {

@@ -116,6 +116,16 @@ export type CancelOutcome =
   /** Open already (or never timed), finished, expired or cancelled: nothing changed. */
   | { status: 'opened' | 'closed' | 'missing' };
 
+/**
+ * A grab whose credit may have landed in the same atomic step: `credited: true` carries the
+ * grabber's new balance; `credited: false` is a plain `grab` claim whose credit waits in the
+ * packet's outbox for applyCredit.
+ */
+export type CreditedGrabOutcome =
+  | { status: 'claimed'; claim: ClaimRecord; packet: PacketRecord; credited: true; balance: number }
+  | { status: 'claimed'; claim: ClaimRecord; packet: PacketRecord; credited: false }
+  | Exclude<GrabOutcome, { status: 'claimed' }>;
+
 export type ExpireOutcome =
   /** This call expired it; `refund` is the outbox credit to the sender (null if nothing left). */
   | { status: 'expired'; packet: PacketRecord; refund: Credit | null }
@@ -261,6 +271,16 @@ export interface Store {
    * packet. Idempotent: only the first call returns `cancelled`; later ones `closed`.
    */
   cancelPacket(packetId: string, senderId: string, at: number): Promise<CancelOutcome>;
+
+  /**
+   * `grab`, plus the claim's wallet credit in the same atomic step where the store can make
+   * it one (the memory store; a single Redis: one script): `credited: true` with the new
+   * balance, the credit ledgered exactly as applyCredit would (ref = claimId, so a later
+   * applyCredit of it is a no-op) and no outbox entry left behind. Where it cannot (Redis
+   * Cluster: the packet and the wallet live in different slots) it is exactly `grab`
+   * (`credited: false`) and the caller pays the claim with applyCredit → ackCredits.
+   */
+  grabAndCredit(packetId: string, user: UserRef, at: number, pass?: GrabPass): Promise<CreditedGrabOutcome>;
 
   /**
    * If the packet is open and `at >= expiresAt`: moves its remaining escrow into an outbox

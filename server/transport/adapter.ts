@@ -25,6 +25,7 @@ import type { StoreConfig } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import { waitUntilReady } from '../store/redis-connection.js';
 import { guardClient } from './guarded-client.js';
+import { clusterLink, ioredisLink, type NodeLink } from './node-link.js';
 import { ShardedSubscriptions } from './sharded-subscriptions.js';
 
 export interface AdapterHandle {
@@ -33,6 +34,8 @@ export interface AdapterHandle {
   isReady(): boolean;
   /** Resolves true once broadcasts can cross nodes, or false after `timeoutMs`. */
   whenReady(timeoutMs: number): Promise<boolean>;
+  /** The channel to the other nodes (services/node-relay.ts); null on the memory store. */
+  link: NodeLink | null;
   /** Closes the adapter's Redis clients (after socket.io has closed). */
   close(): Promise<void>;
 }
@@ -61,6 +64,7 @@ export function createBroadcastAdapter(
     case 'memory':
       return {
         adapter: undefined,
+        link: null,
         isReady: () => true,
         whenReady: () => Promise.resolve(true),
         close: () => Promise.resolve(),
@@ -98,6 +102,7 @@ function redisAdapter(url: string, keyPrefix: string, log: Logger, events: Adapt
   );
   return {
     adapter: createAdapter(guardedPub, guardedSub, { key: `${keyPrefix}socket.io`, parser: msgpackr }),
+    link: ioredisLink(pub, sub, `${keyPrefix}rp:node-link`, log),
     isReady: () => pub.status === 'ready' && sub.status === 'ready',
     whenReady: (timeoutMs) =>
       Promise.all([waitUntilReady(pub, timeoutMs), waitUntilReady(sub, timeoutMs)]).then(
@@ -170,6 +175,7 @@ function clusterAdapter(
     adapter: createShardedAdapter(guardedPub, subscriptions.client, {
       channelPrefix: `${keyPrefix}socket.io`,
     }),
+    link: clusterLink(guardedPub, subscriptions.client, `${keyPrefix}rp:node-link`, log),
     isReady: () => connected.pub && connected.sub && subscriptions.healthy,
     whenReady: (timeoutMs) => withDeadline(bothConnected, timeoutMs),
     close: async () => {

@@ -41,7 +41,13 @@ export const errorResponse = (
   code: ErrorCode,
   message: string,
   details: Omit<AckError, 'code' | 'message'> = {},
-): HttpResponse => json(HTTP_STATUS[code], { error: { code, message, ...details } });
+): HttpResponse => ({
+  ...json(HTTP_STATUS[code], { error: { code, message, ...details } }),
+  ...(details.retryAfterMs !== undefined ? { retryAfterSec: Math.ceil(details.retryAfterMs / 1000) } : {}),
+});
+
+/** Refuses a verified caller (e.g. a banned user) by throwing a GameError. */
+export type CallerGate = (user: Identity) => void;
 
 /**
  * @param fallback answers GET requests no route matched (the web page's files), or null
@@ -52,6 +58,7 @@ export function createRouter(
   metrics: Metrics,
   log: Logger,
   fallback: (path: string) => HttpResponse | null = () => null,
+  gate: CallerGate = () => undefined,
 ): HttpHandler {
   const compiled: CompiledRoute[] = routes.map((r) => ({
     ...r,
@@ -76,14 +83,15 @@ export function createRouter(
       } else {
         res = await route.handle({
           params: decodeParams(route.regex.exec(req.path) ?? []),
-          user: route.access === 'public' ? anonymous : await authorize(req, route.access, tokens),
+          user: route.access === 'public' ? anonymous : await authorize(req, route.access, tokens, gate),
           body: parseBody(req.body),
           req,
         });
       }
     } catch (err) {
-      const { code, message, ...details } = toAckError(err, log, { route: label });
-      metrics.errors.inc({ code });
+      const error = toAckError(err, log, { route: label });
+      metrics.errors.inc({ code: error.code });
+      const { code, message, ...details } = error;
       res = errorResponse(code, message, details);
     }
     metrics.httpRequests.inc({ route: label, status: String(res.status) });
@@ -95,8 +103,10 @@ async function authorize(
   req: HttpRequest,
   access: Exclude<Access, 'public'>,
   tokens: TokenService,
+  gate: CallerGate,
 ): Promise<Identity> {
   const user = await tokens.verifyBearer(req.authorization);
+  gate(user);
   if (ROLE_RANK[user.role] < ROLE_RANK[access]) {
     throw new GameError('FORBIDDEN', `this needs the ${access} role`);
   }

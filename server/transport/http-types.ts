@@ -14,6 +14,8 @@ export interface HttpResponse {
   body: string | Buffer;
   /** Cache-Control header, when the response may be cached. */
   cacheControl?: string;
+  /** Retry-After header, seconds (429 and 503 answers that know when to come back). */
+  retryAfterSec?: number;
 }
 
 export type HttpHandler = (req: HttpRequest) => Promise<HttpResponse>;

@@ -12,6 +12,7 @@ export function nodeHttpListener(handler: HttpHandler): (req: IncomingMessage, r
         .writeHead(r.status, {
           'content-type': r.contentType,
           ...(r.cacheControl ? { 'cache-control': r.cacheControl } : {}),
+          ...(r.retryAfterSec !== undefined ? { 'retry-after': String(r.retryAfterSec) } : {}),
         })
         .end(r.body);
     };

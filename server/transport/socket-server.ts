@@ -18,6 +18,7 @@ import type { GameSocket } from '../handlers/context.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { roomIdOfTopic, roomTopic, userTopic, type Broadcaster } from '../services/broadcaster.js';
+import type { NodeRelay } from '../services/node-relay.js';
 import type { RoomService } from '../services/room-service.js';
 
 export type GameServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -35,14 +36,25 @@ export function createSocketServer(config: Config, adapter?: ServerOptions['adap
   return new Server(options);
 }
 
-export function socketBroadcaster(io: GameServer): Broadcaster {
+/** Room events go through the adapter; user events through the relay (batched across nodes). */
+export function socketBroadcaster(io: GameServer, relay: NodeRelay): Broadcaster {
   return {
     toRoom: (roomId, event, ...args) => {
       io.to(roomTopic(roomId)).emit(event, ...args);
     },
     toUser: (userId, event, ...args) => {
-      io.to(userTopic(userId)).emit(event, ...args);
+      relay.toUser(userId, event, args);
     },
+  };
+}
+
+/** Emits to a user's connections on this node only (the relay's local delivery). */
+export function localUserEmitter(io: GameServer): (userId: string, event: string, args: unknown[]) => void {
+  return (userId, event, args) => {
+    (io.local.to(userTopic(userId)) as unknown as { emit(e: string, ...a: unknown[]): boolean }).emit(
+      event,
+      ...args,
+    );
   };
 }
 

@@ -25,6 +25,7 @@ export function serveHttpOnUws(app: TemplatedApp, handler: HttpHandler): void {
           .writeStatus(`${r.status} ${STATUS_CODES[r.status] ?? ''}`)
           .writeHeader('content-type', r.contentType);
         if (r.cacheControl) res.writeHeader('cache-control', r.cacheControl);
+        if (r.retryAfterSec !== undefined) res.writeHeader('retry-after', String(r.retryAfterSec));
         res.end(r.body);
       });
     };

@@ -49,6 +49,15 @@ export interface RedPacketClientOptions {
   reconnectJitter?: number;
   /** Local clock, injectable for tests. @default Date.now */
   now?: () => number;
+  /** A stable id of this device, sent in the handshake for risk control (account clustering). */
+  deviceId?: string;
+  /**
+   * Step-up verification: called when the server answers VERIFICATION_REQUIRED; sign the user
+   * in again and resolve with the fresh token. The SDK hands it to the server (`auth:refresh`)
+   * and retries the request once. Without it, the request rejects with VERIFICATION_REQUIRED
+   * and the app can do the same itself with `reauthenticate`.
+   */
+  onVerificationRequired?: () => string | Promise<string>;
 }
 
 type Listener<E extends ServerEventName> = ServerToClientEvents[E];
@@ -64,11 +73,13 @@ export class RedPacketClient {
   private readonly now: () => number;
   private readonly rejoinListeners = new Set<(snapshots: RoomSnapshot[]) => void>();
   private connectedOnce = false;
+  private readonly onVerificationRequired: (() => string | Promise<string>) | undefined;
 
   constructor(options: RedPacketClientOptions) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
     this.now = options.now ?? Date.now;
-    const { token } = options;
+    const { token, deviceId } = options;
+    this.onVerificationRequired = options.onVerificationRequired;
     this.socket = io(options.url, {
       transports: ['websocket'],
       autoConnect: false,
@@ -78,7 +89,7 @@ export class RedPacketClient {
       ...(options.wireFormat === 'json' ? {} : { parser: msgpackParser }),
       auth: (cb) => {
         void Promise.resolve(typeof token === 'function' ? token() : token).then(
-          (t) => cb({ token: t }),
+          (t) => cb({ token: t, ...(deviceId ? { deviceId } : {}) }),
           () => cb({ token: '' }),
         );
       },
@@ -110,7 +121,9 @@ export class RedPacketClient {
         this.socket.off('connect', onConnect);
         // A refusal by the server's middleware is final; network errors retry by themselves.
         if (err.data !== undefined || !this.socket.active) {
-          reject(new RedPacketError('CONNECT_FAILED', err.message));
+          const data = err.data as { message?: unknown } | undefined;
+          const details = typeof data?.message === 'string' ? { reason: data.message } : {};
+          reject(new RedPacketError('CONNECT_FAILED', err.message, details));
         } else {
           this.socket.once('connect_error', onError);
           this.socket.once('connect', onConnect);
@@ -182,8 +195,34 @@ export class RedPacketClient {
     }
   }
 
-  /** Sends a typed request; resolves with its result or rejects with the server's error. */
+  /**
+   * Sends a typed request; resolves with its result or rejects with the server's error. A
+   * VERIFICATION_REQUIRED answer is retried once after `onVerificationRequired`, if given.
+   */
   async request<E extends ClientEventName>(event: E, payload: EventPayload<E>): Promise<EventResult<E>> {
+    try {
+      return await this.requestOnce(event, payload);
+    } catch (err) {
+      const stepUp = this.onVerificationRequired;
+      if (!(err instanceof RedPacketError) || err.code !== 'VERIFICATION_REQUIRED' || !stepUp) throw err;
+      await this.reauthenticate(await stepUp());
+      return this.requestOnce(event, payload);
+    }
+  }
+
+  /**
+   * Step-up: hands the server a fresh token of the same user (after a new sign-in), so sends
+   * that answered VERIFICATION_REQUIRED go through. Resolves with the sign-in time it records.
+   */
+  async reauthenticate(token: string): Promise<number> {
+    const { authTime } = await this.requestOnce('auth:refresh', { token });
+    return authTime;
+  }
+
+  private async requestOnce<E extends ClientEventName>(
+    event: E,
+    payload: EventPayload<E>,
+  ): Promise<EventResult<E>> {
     const ack = (await this.emitRaw(event, payload)) as RawAck | null;
     if (ack?.ok === true) {
       const { ok: _ok, ...result } = ack;
@@ -191,8 +230,17 @@ export class RedPacketClient {
     }
     if (!ack || typeof ack.error !== 'object')
       throw new RedPacketError('INTERNAL', `malformed ack for ${event}`);
-    const { code: raw, message, ...details } = ack.error;
+    const { code: raw, message, limit, resetAt, retryAfterMs, opensAt, opensInMs, liftsAt } = ack.error;
     const code = isErrorCode(raw) ? raw : 'INTERNAL';
+    const num = (key: string, v: unknown): object => (typeof v === 'number' ? { [key]: v } : {});
+    const details = {
+      ...(typeof limit === 'string' ? { limit } : {}),
+      ...num('resetAt', resetAt),
+      ...num('retryAfterMs', retryAfterMs),
+      ...num('opensAt', opensAt),
+      ...num('opensInMs', opensInMs),
+      ...num('liftsAt', liftsAt),
+    };
     throw new RedPacketError(code, message, details);
   }
 

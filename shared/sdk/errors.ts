@@ -1,8 +1,14 @@
 import type { ErrorCode } from '../codes.js';
 import type { AckError } from '../protocol.js';
 
-/** What a refusal carries besides its code (NOT_OPEN_YET: when the timed packet opens). */
-export type ErrorDetails = Pick<AckError, 'opensAt' | 'opensInMs' | 'liftsAt' | 'retryAfterMs'>;
+/** What a refusal carries besides its code: risk limits, a timed packet's opening, the curfew's end. */
+export type ErrorDetails = Pick<
+  AckError,
+  'limit' | 'resetAt' | 'retryAfterMs' | 'opensAt' | 'opensInMs' | 'liftsAt'
+> & {
+  /** CONNECT_FAILED: the server's explanation of the refusal (e.g. why an account is banned). */
+  reason?: string;
+};
 
 /**
  * Codes the SDK raises without a server answer: no ack within the timeout, or the
@@ -19,5 +25,10 @@ export class RedPacketError extends Error {
   ) {
     super(message);
     this.name = 'RedPacketError';
+  }
+
+  /** How long to wait before retrying (RATE_LIMITED, RISK_BLOCKED, DAILY_LIMIT), ms. */
+  get retryAfterMs(): number | undefined {
+    return this.details.retryAfterMs;
   }
 }

@@ -6,6 +6,6 @@ export type { RedPacketHttpOptions } from './http-client.js';
 export { listenToUnlock } from './karaoke-listener.js';
 export type { ListenOptions, ListenSession, PlaybackSource } from './karaoke-listener.js';
 export { RedPacketError } from './errors.js';
-export type { ClientOnlyCode } from './errors.js';
+export type { ClientOnlyCode, ErrorDetails } from './errors.js';
 export * from '../codes.js';
 export type * from '../protocol.js';

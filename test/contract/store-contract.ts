@@ -8,6 +8,7 @@ import { packetClaimId } from '../../server/domain/ids.js';
 import { luckySplit } from '../../server/domain/split.js';
 import type { Credit, PacketRecord, Store } from '../../server/store/store.js';
 import { describeCodeContract } from './code-contract.js';
+import { describeGrabCreditContract } from './grab-credit-contract.js';
 import { describeRainContract } from './rain-contract.js';
 import { describeTimedContract } from './timed-contract.js';
 
@@ -334,6 +335,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
 
+    describeGrabCreditContract(() => store);
     describeRainContract(() => store);
     describeTimedContract(() => store);
     describeCodeContract(() => store);

@@ -24,6 +24,15 @@ export const TEST_ENV: Record<string, string> = {
   RATE_LIMIT_EVENTS_PER_SEC: '100000',
   RATE_LIMIT_EVENTS_BURST: '100000',
   RATE_LIMIT_CHAT_PER_SEC: '10000',
+  // Risk rules off (0) unless a test turns one on: tests send and grab far past daily habits.
+  RISK_DAILY_MAX_SENDS: '0',
+  RISK_DAILY_MAX_SENT_FEN: '0',
+  RISK_DAILY_MAX_RECEIVED_FEN: '0',
+  RISK_DAILY_MAX_RAIN_FEN: '0',
+  RISK_VERIFY_AFTER_SENDS: '0',
+  RISK_BREAKER_REPEAT: '0',
+  RISK_GRAB_FAIL_MAX: '0',
+  RISK_MAX_ACCOUNTS_PER_IP: '0',
 };
 
 export interface TestServer {

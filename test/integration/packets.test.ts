@@ -48,14 +48,21 @@ describe.each(storeBackends())('group packets on %s', (_name, makeBackend) => {
     expect(await created).toEqual(packet);
     expect(await hostWallet).toEqual({ balance: 700 });
 
-    const grabbed = b.waitFor('packet:grabbed', (e) => e.grabs.some((g) => g.userId === 'pa'));
+    const grabbed = b.waitFor('packet:grabbed', (e) =>
+      e.packets.some((p) => p.grabs.some((g) => g.userId === 'pa')),
+    );
     const aWallet = a.waitFor('wallet:updated');
     const first = await a.grab(packet.id);
     expect(first.remaining).toBe(1);
     expect(await grabbed).toMatchObject({
-      packetId: packet.id,
-      grabs: [{ userId: 'pa', name: 'pa', amount: first.amount }],
-      remainingCount: 1,
+      roomId: packet.roomId,
+      packets: [
+        {
+          packetId: packet.id,
+          grabs: [{ userId: 'pa', name: 'pa', amount: first.amount }],
+          remainingCount: 1,
+        },
+      ],
     });
     expect(await aWallet).toEqual({ balance: first.amount });
 
@@ -101,7 +108,7 @@ describe.each(storeBackends())('group packets on %s', (_name, makeBackend) => {
     const grabbedUsers: string[] = [];
     host.on('packet:grabbed', (e) => {
       events.push('grabbed');
-      grabbedUsers.push(...e.grabs.map((g) => g.userId));
+      for (const p of e.packets) grabbedUsers.push(...p.grabs.map((g) => g.userId));
     });
     const finished = host.waitFor('packet:finished');
     const { packet } = await host.sendPacket({ roomId: 'batch-room', kind: 'equal', amount: 100, count: 50 });

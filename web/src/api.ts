@@ -19,6 +19,11 @@ async function call<T>(method: string, path: string, token: string | null, body?
     throw new RedPacketError(
       error && isErrorCode(error.code) ? error.code : 'INTERNAL',
       error?.message ?? `HTTP ${res.status}`,
+      {
+        ...(error?.limit !== undefined ? { limit: error.limit } : {}),
+        ...(error?.resetAt !== undefined ? { resetAt: error.resetAt } : {}),
+        ...(error?.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+      },
     );
   }
   return json;
@@ -36,4 +41,23 @@ export const api = {
     call<PacketDetails>('GET', `/v1/packets/${encodeURIComponent(packetId)}`, token),
   rain: (token: string, rainId: string) =>
     call<RainDetails>('GET', `/v1/rains/${encodeURIComponent(rainId)}`, token),
+  risk: (adminToken: string) => call<RiskOverview>('GET', '/v1/admin/risk', adminToken),
+  ban: (adminToken: string, userId: string, reason: string) =>
+    call<object>('POST', `/v1/admin/users/${encodeURIComponent(userId)}/ban`, adminToken, {
+      ...(reason ? { reason } : {}),
+    }),
+  unban: (adminToken: string, userId: string) =>
+    call<object>('POST', `/v1/admin/users/${encodeURIComponent(userId)}/unban`, adminToken),
+  clearFlag: (adminToken: string, flagId: string) =>
+    call<object>('POST', `/v1/admin/risk/flags/${encodeURIComponent(flagId)}/clear`, adminToken),
 };
+
+/** GET /v1/admin/risk (docs/protocol.md, "Risk control"). */
+export interface RiskOverview {
+  day: string;
+  resetAt: number;
+  flags: { id: string; rule: string; userIds: string[]; evidence: Record<string, unknown>; at: number }[];
+  breakers: { userId: string; until: number; flagId: string }[];
+  bans: { userId: string; reason: string; by: string; at: number }[];
+  top: { senders: { userId: string; fen: number }[]; receivers: { userId: string; fen: number }[] };
+}

@@ -25,11 +25,19 @@ const TEXT: Record<ErrorCode | ClientOnlyCode, string> = {
   CODE_INVALID: 'That code is not valid.',
   CODE_EXPIRED: 'That code has expired — scan the current one.',
   CODE_REVOKED: 'That receive code was replaced — ask for the new one.',
+  DAILY_LIMIT: 'You reached today’s limit — it resets at midnight.',
+  VERIFICATION_REQUIRED: 'Please sign in again to confirm it is you.',
+  RISK_BLOCKED: 'Sending is paused for a while by risk control.',
   TIMEOUT: 'No answer from the server — check your connection.',
   CONNECT_FAILED: 'Could not connect to the server.',
 };
 
 export function describeError(err: unknown): string {
+  // Risk refusals and bans explain themselves (which limit, until when, why).
+  if (err instanceof RedPacketError && err.details.reason !== undefined)
+    return `${TEXT[err.code]} (${err.details.reason})`;
+  if (err instanceof RedPacketError && err.details.limit !== undefined)
+    return `${TEXT[err.code]} (${err.message})`;
   if (err instanceof RedPacketError) return TEXT[err.code];
   if (err instanceof Error) return err.message;
   return String(err);

@@ -55,7 +55,12 @@ export class Session {
   }
 
   static async connect(saved: Saved): Promise<Session> {
-    const client = new RedPacketClient({ url: location.origin, token: saved.token });
+    const client = new RedPacketClient({
+      url: location.origin,
+      token: saved.token,
+      // Step-up: the demo "signs in again" with a fresh dev token (a real app would prompt).
+      onVerificationRequired: () => api.devToken(saved.userId, saved.name, saved.role),
+    });
     await client.connect();
     localStorage.setItem(STORAGE_KEY, JSON.stringify(saved));
     const session = new Session(saved, client);

@@ -18,6 +18,7 @@ export function loginView(
     { name: 'role', 'data-testid': 'role' },
     h('option', { value: 'user' }, 'Player'),
     h('option', { value: 'host' }, 'Host (runs rains)'),
+    h('option', { value: 'admin' }, 'Admin (risk control)'),
   );
   const room = h('input', {
     name: 'room',

@@ -8,6 +8,7 @@ import { describeError } from '../messages.js';
 import type { Session } from '../session.js';
 import { openEnvelope } from './envelope.js';
 import { hostConsole } from './host-console.js';
+import { adminTabs } from './risk-console.js';
 import { openPacketForm } from './packet-form.js';
 import { RainLayer } from './rain-layer.js';
 import { inboxItem, openReceiveCode } from './receive-code.js';
@@ -115,8 +116,11 @@ export function roomView(session: Session, snapshot: RoomSnapshot, onLeave: () =
     scrollDown();
   });
   client.on('packet:grabbed', (e) => {
-    refreshEnvelope(e.packetId, { remainingCount: e.remainingCount });
-    for (const g of e.grabs) line(`${g.name} opened ${yuan(g.amount)}`);
+    if (e.roomId !== roomId) return;
+    for (const p of e.packets) {
+      refreshEnvelope(p.packetId, { remainingCount: p.remainingCount });
+      for (const g of p.grabs) line(`${g.name} opened ${yuan(g.amount)}`);
+    }
   });
   client.on('packet:finished', (e) => {
     const status = e.reason === 'empty' ? 'finished' : e.reason === 'cancelled' ? 'cancelled' : 'expired';
@@ -199,7 +203,7 @@ export function roomView(session: Session, snapshot: RoomSnapshot, onLeave: () =
       ),
       h('button', { class: 'link', onclick: onLeave }, 'Sign out'),
     ),
-    h('main', {}, feed, session.isHost ? hostConsole(session, roomId) : null),
+    h('main', {}, feed, session.isHost ? adminTabs(session, hostConsole(session, roomId)) : null),
     composer,
   );
 }

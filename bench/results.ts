@@ -1,0 +1,91 @@
+/** The shape of a bench run (bench/results/*.json), shared by the scenarios and the report. */
+import type { CpuSample } from './machine.js';
+
+/** CPU of each process over a measured window, in % of one core. */
+export interface CpuShare {
+  seconds: number;
+  serverPct: number;
+  redisPct: number;
+  generatorPct: number;
+  /** The generator used ≥ 90 % of its cores: the end-to-end figures measured it, not the server. */
+  generatorSaturated: boolean;
+}
+
+export interface GrabFigures {
+  store: 'redis' | 'memory';
+  members: number;
+  packetsOpen: number;
+  grabs: number;
+  refused: Record<string, number>;
+  perSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Server (node) CPU per successful grab, µs; Redis's CPU per grab beside it. */
+  serverUsPerGrab: number;
+  redisUsPerGrab: number;
+  cpu: CpuShare;
+}
+
+export interface FanoutFigures {
+  server: 'uws' | 'ws' | 'reference-uws';
+  clients: number;
+  seconds: number;
+  deliveredPerSec: number;
+  received: number;
+  expected: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Server CPU per 1,000 delivered messages, µs. */
+  serverUsPer1kMsgs: number;
+  cpu: CpuShare;
+  /** RSS growth per idle joined connection, KB (measured before the rain). */
+  kbPerConn: number;
+}
+
+export interface BenchResults {
+  timestamp: string;
+  command: string;
+  quick: boolean;
+  machine: {
+    cpu: string;
+    cores: number;
+    memoryGb: number;
+    node: string;
+    redis: string;
+    pinned: boolean;
+    serverCores: string;
+    generatorCores: string;
+    fileLimit: number;
+    warning: string | null;
+  };
+  durationSec: number;
+  grab: GrabFigures;
+  redisLimit: { script: string; perSec: number; ratio: number };
+  crowded: GrabFigures[];
+  fullAllocation: {
+    shares: number;
+    clients: number;
+    ms: number;
+    runsMs: number[];
+    /** Grabs retried after STORE_UNAVAILABLE (the node's Redis timeout), over all runs. */
+    retries: number;
+    cpu: CpuShare;
+  };
+  fanout: { uws: FanoutFigures; ws: FanoutFigures; reference: FanoutFigures };
+  /** Fan-out on uWS at growing client counts. */
+  curve: FanoutFigures[];
+  audits: string[];
+}
+
+export const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
+
+export function cpuShare(cpu: CpuSample, generatorCores: number): CpuShare {
+  const pct = (s: number): number => round((s / cpu.seconds) * 100);
+  return {
+    seconds: round(cpu.seconds, 2),
+    serverPct: pct(cpu.server),
+    redisPct: pct(cpu.redis),
+    generatorPct: pct(cpu.generator),
+    generatorSaturated: cpu.generator / cpu.seconds >= 0.9 * generatorCores,
+  };
+}

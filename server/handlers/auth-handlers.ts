@@ -1,0 +1,27 @@
+import type { TokenService } from '../auth/tokens.js';
+import { GameError } from '../domain/errors.js';
+import type { RiskService } from '../services/risk-service.js';
+import type { EventHandlers } from './context.js';
+
+/**
+ * `auth:refresh`: step-up verification on a live connection. The client signs in again and
+ * hands over the fresh token; it must be valid and for the same user. The connection's
+ * sign-in time becomes the new token's, so the next send passes the step-up check.
+ */
+export function authHandlers(tokens: TokenService, risk: RiskService): Pick<EventHandlers, 'auth:refresh'> {
+  return {
+    'auth:refresh': async (ctx, { token }) => {
+      const identity = await tokens.verify(token);
+      if (identity.userId !== ctx.user.userId) {
+        throw new GameError('FORBIDDEN', 'the token is for another user');
+      }
+      risk.checkCaller(identity.userId);
+      const authTime = identity.authTime ?? 0;
+      if (authTime > (ctx.user.authTime ?? 0)) {
+        ctx.user.authTime = authTime;
+        ctx.socket.data.authTime = authTime;
+      }
+      return { authTime: ctx.user.authTime ?? 0 };
+    },
+  };
+}
