@@ -9,6 +9,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY shared ./shared
 COPY server ./server
 COPY web ./web
+COPY docs/api ./docs/api
 RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime

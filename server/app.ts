@@ -27,11 +27,14 @@ import { GoneBatcher } from './services/gone-batcher.js';
 import { GrabBatcher } from './services/grab-batcher.js';
 import { NodeRelay } from './services/node-relay.js';
 import { KaraokeService } from './services/karaoke-service.js';
+import { NodeReaper } from './services/node-reaper.js';
 import { Presence } from './services/presence.js';
 import { RainRunner } from './services/rain-runner.js';
 import { RainService } from './services/rain-service.js';
 import { ReceiveService } from './services/receive-service.js';
 import { Reconciler } from './services/reconciler.js';
+import { AuditProbe } from './services/audit-probe.js';
+import { StoreProbe } from './services/store-probe.js';
 import { RoomService } from './services/room-service.js';
 import { WalletService } from './services/wallet-service.js';
 import { createStore } from './store/create-store.js';
@@ -46,7 +49,7 @@ import { listenRiskBroadcasts, socketRiskBus } from './transport/risk-bus.js';
 import { riskHandshake } from './transport/risk-handshake.js';
 import type { Store } from './store/store.js';
 import { createBroadcastAdapter } from './transport/adapter.js';
-import { createRouter } from './transport/http-router.js';
+import { createRouter, type Route } from './transport/http-router.js';
 import { guardEvents, guardRoutes } from './handlers/curfew-guard.js';
 import { listen } from './transport/listen.js';
 import { loadStaticSite } from './transport/static-site.js';
@@ -56,6 +59,7 @@ import {
   dropSlowConsumers,
   handleConnections,
   localUserEmitter,
+  localMemberships,
   socketBroadcaster,
   type GameServer,
 } from './transport/socket-server.js';
@@ -80,10 +84,13 @@ export interface RunningApp {
   readonly reconciler: Reconciler;
   readonly sweeper: ExpirySweeper;
   readonly presence: Presence;
+  readonly reaper: NodeReaper;
   readonly rains: RainService;
   readonly karaoke: KaraokeService;
   readonly runner: RainRunner;
   readonly tokens: TokenService;
+  /** Every HTTP route this node serves (the fuzz suite walks them all). */
+  readonly routes: readonly Route[];
   readonly codes: CodeService;
   readonly receive: ReceiveService;
   readonly risk: RiskService;
@@ -96,16 +103,18 @@ export interface RunningApp {
 }
 
 export async function startApp(config: Config, overrides: AppOverrides = {}): Promise<RunningApp> {
+  const { timers } = config;
   const log = overrides.logger ?? createLogger(config.logLevel, config.nodeId);
   const clock = overrides.clock ?? systemClock;
   const randomInt = overrides.randomInt ? { randomInt: overrides.randomInt } : {};
   const metrics = new Metrics(config.nodeId);
   const created = overrides.store
     ? { store: overrides.store, whenReady: () => Promise.resolve(true) }
-    : createStore(config.store, log);
+    : createStore(config.store, log, () => metrics.redisErrors.inc({ client: 'store' }));
   const { store } = created;
   const adapter = createBroadcastAdapter(config.store, log, {
     onPublishFailure: () => metrics.adapterPublishFailures.inc(),
+    onConnectionError: () => metrics.redisErrors.inc({ client: 'adapter' }),
   });
   // Give Redis a moment at start-up, but never depend on it: a node whose Redis is down
   // starts anyway, serves what needs no store, and reports not ready until Redis answers.
@@ -140,7 +149,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   listenRiskBroadcasts(io, bans, risk, log);
   const acker = new CreditAcker(store, log);
   const payments = new Payments(store, clock, broadcaster, acker, log);
-  const presence = new Presence(store, broadcaster);
+  const presence = new Presence(store, broadcaster, config.nodeId);
   const wallets = new WalletService(store, clock, broadcaster);
   const grabs = new GrabBatcher(broadcaster);
   const packets = new PacketService({
@@ -189,6 +198,11 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     config.limits.chatHistory,
   );
   const sweeper = new ExpirySweeper(store, packets, clock);
+  const reaper = new NodeReaper(store, clock, presence, log, {
+    nodeId: config.nodeId,
+    deadAfterMs: timers.nodeDeadAfterMs,
+    localMemberships: () => localMemberships(io),
+  });
   const reconciler = new Reconciler(store, clock, broadcaster, metrics, log, config.timers.reconcileGraceMs);
 
   const signer = new CodeSigner(config.codes.secret, config.codes.rotateMs);
@@ -196,6 +210,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const receive = new ReceiveService(store, clock, packets, signer, broadcaster, log);
   const phrases = new PhraseService(store, clock, packets, log);
 
+  const storeProbe = new StoreProbe(store, metrics);
+  const auditProbe = new AuditProbe(store, clock, metrics);
   const services = { clock, rooms, packets, rains, karaoke, codes, receive, phrases, curfew: config.curfew };
   handleConnections(io, {
     tokens,
@@ -223,26 +239,23 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   // After authentication (registered by handleConnections): bans, address, device id.
   io.use(riskHandshake(risk, config.risk.trustedProxies));
   const site = loadStaticSite(config.webDir);
+  const routes = [
+    ...httpRoutes({
+      store,
+      tokens,
+      metrics,
+      packets,
+      rains,
+      wallets,
+      devTokens: config.auth.devTokens,
+      metricsToken: config.metricsToken,
+      broadcastReady: () => adapter.isReady(),
+    }),
+    ...codeRoutes({ codes, receive }),
+    ...riskRoutes({ risk, bans, store: riskStore, clock }),
+  ];
   const router = createRouter(
-    guardRoutes(
-      [
-        ...httpRoutes({
-          store,
-          tokens,
-          metrics,
-          packets,
-          rains,
-          wallets,
-          devTokens: config.auth.devTokens,
-          metricsToken: config.metricsToken,
-          broadcastReady: () => adapter.isReady(),
-        }),
-        ...codeRoutes({ codes, receive }),
-        ...riskRoutes({ risk, bans, store: riskStore, clock }),
-      ],
-      config.curfew,
-      clock,
-    ),
+    guardRoutes(routes, config.curfew, clock),
     tokens,
     metrics,
     log,
@@ -254,7 +267,6 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     (user) => risk.checkCaller(user.userId),
   );
 
-  const { timers } = config;
   const tasks = [
     new Periodic('rain-runner', config.rain.tickMs, () => runner.tick(), log),
     new Periodic('expiry-sweeper', timers.sweepIntervalMs, () => sweeper.sweep().then(() => undefined), log),
@@ -264,7 +276,13 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       () => reconciler.reconcile().then(() => undefined),
       log,
     ),
+    new Periodic('store-probe', timers.storeProbeMs, () => storeProbe.probe().then(() => undefined), log),
+    ...(timers.auditIntervalMs > 0
+      ? [new Periodic('audit', timers.auditIntervalMs, () => auditProbe.run().then(() => undefined), log)]
+      : []),
     new Periodic('presence', timers.presenceIntervalMs, () => presence.flush(), log),
+    new Periodic('node-heartbeat', timers.nodeHeartbeatMs, () => reaper.beat(), log),
+    new Periodic('node-reaper', timers.nodeHeartbeatMs, () => reaper.reap().then(() => undefined), log),
     new Periodic(
       'grab-batches',
       timers.grabBatchMs,
@@ -298,8 +316,15 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   await bans.refresh().catch((err: unknown) => {
     log.warn({ err }, 'could not load bans at start; retrying every RISK_BAN_REFRESH_MS');
   });
+  await reaper
+    .clearPrevious()
+    .then(() => reaper.beat())
+    .catch((err: unknown) => {
+      log.warn({ err }, 'could not record this node as alive yet');
+    });
   const listening = await listen(io, router, config);
   for (const task of tasks) task.start();
+  await storeProbe.probe(); // rp_store_up is right from the first scrape
   const url = `http://127.0.0.1:${listening.port}`;
   log.info(
     {
@@ -351,7 +376,9 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     reconciler,
     sweeper,
     presence,
+    reaper,
     tokens,
+    routes,
     codes,
     receive,
     risk,

@@ -103,6 +103,14 @@ export interface Config {
     presenceIntervalMs: number;
     /** How often coalesced packet:grabbed batches are broadcast. @default 50 */
     grabBatchMs: number;
+    /** How often the store is pinged for `rp_store_up`. @default 5000 */
+    storeProbeMs: number;
+    /** How often the audit runs for the `rp_audit_*` gauges; 0 = never. @default 300000 */
+    auditIntervalMs: number;
+    /** How often a node renews its liveness and looks for dead nodes to reap. @default 1000 */
+    nodeHeartbeatMs: number;
+    /** A node that has not renewed for this long counts as dead; its members are reaped. @default 5000 */
+    nodeDeadAfterMs: number;
     /**
      * How long start-up waits for Redis before listening anyway (not ready until it answers).
      * @default 5000
@@ -328,6 +336,10 @@ export function loadConfig(env: Env = process.env): Config {
       reconcileGraceMs: read(env, 'RECONCILE_GRACE_MS', int(0, 3_600_000), 10_000),
       presenceIntervalMs: read(env, 'PRESENCE_INTERVAL_MS', int(10, 60_000), 1_000),
       grabBatchMs: read(env, 'GRAB_BATCH_MS', int(5, 10_000), 50),
+      storeProbeMs: read(env, 'STORE_PROBE_MS', int(100, 600_000), 5_000),
+      auditIntervalMs: read(env, 'AUDIT_INTERVAL_MS', int(0, 86_400_000), 300_000),
+      nodeHeartbeatMs: read(env, 'NODE_HEARTBEAT_MS', int(10, 60_000), 1_000),
+      nodeDeadAfterMs: read(env, 'NODE_DEAD_AFTER_MS', int(50, 600_000), 5_000),
       storeStartWaitMs: read(env, 'STORE_START_WAIT_MS', int(0, 600_000), 5_000),
     },
     codes: {

@@ -403,3 +403,35 @@ export interface AuditReport {
 export interface HttpErrorBody {
   error: AckError;
 }
+
+/** Each server→client event's payload, by event (read by the AsyncAPI generator). */
+export type ServerEventPayloads = {
+  [E in ServerEventName]: Parameters<ServerToClientEvents[E]>[0];
+};
+
+/** Each client→server event's success result (the ack without `ok`), by event. */
+export type ClientEventResults = {
+  [E in ClientEventName]: EventResult<E>;
+};
+
+/**
+ * The JSON body of each HTTP route's success answer, by `METHOD path` as the route declares
+ * it (read by the OpenAPI generator, which fails on a route missing here). `string`: text.
+ */
+export interface HttpResults {
+  'GET /healthz': { ok: true };
+  'GET /readyz': { ok: true; store: 'memory' | 'redis' | 'cluster' };
+  'GET /metrics': string;
+  'GET /v1/me': MeResponse;
+  'POST /v1/rooms/:roomId/packets': { packet: PacketView };
+  'GET /v1/packets/:packetId': PacketDetails;
+  'POST /v1/rooms/:roomId/rains': { rain: RainView };
+  'GET /v1/rains/:rainId': RainDetails;
+  'DELETE /v1/rains/:rainId': { refunded: number };
+  'DELETE /v1/packets/:packetId': { refunded: number };
+  'POST /v1/admin/wallets/:userId/credit': { balance: number; applied: boolean };
+  'GET /v1/admin/audit': AuditReport;
+  'POST /v1/dev/token': { token: string };
+  'GET /v1/openapi.json': Record<string, unknown>;
+  'GET /v1/asyncapi.json': Record<string, unknown>;
+}

@@ -17,7 +17,8 @@ import type { RainService } from '../services/rain-service.js';
 import type { WalletService } from '../services/wallet-service.js';
 import type { Store } from '../store/store.js';
 import { StoreUnavailableError } from '../store/store.js';
-import { errorResponse, type Route } from '../transport/http-router.js';
+import { errorResponse, withBody, type Route } from '../transport/http-router.js';
+import { apiDocsRoutes } from './api-docs-routes.js';
 import { json } from '../transport/http-types.js';
 
 export interface HttpDeps {
@@ -64,12 +65,14 @@ export function httpRoutes(d: HttpDeps): Route[] {
       method: 'GET',
       path: '/healthz',
       access: 'public',
+      summary: 'Liveness: the process is up',
       handle: () => Promise.resolve(json(200, { ok: true })),
     },
     {
       method: 'GET',
       path: '/readyz',
       access: 'public',
+      summary: 'Readiness: the store answers within 1 s (503 STORE_UNAVAILABLE otherwise)',
       handle: async () => {
         try {
           await withTimeout(d.store.ping(), d.readyTimeoutMs ?? 1000);
@@ -85,6 +88,7 @@ export function httpRoutes(d: HttpDeps): Route[] {
       method: 'GET',
       path: '/metrics',
       access: 'public',
+      summary: 'Prometheus text exposition (bearer METRICS_TOKEN when configured)',
       handle: async ({ req }) => {
         if (d.metricsToken && req.authorization !== `Bearer ${d.metricsToken}`) {
           return errorResponse('UNAUTHORIZED', 'metrics need the configured bearer token');
@@ -100,83 +104,90 @@ export function httpRoutes(d: HttpDeps): Route[] {
       method: 'GET',
       path: '/v1/me',
       access: 'user',
+      summary: 'The caller: id, name, role and balance (fen)',
       handle: async ({ user }) => {
         const { userId, name, role } = user;
         const me: MeResponse = { userId, name, role, balance: await d.wallets.balance(userId) };
         return json(200, me);
       },
     },
-    {
+    withBody(packetSpecSchema, {
       method: 'POST',
       path: '/v1/rooms/:roomId/packets',
       access: 'user',
+      summary: 'Send a group packet to a room (as packet:send)',
       handle: async ({ user, params, body }) => {
         const roomId = parse(idSchema, params[0]);
-        const spec = parse(packetSpecSchema, body);
-        return json(201, { packet: await d.packets.send(user, roomId, spec) });
+        return json(201, { packet: await d.packets.send(user, roomId, body) });
       },
-    },
+    }),
     {
       method: 'GET',
       path: '/v1/packets/:packetId',
       access: 'user',
+      summary: 'A packet, its claims (who, how much, when) and the best luck',
       handle: async ({ params }) => json(200, await d.packets.details(parse(idSchema, params[0]))),
     },
     {
       method: 'DELETE',
       path: '/v1/packets/:packetId',
       access: 'user',
+      summary: 'Cancel your timed packet before it opens: all of it is refunded (as packet:cancel)',
       handle: async ({ user, params }) => json(200, await d.packets.cancel(user, parse(idSchema, params[0]))),
     },
-    {
+    withBody(rainSpecSchema, {
       method: 'POST',
       path: '/v1/rooms/:roomId/rains',
       access: 'host',
+      summary: 'Schedule a rain in a room (as rain:schedule)',
       handle: async ({ user, params, body }) => {
         const roomId = parse(idSchema, params[0]);
-        const spec = parse(rainSpecSchema, body);
-        return json(201, { rain: await d.rains.schedule(user, roomId, spec) });
+        return json(201, { rain: await d.rains.schedule(user, roomId, body) });
       },
-    },
+    }),
     {
       method: 'GET',
       path: '/v1/rains/:rainId',
       access: 'user',
+      summary: 'A rain: status, totals, leaderboard',
       handle: async ({ params }) => json(200, await d.rains.details(parse(idSchema, params[0]))),
     },
     {
       method: 'DELETE',
       path: '/v1/rains/:rainId',
       access: 'host',
+      summary: 'Cancel a rain (its host or an admin); the rest goes back to the host',
       handle: async ({ user, params }) => json(200, await d.rains.cancel(user, parse(idSchema, params[0]))),
     },
-    {
+    withBody(creditBodySchema, {
       method: 'POST',
       path: '/v1/admin/wallets/:userId/credit',
       access: 'admin',
+      summary: 'Mint test money into a wallet (ledgered; idempotent with idempotencyKey)',
       handle: async ({ params, body }) => {
         const userId = parse(idSchema, params[0]);
-        const { amount, idempotencyKey } = parse(creditBodySchema, body);
-        return json(200, await d.wallets.mint(userId, amount, idempotencyKey));
+        return json(200, await d.wallets.mint(userId, body.amount, body.idempotencyKey));
       },
-    },
+    }),
     {
       method: 'GET',
       path: '/v1/admin/audit',
       access: 'admin',
+      summary: 'The conservation audit',
       handle: async () => json(200, await d.store.audit()),
     },
+    ...apiDocsRoutes(),
   ];
   if (d.devTokens) {
-    routes.push({
-      method: 'POST',
-      path: '/v1/dev/token',
-      access: 'public',
-      handle: async ({ body }) => {
-        const identity = parse(devTokenBodySchema, body);
-        return json(200, { token: await d.tokens.sign(identity) });
-      },
-    });
+    routes.push(
+      withBody(devTokenBodySchema, {
+        method: 'POST',
+        path: '/v1/dev/token',
+        access: 'public',
+        summary: 'Dev mode only: sign a token for any user and role',
+        handle: async ({ body }) => json(200, { token: await d.tokens.sign(body) }),
+      }),
+    );
   }
   return routes;
 }

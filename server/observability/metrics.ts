@@ -83,6 +83,80 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  // ── operations: store health, the periodic audit, the reconciler's backlog ─────────────
+  // Cheap to keep: one ping and one reconciler pass per interval; the audit is O(keys) and
+  // runs only every AUDIT_INTERVAL_MS (0 turns it off). Alert rules: deploy/prometheus/.
+
+  readonly storeUp = new Gauge({
+    name: 'rp_store_up',
+    help: '1 when the store answered the last health probe (STORE_PROBE_MS), else 0',
+    registers: [this.registry],
+  });
+
+  readonly storeProbeLatency = new Histogram({
+    name: 'rp_store_probe_duration_seconds',
+    help: 'Time the store took to answer a health probe (a ping)',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+
+  readonly redisErrors = new Counter({
+    name: 'rp_redis_errors_total',
+    help: 'Errors reported by Redis clients (connection lost, refused, reset), by client',
+    labelNames: ['client'] as const,
+    registers: [this.registry],
+  });
+
+  readonly reconcilerBacklog = new Gauge({
+    name: 'rp_reconciler_backlog',
+    help: 'Half-done money moves older than the grace period found by the last reconciler pass, by kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly auditDifference = new Gauge({
+    name: 'rp_audit_difference_fen',
+    help: 'minted − (wallets + escrow + in flight) at the last periodic audit (0 when balanced)',
+    registers: [this.registry],
+  });
+
+  readonly auditDoubleClaims = new Gauge({
+    name: 'rp_audit_double_claims',
+    help: '(packet, user) or (drop, user) pairs paid more than once, at the last periodic audit',
+    registers: [this.registry],
+  });
+
+  readonly auditLedgerMismatches = new Gauge({
+    name: 'rp_audit_ledger_mismatches',
+    help: 'Wallets whose balance differs from their ledger, at the last periodic audit',
+    registers: [this.registry],
+  });
+
+  readonly auditMinted = new Gauge({
+    name: 'rp_audit_minted_fen',
+    help: 'All money ever minted, at the last periodic audit',
+    registers: [this.registry],
+  });
+
+  readonly auditEscrow = new Gauge({
+    name: 'rp_audit_escrow_fen',
+    help: 'Money in open packets and rains, at the last periodic audit',
+    registers: [this.registry],
+  });
+
+  readonly auditLastRun = new Gauge({
+    name: 'rp_audit_last_run_timestamp_seconds',
+    help: 'When the last periodic audit finished (unix seconds; 0 before the first)',
+    registers: [this.registry],
+  });
+
+  readonly auditDuration = new Histogram({
+    name: 'rp_audit_duration_seconds',
+    help: 'Time a periodic audit took',
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+
   readonly adapterPublishFailures = new Counter({
     name: 'rp_adapter_publish_failures_total',
     help: 'Broadcasts that could not be published to the other nodes (Redis away) and were dropped',

@@ -37,7 +37,9 @@ export class Reconciler {
   async reconcile(): Promise<ReconcileReport> {
     const report: ReconcileReport = { settled: 0, released: 0, credited: 0, acked: 0 };
     const before = this.clock.now() - this.graceMs;
-    for (const hold of await this.store.listStaleHolds(before, this.batch)) {
+    const holds = await this.store.listStaleHolds(before, this.batch);
+    this.metrics.reconcilerBacklog.set({ kind: 'holds' }, holds.length);
+    for (const hold of holds) {
       if ((await this.store.abortFunded(hold.holdId)) === 'exists') {
         await this.store.settleHold(hold.userId, hold.holdId);
         report.settled += 1;
@@ -51,7 +53,9 @@ export class Reconciler {
         }
       }
     }
-    for (const credit of await this.store.listStaleCredits(before, this.batch)) {
+    const credits = await this.store.listStaleCredits(before, this.batch);
+    this.metrics.reconcilerBacklog.set({ kind: 'credits' }, credits.length);
+    for (const credit of credits) {
       const { balance, applied } = await this.store.applyCredit(credit);
       if (applied) {
         report.credited += 1;

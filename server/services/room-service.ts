@@ -25,8 +25,7 @@ export class RoomService {
 
   /** Records one connection of `user` in the room and returns the snapshot it sees. */
   async join(user: UserRef, connId: string, roomId: string): Promise<RoomSnapshot> {
-    const members = await this.store.addMember(roomId, user.userId, connId);
-    this.presence.markDirty(roomId);
+    const members = await this.presence.add({ roomId, userId: user.userId, connId });
     const [chat, open] = await Promise.all([
       this.store.recentChat(roomId, this.chatHistory),
       this.store.listOpenPackets(roomId, SNAPSHOT_PACKETS),
@@ -53,8 +52,7 @@ export class RoomService {
   }
 
   async leave(user: UserRef, connId: string, roomId: string): Promise<void> {
-    await this.store.removeMember(roomId, user.userId, connId);
-    this.presence.markDirty(roomId);
+    await this.presence.remove({ roomId, userId: user.userId, connId });
   }
 
   async chat(user: UserRef, roomId: string, text: string): Promise<ChatMessage> {

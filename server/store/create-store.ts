@@ -18,7 +18,12 @@ export interface CreatedStore {
   whenReady(timeoutMs: number): Promise<boolean>;
 }
 
-export function createStore(config: StoreConfig, log: Logger): CreatedStore {
+/** @param onRedisError counts Redis client errors (rp_redis_errors_total) */
+export function createStore(
+  config: StoreConfig,
+  log: Logger,
+  onRedisError: () => void = () => undefined,
+): CreatedStore {
   switch (config.kind) {
     case 'memory':
       return { store: new MemoryStore(), whenReady: () => Promise.resolve(true) };
@@ -28,6 +33,7 @@ export function createStore(config: StoreConfig, log: Logger): CreatedStore {
       let healthy = true;
       let everReady = false;
       client.on('error', (err: Error) => {
+        onRedisError();
         if (healthy)
           log.warn({ err: err.message }, everReady ? 'redis connection lost' : 'redis not reachable yet');
         healthy = false;

@@ -8,6 +8,7 @@ import type { AuditReport, ChatMessage, LeaderboardEntry, UserRef } from '../../
 import { grabGate, type GrabPass } from '../domain/claim-gate.js';
 import { isRainId, packetClaimId, packetRefundId } from '../domain/ids.js';
 import type { Listen } from '../domain/karaoke-credit.js';
+import { MemoryNodes } from './memory-nodes.js';
 import { MemoryCodes } from './memory-codes.js';
 import { MemoryRains } from './memory-rains.js';
 import { cancelTimed } from './memory-timed.js';
@@ -55,6 +56,7 @@ const copy = <T>(value: T): T => structuredClone(value);
 
 export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
+  readonly nodes = new MemoryNodes();
   readonly codes = new MemoryCodes();
   private readonly wallets = new Map<string, Wallet>();
   private readonly packets = new Map<string, PacketState>();

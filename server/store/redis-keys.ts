@@ -8,6 +8,8 @@
  *   rain    {n:<rainId>}    record hash, drops hash, drop order, claims, leaderboard, outbox
  *   room    {r:<roomId>}    chat list, member connections, open-packet and rain indexes
  *   global  (own slots)     the due-packet, live-packet and pending-hold indexes
+ *   nodes   {nodes}         node liveness (node-registry.ts)
+ *   node    {m:<nodeId>}    the room memberships a node holds
  */
 export class RedisKeys {
   constructor(readonly prefix: string) {}
@@ -126,5 +128,14 @@ export class RedisKeys {
   idOf(key: string): string {
     const open = key.indexOf('{');
     return key.slice(open + 3, key.indexOf('}', open));
+  }
+
+  /** Node liveness: sorted set nodeId → alive until (ms). */
+  nodesAlive(): string {
+    return `${this.prefix}rp:{nodes}:alive`;
+  }
+  /** A node's room memberships: hash `roomId\nconnId` → userId. */
+  nodeMemberships(nodeId: string): string {
+    return `${this.prefix}rp:{m:${nodeId}}:memberships`;
   }
 }

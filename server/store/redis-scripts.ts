@@ -28,6 +28,8 @@ export const SCRIPTS = {
   'rain-end': 4,
   'member-add': 2,
   'member-remove': 2,
+  'node-heartbeat': 1,
+  'node-forget': 1,
   'receive-code': 1,
   'risk-send': 3,
   'risk-send-undo': 2,

@@ -25,6 +25,8 @@ import { toStoreError } from './redis-errors.js';
 import { RedisCodes } from './redis-codes.js';
 import { RedisRains } from './redis-rains.js';
 import { cancelTimedPacket } from './redis-timed.js';
+import { RedisNodes } from './redis-nodes.js';
+import type { NodeRegistry } from './node-registry.js';
 import type { RedisKeys } from './redis-keys.js';
 import { keyspaceServers } from './redis-masters.js';
 import { defineScripts, runScript, type ScriptName } from './redis-scripts.js';
@@ -62,6 +64,7 @@ export class RedisStore implements Store {
   /** Where the rolling outbox scan of listStaleCredits continues. */
   private outboxCursor = 0;
   private readonly rains: RedisRains;
+  readonly nodes: NodeRegistry;
   readonly codes: RedisCodes;
 
   constructor(
@@ -71,6 +74,7 @@ export class RedisStore implements Store {
   ) {
     defineScripts(redis);
     this.rains = new RedisRains(redis, keys);
+    this.nodes = new RedisNodes(redis, keys);
     this.codes = new RedisCodes(redis, keys, (fn) => this.guard(fn));
   }
 

@@ -30,6 +30,7 @@ import type {
 } from '../../shared/protocol.js';
 import type { GrabPass } from '../domain/claim-gate.js';
 import type { Listen } from '../domain/karaoke-credit.js';
+import type { NodeRegistry } from './node-registry.js';
 import type { CodeStore } from './code-store.js';
 
 export type StoreKind = 'memory' | 'redis' | 'cluster';
@@ -180,6 +181,8 @@ export class StoreUnavailableError extends Error {
 export interface Store {
   readonly kind: StoreKind;
 
+  /** Node liveness and the room memberships each node holds (node-registry.ts). */
+  readonly nodes: NodeRegistry;
   /** Receive codes, exclusive-packet inboxes and the phrase index (code-store.ts). */
   readonly codes: CodeStore;
 

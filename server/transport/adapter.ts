@@ -43,6 +43,8 @@ export interface AdapterHandle {
 export interface AdapterEvents {
   /** A cross-node publish failed and was dropped. */
   onPublishFailure(): void;
+  /** A pub or sub client reported a connection error (rp_redis_errors_total). */
+  onConnectionError?(): void;
 }
 
 const msgpackr = {
@@ -90,7 +92,11 @@ function redisAdapter(url: string, keyPrefix: string, log: Logger, events: Adapt
   // Subscribe commands wait in the offline queue until Redis is there (no per-request retry
   // limit); ioredis re-subscribes on every reconnect (autoResubscribe).
   const sub = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: reconnectForever });
-  for (const c of [pub, sub]) c.on('error', (err: Error) => failures.connection(err));
+  for (const c of [pub, sub])
+    c.on('error', (err: Error) => {
+      events.onConnectionError?.();
+      failures.connection(err);
+    });
   sub.on('ready', () => failures.restored());
   const onPublishFailure = (method: string, err: Error): void => {
     events.onPublishFailure();
@@ -127,7 +133,11 @@ function clusterAdapter(
   // broadcast during an outage fails at once instead of queueing without bound.
   const pub = createCluster({ rootNodes, defaults: { disableOfflineQueue: true } });
   const sub = createCluster({ rootNodes });
-  for (const c of [pub, sub]) c.on('error', (err: Error) => failures.connection(err));
+  for (const c of [pub, sub])
+    c.on('error', (err: Error) => {
+      events.onConnectionError?.();
+      failures.connection(err);
+    });
 
   const guardedPub = guardClient(pub, ['sPublish'], (method, err) => {
     events.onPublishFailure();

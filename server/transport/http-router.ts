@@ -2,8 +2,10 @@
  * A small router: method + path pattern → handler, with authentication and JSON bodies
  * done once here. Errors become `{ error: { code, message } }` with the code's status.
  */
+import type { z } from 'zod';
 import { HTTP_STATUS, type ErrorCode } from '../../shared/codes.js';
 import type { AckError } from '../../shared/protocol.js';
+import { describeIssues } from '../../shared/schemas.js';
 import type { Identity, TokenService } from '../auth/tokens.js';
 import { GameError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
@@ -18,7 +20,7 @@ export interface RouteContext {
   params: string[];
   /** The caller; present unless the route is public. */
   user: Identity;
-  /** The JSON body (undefined when the body is empty). */
+  /** The JSON body (undefined when empty), parsed by the route's `body` schema if it has one. */
   body: unknown;
   req: HttpRequest;
 }
@@ -28,7 +30,26 @@ export interface Route {
   /** Path pattern; each `:name` segment captures one parameter. */
   path: string;
   access: Access;
+  /** One line for the OpenAPI document (docs/api/openapi.json). */
+  summary?: string;
+  /**
+   * The JSON body's schema (from shared/schemas.ts). The router parses the body with it
+   * (INVALID_PAYLOAD when it fails) and the OpenAPI generator documents it: one schema for
+   * both. Declare it with `withBody` so the handler sees the parsed type.
+   */
+  body?: z.ZodType;
   handle(ctx: RouteContext): Promise<HttpResponse>;
+}
+
+/** A route whose handler receives its body already parsed by `schema`. */
+export function withBody<S extends z.ZodType>(
+  schema: S,
+  route: Omit<Route, 'body' | 'handle'> & {
+    handle(ctx: Omit<RouteContext, 'body'> & { body: z.output<S> }): Promise<HttpResponse>;
+  },
+): Route {
+  // Sound: the router only calls `handle` with what `schema` parsed.
+  return { ...route, body: schema, handle: (ctx) => route.handle({ ...ctx, body: ctx.body as z.output<S> }) };
 }
 
 const ROLE_RANK = { user: 0, host: 1, admin: 2 } as const;
@@ -84,7 +105,7 @@ export function createRouter(
         res = await route.handle({
           params: decodeParams(route.regex.exec(req.path) ?? []),
           user: route.access === 'public' ? anonymous : await authorize(req, route.access, tokens, gate),
-          body: parseBody(req.body),
+          body: route.body ? parseWith(route.body, parseBody(req.body)) : parseBody(req.body),
           req,
         });
       }
@@ -121,6 +142,12 @@ function decodeParams(match: RegExpExecArray | []): string[] {
       throw new GameError('INVALID_PAYLOAD', 'malformed path');
     }
   });
+}
+
+function parseWith(schema: z.ZodType, value: unknown): unknown {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new GameError('INVALID_PAYLOAD', describeIssues(result.error));
+  return result.data;
 }
 
 function parseBody(body: string): unknown {

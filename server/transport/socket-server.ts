@@ -20,6 +20,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { roomIdOfTopic, roomTopic, userTopic, type Broadcaster } from '../services/broadcaster.js';
 import type { NodeRelay } from '../services/node-relay.js';
 import type { RoomService } from '../services/room-service.js';
+import type { NodeMembership } from '../store/node-registry.js';
 
 export type GameServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -118,4 +119,16 @@ export function dropSlowConsumers(io: GameServer, limit: number, log: Logger): n
     }
   }
   return dropped;
+}
+
+/** The room memberships of this node's live sockets (for re-recording after a lapse). */
+export function localMemberships(io: GameServer): NodeMembership[] {
+  const out: NodeMembership[] = [];
+  for (const socket of io.sockets.sockets.values()) {
+    for (const topic of socket.rooms) {
+      const roomId = roomIdOfTopic(topic);
+      if (roomId !== null) out.push({ roomId, userId: socket.data.userId, connId: socket.id });
+    }
+  }
+  return out;
 }

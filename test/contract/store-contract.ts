@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { packetClaimId } from '../../server/domain/ids.js';
 import { luckySplit } from '../../server/domain/split.js';
 import type { Credit, PacketRecord, Store } from '../../server/store/store.js';
+import { describeNodeRegistryContract } from './node-registry-contract.js';
 import { describeCodeContract } from './code-contract.js';
 import { describeGrabCreditContract } from './grab-credit-contract.js';
 import { describeRainContract } from './rain-contract.js';
@@ -339,6 +340,8 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describeRainContract(() => store);
     describeTimedContract(() => store);
     describeCodeContract(() => store);
+
+    describeNodeRegistryContract(() => store);
 
     describe('rooms', () => {
       it('keeps the newest chat lines', async () => {

@@ -1,14 +1,23 @@
 /**
  * The web page in a real browser: a host and a player in two browser contexts. The host mints
  * test money, sends a group packet the player opens, then schedules a short rain the player
- * taps through; balances rise, the leaderboard shows, the money adds up.
+ * taps through; balances rise, the leaderboard shows, the money adds up. Once with an English
+ * browser and once with a Chinese one: the page follows the browser's language.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { en } from '../../web/src/locales/en.js';
+import { zhCN } from '../../web/src/locales/zh-CN.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { buildWebPage, launchBrowser, SCREENSHOTS, shownBalance, signIn } from './browser.js';
 
-describe('web page', () => {
+const LANGUAGES = [
+  // [page locale, browser locale, its dictionary, screenshot suffix]
+  ['en', 'en-US', en, ''],
+  ['zh-CN', 'zh-CN', zhCN, '-zh-CN'],
+] as const;
+
+describe.each(LANGUAGES)('web page in %s', (pageLocale, browserLocale, dict, suffix) => {
   let server: TestServer;
   let browser: Browser;
   let contexts: BrowserContext[] = [];
@@ -20,8 +29,8 @@ describe('web page', () => {
     server = await startTestServer({ WEB_DIR: 'dist/web' });
     browser = await launchBrowser();
     contexts = await Promise.all([
-      browser.newContext({ viewport: { width: 1100, height: 800 } }),
-      browser.newContext({ viewport: { width: 390, height: 780 }, hasTouch: true }),
+      browser.newContext({ viewport: { width: 1100, height: 800 }, locale: browserLocale }),
+      browser.newContext({ viewport: { width: 390, height: 780 }, hasTouch: true, locale: browserLocale }),
     ]);
     const pages = await Promise.all(contexts.map((c) => c.newPage()));
     host = pages[0]!;
@@ -34,6 +43,15 @@ describe('web page', () => {
     await Promise.all(contexts.map((c) => c.close()));
     await browser.close();
     await server.close();
+  });
+
+  it(`speaks the browser's language (${pageLocale})`, async () => {
+    expect(await player.evaluate(() => document.documentElement.lang)).toBe(pageLocale);
+    expect(await player.title()).toBe(dict['app.title']);
+    expect(await host.getByTestId('host-console').getByRole('heading').textContent()).toBe(
+      dict['host.title'],
+    );
+    expect(await player.getByTestId('lang-switch').textContent()).toBe(dict['lang.switch']);
   });
 
   it('serves the page and its assets', async () => {
@@ -66,7 +84,7 @@ describe('web page', () => {
     expect(won).toBeGreaterThan(0);
     await expect.poll(() => shownBalance(player)).toBe(won);
     await player.getByTestId('claims').getByText('Player').waitFor();
-    await player.screenshot({ path: `${SCREENSHOTS}/packet-opened.png` });
+    await player.screenshot({ path: `${SCREENSHOTS}/packet-opened${suffix}.png` });
     await player.locator('.modal .close').click();
     await server.expectBalanced();
   });
@@ -86,7 +104,7 @@ describe('web page', () => {
     await player.waitForFunction(() => document.querySelectorAll('.drop').length >= 4, null, {
       timeout: 15_000,
     });
-    await player.screenshot({ path: `${SCREENSHOTS}/rain-falling.png` });
+    await player.screenshot({ path: `${SCREENSHOTS}/rain-falling${suffix}.png` });
     let taps = 0;
     while (!(await leaderboard.isVisible())) {
       const drop = player.locator('.drop:not(.grabbing):not(.gone)').first();
@@ -106,11 +124,24 @@ describe('web page', () => {
     expect(taps).toBeGreaterThan(0);
     expect(await leaderboard.textContent()).toContain('Player');
     await expect.poll(() => shownBalance(player)).toBeGreaterThan(before);
-    await player.screenshot({ path: `${SCREENSHOTS}/rain-leaderboard.png` });
+    await player.screenshot({ path: `${SCREENSHOTS}/rain-leaderboard${suffix}.png` });
     await expect
       .poll(async () => (await host.getByTestId('rain-stats').textContent()) ?? '')
-      .toContain('ended');
-    await host.screenshot({ path: `${SCREENSHOTS}/host-console.png` });
+      .toContain(dict['rain.status.ended']);
+    await host.screenshot({ path: `${SCREENSHOTS}/host-console${suffix}.png` });
     await server.expectBalanced();
   }, 60_000);
+
+  it('the switch flips the language and keeps the player signed in', async () => {
+    const other = pageLocale === 'en' ? zhCN : en;
+    await player.locator('.modal .close').click(); // the rain's leaderboard
+    await Promise.all([player.waitForEvent('load'), player.getByTestId('lang-switch').click()]);
+    await player.getByTestId('feed').waitFor();
+    expect(await player.evaluate(() => document.documentElement.lang)).toBe(
+      pageLocale === 'en' ? 'zh-CN' : 'en',
+    );
+    expect(await player.getByTestId('lang-switch').textContent()).toBe(other['lang.switch']);
+    expect(await player.getByTestId('balance').textContent()).toMatch(/^¥\d+\.\d\d$/);
+    await player.screenshot({ path: `${SCREENSHOTS}/switched${suffix}.png` });
+  });
 });

@@ -21,6 +21,8 @@ export interface NodeProcess {
   stop(): Promise<void>;
   /** SIGKILL: the node dies on the spot. */
   kill(): Promise<void>;
+  /** Resolves when the process ends, however it ends, with its exit code or signal. */
+  exited: Promise<string>;
 }
 
 /** @param nodeArgs extra node options (e.g. --cpu-prof), before the script */
@@ -34,6 +36,9 @@ export function startNodeProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
+  const exited = new Promise<string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ?? `code ${String(code)}`)),
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
@@ -55,6 +60,7 @@ export function startNodeProcess(
           stderr: () => stderr,
           stop: () => stopChild(child, 'SIGTERM'),
           kill: () => stopChild(child, 'SIGKILL'),
+          exited,
         });
       }
     });

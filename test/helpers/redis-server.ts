@@ -82,12 +82,22 @@ export interface RedisHandle {
   destroy(): Promise<void>;
 }
 
+export interface RedisOptions {
+  /** How often the append-only file is fsynced. @default 'always' */
+  appendfsync?: 'always' | 'everysec';
+}
+
 /** One standalone redis-server with an append-only file, so a restart keeps the data. */
-export async function startRedis(): Promise<RedisHandle> {
+export async function startRedis(options: RedisOptions = {}): Promise<RedisHandle> {
   requireRedis();
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'rp-redis-'));
-  const args = redisArgs(port, dir, ['--appendonly', 'yes', '--appendfsync', 'always']);
+  const args = redisArgs(port, dir, [
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    options.appendfsync ?? 'always',
+  ]);
   let child = await spawnRedis(args, dir);
   return {
     port,

@@ -1,5 +1,6 @@
 /** The page: sign in, join a room, play. Uses the same SDK as every other client. */
 import { mount } from './dom.js';
+import { locale, t } from './i18n.js';
 import { describeError } from './messages.js';
 import { Session } from './session.js';
 import { claimPage, codeFromPath, payPage } from './views/claim-page.js';
@@ -8,6 +9,8 @@ import { roomView } from './views/room.js';
 import { toast } from './views/toast.js';
 
 const app = document.getElementById('app') as HTMLElement;
+document.documentElement.lang = locale();
+document.title = t('app.title');
 
 async function enter(session: Session): Promise<void> {
   const snapshot = await session.client.join(session.saved.roomId);

@@ -6,6 +6,7 @@
 import { RedPacketError, type PacketSnapshot } from '../../../shared/sdk/index.js';
 import { api } from '../api.js';
 import { h, mount, yuan } from '../dom.js';
+import { t } from '../i18n.js';
 import { describeError } from '../messages.js';
 import type { Session } from '../session.js';
 import { Tune } from '../tune.js';
@@ -33,13 +34,16 @@ export function openEnvelope(
           c.name,
           ' ',
           h('b', {}, yuan(c.amount)),
-          details.bestLuck?.userId === c.userId ? h('span', { class: 'luck' }, ' 👑 best luck') : null,
+          details.bestLuck?.userId === c.userId ? h('span', { class: 'luck' }, t('envelope.bestLuck')) : null,
         ),
       ),
       h(
         'li',
         { class: 'muted' },
-        `${details.packet.count - details.packet.remainingCount}/${details.packet.count} opened`,
+        t('envelope.openedCount', {
+          opened: details.packet.count - details.packet.remainingCount,
+          count: details.packet.count,
+        }),
       ),
     );
   };
@@ -52,7 +56,7 @@ export function openEnvelope(
       mount(
         result,
         h('div', { class: 'won' }, yuan(amount)),
-        h('div', { class: 'muted' }, 'added to your wallet'),
+        h('div', { class: 'muted' }, t('envelope.added')),
       );
       onGrabbed(amount);
     } catch (err) {
@@ -66,15 +70,15 @@ export function openEnvelope(
   mount(
     body,
     h('div', { class: 'big-envelope' }, '🧧'),
-    h('div', { class: 'from' }, `${packet.senderName}’s red packet`),
-    h('div', { class: 'greeting' }, packet.greeting || '恭喜发财，大吉大利'),
+    h('div', { class: 'from' }, t('envelope.from', { name: packet.senderName })),
+    h('div', { class: 'greeting' }, packet.greeting || t('packet.defaultGreeting')),
   );
 
   if (packet.mine) {
     mount(
       result,
       h('div', { class: 'won' }, yuan(packet.mine.amount)),
-      h('div', { class: 'muted' }, 'you already opened this one'),
+      h('div', { class: 'muted' }, t('envelope.alreadyOpened')),
     );
     void showClaims();
     return;
@@ -90,7 +94,11 @@ export function openEnvelope(
   }
   const song = packet.unlock?.type === 'listen' ? packet.unlock.song : undefined;
   const openButton = (): HTMLElement =>
-    h('button', { class: 'primary open-btn', 'data-testid': 'open', onclick: () => void grab() }, 'Open');
+    h(
+      'button',
+      { class: 'primary open-btn', 'data-testid': 'open', onclick: () => void grab() },
+      t('envelope.open'),
+    );
   if (packet.opensAt !== null && packet.opensAt > session.client.serverNow()) {
     // Timed packet: count down on the server's clock, then offer to open it.
     const countdown = h('div', { class: 'countdown', 'data-testid': 'countdown' });
@@ -102,12 +110,12 @@ export function openEnvelope(
       if (left <= 0) {
         countdown.replaceWith(
           (song && !packet.listen?.unlocked) || packet.unlock?.type === 'phrase'
-            ? h('div', { class: 'muted' }, 'It is open now — reopen the envelope')
+            ? h('div', { class: 'muted' }, t('envelope.openNow'))
             : openButton(),
         );
         return;
       }
-      countdown.textContent = `Opens in ${formatCountdown(left)}`;
+      countdown.textContent = t('envelope.opensIn', { time: formatCountdown(left) });
       setTimeout(tick, Math.min(250, left));
     };
     tick();
@@ -159,8 +167,8 @@ export function openEnvelope(
   }
   // Karaoke: listen to unlock.
   const bar = h('div', { class: 'bar-fill' });
-  const label = h('div', { class: 'muted' }, `Listen to “${song.title}” to unlock`);
-  const start = h('button', { class: 'primary', 'data-testid': 'listen' }, '▶ Listen');
+  const label = h('div', { class: 'muted' }, t('envelope.listenToUnlock', { song: song.title }));
+  const start = h('button', { class: 'primary', 'data-testid': 'listen' }, t('envelope.listen'));
   body.append(h('div', { class: 'song' }, '🎤 ', song.title), h('div', { class: 'bar' }, bar), label, start);
   start.addEventListener('click', () => {
     start.remove();
@@ -170,8 +178,11 @@ export function openEnvelope(
     listen.onProgress((p) => {
       bar.style.width = `${Math.min(100, (p.creditedMs / song.durationMs) * 100).toFixed(1)}%`;
       label.textContent = p.unlocked
-        ? 'Unlocked!'
-        : `Heard ${(p.creditedMs / 1000).toFixed(0)}s of ${(song.durationMs / 1000).toFixed(0)}s`;
+        ? t('envelope.unlocked')
+        : t('envelope.heard', {
+            heard: (p.creditedMs / 1000).toFixed(0),
+            total: (song.durationMs / 1000).toFixed(0),
+          });
     });
     listen.done.then(
       () => void grab().finally(() => tune.stop()),

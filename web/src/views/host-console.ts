@@ -5,6 +5,7 @@
 import type { RainView } from '../../../shared/sdk/index.js';
 import { api } from '../api.js';
 import { h, mount, yuan } from '../dom.js';
+import { t } from '../i18n.js';
 import { describeError } from '../messages.js';
 import type { Session } from '../session.js';
 import { openPacketForm } from './packet-form.js';
@@ -19,7 +20,7 @@ export function hostConsole(session: Session, roomId: string): HTMLElement {
   const countdown = field('countdown', 5, { min: 0 });
   const shares = field('shares', 1, { min: 1, max: 100 });
   const ttl = field('ttl', 3, { min: 0.2, step: 0.1 });
-  const stats = h('div', { class: 'stats', 'data-testid': 'rain-stats' }, 'No rain yet.');
+  const stats = h('div', { class: 'stats', 'data-testid': 'rain-stats' }, t('host.noRain'));
   const error = h('p', { class: 'error' });
   let poll: ReturnType<typeof setInterval> | undefined;
 
@@ -35,13 +36,32 @@ export function hostConsole(session: Session, roomId: string): HTMLElement {
       lastAt = now;
       mount(
         stats,
-        h('div', {}, `${d.rain.status} · released ${d.rain.released}/${d.rain.drops} · ${perSec} grabs/s`),
         h(
           'div',
           {},
-          `paid ${yuan(d.totals.paid)} to ${d.totals.winners} · refunded ${yuan(d.totals.refunded)}`,
+          t('host.progress', {
+            status: t(`rain.status.${d.rain.status}`),
+            released: d.rain.released,
+            drops: d.rain.drops,
+            perSec,
+          }),
         ),
-        h('ol', {}, ...d.leaderboard.map((e) => h('li', {}, `${e.name} ${yuan(e.amount)} (${e.grabs})`))),
+        h(
+          'div',
+          {},
+          t('host.paid', {
+            paid: yuan(d.totals.paid),
+            winners: d.totals.winners,
+            refunded: yuan(d.totals.refunded),
+          }),
+        ),
+        h(
+          'ol',
+          {},
+          ...d.leaderboard.map((e) =>
+            h('li', {}, t('host.entry', { name: e.name, amount: yuan(e.amount), grabs: e.grabs })),
+          ),
+        ),
       );
       if (d.rain.status === 'ended' || d.rain.status === 'cancelled') clearInterval(poll);
     };
@@ -73,7 +93,7 @@ export function hostConsole(session: Session, roomId: string): HTMLElement {
   return h(
     'section',
     { class: 'host-console card', 'data-testid': 'host-console' },
-    h('h2', {}, 'Host console'),
+    h('h2', {}, t('host.title')),
     h(
       'div',
       { class: 'row' },
@@ -83,24 +103,24 @@ export function hostConsole(session: Session, roomId: string): HTMLElement {
           'data-testid': 'mint',
           onclick: () =>
             void session.mintTestMoney(100_000).then(
-              () => toast('Added ¥1000 test money'),
+              () => toast(t('host.minted')),
               (err: unknown) => toast(describeError(err), 'error'),
             ),
         },
-        '+ ¥1000 test money',
+        t('host.mint'),
       ),
-      h('button', { onclick: () => openPacketForm(session, roomId) }, '🧧 Group packet'),
+      h('button', { onclick: () => openPacketForm(session, roomId) }, t('host.groupPacket')),
     ),
     h(
       'form',
       { class: 'form grid', onsubmit: schedule },
-      h('label', {}, 'Budget (¥)', budget),
-      h('label', {}, 'Drops', drops),
-      h('label', {}, 'Shares / drop', shares),
-      h('label', {}, 'Duration (s)', duration),
-      h('label', {}, 'Countdown (s)', countdown),
-      h('label', {}, 'Drop lifetime (s)', ttl),
-      h('button', { type: 'submit', class: 'primary', 'data-testid': 'rain-start' }, '🌧 Make it rain'),
+      h('label', {}, t('host.budget'), budget),
+      h('label', {}, t('host.drops'), drops),
+      h('label', {}, t('host.shares'), shares),
+      h('label', {}, t('host.duration'), duration),
+      h('label', {}, t('host.countdown'), countdown),
+      h('label', {}, t('host.ttl'), ttl),
+      h('button', { type: 'submit', class: 'primary', 'data-testid': 'rain-start' }, t('host.start')),
     ),
     error,
     stats,

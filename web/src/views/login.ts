@@ -1,14 +1,16 @@
 /** Pick a name (and role) and a room; in dev mode the server hands out a token. */
 import { h } from '../dom.js';
+import { t } from '../i18n.js';
 import { describeError } from '../messages.js';
 import type { PageRole } from '../api.js';
+import { languageSwitch } from './language-switch.js';
 
 export function loginView(
   onSignIn: (name: string, role: PageRole, roomId: string) => Promise<void>,
 ): HTMLElement {
   const name = h('input', {
     name: 'name',
-    placeholder: 'Your name',
+    placeholder: t('login.namePlaceholder'),
     maxlength: 32,
     required: true,
     'data-testid': 'name',
@@ -16,9 +18,9 @@ export function loginView(
   const role = h(
     'select',
     { name: 'role', 'data-testid': 'role' },
-    h('option', { value: 'user' }, 'Player'),
-    h('option', { value: 'host' }, 'Host (runs rains)'),
-    h('option', { value: 'admin' }, 'Admin (risk control)'),
+    h('option', { value: 'user' }, t('login.player')),
+    h('option', { value: 'host' }, t('login.host')),
+    h('option', { value: 'admin' }, t('login.admin')),
   );
   const room = h('input', {
     name: 'room',
@@ -41,12 +43,13 @@ export function loginView(
         );
       },
     },
-    h('h1', {}, '🧧 Red Packet Rain'),
-    h('p', { class: 'muted' }, 'Grab red packets with friends. Hosts make it rain.'),
-    h('label', {}, 'Name', name),
-    h('label', {}, 'Play as', role),
-    h('label', {}, 'Room', room),
-    h('button', { type: 'submit', class: 'primary', 'data-testid': 'join' }, 'Join'),
+    languageSwitch(),
+    h('h1', {}, t('app.title')),
+    h('p', { class: 'muted' }, t('app.tagline')),
+    h('label', {}, t('login.name'), name),
+    h('label', {}, t('login.playAs'), role),
+    h('label', {}, t('login.room'), room),
+    h('button', { type: 'submit', class: 'primary', 'data-testid': 'join' }, t('login.join')),
     error,
   );
   return form;

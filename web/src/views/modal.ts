@@ -1,4 +1,5 @@
 import { h } from '../dom.js';
+import { t } from '../i18n.js';
 
 /** Shows `content` in a dialog over the page; returns a function that closes it. */
 export function openModal(content: HTMLElement, testId = 'modal'): () => void {
@@ -8,7 +9,7 @@ export function openModal(content: HTMLElement, testId = 'modal'): () => void {
     h(
       'div',
       { class: 'modal' },
-      h('button', { class: 'close', 'aria-label': 'Close', onclick: close }, '×'),
+      h('button', { class: 'close', 'aria-label': t('modal.close'), onclick: close }, '×'),
       content,
     ),
   );

@@ -3,6 +3,7 @@
  * optionally timed (定时红包: it opens for grabs after a countdown).
  */
 import { h } from '../dom.js';
+import { t } from '../i18n.js';
 import { describeError } from '../messages.js';
 import type { Session } from '../session.js';
 import { openModal } from './modal.js';
@@ -13,8 +14,8 @@ export function openPacketForm(session: Session, roomId: string): void {
   const kind = h(
     'select',
     { name: 'kind', 'data-testid': 'packet-kind' },
-    h('option', { value: 'lucky' }, '拼手气 Lucky'),
-    h('option', { value: 'equal' }, '普通 Equal'),
+    h('option', { value: 'lucky' }, t('form.lucky')),
+    h('option', { value: 'equal' }, t('form.equal')),
   );
   const amount = h('input', {
     name: 'amount',
@@ -52,18 +53,18 @@ export function openPacketForm(session: Session, roomId: string): void {
   const claimBy = h(
     'select',
     { name: 'claim', 'data-testid': 'packet-claim' },
-    h('option', { value: 'room' }, 'In this room'),
-    h('option', { value: 'code' }, 'By QR code (anyone who scans)'),
+    h('option', { value: 'room' }, t('form.claimRoom')),
+    h('option', { value: 'code' }, t('form.claimCode')),
   );
   const phrase = h('input', {
     name: 'phrase',
     maxlength: 32,
-    placeholder: 'optional, e.g. 芝麻开门',
+    placeholder: t('form.phrasePlaceholder'),
     'data-testid': 'packet-phrase',
   });
-  const amountLabel = h('span', {}, 'Total (¥)');
+  const amountLabel = h('span', {}, t('form.total'));
   kind.addEventListener('change', () => {
-    amountLabel.textContent = kind.value === 'lucky' ? 'Total (¥)' : 'Each (¥)';
+    amountLabel.textContent = kind.value === 'lucky' ? t('form.total') : t('form.each');
   });
   const error = h('p', { class: 'error' });
   const close = openModal(
@@ -77,7 +78,7 @@ export function openPacketForm(session: Session, roomId: string): void {
           const n = Math.round(Number(count.value));
           const said = phrase.value.trim();
           if (said && karaoke.checked) {
-            error.textContent = 'A packet has a password or a song, not both.';
+            error.textContent = t('form.phraseAndSong');
             return;
           }
           const unlock = said
@@ -87,7 +88,7 @@ export function openPacketForm(session: Session, roomId: string): void {
                   type: 'listen' as const,
                   song: {
                     id: 'twinkle',
-                    title: 'Twinkle, Twinkle (小星星)',
+                    title: t('form.song'),
                     durationMs: Math.round(Number(songSeconds.value) * 1000),
                   },
                 }
@@ -107,7 +108,7 @@ export function openPacketForm(session: Session, roomId: string): void {
           session.client.sendPacket(payload).then(
             ({ packet }) => {
               close();
-              toast('Red packet sent!');
+              toast(t('form.sent'));
               if (packet.claim?.type === 'code') openPacketQr(session, packet.id);
             },
             (err: unknown) => {
@@ -116,16 +117,16 @@ export function openPacketForm(session: Session, roomId: string): void {
           );
         },
       },
-      h('h2', {}, 'Send a red packet'),
-      h('label', {}, 'Kind', kind),
+      h('h2', {}, t('form.title')),
+      h('label', {}, t('form.kind'), kind),
       h('label', {}, amountLabel, amount),
-      h('label', {}, 'Shares', count),
-      h('label', {}, 'Greeting', greeting),
-      h('label', {}, 'Opens in (seconds, 0 = now)', opensIn),
-      h('label', {}, 'Who can open', claimBy),
-      h('label', {}, 'Password 口令', phrase),
-      h('label', { class: 'inline' }, karaoke, ' Karaoke: listen to a song to unlock, seconds ', songSeconds),
-      h('button', { type: 'submit', class: 'primary', 'data-testid': 'packet-send' }, 'Send'),
+      h('label', {}, t('form.shares'), count),
+      h('label', {}, t('form.greeting'), greeting),
+      h('label', {}, t('form.opensIn'), opensIn),
+      h('label', {}, t('form.claim'), claimBy),
+      h('label', {}, t('form.phrase'), phrase),
+      h('label', { class: 'inline' }, karaoke, t('form.karaoke'), songSeconds),
+      h('button', { type: 'submit', class: 'primary', 'data-testid': 'packet-send' }, t('form.send')),
       error,
     ),
     'packet-form',

@@ -5,6 +5,7 @@
  */
 import type { DropView, RainEndedEvent, RainView } from '../../../shared/sdk/index.js';
 import { h, mount, yuan } from '../dom.js';
+import { t } from '../i18n.js';
 import { describeError } from '../messages.js';
 import type { Session } from '../session.js';
 import { openModal } from './modal.js';
@@ -131,7 +132,7 @@ export class RainLayer {
 
   private updateTally(): void {
     this.tally.textContent = this.rain
-      ? `🧧 ${yuan(this.won)} · ${yuan(this.rain.total)} rain by ${this.rain.hostName}`
+      ? t('rain.tally', { won: yuan(this.won), total: yuan(this.rain.total), host: this.rain.hostName })
       : '';
   }
 
@@ -155,11 +156,16 @@ export class RainLayer {
       h(
         'div',
         { class: 'leaderboard' },
-        h('h2', {}, e.reason === 'cancelled' ? 'Rain cancelled' : 'Rain over!'),
+        h('h2', {}, e.reason === 'cancelled' ? t('rain.cancelled') : t('rain.over')),
         h(
           'p',
           {},
-          `You won ${yuan(this.won)}. ${yuan(e.totals.paid)} grabbed by ${e.totals.winners} people; ${yuan(e.totals.refunded)} back to the host.`,
+          t('rain.summary', {
+            won: yuan(this.won),
+            paid: yuan(e.totals.paid),
+            winners: e.totals.winners,
+            refunded: yuan(e.totals.refunded),
+          }),
         ),
         h(
           'table',
@@ -167,7 +173,14 @@ export class RainLayer {
           h(
             'thead',
             {},
-            h('tr', {}, h('th', {}, '#'), h('th', {}, 'Who'), h('th', {}, 'Grabs'), h('th', {}, 'Won')),
+            h(
+              'tr',
+              {},
+              h('th', {}, '#'),
+              h('th', {}, t('rain.who')),
+              h('th', {}, t('rain.grabs')),
+              h('th', {}, t('rain.won')),
+            ),
           ),
           h('tbody', {}, ...rows),
         ),

@@ -4,11 +4,13 @@
  */
 import type { ChatMessage, PacketSnapshot, PacketView, RoomSnapshot } from '../../../shared/sdk/index.js';
 import { h, mount, yuan } from '../dom.js';
+import { t } from '../i18n.js';
 import { describeError } from '../messages.js';
 import type { Session } from '../session.js';
 import { openEnvelope } from './envelope.js';
 import { hostConsole } from './host-console.js';
 import { adminTabs } from './risk-console.js';
+import { languageSwitch } from './language-switch.js';
 import { openPacketForm } from './packet-form.js';
 import { RainLayer } from './rain-layer.js';
 import { inboxItem, openReceiveCode } from './receive-code.js';
@@ -19,7 +21,7 @@ export function roomView(session: Session, snapshot: RoomSnapshot, onLeave: () =
   const roomId = snapshot.roomId;
   const members = h('span', { 'data-testid': 'members' });
   const balance = h('span', { class: 'balance', 'data-testid': 'balance' });
-  const status = h('span', { class: 'dot online', title: 'connected' });
+  const status = h('span', { class: 'dot online', title: t('room.connected') });
   const feed = h('ol', { class: 'feed', 'data-testid': 'feed' });
   const packets = new Map<string, { view: PacketSnapshot; el: HTMLElement }>();
   const rain = new RainLayer(session);
@@ -59,8 +61,8 @@ export function roomView(session: Session, snapshot: RoomSnapshot, onLeave: () =
           { class: 'envelope-text' },
           h('b', {}, p.senderName),
           ' ',
-          p.greeting || '恭喜发财，大吉大利',
-          h('small', {}, `${p.remainingCount}/${p.count} left`),
+          p.greeting || t('packet.defaultGreeting'),
+          h('small', {}, t('room.left', { left: p.remainingCount, count: p.count })),
         ),
       ),
     );
@@ -82,7 +84,9 @@ export function roomView(session: Session, snapshot: RoomSnapshot, onLeave: () =
     const small = entry.el.querySelector('small');
     if (small)
       small.textContent =
-        entry.view.status === 'open' ? `${entry.view.remainingCount}/${entry.view.count} left` : 'all gone';
+        entry.view.status === 'open'
+          ? t('room.left', { left: entry.view.remainingCount, count: entry.view.count })
+          : t('room.allGone');
     entry.el.classList.toggle('empty', entry.view.status !== 'open');
   };
 
@@ -119,26 +123,29 @@ export function roomView(session: Session, snapshot: RoomSnapshot, onLeave: () =
     if (e.roomId !== roomId) return;
     for (const p of e.packets) {
       refreshEnvelope(p.packetId, { remainingCount: p.remainingCount });
-      for (const g of p.grabs) line(`${g.name} opened ${yuan(g.amount)}`);
+      for (const g of p.grabs) line(t('room.opened', { name: g.name, amount: yuan(g.amount) }));
     }
   });
   client.on('packet:finished', (e) => {
     const status = e.reason === 'empty' ? 'finished' : e.reason === 'cancelled' ? 'cancelled' : 'expired';
     refreshEnvelope(e.packetId, { status, remainingCount: 0 });
-    if (e.reason === 'cancelled') line('⏰ a timed red packet was cancelled by its sender');
-    if (e.bestLuck) line(`👑 ${e.bestLuck.name} had the best luck: ${yuan(e.bestLuck.amount)}`);
+    if (e.reason === 'cancelled') line(t('room.cancelled'));
+    if (e.bestLuck) line(t('room.bestLuck', { name: e.bestLuck.name, amount: yuan(e.bestLuck.amount) }));
   });
   client.on('karaoke:listened', (e) => {
-    for (const l of e.listens) line(`🎤 ${l.name} listened to ${l.senderName}’s “${l.songTitle}”`);
+    for (const l of e.listens)
+      line(t('room.listened', { name: l.name, sender: l.senderName, song: l.songTitle }));
   });
   client.on('packet:received', ({ packet, from }) => {
-    toast(`${from.name} sent you ${yuan(packet.total)}`);
+    toast(t('room.receivedFrom', { name: from.name, amount: yuan(packet.total) }));
     const item = inboxItem(session, packet, () => item.remove());
     item.classList.add('system');
     feed.append(item);
     scrollDown();
   });
-  client.on('rain:scheduled', ({ rain: r }) => line(`🌧 ${r.hostName} scheduled a ${yuan(r.total)} rain!`));
+  client.on('rain:scheduled', ({ rain: r }) =>
+    line(t('room.rainScheduled', { name: r.hostName, amount: yuan(r.total) })),
+  );
   client.socket.on('disconnect', () => status.classList.replace('online', 'offline'));
   client.socket.on('connect', () => status.classList.replace('offline', 'online'));
   client.onRejoin((snaps) => {
@@ -151,7 +158,7 @@ export function roomView(session: Session, snapshot: RoomSnapshot, onLeave: () =
 
   const input = h('input', {
     name: 'chat',
-    placeholder: 'Say something…',
+    placeholder: t('room.say'),
     maxlength: 500,
     autocomplete: 'off',
     'data-testid': 'chat-input',
@@ -169,13 +176,13 @@ export function roomView(session: Session, snapshot: RoomSnapshot, onLeave: () =
       },
     },
     input,
-    h('button', { type: 'submit' }, 'Send'),
+    h('button', { type: 'submit' }, t('room.send')),
     h(
       'button',
       {
         type: 'button',
         class: 'red',
-        title: 'Send a red packet',
+        title: t('room.sendPacket'),
         'data-testid': 'new-packet',
         onclick: () => openPacketForm(session, roomId),
       },
@@ -194,14 +201,15 @@ export function roomView(session: Session, snapshot: RoomSnapshot, onLeave: () =
       h('span', { class: 'room-name' }, `#${roomId}`),
       members,
       h('span', { class: 'spacer' }),
-      h('span', { class: 'who' }, saved.name, saved.role === 'user' ? '' : ' (host)'),
+      h('span', { class: 'who' }, saved.name, saved.role === 'user' ? '' : t('room.host')),
       balance,
       h(
         'button',
         { class: 'link', 'data-testid': 'my-receive-code', onclick: () => openReceiveCode(session) },
-        '收款码',
+        t('room.receiveCode'),
       ),
-      h('button', { class: 'link', onclick: onLeave }, 'Sign out'),
+      languageSwitch(),
+      h('button', { class: 'link', onclick: onLeave }, t('room.signOut')),
     ),
     h('main', {}, feed, session.isHost ? adminTabs(session, hostConsole(session, roomId)) : null),
     composer,
