@@ -29,6 +29,8 @@ import { NodeRelay } from './services/node-relay.js';
 import { KaraokeService } from './services/karaoke-service.js';
 import { NodeReaper } from './services/node-reaper.js';
 import { Presence } from './services/presence.js';
+import { LotteryWaiter } from './services/lottery-waiter.js';
+import { RainAudit } from './services/rain-audit.js';
 import { RainRunner } from './services/rain-runner.js';
 import { RainService } from './services/rain-service.js';
 import { ReceiveService } from './services/receive-service.js';
@@ -70,6 +72,8 @@ export interface AppOverrides {
   riskStore?: RiskStore;
   logger?: Logger;
   randomInt?: RandomInt;
+  /** Where rain seeds come from (the fairness load scenario replays one seed in two modes). */
+  newRainSeed?: () => string;
 }
 
 export interface RunningApp {
@@ -86,6 +90,7 @@ export interface RunningApp {
   readonly presence: Presence;
   readonly reaper: NodeReaper;
   readonly rains: RainService;
+  readonly rainAudit: RainAudit;
   readonly karaoke: KaraokeService;
   readonly runner: RainRunner;
   readonly tokens: TokenService;
@@ -176,12 +181,14 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     limits: config.limits,
     admitSend,
     onGone: (rainId, dropId) => relay.dropGone(rainId, dropId),
-    ...randomInt,
+    waiter: new LotteryWaiter(store.fairRains, clock, log),
+    ...(overrides.newRainSeed ? { newSeed: overrides.newRainSeed } : {}),
   });
   relay.handle({
     packetClosed: (packetId, reason) => packets.learnClosed(packetId, reason),
     dropGone: (rainId, dropId) => rains.learnGone(rainId, dropId),
   });
+  const rainAudit = new RainAudit(store);
   const runner = new RainRunner(store, clock, rains, broadcaster, gone, metrics, log, {
     nodeId: config.nodeId,
     leaseTtlMs: config.rain.leaseTtlMs,
@@ -246,6 +253,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       metrics,
       packets,
       rains,
+      rainAudit,
       wallets,
       devTokens: config.auth.devTokens,
       metricsToken: config.metricsToken,
@@ -371,6 +379,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     log,
     packets,
     rains,
+    rainAudit,
     karaoke,
     runner,
     reconciler,

@@ -20,6 +20,12 @@ export const ErrorCode = {
   DROP_NOT_ACTIVE: 'DROP_NOT_ACTIVE',
   RAIN_NOT_ACTIVE: 'RAIN_NOT_ACTIVE',
   GRAB_CAP_REACHED: 'GRAB_CAP_REACHED',
+  /** A lottery drop's window has not opened yet (grab before the reaction floor). */
+  GRAB_TOO_EARLY: 'GRAB_TOO_EARLY',
+  /** Held a ticket for a lottery drop; the draw went to others. */
+  LOTTERY_LOST: 'LOTTERY_LOST',
+  /** The rain is still falling: its seed (and so its replay) is revealed when it ends. */
+  RAIN_NOT_OVER: 'RAIN_NOT_OVER',
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
   /** A packet or receive code that is malformed, forged, or names something it cannot claim. */
@@ -63,6 +69,9 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   DROP_NOT_ACTIVE: 409,
   RAIN_NOT_ACTIVE: 409,
   GRAB_CAP_REACHED: 409,
+  GRAB_TOO_EARLY: 425,
+  LOTTERY_LOST: 409,
+  RAIN_NOT_OVER: 409,
   STORE_UNAVAILABLE: 503,
   INTERNAL: 500,
   CODE_INVALID: 400,

@@ -174,6 +174,8 @@ export interface ClaimView extends UserRef {
 
 export type RainStatus = 'scheduled' | 'running' | 'ended' | 'cancelled';
 
+export type RainMode = 'race' | 'lottery';
+
 /** A rain as clients see it (never its seed or unreleased drops). Amounts are fen. */
 export interface RainView {
   id: string;
@@ -189,6 +191,16 @@ export interface RainView {
   durationMs: number;
   dropTtlMs: number;
   maxGrabsPerUser: number | null;
+  /** `lottery`: drawn per drop among the grabs in its window; `race`: first come (docs/fairness.md). */
+  mode: RainMode;
+  /** Lottery window length, ms (a drop's tickets are taken in [release + floor, + windowMs)). */
+  windowMs: number;
+  /** Grabs earlier than this after release are refused in lottery mode (flagged in both), ms. */
+  reactionFloorMs: number;
+  /** Most grab attempts per user per second in this rain. */
+  maxTapsPerSec: number;
+  /** Commitment: hex SHA-256 of the secret seed, published at scheduling (revealed at the end). */
+  seedHash: string;
   status: RainStatus;
   /** Drops released so far. */
   released: number;
@@ -256,6 +268,8 @@ export interface RainEndedEvent {
   totals: RainTotals;
   /** The top winners, best first (at most 10). */
   leaderboard: LeaderboardEntry[];
+  /** The revealed secret seed: SHA-256 of it equals the rain's `seedHash` (docs/fairness.md). */
+  seed: string;
 }
 
 /** One packet's grabs since the room's last `packet:grabbed`. */

@@ -166,6 +166,14 @@ const rainShape = {
   dropTtlMs: z.int().min(200).max(60_000).default(3_000),
   maxGrabsPerUser: z.int().min(1).optional(),
   split: z.enum(['lucky', 'equal']).default('lucky'),
+  /** `lottery`: each drop is drawn among the grabs in its window (docs/fairness.md); `race`: first come. */
+  mode: z.enum(['race', 'lottery']).default('lottery'),
+  /** Lottery: how long a drop's ticket window stays open, ms. */
+  windowMs: z.int().min(50).max(10_000).default(400),
+  /** Lottery: the window opens this long after release; grabs before it are refused, ms. */
+  reactionFloorMs: z.int().min(0).max(5_000).default(150),
+  /** Most grab attempts per user per second in this rain (both modes). */
+  maxTapsPerSec: z.int().min(1).max(1_000).default(8),
 };
 
 type RainFields = z.output<z.ZodObject<typeof rainShape>>;
@@ -182,6 +190,8 @@ function checkRain(r: RainFields, ctx: z.RefinementCtx): void {
   if (r.split === 'equal' && r.total % shares !== 0) {
     fail('total', 'an equal rain needs total divisible by drops × sharesPerDrop');
   }
+  if (r.mode === 'lottery' && r.dropTtlMs <= r.reactionFloorMs + r.windowMs)
+    fail('dropTtlMs', 'a lottery drop must live longer than reactionFloorMs + windowMs');
 }
 
 /** The body of a rain, without the room (HTTP takes the room from the path). */

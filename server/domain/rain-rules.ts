@@ -48,7 +48,10 @@ export function rainStartAt(spec: RainSpec, now: number): number {
 }
 
 /** Pre-splits the budget: one list of shares per drop (lucky over all shares, or equal). */
-export function splitRain(spec: RainSpec, randomInt: RandomInt = secureRandomInt): number[][] {
+export function splitRain(
+  spec: Pick<RainSpec, 'total' | 'drops' | 'sharesPerDrop' | 'split'>,
+  randomInt: RandomInt = secureRandomInt,
+): number[][] {
   const count = spec.drops * spec.sharesPerDrop;
   const shares =
     spec.split === 'equal' ? equalSplit(spec.total / count, count) : luckySplit(spec.total, count, randomInt);
@@ -75,4 +78,18 @@ export function rainFinishedAt(
   ttlMs: number,
 ): number | null {
   return released >= drops ? lastReleaseAt + ttlMs : null;
+}
+
+/** A lottery drop's ticket window by server time: [opensAt, closesAt). */
+export function lotteryWindow(
+  releasedAt: number,
+  rain: { reactionFloorMs: number; windowMs: number },
+): { opensAt: number; closesAt: number } {
+  const opensAt = releasedAt + rain.reactionFloorMs;
+  return { opensAt, closesAt: opensAt + rain.windowMs };
+}
+
+/** Tap limits count in one-second windows of server time; this one's start, ms. */
+export function tapWindowStart(now: number): number {
+  return now - (now % 1_000);
 }

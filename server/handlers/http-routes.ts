@@ -13,6 +13,7 @@ import type { TokenService } from '../auth/tokens.js';
 import { GameError } from '../domain/errors.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { PacketService } from '../services/packet-service.js';
+import type { RainAudit } from '../services/rain-audit.js';
 import type { RainService } from '../services/rain-service.js';
 import type { WalletService } from '../services/wallet-service.js';
 import type { Store } from '../store/store.js';
@@ -27,6 +28,8 @@ export interface HttpDeps {
   metrics: Metrics;
   packets: PacketService;
   rains: RainService;
+  /** Replay bundles and host reports of rains (docs/fairness.md). */
+  rainAudit: RainAudit;
   wallets: WalletService;
   devTokens: boolean;
   metricsToken: string | undefined;
@@ -151,6 +154,19 @@ export function httpRoutes(d: HttpDeps): Route[] {
       access: 'user',
       summary: 'A rain: status, totals, leaderboard',
       handle: async ({ params }) => json(200, await d.rains.details(parse(idSchema, params[0]))),
+    },
+    {
+      method: 'GET',
+      path: '/v1/rains/:rainId/replay',
+      access: 'user',
+      handle: async ({ params }) => json(200, await d.rainAudit.replay(parse(idSchema, params[0]))),
+    },
+    {
+      method: 'GET',
+      path: '/v1/rains/:rainId/report',
+      access: 'host',
+      handle: async ({ user, params }) =>
+        json(200, await d.rainAudit.report(user, parse(idSchema, params[0]))),
     },
     {
       method: 'DELETE',

@@ -61,6 +61,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly lotteryDraws = new Counter({
+    name: 'rp_rain_lottery_draws_total',
+    help: 'Lottery drop windows drawn by this node',
+    registers: [this.registry],
+  });
+
   readonly rainGrabs = new Counter({
     name: 'rp_rain_grabs_total',
     help: 'Drop grabs handled by this node, by outcome',

@@ -17,6 +17,8 @@
  * graceful stop the driver hands its leases back so the takeover is immediate.
  */
 import type { Clock } from '../domain/clock.js';
+import { drawLottery } from '../domain/rain-fairness.js';
+import { lotteryWindow } from '../domain/rain-rules.js';
 import { dueDrops } from '../domain/rain-timeline.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -38,6 +40,8 @@ interface Driven {
   rain: RainRecord;
   /** When this node last renewed the lease. */
   renewedAt: number;
+  /** Lottery: when the window of the next drop to draw closes (0: not known yet). */
+  nextCloseAt: number;
 }
 
 export class RainRunner {
@@ -68,6 +72,7 @@ export class RainRunner {
       await this.scan(now);
     }
     await Promise.all([...this.driving.values()].map((d) => this.advance(d)));
+    await this.rains.pollDraws(now);
     this.gone.flush();
   }
 
@@ -83,7 +88,7 @@ export class RainRunner {
       );
       if (lease.acquired) {
         this.log.info({ rainId, released: lease.rain.released }, 'driving rain');
-        this.driving.set(rainId, { rain: lease.rain, renewedAt: now });
+        this.driving.set(rainId, { rain: lease.rain, renewedAt: now, nextCloseAt: 0 });
       }
     }
   }
@@ -138,10 +143,57 @@ export class RainRunner {
         for (const p of due) this.metrics.releaseLag.observe((now - (rain.startAt + p.offsetMs)) / 1000);
       }
     }
-    if (rain.released >= rain.drops && now >= rain.lastReleaseAt + rain.dropTtlMs) {
+    if (rain.mode === 'lottery' && !(await this.drawClosedWindows(d, now))) return;
+    const drawnAll = rain.mode !== 'lottery' || rain.drawn >= rain.drops;
+    if (rain.released >= rain.drops && now >= rain.lastReleaseAt + rain.dropTtlMs && drawnAll) {
       const outcome = await this.store.endRain(rain.id, now, 'finished');
       this.driving.delete(rain.id);
       if (outcome.status === 'ended') await this.rains.finish(outcome);
     }
+  }
+
+  /**
+   * Draws every released lottery drop whose window has closed, in order, each fenced by the
+   * lease and the draw cursor (rain-fair-store.ts drawDrop). False if the lease is gone.
+   */
+  private async drawClosedWindows(d: Driven, now: number): Promise<boolean> {
+    const { rain } = d;
+    const timeline = this.rains.timeline(rain);
+    while (rain.drawn < rain.released && now >= d.nextCloseAt) {
+      const plan = timeline[rain.drawn];
+      if (!plan) break;
+      const state = await this.store.fairRains.dropTickets(rain.id, plan.dropId);
+      if (!state) break;
+      d.nextCloseAt = lotteryWindow(state.releasedAt, rain).closesAt;
+      if (now < d.nextCloseAt) break;
+      const names = new Map(state.tickets.map((t) => [t.userId, t.name]));
+      const winners = drawLottery(
+        rain.seed,
+        plan.dropId,
+        state.tickets.map((t) => t.userId),
+        rain.sharesPerDrop,
+      ).map((userId) => ({ userId, name: names.get(userId) ?? userId }));
+      const result = await this.store.fairRains.drawDrop(
+        rain.id,
+        this.options.nodeId,
+        rain.drawn,
+        plan.dropId,
+        state.tickets.length,
+        winners,
+        now,
+      );
+      if (!result.ok) {
+        // A ticket landed between the read and the draw (a node with a slower clock): redo.
+        if (result.reason === 'tickets-moved' || result.reason === 'not-closed') break;
+        this.log.warn({ rainId: rain.id, reason: result.reason }, 'stopped driving rain');
+        this.driving.delete(rain.id);
+        return false;
+      }
+      rain.drawn += 1;
+      d.nextCloseAt = 0;
+      this.metrics.lotteryDraws.inc();
+      await this.rains.payDraw(rain, plan.dropId, result.credits, result.dropLeft);
+    }
+    return true;
   }
 }

@@ -10,11 +10,12 @@ import { GameError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { checkRainLimits, rainStartAt, splitRain, type RainLimits } from '../domain/rain-rules.js';
 import { newRainSeed, rainTimeline, type DropPlan } from '../domain/rain-timeline.js';
-import type { RandomInt } from '../domain/split.js';
+import { seedCommitment, splitRandomInt } from '../domain/rain-fairness.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { EndRainOutcome, RainRecord, Store } from '../store/store.js';
+import type { Credit, EndRainOutcome, RainRecord, Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { GoneBatcher } from './gone-batcher.js';
+import type { LotteryWaiter } from './lottery-waiter.js';
 import type { Payments } from './payments.js';
 import type { SendGate } from './risk-service.js';
 import { dropView, rainView } from './rain-views.js';
@@ -33,11 +34,13 @@ export interface RainServiceDeps {
   gone: GoneBatcher;
   metrics: Metrics;
   limits: RainLimits;
-  randomInt?: RandomInt;
   /** Risk control: checks and counts a rain's funding first (RiskService.admitSend). */
   admitSend?: SendGate;
   /** Called when this node learns a drop ran out (to tell the other nodes). */
   onGone?: (rainId: string, dropId: string) => void;
+  waiter: LotteryWaiter;
+  /** Where rain seeds come from. @default newRainSeed (32 random bytes) */
+  newSeed?: () => string;
 }
 
 const GRAB_REFUSALS = {
@@ -47,6 +50,14 @@ const GRAB_REFUSALS = {
   already: ['ALREADY_GRABBED', 'you already grabbed this drop'],
   cap: ['GRAB_CAP_REACHED', 'you reached this rain’s grab limit'],
   'drop-empty': ['PACKET_EMPTY', 'this drop is all taken'],
+} as const;
+
+/** Grab outcomes as metric labels and error acks, for the fair-rain gate (rain-fair-store.ts). */
+const ENTRY_REFUSALS = {
+  missing: GRAB_REFUSALS.missing,
+  'rain-inactive': GRAB_REFUSALS['rain-inactive'],
+  'drop-inactive': GRAB_REFUSALS['drop-inactive'],
+  already: ['ALREADY_GRABBED', 'you already hold a ticket for this drop'],
 } as const;
 
 export class RainService {
@@ -64,6 +75,7 @@ export class RainService {
     const { store, clock, limits } = this.deps;
     checkRainLimits(spec, host.role, limits);
     const now = clock.now();
+    const seed = (this.deps.newSeed ?? newRainSeed)();
     const rain: RainRecord = {
       id: newId('rn'), // RAIN_ID_PREFIX
       roomId,
@@ -77,7 +89,12 @@ export class RainService {
       durationMs: spec.durationMs,
       dropTtlMs: spec.dropTtlMs,
       maxGrabsPerUser: spec.maxGrabsPerUser ?? null,
-      seed: newRainSeed(),
+      mode: spec.mode,
+      windowMs: spec.windowMs,
+      reactionFloorMs: spec.reactionFloorMs,
+      maxTapsPerSec: spec.maxTapsPerSec,
+      seed,
+      seedHash: seedCommitment(seed),
       createdAt: now,
       status: 'scheduled',
       released: 0,
@@ -89,9 +106,11 @@ export class RainService {
       endedAt: null,
       leaseOwner: null,
       leaseUntil: 0,
+      drawn: 0,
     };
     const timeline = this.timeline(rain);
-    const shares = splitRain(spec, this.deps.randomInt);
+    // Amounts derive from the seed too, so a replay can recompute them (docs/fairness.md).
+    const shares = splitRain(spec, splitRandomInt(seed));
     const drops = timeline.map((plan, i) => ({ dropId: plan.dropId, shares: shares[i] ?? [] }));
     const undoRisk = await this.deps.admitSend?.(host, rain.id, 'rain', rain.total);
     try {
@@ -112,31 +131,96 @@ export class RainService {
   }
 
   /**
-   * Grabs one share of a falling drop: once per (drop, user), within the window and the cap.
-   * A drop this node knows is empty is refused without a store call.
+   * Grabs one share of a falling drop: once per (drop, user), within the window, the tap limit
+   * and the cap. Lottery drops take a ticket inside their window and answer when it is drawn
+   * (the amount won, or LOTTERY_LOST). A drop this node knows is empty is refused without a
+   * store call.
    */
   async grab(user: UserRef, rainId: string, dropId: string): Promise<{ amount: number }> {
     const started = performance.now();
-    let outcome = 'error';
+    const result = { outcome: 'error' };
     try {
-      if (this.goneDrops.has(`${rainId}\n${dropId}`)) {
-        outcome = 'drop-empty';
-        throw new GameError('PACKET_EMPTY', GRAB_REFUSALS['drop-empty'][1]);
-      }
-      const result = await this.deps.store.grabDrop(rainId, dropId, user, this.deps.clock.now());
-      outcome = result.status;
-      if (result.status !== 'claimed') {
-        if (result.status === 'drop-empty') await this.markGone(rainId, dropId);
-        const [code, message] = GRAB_REFUSALS[result.status];
+      return await this.tryGrab(user, rainId, dropId, result, true);
+    } finally {
+      this.deps.metrics.rainGrabs.inc({ outcome: result.outcome });
+      this.deps.metrics.dropGrabLatency.observe(
+        { outcome: result.outcome },
+        (performance.now() - started) / 1000,
+      );
+    }
+  }
+
+  private async tryGrab(
+    user: UserRef,
+    rainId: string,
+    dropId: string,
+    result: { outcome: string },
+    waitForDraw: boolean,
+  ): Promise<{ amount: number }> {
+    if (this.goneDrops.has(`${rainId}\n${dropId}`)) {
+      result.outcome = 'drop-empty';
+      throw new GameError('PACKET_EMPTY', GRAB_REFUSALS['drop-empty'][1]);
+    }
+    const { store, clock, waiter } = this.deps;
+    const entry = await store.fairRains.enterDrop(rainId, dropId, user, clock.now());
+    result.outcome = entry.status;
+    switch (entry.status) {
+      case 'pass':
+        break;
+      case 'ticket':
+        try {
+          const amount = await waiter.ticket(rainId, dropId, user.userId, entry.closeAt);
+          result.outcome = 'lottery-won';
+          return { amount };
+        } catch (err) {
+          if (err instanceof GameError && err.code === 'LOTTERY_LOST') result.outcome = 'lottery-lost';
+          throw err;
+        }
+      case 'drawing':
+        if (!waitForDraw) throw new GameError('DROP_NOT_ACTIVE', 'this drop is being drawn');
+        await waiter.drawn(rainId, dropId, entry.closeAt);
+        return this.tryGrab(user, rainId, dropId, result, false);
+      case 'early':
+        throw new GameError(
+          'GRAB_TOO_EARLY',
+          `this drop opens ${Math.max(0, entry.opensAt - clock.now())} ms from now: grabs before the reaction floor do not count`,
+        );
+      case 'rate':
+        throw new GameError(
+          'RATE_LIMITED',
+          `too many taps in this rain; try again in ${entry.retryAt - clock.now()} ms`,
+        );
+      default: {
+        const [code, message] = ENTRY_REFUSALS[entry.status];
         throw new GameError(code, message);
       }
-      await this.deps.payments.pay(result.credit);
-      if (result.dropLeft === 0) await this.markGone(rainId, dropId);
-      return { amount: result.credit.amount };
-    } finally {
-      this.deps.metrics.rainGrabs.inc({ outcome });
-      this.deps.metrics.dropGrabLatency.observe({ outcome }, (performance.now() - started) / 1000);
     }
+    const grabbed = await store.grabDrop(rainId, dropId, user, clock.now());
+    result.outcome = grabbed.status;
+    if (grabbed.status !== 'claimed') {
+      if (grabbed.status === 'drop-empty') await this.markGone(rainId, dropId);
+      const [code, message] = GRAB_REFUSALS[grabbed.status];
+      throw new GameError(code, message);
+    }
+    await this.deps.payments.pay(grabbed.credit);
+    if (grabbed.dropLeft === 0) await this.markGone(rainId, dropId);
+    return { amount: grabbed.credit.amount };
+  }
+
+  /** Answers lottery grabs waiting on this node whose drop has been drawn (every runner tick). */
+  pollDraws(now: number): Promise<void> {
+    return this.deps.waiter.poll(now);
+  }
+
+  /** Pays a drop's draw (the driver drew it) and announces it if it emptied the drop. */
+  async payDraw(rain: RainRecord, dropId: string, credits: Credit[], dropLeft: number): Promise<void> {
+    this.deps.waiter.settle(
+      rain.id,
+      dropId,
+      credits.map((c) => ({ userId: c.userId, amount: c.amount })),
+    );
+    await Promise.all(credits.map((c) => this.deps.payments.pay(c)));
+    if (dropLeft === 0) await this.markGone(rain.id, dropId);
   }
 
   /** Stops a rain at once and refunds what was not paid: its host or an admin only. */
@@ -162,6 +246,7 @@ export class RainService {
       reason: rain.status === 'cancelled' ? 'cancelled' : 'finished',
       totals: { paid: rain.paid, refunded: rain.refunded, grabs: rain.grabs, winners },
       leaderboard,
+      seed: rain.seed,
     });
   }
 

@@ -16,13 +16,13 @@ import type {
   ReleaseResult,
 } from './store.js';
 
-interface DropState {
+export interface DropState {
   shares: number[];
   initial: number;
   releasedAt: number;
 }
 
-interface RainState {
+export interface RainState {
   record: RainRecord;
   /** Drop ids in timeline order. */
   order: string[];
@@ -35,9 +35,46 @@ interface RainState {
 
 const copy = <T>(value: T): T => structuredClone(value);
 
+/** Records a paid share: the claim, its outbox credit, the leaderboard and the rain's totals. */
+export function recordClaim(
+  rain: RainState,
+  dropId: string,
+  user: UserRef,
+  amount: number,
+  now: number,
+): Credit {
+  const r = rain.record;
+  const entry = rain.board.get(user.userId);
+  rain.claims.set(`${dropId}\n${user.userId}`, amount);
+  const credit: Credit = {
+    claimId: dropClaimId(r.id, dropId, user.userId),
+    userId: user.userId,
+    amount,
+    sourceId: r.id,
+    reason: 'drop',
+    at: now,
+  };
+  rain.outbox.set(credit.claimId, credit);
+  rain.board.set(user.userId, {
+    userId: user.userId,
+    name: user.name,
+    amount: (entry?.amount ?? 0) + amount,
+    grabs: (entry?.grabs ?? 0) + 1,
+  });
+  r.paid += amount;
+  r.grabs += 1;
+  r.remainingAmount -= amount;
+  return credit;
+}
+
 export class MemoryRains {
   private readonly rains = new Map<string, RainState>();
   private readonly tombstones = new Set<string>();
+
+  /** The live state of a rain, for memory-fair-rains.ts (same process, same atomicity). */
+  state(rainId: string): RainState | undefined {
+    return this.rains.get(rainId);
+  }
 
   has(rainId: string): boolean {
     return this.rains.has(rainId);
@@ -146,25 +183,7 @@ export class MemoryRains {
     if (r.maxGrabsPerUser !== null && (entry?.grabs ?? 0) >= r.maxGrabsPerUser) return { status: 'cap' };
     const amount = drop.shares.pop();
     if (amount === undefined) return { status: 'drop-empty' };
-    rain.claims.set(claimKey, amount);
-    const credit: Credit = {
-      claimId: dropClaimId(rainId, dropId, user.userId),
-      userId: user.userId,
-      amount,
-      sourceId: rainId,
-      reason: 'drop',
-      at: now,
-    };
-    rain.outbox.set(credit.claimId, credit);
-    rain.board.set(user.userId, {
-      userId: user.userId,
-      name: user.name,
-      amount: (entry?.amount ?? 0) + amount,
-      grabs: (entry?.grabs ?? 0) + 1,
-    });
-    r.paid += amount;
-    r.grabs += 1;
-    r.remainingAmount -= amount;
+    const credit = recordClaim(rain, dropId, user, amount, now);
     return { status: 'claimed', credit: copy(credit), dropLeft: drop.shares.length };
   }
 

@@ -10,6 +10,7 @@ import { isRainId, packetClaimId, packetRefundId } from '../domain/ids.js';
 import type { Listen } from '../domain/karaoke-credit.js';
 import { MemoryNodes } from './memory-nodes.js';
 import { MemoryCodes } from './memory-codes.js';
+import { MemoryFairRains } from './memory-fair-rains.js';
 import { MemoryRains } from './memory-rains.js';
 import { cancelTimed } from './memory-timed.js';
 import { AuditTally } from './audit-tally.js';
@@ -66,6 +67,7 @@ export class MemoryStore implements Store {
   private readonly chats = new Map<string, ChatMessage[]>();
   private readonly members = new Map<string, Map<string, Set<string>>>();
   private readonly rains = new MemoryRains();
+  readonly fairRains = new MemoryFairRains(this.rains);
 
   ping(): Promise<void> {
     return Promise.resolve();

@@ -77,6 +77,26 @@ export class RedisKeys {
   rainOutbox(rainId: string): string {
     return this.tag('n', rainId, ':outbox');
   }
+  /** Lottery draws: dropId → winners JSON (rain-fair-store.ts). */
+  rainDraws(rainId: string): string {
+    return this.tag('n', rainId, ':draws');
+  }
+  /** One drop's lottery tickets, in arrival order. */
+  rainTickets(rainId: string, dropId: string): string {
+    return this.tag('n', rainId, `:tickets:${dropId}`);
+  }
+  /** Lottery ticket holders, as `dropId\nuserId`. */
+  rainEntrants(rainId: string): string {
+    return this.tag('n', rainId, ':entrants');
+  }
+  /** Per-user tap counts in the current one-second window. */
+  rainTaps(rainId: string): string {
+    return this.tag('n', rainId, ':taps');
+  }
+  /** Every grab attempt on a released drop (capped), for the host's report. */
+  rainLog(rainId: string): string {
+    return this.tag('n', rainId, ':log');
+  }
   rainTombstone(rainId: string): string {
     return this.tag('n', rainId, ':aborted');
   }

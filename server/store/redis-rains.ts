@@ -41,6 +41,7 @@ type StaticRain = Omit<
   | 'endedAt'
   | 'leaseOwner'
   | 'leaseUntil'
+  | 'drawn'
 >;
 
 function staticRain(r: RainRecord): StaticRain {
@@ -55,15 +56,26 @@ function staticRain(r: RainRecord): StaticRain {
     endedAt: _e,
     leaseOwner: _o,
     leaseUntil: _u,
+    drawn: _d,
     ...rest
   } = r;
   return rest;
 }
 
+/** Rains scheduled before fair rains (docs/fairness.md) were first-come, with no commitment. */
+const LEGACY_RAIN = {
+  mode: 'race',
+  windowMs: 0,
+  reactionFloorMs: 0,
+  maxTapsPerSec: 0,
+  seedHash: '',
+} as const satisfies Partial<RainRecord>;
+
 export function decodeRain(h: Record<string, string>): RainRecord {
   const record = JSON.parse(h.record ?? '{}') as StaticRain;
   const num = (field: string): number => Number(h[field] ?? 0);
   return {
+    ...LEGACY_RAIN,
     ...record,
     status: (h.status ?? 'scheduled') as RainStatus,
     released: num('released'),
@@ -75,6 +87,7 @@ export function decodeRain(h: Record<string, string>): RainRecord {
     endedAt: num('endedAt') || null,
     leaseOwner: h.leaseOwner || null,
     leaseUntil: num('leaseUntil'),
+    drawn: num('drawn'),
   };
 }
 

@@ -26,6 +26,8 @@ export const SCRIPTS = {
   'rain-release': 3,
   'rain-grab': 6,
   'rain-end': 4,
+  'rain-enter': 7,
+  'rain-draw': 9,
   'member-add': 2,
   'member-remove': 2,
   'node-heartbeat': 1,

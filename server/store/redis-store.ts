@@ -27,6 +27,8 @@ import { RedisRains } from './redis-rains.js';
 import { cancelTimedPacket } from './redis-timed.js';
 import { RedisNodes } from './redis-nodes.js';
 import type { NodeRegistry } from './node-registry.js';
+import { RedisFairRains } from './redis-fair-rains.js';
+import type { RainFairStore } from './rain-fair-store.js';
 import type { RedisKeys } from './redis-keys.js';
 import { keyspaceServers } from './redis-masters.js';
 import { defineScripts, runScript, type ScriptName } from './redis-scripts.js';
@@ -66,6 +68,7 @@ export class RedisStore implements Store {
   private readonly rains: RedisRains;
   readonly nodes: NodeRegistry;
   readonly codes: RedisCodes;
+  readonly fairRains: RainFairStore;
 
   constructor(
     readonly kind: Extract<StoreKind, 'redis' | 'cluster'>,
@@ -76,6 +79,7 @@ export class RedisStore implements Store {
     this.rains = new RedisRains(redis, keys);
     this.nodes = new RedisNodes(redis, keys);
     this.codes = new RedisCodes(redis, keys, (fn) => this.guard(fn));
+    this.fairRains = new RedisFairRains(redis, keys, (fn) => this.guard(fn));
   }
 
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
@@ -382,6 +386,11 @@ export class RedisStore implements Store {
           k.rainBoard(id),
           k.rainBoardInfo(id),
           k.rainOutbox(id),
+          k.rainDrops(id),
+          k.rainDraws(id),
+          k.rainEntrants(id),
+          k.rainTaps(id),
+          k.rainLog(id),
         ]
       : [k.packet(id), k.shares(id), k.claims(id), k.outbox(id), k.listens(id), k.unlocked(id)];
     await Promise.all([

@@ -32,6 +32,7 @@ import type { GrabPass } from '../domain/claim-gate.js';
 import type { Listen } from '../domain/karaoke-credit.js';
 import type { NodeRegistry } from './node-registry.js';
 import type { CodeStore } from './code-store.js';
+import type { RainFairStore } from './rain-fair-store.js';
 
 export type StoreKind = 'memory' | 'redis' | 'cluster';
 
@@ -144,6 +145,8 @@ export interface RainRecord extends RainView {
   /** The node driving the rain, and until when its lease runs. */
   leaseOwner: string | null;
   leaseUntil: number;
+  /** Lottery: drops drawn so far (drops [0, drawn) are drawn; rain-fair-store.ts). */
+  drawn: number;
 }
 
 /** A released drop whose window is open and which still has shares. */
@@ -185,6 +188,8 @@ export interface Store {
   readonly nodes: NodeRegistry;
   /** Receive codes, exclusive-packet inboxes and the phrase index (code-store.ts). */
   readonly codes: CodeStore;
+  /** Lottery windows, tap limits and the audit trail of rains (rain-fair-store.ts). */
+  readonly fairRains: RainFairStore;
 
   /** Resolves if the store answers; readiness probes call it. */
   ping(): Promise<void>;

@@ -4,14 +4,16 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { newRainSeed, rainTimeline, type DropPlan } from '../../server/domain/rain-timeline.js';
+import { seedCommitment, splitRandomInt } from '../../server/domain/rain-fairness.js';
 import { luckySplit } from '../../server/domain/split.js';
 import type { Credit, RainRecord, Store } from '../../server/store/store.js';
+import { describeRainFairContract } from './rain-fair-contract.js';
 
 const T0 = 1_700_000_000_000;
 const TTL = 3_000;
 let seq = 0;
 
-interface Funded {
+export interface Funded {
   rain: RainRecord;
   timeline: DropPlan[];
 }
@@ -45,10 +47,18 @@ export async function fundRain(store: Store, over: Partial<RainRecord> = {}): Pr
     endedAt: null,
     leaseOwner: null,
     leaseUntil: 0,
+    drawn: 0,
+    mode: 'race',
+    windowMs: 400,
+    reactionFloorMs: 150,
+    maxTapsPerSec: 1_000,
+    seedHash: '',
     ...over,
   };
   const timeline = rainTimeline(rain.seed, drops, rain.durationMs);
-  const shares = luckySplit(total, drops * sharesPerDrop);
+  rain.seedHash = seedCommitment(rain.seed);
+  // Amounts from the seed, as RainService splits them, so a replay can recompute them.
+  const shares = luckySplit(total, drops * sharesPerDrop, splitRandomInt(rain.seed));
   await store.mint(rain.hostId, total, `mint-${rain.id}`, T0);
   expect((await store.hold({ holdId: rain.id, userId: rain.hostId, amount: total, at: T0 })).ok).toBe(true);
   const dropShares = timeline.map((d, i) => ({
@@ -76,6 +86,7 @@ async function payAll(store: Store, credits: Credit[]): Promise<void> {
 }
 
 export function describeRainContract(getStore: () => Store): void {
+  describeRainFairContract(getStore);
   describe('rains', () => {
     let store: Store;
     beforeEach(() => {

@@ -128,7 +128,19 @@ describe.each(LANGUAGES)('web page in %s', (pageLocale, browserLocale, dict, suf
     await expect
       .poll(async () => (await host.getByTestId('rain-stats').textContent()) ?? '')
       .toContain(dict['rain.status.ended']);
+    // The host's report, drawn as charts: the default lottery rain, releases and grabs over
+    // time, the reaction times with the floor marked, and what the player won.
+    const report = host.getByTestId('rain-report');
+    await expect.poll(async () => (await report.textContent()) ?? '').toContain('lottery');
+    for (const chart of ['chart-timeline', 'chart-reactions', 'chart-winnings'])
+      await host.getByTestId(chart).locator('svg rect.chart-bar').first().waitFor({ state: 'attached' });
+    expect(await host.getByTestId('chart-reactions').locator('.marker').count()).toBe(1);
+    await expect
+      .poll(() => host.getByTestId('chart-winnings').locator('rect.chart-bar title').first().textContent())
+      .toContain('Player');
+    await host.getByTestId('rain-flags').waitFor();
     await host.screenshot({ path: `${SCREENSHOTS}/host-console${suffix}.png` });
+    await report.screenshot({ path: `${SCREENSHOTS}/rain-report${suffix}.png` });
     await server.expectBalanced();
   }, 60_000);
 

@@ -1,5 +1,5 @@
 /**
- * One driver per rain, with takeover: three nodes share one Redis; the node driving a rain is
+ * One driver per rain, with takeover: four nodes share one Redis; the node driving a rain is
  * killed mid-rain (SIGKILL: no lease hand-back). Another node takes the lease within its TTL
  * and continues from the recorded cursor: clients on the surviving nodes see every drop
  * exactly once and the end, and the money adds up.
@@ -8,6 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RainEndedEvent } from '../../shared/protocol.js';
 import type { RedPacketClient } from '../../shared/sdk/index.js';
+import type { ReplayBundle } from '../../shared/rain-fairness.js';
+import { verifyReplay } from '../../server/domain/rain-replay.js';
 import { gameApi } from '../helpers/game-api.js';
 import { startNodeProcess, type NodeProcess } from '../helpers/node-process.js';
 import { startRedis, type RedisHandle } from '../helpers/redis-server.js';
@@ -25,7 +27,7 @@ describe('rain driver takeover on Redis', () => {
       RAIN_LEASE_TTL_MS: '1500',
       RAIN_SCAN_MS: '200',
     };
-    nodes = await Promise.all([0, 1, 2].map((i) => startNodeProcess(env, `node-${i}`)));
+    nodes = await Promise.all([0, 1, 2, 3].map((i) => startNodeProcess(env, `node-${i}`)));
   }, 60_000);
 
   afterAll(async () => {
@@ -57,6 +59,8 @@ describe('rain driver takeover on Redis', () => {
       startInMs: 500,
       durationMs: 4_000,
       dropTtlMs: 1_000,
+      mode: 'race',
+      maxTapsPerSec: 1_000,
     });
     const driver = await driverOf(rain.id, nodes);
     const survivors = nodes.filter((n) => n !== driver);
@@ -103,6 +107,74 @@ describe('rain driver takeover on Redis', () => {
     await api.expectBalanced(survivors[1]!.url);
   }, 60_000);
 
+  it('a lottery window open when its driver dies closes on a survivor and pays exactly once', async () => {
+    const live: NodeProcess[] = [];
+    for (const n of nodes) if ((await fetch(`${n.url}/healthz`).catch(() => null))?.ok) live.push(n);
+    expect(live.length).toBeGreaterThanOrEqual(2);
+    await api.mint(live[0]!.url, 'tk-lot-host', 10_000);
+    const host = await api.client(live[0]!.url, 'tk-lot-host', 'host');
+    await host.join('jackpot');
+    // One drop whose window stays open long enough to kill its driver inside it.
+    const { rain } = await host.scheduleRain({
+      roomId: 'jackpot',
+      total: 800,
+      drops: 1,
+      sharesPerDrop: 4,
+      startInMs: 300,
+      durationMs: 1_000,
+      dropTtlMs: 5_000,
+      reactionFloorMs: 0,
+      windowMs: 4_000,
+    });
+    const driver = await driverOf(rain.id, live);
+    const survivors = live.filter((n) => n !== driver);
+    const players: RedPacketClient[] = [];
+    for (let i = 0; i < 12; i++) {
+      const c = await api.client(survivors[i % survivors.length]!.url, `lot-${i}`);
+      await c.join('jackpot');
+      players.push(c);
+    }
+    const ended = players[0]!.waitFor('rain:ended', (e) => e.rainId === rain.id, 40_000);
+    const { drops } = await players[0]!.waitFor('rain:drops', (e) => e.rainId === rain.id, 10_000);
+    const dropId = drops[0]!.dropId;
+    const results = players.map((p) =>
+      p.grabDrop(rain.id, dropId).then(
+        (r) => ({ won: r.amount }),
+        (err: unknown) => ({ refused: (err as { code: string }).code }),
+      ),
+    );
+    // Every ticket is in (the host's report counts them) while the window is still open …
+    const token = await api.token('tk-lot-host', 'host');
+    await expect
+      .poll(
+        async () => {
+          const res = await api.http(survivors[0]!.url, 'GET', `/v1/rains/${rain.id}/report`, { token });
+          return (res.body.timeline as { grabs: number }[]).reduce((s, b) => s + b.grabs, 0);
+        },
+        { timeout: 5_000, interval: 50 },
+      )
+      .toBe(12);
+    // … and the driver dies before it closes.
+    await driver.kill();
+    const successor = await driverOf(rain.id, survivors);
+    expect(survivors).toContain(successor);
+
+    const outcomes = await Promise.all(results);
+    const wins = outcomes.filter((o): o is { won: number } => 'won' in o);
+    expect(wins).toHaveLength(4);
+    expect(wins.reduce((s, w) => s + w.won, 0)).toBe(800);
+    expect(outcomes.filter((o) => 'refused' in o && o.refused === 'LOTTERY_LOST')).toHaveLength(8);
+    const end = await ended;
+    expect(end.totals).toMatchObject({ paid: 800, grabs: 4, winners: 4, refunded: 0 });
+    const replay = await api.http(successor.url, 'GET', `/v1/rains/${rain.id}/replay`, { token });
+    expect(replay.status).toBe(200);
+    expect(verifyReplay(replay.body as unknown as ReplayBundle)).toMatchObject({
+      ok: true,
+      checked: { claims: 4, paid: 800 },
+    });
+    await api.expectBalanced(successor.url);
+  }, 60_000);
+
   it('hands the lease back on a graceful stop, and another node finishes the rain', async () => {
     const live: NodeProcess[] = [];
     for (const n of nodes) if ((await fetch(`${n.url}/healthz`).catch(() => null))?.ok) live.push(n);
@@ -117,6 +189,7 @@ describe('rain driver takeover on Redis', () => {
       startInMs: 300,
       durationMs: 2_000,
       dropTtlMs: 500,
+      mode: 'race',
     });
     const driver = await driverOf(rain.id, live);
     const other = live.find((n) => n !== driver)!;

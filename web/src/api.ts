@@ -1,5 +1,6 @@
 /** The HTTP API as the page uses it. */
 import type { AckError, MeResponse, PacketDetails, RainDetails } from '../../shared/sdk/index.js';
+import type { RainReport } from '../../shared/rain-fairness.js';
 import { isErrorCode, RedPacketError } from '../../shared/sdk/index.js';
 
 export type PageRole = 'user' | 'host' | 'admin';
@@ -50,6 +51,8 @@ export const api = {
     call<object>('POST', `/v1/admin/users/${encodeURIComponent(userId)}/unban`, adminToken),
   clearFlag: (adminToken: string, flagId: string) =>
     call<object>('POST', `/v1/admin/risk/flags/${encodeURIComponent(flagId)}/clear`, adminToken),
+  rainReport: (token: string, rainId: string) =>
+    call<RainReport>('GET', `/v1/rains/${encodeURIComponent(rainId)}/report`, token),
 };
 
 /** GET /v1/admin/risk (docs/protocol.md, "Risk control"). */

@@ -30,7 +30,7 @@ if remaining > 0 then
   })
   redis.call('HSET', KEYS[3], ARGV[3], refund)
 end
-redis.call('DEL', KEYS[2])
+-- The drops hash stays (release times for replay); every reader gates on the rain's status.
 redis.call('HSET', KEYS[1], 'status', ARGV[2] == 'finished' and 'ended' or 'cancelled',
   'refunded', remaining, 'remainingAmount', 0, 'endedAt', now, 'leaseOwner', '', 'leaseUntil', 0)
 return withRain({ 'ended', refund, redis.call('ZCARD', KEYS[4]) })

@@ -1,6 +1,7 @@
 /**
  * The host console: test money (dev mode), a rain with budget, drops, duration and countdown,
- * and while it falls, live grabs per second and the leaderboard.
+ * fairness mode (lottery or first-come race), and while it falls, live grabs per second, the
+ * leaderboard and the report charts (rain-charts.ts).
  */
 import type { RainView } from '../../../shared/sdk/index.js';
 import { api } from '../api.js';
@@ -9,6 +10,7 @@ import { t } from '../i18n.js';
 import { describeError } from '../messages.js';
 import type { Session } from '../session.js';
 import { openPacketForm } from './packet-form.js';
+import { rainReportView } from './rain-charts.js';
 import { toast } from './toast.js';
 
 export function hostConsole(session: Session, roomId: string): HTMLElement {
@@ -20,13 +22,21 @@ export function hostConsole(session: Session, roomId: string): HTMLElement {
   const countdown = field('countdown', 5, { min: 0 });
   const shares = field('shares', 1, { min: 1, max: 100 });
   const ttl = field('ttl', 3, { min: 0.2, step: 0.1 });
+  const mode = h(
+    'select',
+    { name: 'mode', 'data-testid': 'rain-mode' },
+    h('option', { value: 'lottery', selected: true }, t('host.modeLottery')),
+    h('option', { value: 'race' }, t('host.modeRace')),
+  );
   const stats = h('div', { class: 'stats', 'data-testid': 'rain-stats' }, t('host.noRain'));
+  const report = h('div', { class: 'report' });
   const error = h('p', { class: 'error' });
   let poll: ReturnType<typeof setInterval> | undefined;
 
   const watch = (rain: RainView): void => {
     clearInterval(poll);
     let lastGrabs = 0;
+    let refreshes = 0;
     let lastAt = performance.now();
     const refresh = async (): Promise<void> => {
       const d = await api.rain(session.saved.token, rain.id);
@@ -63,7 +73,11 @@ export function hostConsole(session: Session, roomId: string): HTMLElement {
           ),
         ),
       );
-      if (d.rain.status === 'ended' || d.rain.status === 'cancelled') clearInterval(poll);
+      const over = d.rain.status === 'ended' || d.rain.status === 'cancelled';
+      if (over) clearInterval(poll);
+      // The report reads the rain's whole audit trail: every few seconds while it falls.
+      if (over || refreshes++ % 5 === 0)
+        mount(report, rainReportView(await api.rainReport(session.saved.token, rain.id)));
     };
     poll = setInterval(() => void refresh().catch(() => undefined), 1_000);
     void refresh();
@@ -81,6 +95,7 @@ export function hostConsole(session: Session, roomId: string): HTMLElement {
         durationMs: Math.round(Number(duration.value) * 1000),
         startInMs: Math.round(Number(countdown.value) * 1000),
         dropTtlMs: Math.round(Number(ttl.value) * 1000),
+        mode: mode.value === 'race' ? 'race' : 'lottery',
       })
       .then(
         ({ rain }) => watch(rain),
@@ -120,9 +135,11 @@ export function hostConsole(session: Session, roomId: string): HTMLElement {
       h('label', {}, t('host.duration'), duration),
       h('label', {}, t('host.countdown'), countdown),
       h('label', {}, t('host.ttl'), ttl),
+      h('label', {}, t('host.mode'), mode),
       h('button', { type: 'submit', class: 'primary', 'data-testid': 'rain-start' }, t('host.start')),
     ),
     error,
     stats,
+    report,
   );
 }

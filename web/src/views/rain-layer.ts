@@ -4,6 +4,7 @@
  * 60 fps on a phone), tap to grab with instant feedback, and the leaderboard at the end.
  */
 import type { DropView, RainEndedEvent, RainView } from '../../../shared/sdk/index.js';
+import { RedPacketError } from '../../../shared/sdk/index.js';
 import { h, mount, yuan } from '../dom.js';
 import { t } from '../i18n.js';
 import { describeError } from '../messages.js';
@@ -86,6 +87,12 @@ export class RainLayer {
       this.updateTally();
       this.burst(drop, `+${yuan(amount)}`, 'win');
     } catch (err) {
+      if (err instanceof RedPacketError && err.code === 'GRAB_TOO_EARLY') {
+        // A lottery drop opens a moment after it appears: the drop stays, tap it again.
+        drop.state = 'falling';
+        drop.el.classList.remove('grabbing');
+        return;
+      }
       this.burst(drop, describeError(err), 'miss');
     }
   }

@@ -1,0 +1,96 @@
+/**
+ * Verifying a rain from its revealed seed (docs/fairness.md): re-derives the drop timeline,
+ * every drop's shares and every lottery draw, and checks each paid share against them and
+ * against the ledger. Pure: the bundle is all it reads, so a player can run it anywhere.
+ */
+import type { ReplayBundle, ReplayVerdict } from '../../shared/rain-fairness.js';
+import { drawLottery, lotteryPayouts, seedCommitment, splitRandomInt } from './rain-fairness.js';
+import { splitRain } from './rain-rules.js';
+import { rainTimeline } from './rain-timeline.js';
+
+/** Multiset of amounts: how many shares of each amount a drop holds. */
+function countAmounts(amounts: readonly number[]): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const a of amounts) counts.set(a, (counts.get(a) ?? 0) + 1);
+  return counts;
+}
+
+export function verifyReplay(bundle: ReplayBundle): ReplayVerdict {
+  const { rain, seed } = bundle;
+  const problems: string[] = [];
+  if (seedCommitment(seed) !== rain.seedHash)
+    problems.push('the revealed seed does not match the commitment published at scheduling');
+  const timeline = rainTimeline(seed, rain.drops, rain.durationMs);
+  const shares = splitRain(rain, splitRandomInt(seed));
+  if (bundle.drops.length !== rain.drops)
+    problems.push(`the store lists ${bundle.drops.length} drops, the rain has ${rain.drops}`);
+
+  const indexOf = new Map<string, number>();
+  let draws = 0;
+  for (const d of bundle.drops) {
+    const plan = timeline[d.index];
+    if (!plan || plan.dropId !== d.dropId) {
+      problems.push(`drop #${d.index} (${d.dropId}) is not the seed's drop #${d.index}`);
+      continue;
+    }
+    indexOf.set(d.dropId, d.index);
+    if (d.releasedAt > 0 && d.releasedAt < rain.startAt + plan.offsetMs)
+      problems.push(`drop #${d.index} was released before its time in the timeline`);
+    if (rain.status === 'ended' && d.releasedAt === 0) problems.push(`drop #${d.index} was never released`);
+    if (new Set(d.tickets).size !== d.tickets.length) problems.push(`drop #${d.index} has a repeated ticket`);
+    if (d.winners) {
+      draws += 1;
+      const expected = lotteryPayouts(
+        drawLottery(seed, d.dropId, d.tickets, rain.sharesPerDrop),
+        shares[d.index] ?? [],
+      );
+      if (JSON.stringify(expected) !== JSON.stringify(d.winners))
+        problems.push(`the draw of drop #${d.index} does not follow from the seed and its tickets`);
+    } else if (rain.mode === 'lottery' && rain.status === 'ended' && d.tickets.length > 0) {
+      problems.push(`drop #${d.index} had tickets but was never drawn`);
+    }
+  }
+
+  const left = new Map<number, Map<number, number>>();
+  const seen = new Set<string>();
+  let paid = 0;
+  for (const c of bundle.claims) {
+    paid += c.amount;
+    const label = `claim ${c.claimId}`;
+    if (seen.has(c.claimId)) problems.push(`${label} is paid twice`);
+    seen.add(c.claimId);
+    const index = indexOf.get(c.dropId);
+    const drop = index === undefined ? undefined : bundle.drops[index];
+    if (index === undefined || !drop) {
+      problems.push(`${label} pays from a drop that is not in the seed's timeline`);
+    } else {
+      if (drop.releasedAt === 0) problems.push(`${label} pays from drop #${index}, which was never released`);
+      let counts = left.get(index);
+      if (!counts) left.set(index, (counts = countAmounts(shares[index] ?? [])));
+      const n = counts.get(c.amount) ?? 0;
+      if (n === 0) problems.push(`${label} pays ${c.amount} fen, not one of drop #${index}'s shares`);
+      else counts.set(c.amount, n - 1);
+      const won = drop.winners?.find((w) => w.userId === c.userId);
+      if (won && won.amount !== c.amount)
+        problems.push(`${label} pays ${c.amount} fen but the draw gave ${won.amount} fen`);
+    }
+    if (!c.ledgered) problems.push(`${label} has no credit in the ledger`);
+    else if (c.ledgered.amount !== c.amount || c.ledgered.userId !== c.userId)
+      problems.push(`${label} is ledgered as ${c.ledgered.amount} fen to ${c.ledgered.userId}`);
+  }
+  for (const d of bundle.drops) {
+    for (const w of d.winners ?? []) {
+      if (!bundle.claims.some((c) => c.dropId === d.dropId && c.userId === w.userId))
+        problems.push(`the draw of drop #${d.index} gave ${w.userId} a share that was never paid`);
+    }
+  }
+  if (paid !== rain.paid)
+    problems.push(`the claims add up to ${paid} fen; the rain says ${rain.paid} fen paid`);
+  if (rain.status === 'ended' && rain.paid + rain.refunded !== rain.total)
+    problems.push(`paid ${rain.paid} + refunded ${rain.refunded} fen is not the budget ${rain.total} fen`);
+  return {
+    ok: problems.length === 0,
+    checked: { drops: bundle.drops.length, draws, claims: bundle.claims.length, paid },
+    problems,
+  };
+}

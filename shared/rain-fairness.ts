@@ -1,0 +1,74 @@
+/**
+ * What a player needs to verify a rain (GET /v1/rains/:id/replay) and what its host sees of
+ * it (GET /v1/rains/:id/report). docs/fairness.md describes the scheme.
+ */
+import type { RainView } from './protocol.js';
+
+/** One drop as the store recorded it, in timeline order. */
+export interface ReplayDrop {
+  index: number;
+  dropId: string;
+  /** Server time of release, ms epoch (0: never released). */
+  releasedAt: number;
+  /** Lottery: user ids holding a ticket, in the order the store took them. */
+  tickets: string[];
+  /** Lottery: the draw as stored (winner, amount) in draw order; null if never drawn. */
+  winners: { userId: string; amount: number }[] | null;
+}
+
+/** One paid share: the claim and what the payee's ledger says about it. */
+export interface ReplayClaim {
+  claimId: string;
+  dropId: string;
+  userId: string;
+  amount: number;
+  /** The ledger's credit for this claim id, or null if the ledger has none. */
+  ledgered: { userId: string; amount: number } | null;
+}
+
+/** Everything needed to re-derive and check a rain that has ended. */
+export interface ReplayBundle {
+  rain: RainView;
+  /** The revealed seed (base64url). */
+  seed: string;
+  drops: ReplayDrop[];
+  claims: ReplayClaim[];
+}
+
+export interface ReplayVerdict {
+  ok: boolean;
+  /** What was checked, for the printed verdict. */
+  checked: { drops: number; draws: number; claims: number; paid: number };
+  /** Every mismatch found (empty when ok). */
+  problems: string[];
+}
+
+/** The host's per-rain report. Times are ms; buckets are `bucketMs` wide from the start. */
+export interface RainReport {
+  rainId: string;
+  mode: RainView['mode'];
+  reactionFloorMs: number;
+  maxTapsPerSec: number;
+  bucketMs: number;
+  /** Releases and grab attempts per time bucket since the rain's start. */
+  timeline: { atMs: number; releases: number; grabs: number }[];
+  /** Reaction time (grab − release) histogram over every grab attempt on a released drop. */
+  reactions: {
+    buckets: { fromMs: number; toMs: number; count: number }[];
+    count: number;
+    p10: number | null;
+    median: number | null;
+    p90: number | null;
+  };
+  /** Winnings per user, best first. */
+  winnings: { userId: string; name: string; amount: number; grabs: number }[];
+  /** Users with grabs faster than the floor or taps refused for rate. */
+  flags: {
+    userId: string;
+    belowFloor: number;
+    rateLimited: number;
+    fastestReactionMs: number;
+  }[];
+  /** True when the grab log hit its cap and the figures cover only its start. */
+  truncated: boolean;
+}

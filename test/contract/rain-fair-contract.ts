@@ -1,0 +1,189 @@
+/**
+ * The fair-rain part of the store contract (called from describeRainContract): the entry gate
+ * (tap limit, reaction floor, lottery tickets) and the fenced draw, with times injected, then
+ * a replay of the result from the revealed seed.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { drawLottery, seedCommitment } from '../../server/domain/rain-fairness.js';
+import { verifyReplay } from '../../server/domain/rain-replay.js';
+import { RainAudit } from '../../server/services/rain-audit.js';
+import type { Credit, Store } from '../../server/store/store.js';
+import { fundRain, type Funded } from './rain-contract.js';
+
+const T0 = 1_700_000_000_000;
+/** Every drop of a test rain (start T0 + 1 s, 10 s long) is due by then. */
+const RELEASE = T0 + 11_000;
+const user = (id: string): { userId: string; name: string } => ({ userId: id, name: id.toUpperCase() });
+
+async function releaseAll(store: Store, f: Funded, at: number): Promise<void> {
+  expect((await store.acquireRainLease(f.rain.id, 'n1', at, 60_000)).acquired).toBe(true);
+  const ids = f.timeline.map((d) => d.dropId);
+  expect(await store.releaseDrops(f.rain.id, 'n1', 0, ids, at, 60_000)).toMatchObject({ ok: true });
+}
+
+async function payAll(store: Store, credits: Credit[]): Promise<void> {
+  for (const c of credits) await store.applyCredit(c);
+}
+
+export function describeRainFairContract(getStore: () => Store): void {
+  describe('fair rains', () => {
+    let store: Store;
+    beforeEach(() => {
+      store = getStore();
+    });
+
+    it('500 tickets for a 10-share drop: exactly 10 paid, once each; early grabs refused; replayable', async () => {
+      const f = await fundRain(store, {
+        drops: 1,
+        sharesPerDrop: 10,
+        total: 1_000,
+        mode: 'lottery',
+        windowMs: 400,
+        reactionFloorMs: 150,
+        maxTapsPerSec: 5,
+      });
+      const fair = store.fairRains;
+      const dropId = f.timeline[0]!.dropId;
+      await releaseAll(store, f, RELEASE);
+
+      expect(await fair.enterDrop(f.rain.id, dropId, user('eager'), RELEASE + 149)).toEqual({
+        status: 'early',
+        opensAt: RELEASE + 150,
+      });
+      const entries = await Promise.all(
+        Array.from({ length: 500 }, (_, i) =>
+          fair.enterDrop(f.rain.id, dropId, user(`c${i}`), RELEASE + 150 + (i % 400)),
+        ),
+      );
+      expect(entries.every((e) => e.status === 'ticket' && e.closeAt === RELEASE + 550)).toBe(true);
+      expect(await fair.enterDrop(f.rain.id, dropId, user('c7'), RELEASE + 300)).toEqual({
+        status: 'already',
+      });
+      // The window has closed and the driver has not drawn yet: later grabs wait for the draw.
+      expect(await fair.enterDrop(f.rain.id, dropId, user('late'), RELEASE + 550)).toEqual({
+        status: 'drawing',
+        closeAt: RELEASE + 550,
+      });
+
+      const state = await fair.dropTickets(f.rain.id, dropId);
+      expect(state?.releasedAt).toBe(RELEASE);
+      const tickets = state!.tickets.map((t) => t.userId);
+      expect(tickets).toHaveLength(500);
+      expect(new Set(tickets).size).toBe(500);
+      const winners = drawLottery(f.rain.seed, dropId, tickets, 10).map(user);
+      const draw = (
+        node: string,
+        from: number,
+        count: number,
+        at: number,
+      ): ReturnType<typeof fair.drawDrop> => fair.drawDrop(f.rain.id, node, from, dropId, count, winners, at);
+      expect(await draw('n1', 0, 500, RELEASE + 549)).toEqual({ ok: false, reason: 'not-closed' });
+      expect(await draw('n2', 0, 500, RELEASE + 550)).toEqual({ ok: false, reason: 'lease-lost' });
+      expect(await draw('n1', 0, 499, RELEASE + 550)).toEqual({ ok: false, reason: 'tickets-moved' });
+      await expect(
+        fair.drawDrop(f.rain.id, 'n1', 0, dropId, 500, [user('eager')], RELEASE + 550),
+      ).rejects.toThrow(); // only ticket holders can win
+      const [first, again] = await Promise.all([
+        draw('n1', 0, 500, RELEASE + 551),
+        draw('n1', 0, 500, RELEASE + 551),
+      ]);
+      expect(again).toEqual({ ok: false, reason: 'cursor-moved' }); // drawn once, whoever asks
+      if (!first.ok) throw new Error(`expected the draw, got ${first.reason}`);
+      expect(first.dropLeft).toBe(0);
+      expect(first.credits.map((c) => c.userId)).toEqual(winners.map((w) => w.userId));
+      expect(first.credits.reduce((s, c) => s + c.amount, 0)).toBe(1_000);
+      expect(await store.getRain(f.rain.id)).toMatchObject({ drawn: 1, paid: 1_000, grabs: 10 });
+
+      // Losers are told so: the draw names exactly the winners.
+      const result = await fair.dropDraw(f.rain.id, dropId);
+      expect(result).toEqual({
+        state: 'drawn',
+        winners: first.credits.map((c) => ({ userId: c.userId, amount: c.amount })),
+      });
+      const loser = tickets.find((t) => !winners.some((w) => w.userId === t))!;
+      // After the draw grabs go first come: nothing is left; a winner cannot take a second share.
+      expect(await fair.enterDrop(f.rain.id, dropId, user(loser), RELEASE + 600)).toEqual({ status: 'pass' });
+      expect(await store.grabDrop(f.rain.id, dropId, user(loser), RELEASE + 600)).toEqual({
+        status: 'drop-empty',
+      });
+      expect(await store.grabDrop(f.rain.id, dropId, winners[0]!, RELEASE + 601)).toEqual({
+        status: 'already',
+      });
+
+      await payAll(store, first.credits);
+      const ended = await store.endRain(f.rain.id, RELEASE + 3_000, 'finished');
+      expect(ended).toMatchObject({ status: 'ended', refund: null, winners: 10 });
+      expect(await fair.dropDraw(f.rain.id, dropId)).toMatchObject({ state: 'drawn' });
+      expect(await store.audit()).toMatchObject({ balanced: true, doubleClaims: 0 });
+
+      const trail = await fair.rainTrail(f.rain.id);
+      expect(trail?.claims).toHaveLength(10);
+      expect(new Set(trail?.claims.map((c) => c.userId)).size).toBe(10);
+      expect(trail?.log.filter((e) => e.outcome === 'ticket')).toHaveLength(500);
+      expect(trail?.log.find((e) => e.outcome === 'early')).toMatchObject({
+        userId: 'eager',
+        reactionMs: 149,
+      });
+      const bundle = await new RainAudit(store).replay(f.rain.id);
+      expect(bundle.seed).toBe(f.rain.seed);
+      expect(bundle.rain.seedHash).toBe(seedCommitment(f.rain.seed));
+      expect(verifyReplay(bundle)).toMatchObject({
+        ok: true,
+        problems: [],
+        checked: { drops: 1, draws: 1, claims: 10, paid: 1_000 },
+      });
+    });
+
+    it('limits taps per user per second, counting only accepted taps', async () => {
+      const f = await fundRain(store, {
+        drops: 4,
+        sharesPerDrop: 2,
+        total: 800,
+        mode: 'race',
+        maxTapsPerSec: 3,
+      });
+      await releaseAll(store, f, RELEASE);
+      const tap = (u: string, dropIndex: number, at: number): Promise<string> =>
+        store.fairRains
+          .enterDrop(f.rain.id, f.timeline[dropIndex]?.dropId ?? 'd_forged_id_000000000000', user(u), at)
+          .then((o) => o.status);
+      expect(await tap('bot', 0, RELEASE)).toBe('pass');
+      expect(await tap('bot', 99, RELEASE + 10)).toBe('drop-inactive'); // a forged id is still a tap
+      expect(await tap('bot', 1, RELEASE + 20)).toBe('pass');
+      expect(
+        await store.fairRains.enterDrop(f.rain.id, f.timeline[2]!.dropId, user('bot'), RELEASE + 30),
+      ).toEqual({
+        status: 'rate',
+        retryAt: RELEASE - (RELEASE % 1_000) + 1_000,
+      });
+      expect(await tap('human', 2, RELEASE + 30)).toBe('pass'); // per user
+      expect(await tap('bot', 2, RELEASE - (RELEASE % 1_000) + 1_000)).toBe('pass'); // next second
+      const trail = await store.fairRains.rainTrail(f.rain.id);
+      expect(trail?.log.filter((e) => e.userId === 'bot').map((e) => e.outcome)).toEqual([
+        'tap',
+        'tap',
+        'rate',
+        'tap',
+      ]);
+      await store.endRain(f.rain.id, RELEASE + 100, 'cancelled');
+      await payAll(store, await store.listStaleCredits(RELEASE + 200, 10));
+    });
+
+    it('a cancelled rain never draws; waiting tickets learn the rain closed', async () => {
+      const f = await fundRain(store, { drops: 2, sharesPerDrop: 1, total: 200, mode: 'lottery' });
+      await releaseAll(store, f, RELEASE);
+      const dropId = f.timeline[0]!.dropId;
+      expect(await store.fairRains.enterDrop(f.rain.id, dropId, user('a'), RELEASE + 200)).toMatchObject({
+        status: 'ticket',
+      });
+      expect(await store.fairRains.dropDraw(f.rain.id, dropId)).toEqual({ state: 'open' });
+      await store.endRain(f.rain.id, RELEASE + 300, 'cancelled');
+      expect(await store.fairRains.dropDraw(f.rain.id, dropId)).toEqual({ state: 'closed' });
+      expect(
+        await store.fairRains.drawDrop(f.rain.id, 'n1', 0, dropId, 1, [user('a')], RELEASE + 600),
+      ).toEqual({ ok: false, reason: 'closed' });
+      expect(await store.audit()).toMatchObject({ balanced: true });
+      await payAll(store, await store.listStaleCredits(RELEASE + 700, 10));
+    });
+  });
+}
