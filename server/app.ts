@@ -52,6 +52,7 @@ import { riskHandshake } from './transport/risk-handshake.js';
 import type { Store } from './store/store.js';
 import { createBroadcastAdapter } from './transport/adapter.js';
 import { createRouter, type Route } from './transport/http-router.js';
+import { guardEvents, guardRoutes } from './handlers/curfew-guard.js';
 import { listen } from './transport/listen.js';
 import { loadStaticSite } from './transport/static-site.js';
 import { landingResponse } from './handlers/landing-page.js';
@@ -218,7 +219,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
 
   const storeProbe = new StoreProbe(store, metrics);
   const auditProbe = new AuditProbe(store, clock, metrics);
-  const services = { clock, rooms, packets, rains, karaoke, codes, receive, phrases };
+  const services = { clock, rooms, packets, rains, karaoke, codes, receive, phrases, curfew: config.curfew };
   handleConnections(io, {
     tokens,
     rooms,
@@ -226,16 +227,20 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     metrics,
     clock,
     rateLimit: config.rateLimit,
-    handlers: guardGrabs(
-      {
-        ...roomHandlers(services),
-        ...packetHandlers(services),
-        ...rainHandlers(services),
-        ...karaokeHandlers(services),
-        ...codeHandlers(services),
-        ...authHandlers(tokens, risk),
-      },
-      risk,
+    handlers: guardEvents(
+      guardGrabs(
+        {
+          ...roomHandlers(services),
+          ...packetHandlers(services),
+          ...rainHandlers(services),
+          ...karaokeHandlers(services),
+          ...codeHandlers(services),
+          ...authHandlers(tokens, risk),
+        },
+        risk,
+      ),
+      config.curfew,
+      clock,
     ),
   });
   // After authentication (registered by handleConnections): bans, address, device id.
@@ -258,7 +263,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     ...riskRoutes({ risk, bans, store: riskStore, clock }),
   ];
   const router = createRouter(
-    routes,
+    guardRoutes(routes, config.curfew, clock),
     tokens,
     metrics,
     log,

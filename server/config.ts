@@ -39,6 +39,8 @@ export interface Config {
     packetMaxCount: number;
     /** Packet lifetime before the remainder is refunded, ms. @default 86400000 */
     packetTtlMs: number;
+    /** How far ahead a timed packet may open, ms. @default 86400000 */
+    packetMaxOpenDelayMs: number;
     /** Chat lines kept per room. @default 50 */
     chatHistory: number;
     /** Largest rain budget a host / an admin may fund, fen. @default 1000000 / 10000000 */
@@ -121,6 +123,8 @@ export interface Config {
     /** How often a packet's rotating code changes, ms; the previous one stays valid one more window. @default 30000 */
     rotateMs: number;
   };
+  /** The minors' curfew (domain/curfew.ts): local start/end minutes in an IANA zone. */
+  curfew: { startMinute: number; endMinute: number; timeZone: string };
   /** Risk control (docs/operations.md, "Risk control", has each default's source). */
   risk: RiskPolicy & {
     /** Proxies whose X-Forwarded-For is believed (IPs or IPv4 CIDRs). @default none */
@@ -163,6 +167,22 @@ function read<T>(env: Env, name: string, schema: z.ZodType<T>, fallback: T): T {
 
 const int = (min: number, max: number) =>
   z.string().regex(/^\d+$/, 'expected a whole number').transform(Number).pipe(z.int().min(min).max(max));
+
+/** "HH:MM" (24 h) → minutes after midnight. */
+const clockTime = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24 h)')
+  .transform((t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3)));
+
+/** An IANA time zone this runtime knows. */
+const timeZoneSchema = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'an IANA time zone such as Asia/Shanghai');
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
@@ -277,6 +297,7 @@ export function loadConfig(env: Env = process.env): Config {
       packetMaxTotal: read(env, 'PACKET_MAX_TOTAL', int(1, Number.MAX_SAFE_INTEGER), 20_000),
       packetMaxCount: read(env, 'PACKET_MAX_COUNT', int(1, 10_000), 100),
       packetTtlMs: read(env, 'PACKET_TTL_MS', int(1_000, 30 * 86_400_000), 86_400_000),
+      packetMaxOpenDelayMs: read(env, 'PACKET_MAX_OPEN_DELAY_MS', int(0, 30 * 86_400_000), 86_400_000),
       chatHistory: 50,
       rainMaxTotalHost: read(env, 'RAIN_MAX_TOTAL_HOST', int(1, Number.MAX_SAFE_INTEGER), 1_000_000),
       rainMaxTotalAdmin: read(env, 'RAIN_MAX_TOTAL_ADMIN', int(1, Number.MAX_SAFE_INTEGER), 10_000_000),
@@ -325,6 +346,11 @@ export function loadConfig(env: Env = process.env): Config {
       // A key of its own: a code tag never doubles as anything a token signs.
       secret: codeSecret || createHmac('sha256', jwtSecret).update('red-packet codes v1').digest('base64url'),
       rotateMs: read(env, 'CODE_ROTATE_MS', int(1_000, 3_600_000), 30_000),
+    },
+    curfew: {
+      startMinute: read(env, 'CURFEW_START', clockTime, 22 * 60),
+      endMinute: read(env, 'CURFEW_END', clockTime, 6 * 60),
+      timeZone: read(env, 'CURFEW_TIME_ZONE', timeZoneSchema, 'Asia/Shanghai'),
     },
     risk: riskConfig(env),
     metricsToken: env.METRICS_TOKEN || undefined,

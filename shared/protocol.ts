@@ -15,6 +15,7 @@ import type {
   KaraokeStartPayload,
   RainCancelPayload,
   RainSchedulePayload,
+  PacketCancelPayload,
   PacketGrabPayload,
   PacketSendPayload,
   Role,
@@ -34,7 +35,12 @@ export interface AckError {
   limit?: string;
   /** Risk refusals: when the limit resets, ms epoch. */
   resetAt?: number;
-  /** RATE_LIMITED / RISK_BLOCKED / DAILY_LIMIT: how long to wait before retrying, ms. */
+  /** NOT_OPEN_YET: when the timed packet opens (server ms epoch), and how long that is from now. */
+  opensAt?: number;
+  opensInMs?: number;
+  /** CURFEW: when the minors' curfew lifts (server ms epoch). */
+  liftsAt?: number;
+  /** RATE_LIMITED / RISK_BLOCKED / DAILY_LIMIT / CURFEW: how long to wait before retrying, ms. */
   retryAfterMs?: number;
 }
 
@@ -67,7 +73,8 @@ export type ClaimRule =
   | { type: 'room' }
   | { type: 'code' }
   | { type: 'exclusive'; ownerId: string; ownerName: string; note: string };
-export type PacketStatus = 'open' | 'finished' | 'expired';
+/** `cancelled`: a timed packet its sender took back before it opened (full refund). */
+export type PacketStatus = 'open' | 'finished' | 'expired' | 'cancelled';
 
 /** A group packet as clients see it. Amounts are integer fen. */
 export interface PacketView {
@@ -81,6 +88,9 @@ export interface PacketView {
   count: number;
   greeting: string;
   createdAt: number;
+  /** Timed packets: when grabbing opens (server ms epoch); null for packets open at once. */
+  opensAt: number | null;
+  /** 24 h (PACKET_TTL_MS) after the opening. */
   expiresAt: number;
   status: PacketStatus;
   remainingCount: number;
@@ -284,8 +294,11 @@ export interface PacketGrabbedEvent {
 export interface PacketFinishedEvent {
   packetId: string;
   roomId: string;
-  /** `empty`: the last share was taken; `expired`: the remainder went back to the sender. */
-  reason: 'empty' | 'expired';
+  /**
+   * `empty`: the last share was taken; `expired`: the remainder went back to the sender;
+   * `cancelled`: its sender cancelled the timed packet before it opened (all of it went back).
+   */
+  reason: 'empty' | 'expired' | 'cancelled';
   /** Fen returned to the sender (0 when empty). */
   refunded: number;
   /** The largest share and who got it (lucky packets with at least one claim), else null. */
@@ -300,6 +313,8 @@ export interface ClientToServerEvents {
   'chat:send': (payload: ChatSendPayload, ack: AckFn<{ message: ChatMessage; grabs?: PhraseGrab[] }>) => void;
   'packet:send': (payload: PacketSendPayload, ack: AckFn<{ packet: PacketView }>) => void;
   'packet:grab': (payload: PacketGrabPayload, ack: AckFn<{ amount: number; remaining: number }>) => void;
+  /** The sender takes back a timed packet before it opens: all of it is refunded. */
+  'packet:cancel': (payload: PacketCancelPayload, ack: AckFn<{ refunded: number }>) => void;
   'rain:schedule': (payload: RainSchedulePayload, ack: AckFn<{ rain: RainView }>) => void;
   'rain:cancel': (payload: RainCancelPayload, ack: AckFn<{ refunded: number }>) => void;
   'drop:grab': (payload: DropGrabPayload, ack: AckFn<{ amount: number }>) => void;
@@ -430,6 +445,7 @@ export interface HttpResults {
   'GET /v1/rains/:rainId/replay': ReplayBundle;
   'GET /v1/rains/:rainId/report': RainReport;
   'DELETE /v1/rains/:rainId': { refunded: number };
+  'DELETE /v1/packets/:packetId': { refunded: number };
   'POST /v1/admin/wallets/:userId/credit': { balance: number; applied: boolean };
   'GET /v1/admin/audit': AuditReport;
   'POST /v1/dev/token': { token: string };

@@ -92,12 +92,25 @@ export const unlockSchema = z.discriminatedUnion('type', [listenUnlockSchema, ph
  */
 export const claimRuleSchema = z.strictObject({ type: z.enum(['room', 'code']) });
 
+/**
+ * Timed packets: grabbing opens at `opensAt` (server ms epoch) or `opensInMs` from now, not
+ * both; how far ahead is configuration (PACKET_MAX_OPEN_DELAY_MS, LIMIT_EXCEEDED beyond it).
+ */
+const timedShape = {
+  opensAt: z.int().positive().optional(),
+  opensInMs: z
+    .int()
+    .min(0)
+    .max(366 * 86_400_000)
+    .optional(),
+};
 const luckyShape = {
   kind: z.literal('lucky'),
   total: fenSchema,
   count: z.int().positive(),
   greeting: greetingSchema,
   unlock: unlockSchema.optional(),
+  ...timedShape,
   claim: claimRuleSchema.optional(),
 };
 const equalShape = {
@@ -106,8 +119,15 @@ const equalShape = {
   count: z.int().positive(),
   greeting: greetingSchema,
   unlock: unlockSchema.optional(),
+  ...timedShape,
   claim: claimRuleSchema.optional(),
 };
+const oneOpeningTime = {
+  message: 'give opensAt or opensInMs, not both',
+  path: ['opensAt'],
+};
+const hasOneOpeningTime = (p: { opensAt?: number | undefined; opensInMs?: number | undefined }): boolean =>
+  p.opensAt === undefined || p.opensInMs === undefined;
 const luckyNeedsOneFenPerShare = {
   message: 'a lucky packet needs at least 1 fen per share (total >= count)',
   path: ['total'],
@@ -116,7 +136,8 @@ const luckyNeedsOneFenPerShare = {
 /** The body of a group packet, without the room (HTTP takes the room from the path). */
 export const packetSpecSchema = z
   .discriminatedUnion('kind', [z.strictObject(luckyShape), z.strictObject(equalShape)])
-  .refine((p) => p.kind !== 'lucky' || p.total >= p.count, luckyNeedsOneFenPerShare);
+  .refine((p) => p.kind !== 'lucky' || p.total >= p.count, luckyNeedsOneFenPerShare)
+  .refine(hasOneOpeningTime, oneOpeningTime);
 
 /** `packet:send`: a packet spec plus the room it goes to. */
 export const packetSendSchema = z
@@ -124,9 +145,12 @@ export const packetSendSchema = z
     z.strictObject({ roomId: idSchema, ...luckyShape }),
     z.strictObject({ roomId: idSchema, ...equalShape }),
   ])
-  .refine((p) => p.kind !== 'lucky' || p.total >= p.count, luckyNeedsOneFenPerShare);
+  .refine((p) => p.kind !== 'lucky' || p.total >= p.count, luckyNeedsOneFenPerShare)
+  .refine(hasOneOpeningTime, oneOpeningTime);
 
 export const packetGrabSchema = z.strictObject({ packetId: idSchema });
+
+export const packetCancelSchema = z.strictObject({ packetId: idSchema });
 
 const rainShape = {
   /** Budget, fen, pre-split over drops × sharesPerDrop shares. */
@@ -234,6 +258,8 @@ export const devTokenBodySchema = z.strictObject({
   userId: idSchema,
   name: displayNameSchema,
   role: roleSchema.default('user'),
+  /** Marks the user a minor (the `minor: true` claim; the curfew applies). */
+  minor: z.boolean().optional(),
 });
 
 export const creditBodySchema = z.strictObject({
@@ -265,6 +291,7 @@ export type ChatSendPayload = z.input<typeof chatSendSchema>;
 export type PacketSpec = z.output<typeof packetSpecSchema>;
 export type PacketSendPayload = z.input<typeof packetSendSchema>;
 export type PacketGrabPayload = z.input<typeof packetGrabSchema>;
+export type PacketCancelPayload = z.input<typeof packetCancelSchema>;
 export type DevTokenBody = z.input<typeof devTokenBodySchema>;
 export type CreditBody = z.input<typeof creditBodySchema>;
 export type RainSpec = z.output<typeof rainSpecSchema>;
@@ -289,6 +316,7 @@ export const eventSchemas = {
   'chat:send': chatSendSchema,
   'packet:send': packetSendSchema,
   'packet:grab': packetGrabSchema,
+  'packet:cancel': packetCancelSchema,
   'rain:schedule': rainScheduleSchema,
   'rain:cancel': rainCancelSchema,
   'drop:grab': dropGrabSchema,

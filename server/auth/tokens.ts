@@ -1,6 +1,7 @@
 /**
  * JWT (HS256) for the socket handshake and HTTP bearer auth. Claims: sub (user id), name,
- * role (user | host | admin), exp. Anything else about a token is refused: other algorithms,
+ * role (user | host | admin), exp, and optionally `minor: true` for a user under 18 (the
+ * minors' curfew, domain/curfew.ts; any other value of `minor` is refused). Anything else about a token is refused: other algorithms,
  * missing or wrong-typed claims, expired tokens.
  */
 import { SignJWT, jwtVerify } from 'jose';
@@ -11,6 +12,8 @@ export interface Identity {
   userId: string;
   name: string;
   role: Role;
+  /** The token's `minor: true` claim: the minors' curfew applies. */
+  minor?: boolean;
   /**
    * When the user signed in, ms epoch: the token's `auth_time` claim, else its `iat`
    * (absent when the token carries neither). Step-up verification compares it with now.
@@ -31,7 +34,11 @@ export class TokenService {
    */
   async sign(identity: Identity, ttlSec = 86_400, issuedAtSec?: number): Promise<string> {
     const iat = issuedAtSec ?? Math.floor(Date.now() / 1000);
-    return new SignJWT({ name: identity.name, role: identity.role })
+    return new SignJWT({
+      name: identity.name,
+      role: identity.role,
+      ...(identity.minor ? { minor: true } : {}),
+    })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(identity.userId)
       .setIssuedAt(iat)
@@ -56,7 +63,13 @@ export class TokenService {
     const userId = idSchema.safeParse(payload.sub);
     const name = displayNameSchema.safeParse(payload.name);
     const role = roleSchema.safeParse(payload.role);
-    if (!userId.success || !name.success || !role.success) {
+    const minor = payload.minor;
+    if (
+      !userId.success ||
+      !name.success ||
+      !role.success ||
+      (minor !== undefined && typeof minor !== 'boolean')
+    ) {
       throw new GameError('UNAUTHORIZED', 'token claims are malformed');
     }
     const signedIn = typeof payload.auth_time === 'number' ? payload.auth_time : payload.iat;
@@ -64,6 +77,7 @@ export class TokenService {
       userId: userId.data,
       name: name.data,
       role: role.data,
+      ...(minor ? { minor: true } : {}),
       ...(typeof signedIn === 'number' && Number.isFinite(signedIn) ? { authTime: signedIn * 1000 } : {}),
     };
   }

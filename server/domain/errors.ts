@@ -1,8 +1,11 @@
 import type { ErrorCode } from '../../shared/codes.js';
 import type { AckError } from '../../shared/protocol.js';
 
-/** What a risk refusal adds to its error: which limit, when it resets, when to retry. */
-export type RefusalDetails = Pick<AckError, 'limit' | 'resetAt' | 'retryAfterMs'>;
+/** What a refusal adds to its error: risk limits, a timed packet's opening, the curfew's end. */
+export type RefusalDetails = Pick<
+  AckError,
+  'limit' | 'resetAt' | 'retryAfterMs' | 'opensAt' | 'opensInMs' | 'liftsAt'
+>;
 
 /**
  * A refusal the client should see: its code (from the closed set) and a human message.

@@ -10,6 +10,7 @@ import type {
 } from '../../shared/protocol.js';
 import type { eventSchemas } from '../../shared/schemas.js';
 import type { Identity } from '../auth/tokens.js';
+import type { CurfewRule } from '../domain/curfew.js';
 import type { Clock } from '../domain/clock.js';
 import type { CodeService } from '../services/code-service.js';
 import type { KaraokeService } from '../services/karaoke-service.js';
@@ -31,6 +32,8 @@ export interface HandlerServices {
   codes: CodeService;
   receive: ReceiveService;
   phrases: PhraseService;
+  /** The minors' curfew (curfew-guard.ts guards the money events; chat phrases check it here). */
+  curfew: CurfewRule;
 }
 
 export interface EventContext {

@@ -131,6 +131,13 @@ export function httpRoutes(d: HttpDeps): Route[] {
       summary: 'A packet, its claims (who, how much, when) and the best luck',
       handle: async ({ params }) => json(200, await d.packets.details(parse(idSchema, params[0]))),
     },
+    {
+      method: 'DELETE',
+      path: '/v1/packets/:packetId',
+      access: 'user',
+      summary: 'Cancel your timed packet before it opens: all of it is refunded (as packet:cancel)',
+      handle: async ({ user, params }) => json(200, await d.packets.cancel(user, parse(idSchema, params[0]))),
+    },
     withBody(rainSpecSchema, {
       method: 'POST',
       path: '/v1/rooms/:roomId/rains',

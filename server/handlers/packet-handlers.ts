@@ -1,7 +1,9 @@
 import type { EventHandlers, HandlerServices } from './context.js';
 import { requireJoined } from './room-handlers.js';
 
-export function packetHandlers(s: HandlerServices): Pick<EventHandlers, 'packet:send' | 'packet:grab'> {
+export function packetHandlers(
+  s: HandlerServices,
+): Pick<EventHandlers, 'packet:send' | 'packet:grab' | 'packet:cancel'> {
   return {
     'packet:send': async (ctx, { roomId, ...spec }) => {
       requireJoined(ctx, roomId);
@@ -12,5 +14,7 @@ export function packetHandlers(s: HandlerServices): Pick<EventHandlers, 'packet:
       requireJoined(ctx, await s.packets.roomOf(packetId));
       return s.packets.grab(ctx.user, packetId);
     },
+
+    'packet:cancel': (ctx, { packetId }) => s.packets.cancel(ctx.user, packetId),
   };
 }

@@ -1,3 +1,4 @@
+import { curfewLiftsAt } from '../domain/curfew.js';
 import { GameError } from '../domain/errors.js';
 import { roomTopic } from '../services/broadcaster.js';
 import type { EventContext, EventHandlers, HandlerServices } from './context.js';
@@ -37,6 +38,8 @@ export function roomHandlers(
       requireJoined(ctx, roomId);
       const message = await s.rooms.chat(ctx.user, roomId, text);
       // A password packet's phrase said in chat grabs it (phrase-service.ts).
+      // A minor during the curfew may chat, but saying a phrase grabs nothing.
+      if (ctx.user.minor && curfewLiftsAt(s.clock.now(), s.curfew) !== null) return { message };
       const grabs = await s.phrases.grabByChat(ctx.user, roomId, text);
       return grabs.length > 0 ? { message, grabs } : { message };
     },

@@ -9,6 +9,7 @@ import type { GrabPass } from '../domain/claim-gate.js';
 import type { Clock } from '../domain/clock.js';
 import { GameError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
+import { notOpenYet, resolveOpening } from '../domain/packet-opening.js';
 import { checkPacketLimits, packetTotal, splitPacket, type PacketLimits } from '../domain/packet-rules.js';
 import type { RandomInt } from '../domain/split.js';
 import type { Logger } from '../observability/logger.js';
@@ -30,7 +31,7 @@ export interface PacketServiceDeps {
   grabs: GrabBatcher;
   metrics: Metrics;
   log: Logger;
-  limits: PacketLimits & { packetTtlMs: number };
+  limits: PacketLimits & { packetTtlMs: number; packetMaxOpenDelayMs: number };
   randomInt?: RandomInt;
   /** Risk control: checks and counts a send before it is funded (RiskService.admitSend). */
   admitSend?: SendGate;
@@ -65,7 +66,10 @@ export class PacketService {
 
   constructor(private readonly deps: PacketServiceDeps) {}
 
-  /** Funds a packet from `sender`'s wallet (Payments.fund) and opens it in `roomId`. */
+  /**
+   * Funds a packet from `sender`'s wallet (Payments.fund) and announces it in `roomId` at once;
+   * a timed packet (spec.opensAt / opensInMs) opens for grabs at its opening time.
+   */
   async send(
     sender: UserRef & SendGateUser,
     roomId: string,
@@ -77,6 +81,7 @@ export class PacketService {
     const total = packetTotal(spec);
     const shares = splitPacket(spec, this.deps.randomInt);
     const now = clock.now();
+    const { opensAt, expiresAt } = resolveOpening(spec, now, limits.packetMaxOpenDelayMs, limits.packetTtlMs);
     const record: PacketRecord = {
       id: options.id ?? newId('pk'),
       roomId,
@@ -87,7 +92,8 @@ export class PacketService {
       count: spec.count,
       greeting: spec.greeting ?? '',
       createdAt: now,
-      expiresAt: now + limits.packetTtlMs,
+      opensAt,
+      expiresAt,
       status: 'open',
       remainingCount: spec.count,
       remainingAmount: total,
@@ -148,10 +154,13 @@ export class PacketService {
     const known = this.exhausted.get(packetId);
     if (known) throw closedError(known);
     const { store, clock, broadcaster } = this.deps;
-    const outcome = await store.grabAndCredit(packetId, user, clock.now(), pass);
+    const now = clock.now();
+    const outcome = await store.grabAndCredit(packetId, user, now, pass);
     switch (outcome.status) {
       case 'missing':
         throw new GameError('NOT_FOUND', 'no such packet');
+      case 'not-open':
+        throw notOpenYet(outcome.opensAt, now);
       case 'expired':
         this.markClosed(packetId, 'PACKET_EXPIRED');
         throw closedError('PACKET_EXPIRED');
@@ -199,6 +208,38 @@ export class PacketService {
       });
     }
     return { amount: claim.amount, remaining: packet.remainingCount };
+  }
+
+  /**
+   * Cancels `user`'s timed packet before it opens and refunds all of it (FORBIDDEN for someone
+   * else's packet or one already open). Idempotent across nodes: only the call that cancels it
+   * refunds and announces it.
+   */
+  async cancel(user: UserRef, packetId: string): Promise<{ refunded: number }> {
+    const outcome = await this.deps.store.cancelPacket(packetId, user.userId, this.deps.clock.now());
+    switch (outcome.status) {
+      case 'missing':
+        throw new GameError('NOT_FOUND', 'no such packet');
+      case 'not-sender':
+        throw new GameError('FORBIDDEN', 'only its sender can cancel a packet');
+      case 'opened':
+        throw new GameError('FORBIDDEN', 'a packet can be cancelled only before it opens');
+      case 'closed':
+        throw new GameError('FORBIDDEN', 'the packet is no longer open');
+      case 'cancelled':
+        break;
+    }
+    const { packet, refund } = outcome;
+    this.exhausted.add(packetId, 'PACKET_EXPIRED');
+    await this.deps.payments.pay(refund);
+    this.deps.broadcaster.toRoom(packet.roomId, 'packet:finished', {
+      packetId,
+      roomId: packet.roomId,
+      reason: 'cancelled',
+      refunded: refund.amount,
+      bestLuck: null,
+    });
+    return { refunded: refund.amount };
   }
 
   /**

@@ -13,6 +13,7 @@ export function packetView(r: PacketRecord): PacketView {
     count: r.count,
     greeting: r.greeting,
     createdAt: r.createdAt,
+    opensAt: r.opensAt,
     expiresAt: r.expiresAt,
     status: r.status,
     remainingCount: r.remainingCount,

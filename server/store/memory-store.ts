@@ -12,9 +12,11 @@ import { MemoryNodes } from './memory-nodes.js';
 import { MemoryCodes } from './memory-codes.js';
 import { MemoryFairRains } from './memory-fair-rains.js';
 import { MemoryRains } from './memory-rains.js';
+import { cancelTimed } from './memory-timed.js';
 import { AuditTally } from './audit-tally.js';
 import type {
   ActiveDrop,
+  CancelOutcome,
   ClaimRecord,
   CreateResult,
   Credit,
@@ -43,7 +45,7 @@ interface Wallet {
   holds: Map<string, Hold & { state: 'held' | 'settled' | 'released' }>;
 }
 
-interface PacketState {
+export interface PacketState {
   record: PacketRecord;
   shares: number[];
   claims: Map<string, ClaimRecord>;
@@ -214,7 +216,8 @@ export class MemoryStore implements Store {
     const previous = p.claims.get(user.userId);
     if (previous) return { status: 'already', claim: copy(previous) };
     const r = p.record;
-    if (r.status === 'expired' || at >= r.expiresAt) return { status: 'expired' };
+    if (r.status === 'expired' || r.status === 'cancelled' || at >= r.expiresAt) return { status: 'expired' };
+    if (r.opensAt !== null && at < r.opensAt) return { status: 'not-open', opensAt: r.opensAt };
     const gate = grabGate(r, user.userId, p.listens.get(user.userId)?.unlocked === true, pass);
     if (gate !== 'open') return { status: gate };
     const amount = p.shares.pop();
@@ -246,6 +249,12 @@ export class MemoryStore implements Store {
       this.expiries.delete(packetId);
     }
     return { status: 'claimed', claim: copy(claim), packet: copy(r) };
+  }
+
+  cancelPacket(packetId: string, senderId: string, at: number): Promise<CancelOutcome> {
+    const outcome = cancelTimed(this.packets.get(packetId), senderId, at);
+    if (outcome.status === 'cancelled') this.expiries.delete(packetId);
+    return Promise.resolve(outcome);
   }
 
   expirePacket(packetId: string, at: number): Promise<ExpireOutcome> {

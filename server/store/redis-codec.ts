@@ -14,13 +14,27 @@ export type StaticPacket = Pick<
   | 'count'
   | 'greeting'
   | 'createdAt'
+  | 'opensAt'
   | 'expiresAt'
   | 'unlock'
   | 'claim'
 >;
 
 export function staticPart(p: PacketRecord): StaticPacket {
-  const { id, roomId, senderId, senderName, kind, total, count, greeting, createdAt, expiresAt, unlock } = p;
+  const {
+    id,
+    roomId,
+    senderId,
+    senderName,
+    kind,
+    total,
+    count,
+    greeting,
+    createdAt,
+    opensAt,
+    expiresAt,
+    unlock,
+  } = p;
   const fixed = {
     id,
     roomId,
@@ -31,6 +45,7 @@ export function staticPart(p: PacketRecord): StaticPacket {
     count,
     greeting,
     createdAt,
+    opensAt,
     expiresAt,
     unlock,
   };
@@ -58,6 +73,7 @@ export function decodePacket(h: Record<string, string>): PacketRecord {
   return {
     ...record,
     unlock: record.unlock ?? null,
+    opensAt: record.opensAt ?? null,
     status: (h.status ?? 'open') as PacketRecord['status'],
     remainingCount: Number(h.remainingCount ?? 0),
     remainingAmount: Number(h.remainingAmount ?? 0),

@@ -19,6 +19,7 @@ export const SCRIPTS = {
   'grab-credit': 8,
   'save-listen': 2,
   'expire-packet': 3,
+  'cancel-packet': 3,
   'create-rain': 4,
   'rain-lease': 1,
   'rain-lease-release': 1,

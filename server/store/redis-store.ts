@@ -24,6 +24,7 @@ import {
 import { toStoreError } from './redis-errors.js';
 import { RedisCodes } from './redis-codes.js';
 import { RedisRains } from './redis-rains.js';
+import { cancelTimedPacket } from './redis-timed.js';
 import { RedisNodes } from './redis-nodes.js';
 import type { NodeRegistry } from './node-registry.js';
 import { RedisFairRains } from './redis-fair-rains.js';
@@ -33,6 +34,7 @@ import { keyspaceServers } from './redis-masters.js';
 import { defineScripts, runScript, type ScriptName } from './redis-scripts.js';
 import type {
   ActiveDrop,
+  CancelOutcome,
   ClaimRecord,
   CreateResult,
   Credit,
@@ -244,6 +246,7 @@ export class RedisStore implements Store {
           packet.total,
           packet.count,
           isGated(packet) ? 1 : 0,
+          packet.opensAt ?? 0,
           ...shares,
         ],
       )) as CreateResult;
@@ -283,6 +286,8 @@ export class RedisStore implements Store {
           return { status, claim: withoutSeq(decodeClaim(claim)), packet: decodePacket(pairs(packet)) };
         case 'already':
           return { status, claim: withoutSeq(decodeClaim(claim)) };
+        case 'not-open':
+          return { status, opensAt: Number(claim) };
         case 'empty':
         case 'expired':
         case 'missing':
@@ -293,6 +298,10 @@ export class RedisStore implements Store {
           throw new Error(`grab script answered ${String(status)}`);
       }
     });
+  }
+
+  cancelPacket(packetId: string, senderId: string, at: number): Promise<CancelOutcome> {
+    return this.guard(() => cancelTimedPacket(this.redis, this.keys, packetId, senderId, at));
   }
 
   grabAndCredit(packetId: string, user: UserRef, at: number, pass?: GrabPass): Promise<CreditedGrabOutcome> {
@@ -329,6 +338,8 @@ export class RedisStore implements Store {
         }
         case 'already':
           return { status, claim: withoutSeq(decodeClaim(claim)) };
+        case 'not-open':
+          return { status, opensAt: Number(claim) };
         case 'empty':
         case 'expired':
         case 'missing':

@@ -102,11 +102,21 @@ export type GrabOutcome =
   | { status: 'already'; claim: ClaimRecord }
   /** A karaoke packet this user has not unlocked, or a password packet without its phrase. */
   | { status: 'locked' }
+  /** A timed packet before its opening (`at < opensAt`). */
+  | { status: 'not-open'; opensAt: number }
   /** An exclusive packet (paid to a receive code) and this user is not its owner. */
   | { status: 'forbidden' }
   | { status: 'empty' }
   | { status: 'expired' }
   | { status: 'missing' };
+
+export type CancelOutcome =
+  /** This call cancelled it; `refund` is the outbox credit of the whole total to the sender. */
+  | { status: 'cancelled'; packet: PacketRecord; refund: Credit }
+  /** Not this sender's packet. */
+  | { status: 'not-sender' }
+  /** Open already (or never timed), finished, expired or cancelled: nothing changed. */
+  | { status: 'opened' | 'closed' | 'missing' };
 
 /**
  * A grab whose credit may have landed in the same atomic step: `credited: true` carries the
@@ -253,13 +263,22 @@ export interface Store {
   /**
    * Atomically pops one share for `user` and records the claim and its outbox credit.
    * At most one claim per (packet, user), whatever the retries: a repeat answers `already`
-   * with the original claim. Refuses with `expired` at or after expiresAt (by `at`), `locked`
-   * for a karaoke packet the user has not unlocked (saveListen) or a password packet whose
-   * phrase `pass` does not carry, `forbidden` for an exclusive packet of another owner
+   * with the original claim. Refuses with `expired` at or after expiresAt (by `at`; also once
+   * cancelled), `not-open` before a timed packet's opensAt (by `at`, so every node agrees),
+   * `locked` for a karaoke packet the user has not unlocked (saveListen) or a password packet
+   * whose phrase `pass` does not carry, `forbidden` for an exclusive packet of another owner
    * (domain/claim-gate.ts), `empty` when no share is left, `missing` for an unknown packet.
    * The last share finishes the packet.
    */
   grab(packetId: string, user: UserRef, at: number, pass?: GrabPass): Promise<GrabOutcome>;
+
+  /**
+   * Cancels a timed packet of `senderId` that has not opened yet (`at < opensAt`): its whole
+   * escrow becomes an outbox refund credit to the sender (paid like an expiry refund) and it
+   * turns `cancelled`. Atomic with grab on the packet, so no share is paid from a cancelled
+   * packet. Idempotent: only the first call returns `cancelled`; later ones `closed`.
+   */
+  cancelPacket(packetId: string, senderId: string, at: number): Promise<CancelOutcome>;
 
   /**
    * `grab`, plus the claim's wallet credit in the same atomic step where the store can make

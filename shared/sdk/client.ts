@@ -230,12 +230,16 @@ export class RedPacketClient {
     }
     if (!ack || typeof ack.error !== 'object')
       throw new RedPacketError('INTERNAL', `malformed ack for ${event}`);
-    const { code: raw, message, limit, resetAt, retryAfterMs } = ack.error;
+    const { code: raw, message, limit, resetAt, retryAfterMs, opensAt, opensInMs, liftsAt } = ack.error;
     const code = isErrorCode(raw) ? raw : 'INTERNAL';
+    const num = (key: string, v: unknown): object => (typeof v === 'number' ? { [key]: v } : {});
     const details = {
       ...(typeof limit === 'string' ? { limit } : {}),
-      ...(typeof resetAt === 'number' ? { resetAt } : {}),
-      ...(typeof retryAfterMs === 'number' ? { retryAfterMs } : {}),
+      ...num('resetAt', resetAt),
+      ...num('retryAfterMs', retryAfterMs),
+      ...num('opensAt', opensAt),
+      ...num('opensInMs', opensInMs),
+      ...num('liftsAt', liftsAt),
     };
     throw new RedPacketError(code, message, details);
   }
@@ -279,6 +283,11 @@ export class RedPacketClient {
 
   grab(packetId: string): Promise<EventResult<'packet:grab'>> {
     return this.request('packet:grab', { packetId });
+  }
+
+  /** Takes back your timed packet before it opens; all of it returns to your wallet. */
+  cancelPacket(packetId: string): Promise<EventResult<'packet:cancel'>> {
+    return this.request('packet:cancel', { packetId });
   }
 
   /** Claims a share of a code packet with a scanned code; no room needed. */

@@ -1,8 +1,11 @@
 import type { ErrorCode } from '../codes.js';
 import type { AckError } from '../protocol.js';
 
-/** What a risk refusal carries besides its code: which limit, when it resets, when to retry. */
-export type ErrorDetails = Pick<AckError, 'limit' | 'resetAt' | 'retryAfterMs'> & {
+/** What a refusal carries besides its code: risk limits, a timed packet's opening, the curfew's end. */
+export type ErrorDetails = Pick<
+  AckError,
+  'limit' | 'resetAt' | 'retryAfterMs' | 'opensAt' | 'opensInMs' | 'liftsAt'
+> & {
   /** CONNECT_FAILED: the server's explanation of the refusal (e.g. why an account is banned). */
   reason?: string;
 };

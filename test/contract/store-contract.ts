@@ -11,6 +11,7 @@ import { describeNodeRegistryContract } from './node-registry-contract.js';
 import { describeCodeContract } from './code-contract.js';
 import { describeGrabCreditContract } from './grab-credit-contract.js';
 import { describeRainContract } from './rain-contract.js';
+import { describeTimedContract } from './timed-contract.js';
 
 export type StoreFactory = () => Promise<Store>;
 
@@ -30,6 +31,7 @@ export function packetRecord(over: Partial<PacketRecord> = {}): PacketRecord {
     count,
     greeting: '',
     createdAt: T0,
+    opensAt: null,
     expiresAt: T0 + 60_000,
     status: 'open',
     remainingCount: count,
@@ -336,6 +338,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 
     describeGrabCreditContract(() => store);
     describeRainContract(() => store);
+    describeTimedContract(() => store);
     describeCodeContract(() => store);
 
     describeNodeRegistryContract(() => store);

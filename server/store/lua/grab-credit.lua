@@ -10,15 +10,19 @@
 -- ARGV[1] packet id   ARGV[2] userId   ARGV[3] name   ARGV[4] at (ms)   ARGV[5] claim id
 -- ARGV[6] the phrase the grab presents ('' for none)
 -- A gated packet ('locked' = 1) is let through as in grab.lua (domain/claim-gate.ts).
--- Returns { 'missing' } | { 'expired' } | { 'locked' } | { 'forbidden' } | { 'empty' }
+-- Returns { 'missing' } | { 'expired' } (also once cancelled)
+--       | { 'not-open', opensAt } (a timed packet before its opening)
+--       | { 'locked' } | { 'forbidden' } | { 'empty' }
 --       | { 'already', claim JSON }
 --       | { 'claimed', claim JSON, balance, packet hash as field, value, … }
 if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
 local previous = redis.call('HGET', KEYS[3], ARGV[2])
 if previous then return { 'already', previous } end
 local at = tonumber(ARGV[4])
-local status, expiresAt, locked = unpack(redis.call('HMGET', KEYS[1], 'status', 'expiresAt', 'locked'))
-if status == 'expired' or at >= tonumber(expiresAt) then return { 'expired' } end
+local status, expiresAt, locked, opensAt =
+  unpack(redis.call('HMGET', KEYS[1], 'status', 'expiresAt', 'locked', 'opensAt'))
+if status == 'expired' or status == 'cancelled' or at >= tonumber(expiresAt) then return { 'expired' } end
+if opensAt and at < tonumber(opensAt) then return { 'not-open', opensAt } end
 if locked == '1' then
   local gated = cjson.decode(redis.call('HGET', KEYS[1], 'record'))
   local claim, unlock = gated.claim, gated.unlock

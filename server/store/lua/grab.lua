@@ -7,17 +7,17 @@
 -- A gated packet ('locked' = 1) is let through as domain/claim-gate.ts says: an exclusive one
 -- only for its owner ('forbidden'), a karaoke or password one for users in KEYS[5] or, for a
 -- password packet, a grab presenting its phrase ('locked').
--- Returns { 'missing' } | { 'expired' } | { 'locked' } | { 'forbidden' } | { 'empty' }
---       | { 'already', claim JSON }
+-- Returns { 'missing' } | { 'expired' } (also once cancelled)
+--       | { 'not-open', opensAt } (a timed packet before its opening) | { 'locked' } | { 'forbidden' }
+--       | { 'empty' } | { 'already', claim JSON }
 --       | { 'claimed', claim JSON, packet hash as field, value, … }
 if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
 local previous = redis.call('HGET', KEYS[3], ARGV[2])
 if previous then return { 'already', previous } end
 local at = tonumber(ARGV[4])
-if redis.call('HGET', KEYS[1], 'status') == 'expired'
-  or at >= tonumber(redis.call('HGET', KEYS[1], 'expiresAt')) then
-  return { 'expired' }
-end
+local status, expiresAt, opensAt = unpack(redis.call('HMGET', KEYS[1], 'status', 'expiresAt', 'opensAt'))
+if status == 'expired' or status == 'cancelled' or at >= tonumber(expiresAt) then return { 'expired' } end
+if opensAt and at < tonumber(opensAt) then return { 'not-open', opensAt } end
 if redis.call('HGET', KEYS[1], 'locked') == '1' then
   local gated = cjson.decode(redis.call('HGET', KEYS[1], 'record'))
   local claim, unlock = gated.claim, gated.unlock

@@ -1,7 +1,7 @@
 /**
  * Opening a red envelope: grab (with the opening animation), then who got what and best luck.
  * Karaoke envelopes play their song first; the server's listening credit fills the bar and the
- * envelope opens itself once unlocked.
+ * envelope opens itself once unlocked. Timed envelopes count down to their opening first.
  */
 import { RedPacketError, type PacketSnapshot } from '../../../shared/sdk/index.js';
 import { api } from '../api.js';
@@ -92,6 +92,35 @@ export function openEnvelope(
       ),
     );
   }
+  const song = packet.unlock?.type === 'listen' ? packet.unlock.song : undefined;
+  const openButton = (): HTMLElement =>
+    h(
+      'button',
+      { class: 'primary open-btn', 'data-testid': 'open', onclick: () => void grab() },
+      t('envelope.open'),
+    );
+  if (packet.opensAt !== null && packet.opensAt > session.client.serverNow()) {
+    // Timed packet: count down on the server's clock, then offer to open it.
+    const countdown = h('div', { class: 'countdown', 'data-testid': 'countdown' });
+    body.append(countdown);
+    const opensAt = packet.opensAt;
+    const tick = (): void => {
+      const left = opensAt - session.client.serverNow();
+      if (!countdown.isConnected) return; // the envelope was closed
+      if (left <= 0) {
+        countdown.replaceWith(
+          (song && !packet.listen?.unlocked) || packet.unlock?.type === 'phrase'
+            ? h('div', { class: 'muted' }, t('envelope.openNow'))
+            : openButton(),
+        );
+        return;
+      }
+      countdown.textContent = t('envelope.opensIn', { time: formatCountdown(left) });
+      setTimeout(tick, Math.min(250, left));
+    };
+    tick();
+    return;
+  }
   if (packet.unlock?.type === 'phrase') {
     // Password packet: saying the phrase in chat opens it — one tap says it.
     const phrase = packet.unlock.phrase;
@@ -132,15 +161,8 @@ export function openEnvelope(
     body.append(h('div', { class: 'phrase', 'data-testid': 'phrase' }, '🔑 ', phrase), say);
     return;
   }
-  const song = packet.unlock?.type === 'listen' ? packet.unlock.song : undefined;
   if (!song || packet.listen?.unlocked) {
-    body.append(
-      h(
-        'button',
-        { class: 'primary open-btn', 'data-testid': 'open', onclick: () => void grab() },
-        t('envelope.open'),
-      ),
-    );
+    body.append(openButton());
     return;
   }
   // Karaoke: listen to unlock.
@@ -177,4 +199,13 @@ export function openEnvelope(
       if ((e.target as HTMLElement).matches('.backdrop, .close')) stopAll();
     });
   });
+}
+
+/** ms → "h:mm:ss" or "m:ss", rounded up so it reaches 0:00 exactly at the opening. */
+export function formatCountdown(ms: number): string {
+  const total = Math.ceil(ms / 1000);
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = String(total % 60).padStart(2, '0');
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
 }

@@ -1,4 +1,7 @@
-/** Send a group packet (lucky or equal), optionally a karaoke one that needs listening first. */
+/**
+ * Send a group packet (lucky or equal), optionally a karaoke one that needs listening first,
+ * optionally timed (定时红包: it opens for grabs after a countdown).
+ */
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { describeError } from '../messages.js';
@@ -38,6 +41,15 @@ export function openPacketForm(session: Session, roomId: string): void {
   });
   const karaoke = h('input', { name: 'karaoke', type: 'checkbox', 'data-testid': 'packet-karaoke' });
   const songSeconds = h('input', { name: 'song', type: 'number', min: 3, max: 900, value: 8 });
+  const opensIn = h('input', {
+    name: 'opensIn',
+    type: 'number',
+    min: 0,
+    max: 86_400,
+    step: 1,
+    value: 0,
+    'data-testid': 'packet-opens-in',
+  });
   const claimBy = h(
     'select',
     { name: 'claim', 'data-testid': 'packet-claim' },
@@ -86,6 +98,7 @@ export function openPacketForm(session: Session, roomId: string): void {
             count: n,
             ...(greeting.value.trim() ? { greeting: greeting.value.trim() } : {}),
             ...(unlock ? { unlock } : {}),
+            ...(Number(opensIn.value) > 0 ? { opensInMs: Math.round(Number(opensIn.value) * 1000) } : {}),
             ...(claimBy.value === 'code' ? { claim: { type: 'code' as const } } : {}),
           };
           const payload =
@@ -109,6 +122,7 @@ export function openPacketForm(session: Session, roomId: string): void {
       h('label', {}, amountLabel, amount),
       h('label', {}, t('form.shares'), count),
       h('label', {}, t('form.greeting'), greeting),
+      h('label', {}, t('form.opensIn'), opensIn),
       h('label', {}, t('form.claim'), claimBy),
       h('label', {}, t('form.phrase'), phrase),
       h('label', { class: 'inline' }, karaoke, t('form.karaoke'), songSeconds),

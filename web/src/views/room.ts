@@ -46,13 +46,15 @@ export function roomView(session: Session, snapshot: RoomSnapshot, onLeave: () =
         h(
           'span',
           { class: 'envelope-icon' },
-          p.unlock?.type === 'listen'
-            ? '🎤'
-            : p.unlock?.type === 'phrase'
-              ? '🔑'
-              : p.claim?.type === 'code'
-                ? '📱'
-                : '🧧',
+          p.opensAt !== null
+            ? '⏰'
+            : p.unlock?.type === 'listen'
+              ? '🎤'
+              : p.unlock?.type === 'phrase'
+                ? '🔑'
+                : p.claim?.type === 'code'
+                  ? '📱'
+                  : '🧧',
         ),
         h(
           'span',
@@ -125,7 +127,9 @@ export function roomView(session: Session, snapshot: RoomSnapshot, onLeave: () =
     }
   });
   client.on('packet:finished', (e) => {
-    refreshEnvelope(e.packetId, { status: e.reason === 'empty' ? 'finished' : 'expired', remainingCount: 0 });
+    const status = e.reason === 'empty' ? 'finished' : e.reason === 'cancelled' ? 'cancelled' : 'expired';
+    refreshEnvelope(e.packetId, { status, remainingCount: 0 });
+    if (e.reason === 'cancelled') line(t('room.cancelled'));
     if (e.bestLuck) line(t('room.bestLuck', { name: e.bestLuck.name, amount: yuan(e.bestLuck.amount) }));
   });
   client.on('karaoke:listened', (e) => {
