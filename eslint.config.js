@@ -6,6 +6,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/',
+      'shared/dist/',
       'node_modules/',
       'coverage/',
       'loadtest/node_modules/',

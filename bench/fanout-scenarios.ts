@@ -91,7 +91,7 @@ export async function fanoutReference(
   seconds: number,
 ): Promise<FanoutFigures> {
   const child = fork(fileURLToPath(new URL('./reference-uws.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--conditions=rp-source', '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = <T>(): Promise<T> =>

@@ -3,8 +3,8 @@
  * holding wire clients, the host's SDK client, and the money audit every scenario ends with.
  */
 import { Worker } from 'node:worker_threads';
-import { RedPacketClient } from '../shared/sdk/index.js';
-import type { AuditReport } from '../shared/protocol.js';
+import { RedPacketClient } from '@red-packet/sdk';
+import type { AuditReport } from '@red-packet/sdk/protocol';
 import { TokenService } from '../server/auth/tokens.js';
 import { TEST_SECRET } from '../test/helpers/test-server.js';
 import type { Command } from './load-worker.js';

@@ -3,8 +3,8 @@
  * (a packet storm) and every drop of the rain falling in the room; every grab the server
  * acknowledges is written down, so afterwards each can be looked up in the ledger.
  */
-import type { RainView } from '../shared/protocol.js';
-import { RedPacketClient } from '../shared/sdk/index.js';
+import type { RainView } from '@red-packet/sdk/protocol';
+import { RedPacketClient } from '@red-packet/sdk';
 import { TokenService } from '../server/auth/tokens.js';
 import { dropClaimId, packetClaimId } from '../server/domain/ids.js';
 import { TEST_SECRET } from '../test/helpers/test-server.js';
@@ -126,6 +126,7 @@ export async function startTraffic(
     async scheduleRain({ drops, durationMs, sharesPerDrop }) {
       const { rain } = await host.scheduleRain({
         roomId: room,
+        mode: 'race', // taps as soon as drops arrive: first come, not a lottery
         total: drops * sharesPerDrop * 10,
         drops,
         sharesPerDrop,

@@ -4,7 +4,7 @@
  * lets everything settle and checks the money: the audit balances, nothing is paid twice, and
  * every acknowledged grab is in its user's ledger.
  */
-import type { RainView } from '../shared/protocol.js';
+import type { RainView } from '@red-packet/sdk/protocol';
 import type { Cluster, Durability } from './cluster.js';
 import { startTraffic } from './driver.js';
 

@@ -4,8 +4,8 @@
  * own backoff and jitter and re-join. Measures how long until all are back with a fresh
  * snapshot, whether each snapshot shows the rain, and how long presence takes to be right.
  */
-import type { RedPacketClient } from '../shared/sdk/index.js';
-import { RedPacketClient as Client } from '../shared/sdk/index.js';
+import type { RedPacketClient } from '@red-packet/sdk';
+import { RedPacketClient as Client } from '@red-packet/sdk';
 import { TokenService } from '../server/auth/tokens.js';
 import { TEST_SECRET } from '../test/helpers/test-server.js';
 import { startBalancer } from './balancer.js';
@@ -83,6 +83,7 @@ export async function reconnectStorm(
     const started = host.waitFor('rain:started', (e) => e.roomId === room, 10_000);
     const { rain } = await host.scheduleRain({
       roomId: room,
+      mode: 'race', // taps as soon as drops arrive: first come, not a lottery
       total: 600 * 10,
       drops: 600,
       durationMs: 60_000,

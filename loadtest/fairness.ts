@@ -17,8 +17,8 @@
  */
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
-import type { RainView } from '../shared/protocol.js';
-import { RedPacketClient } from '../shared/sdk/index.js';
+import type { RainView } from '@red-packet/sdk/protocol';
+import { RedPacketClient } from '@red-packet/sdk';
 import { startApp, type RunningApp } from '../server/app.js';
 import { TokenService } from '../server/auth/tokens.js';
 import { loadConfig } from '../server/config.js';

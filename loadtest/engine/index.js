@@ -1,6 +1,6 @@
 /**
  * artillery-engine-redpacket: YAML scenarios that speak the red-packet game through the
- * project's own SDK (dist/shared/sdk, built by `npm run build:server`).
+ * project's own SDK (the @red-packet/sdk workspace package, built by `npm run build:sdk`).
  *
  * Actions (each a flow step):
  *   connect:      { role?: user|host|admin, name? }       sign in (dev token, or JWT_SECRET)
@@ -30,9 +30,8 @@
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 
-const SDK = pathToFileURL(path.resolve(__dirname, '../../dist/shared/sdk/index.js')).href;
 let sdkModule;
-const loadSdk = () => (sdkModule ??= import(SDK));
+const loadSdk = () => (sdkModule ??= import('@red-packet/sdk'));
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const between = ([min, max] = [150, 600]) => min + Math.random() * (max - min);

@@ -5,8 +5,8 @@
  * events from `eventSchemas` (what bindEvents validates), their acks and the server events
  * from the types in shared/protocol.ts.
  */
-import { ERROR_CODES } from '../../shared/codes.js';
-import { eventSchemas } from '../../shared/schemas.js';
+import { ERROR_CODES } from '@red-packet/sdk/codes';
+import { eventSchemas } from '@red-packet/sdk/schemas';
 import type { JsonSchema, TypeSchemas } from './ts-schemas.js';
 import { inputSchema } from './zod-schemas.js';
 

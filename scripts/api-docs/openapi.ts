@@ -4,8 +4,8 @@
  * zod schema the router validates it with, its answer from `HttpResults` in
  * shared/protocol.ts, and every error as `{ error: { code, message } }` with the code's status.
  */
-import { HTTP_STATUS, type ErrorCode } from '../../shared/codes.js';
-import { idSchema } from '../../shared/schemas.js';
+import { HTTP_STATUS, type ErrorCode } from '@red-packet/sdk/codes';
+import { idSchema } from '@red-packet/sdk/schemas';
 import { httpRoutes, type HttpDeps } from '../../server/handlers/http-routes.js';
 import type { Route } from '../../server/transport/http-router.js';
 import type { JsonSchema, TypeSchemas } from './ts-schemas.js';

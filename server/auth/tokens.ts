@@ -5,7 +5,7 @@
  * missing or wrong-typed claims, expired tokens.
  */
 import { SignJWT, jwtVerify } from 'jose';
-import { displayNameSchema, idSchema, roleSchema, type Role } from '../../shared/schemas.js';
+import { displayNameSchema, idSchema, roleSchema, type Role } from '@red-packet/sdk/schemas';
 import { GameError } from '../domain/errors.js';
 
 export interface Identity {

@@ -8,7 +8,7 @@
  * dev-mode server, asks POST /v1/dev/token for one.
  */
 import { parseArgs } from 'node:util';
-import type { AuditReport } from '../../shared/protocol.js';
+import type { AuditReport } from '@red-packet/sdk/protocol';
 import { TokenService } from '../auth/tokens.js';
 
 export interface AuditCommandResult {

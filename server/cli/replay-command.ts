@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { ReplayBundle } from '../../shared/rain-fairness.js';
+import type { ReplayBundle } from '@red-packet/sdk/rain-fairness';
 import { TokenService } from '../auth/tokens.js';
 import { verifyReplay } from '../domain/rain-replay.js';
 

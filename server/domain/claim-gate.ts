@@ -12,7 +12,7 @@
  * Code packets have no store gate: a valid code (checked by HMAC, no store call) only
  * replaces room membership, which the store does not track either.
  */
-import type { ClaimRule, Unlock } from '../../shared/protocol.js';
+import type { ClaimRule, Unlock } from '@red-packet/sdk/protocol';
 
 export type GateVerdict = 'open' | 'locked' | 'forbidden';
 

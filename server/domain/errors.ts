@@ -1,5 +1,5 @@
-import type { ErrorCode } from '../../shared/codes.js';
-import type { AckError } from '../../shared/protocol.js';
+import type { ErrorCode } from '@red-packet/sdk/codes';
+import type { AckError } from '@red-packet/sdk/protocol';
 
 /** What a refusal adds to its error: risk limits, a timed packet's opening, the curfew's end. */
 export type RefusalDetails = Pick<

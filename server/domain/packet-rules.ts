@@ -2,7 +2,7 @@
  * Business rules for a new group packet, beyond payload shape: configurable limits
  * (LIMIT_EXCEEDED) and the shares it is split into.
  */
-import type { PacketSpec } from '../../shared/schemas.js';
+import type { PacketSpec } from '@red-packet/sdk/schemas';
 import { GameError } from './errors.js';
 import { equalSplit, luckySplit, secureRandomInt, type RandomInt } from './split.js';
 

@@ -3,7 +3,7 @@
  * every drop's shares and every lottery draw, and checks each paid share against them and
  * against the ledger. Pure: the bundle is all it reads, so a player can run it anywhere.
  */
-import type { ReplayBundle, ReplayVerdict } from '../../shared/rain-fairness.js';
+import type { ReplayBundle, ReplayVerdict } from '@red-packet/sdk/rain-fairness';
 import { drawLottery, lotteryPayouts, seedCommitment, splitRandomInt } from './rain-fairness.js';
 import { splitRain } from './rain-rules.js';
 import { rainTimeline } from './rain-timeline.js';

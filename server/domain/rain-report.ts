@@ -3,8 +3,8 @@
  * time, the reaction-time distribution, winnings per user and flags for reactions faster than
  * the floor or taps over the limit. Pure: built from the rain's audit trail.
  */
-import type { LeaderboardEntry, RainView } from '../../shared/protocol.js';
-import type { RainReport, ReplayDrop } from '../../shared/rain-fairness.js';
+import type { LeaderboardEntry, RainView } from '@red-packet/sdk/protocol';
+import type { RainReport, ReplayDrop } from '@red-packet/sdk/rain-fairness';
 
 export interface ReportInput {
   rain: RainView;

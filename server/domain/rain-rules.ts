@@ -2,7 +2,7 @@
  * Business rules for rains: configurable limits per role, the money split over every share,
  * the start time, and the window in which a released drop can be grabbed.
  */
-import type { Role, RainSpec } from '../../shared/schemas.js';
+import type { Role, RainSpec } from '@red-packet/sdk/schemas';
 import { GameError } from './errors.js';
 import { equalSplit, luckySplit, secureRandomInt, type RandomInt } from './split.js';
 

@@ -4,9 +4,9 @@
  *   INVALID_PAYLOAD · handler throws → its code (unexpected errors: INTERNAL, logged).
  * Exactly one ack per event; nothing a client sends can throw out of here.
  */
-import type { ErrorCode } from '../../shared/codes.js';
-import type { AckError, ClientEventName } from '../../shared/protocol.js';
-import { describeIssues, eventSchemas } from '../../shared/schemas.js';
+import type { ErrorCode } from '@red-packet/sdk/codes';
+import type { AckError, ClientEventName } from '@red-packet/sdk/protocol';
+import { describeIssues, eventSchemas } from '@red-packet/sdk/schemas';
 import type { Identity } from '../auth/tokens.js';
 import type { Clock } from '../domain/clock.js';
 import { TokenBucket } from '../domain/rate-limit.js';

@@ -8,7 +8,7 @@ import {
   receiveCodeBodySchema,
   receivePaySchema,
   staticCodeBodySchema,
-} from '../../shared/schemas.js';
+} from '@red-packet/sdk/schemas';
 import { GameError } from '../domain/errors.js';
 import type { CodeService } from '../services/code-service.js';
 import type { ReceiveService } from '../services/receive-service.js';

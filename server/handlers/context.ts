@@ -7,8 +7,8 @@ import type {
   InterServerEvents,
   ServerToClientEvents,
   SocketData,
-} from '../../shared/protocol.js';
-import type { eventSchemas } from '../../shared/schemas.js';
+} from '@red-packet/sdk/protocol';
+import type { eventSchemas } from '@red-packet/sdk/schemas';
 import type { Identity } from '../auth/tokens.js';
 import type { CurfewRule } from '../domain/curfew.js';
 import type { Clock } from '../domain/clock.js';

@@ -4,7 +4,7 @@
  * moves. Chat stays open, but a password packet's phrase said in chat grabs nothing for a
  * minor then (room-handlers.ts).
  */
-import type { ClientEventName } from '../../shared/protocol.js';
+import type { ClientEventName } from '@red-packet/sdk/protocol';
 import type { Clock } from '../domain/clock.js';
 import { checkCurfew, type CurfewRule } from '../domain/curfew.js';
 import type { Route } from '../transport/http-router.js';

@@ -1,6 +1,6 @@
 /** The HTTP API (docs/protocol.md, "HTTP"). Bodies are validated with the shared schemas. */
 import type { z } from 'zod';
-import type { MeResponse } from '../../shared/protocol.js';
+import type { MeResponse } from '@red-packet/sdk/protocol';
 import {
   creditBodySchema,
   describeIssues,
@@ -8,7 +8,7 @@ import {
   idSchema,
   packetSpecSchema,
   rainSpecSchema,
-} from '../../shared/schemas.js';
+} from '@red-packet/sdk/schemas';
 import type { TokenService } from '../auth/tokens.js';
 import { GameError } from '../domain/errors.js';
 import type { Metrics } from '../observability/metrics.js';

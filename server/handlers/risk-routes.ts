@@ -9,7 +9,7 @@
  *   GET  /v1/me/risk                         the caller's totals today and the limits
  */
 import { z } from 'zod';
-import { banBodySchema, describeIssues, idSchema } from '../../shared/schemas.js';
+import { banBodySchema, describeIssues, idSchema } from '@red-packet/sdk/schemas';
 import type { Clock } from '../domain/clock.js';
 import { GameError } from '../domain/errors.js';
 import type { BanList } from '../services/risk-bans.js';

@@ -1,4 +1,4 @@
-import type { AckError } from '../../shared/protocol.js';
+import type { AckError } from '@red-packet/sdk/protocol';
 import { GameError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
 import { StoreUnavailableError } from '../store/store.js';

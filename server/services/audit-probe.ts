@@ -5,7 +5,7 @@
  * It is exact only at quiescent moments: alert on a difference that persists across runs,
  * and at once on double claims or ledger mismatches (those are never transient).
  */
-import type { AuditReport } from '../../shared/protocol.js';
+import type { AuditReport } from '@red-packet/sdk/protocol';
 import type { Clock } from '../domain/clock.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Store } from '../store/store.js';

@@ -1,4 +1,4 @@
-import type { ServerToClientEvents } from '../../shared/protocol.js';
+import type { ServerToClientEvents } from '@red-packet/sdk/protocol';
 
 /**
  * How services reach clients, without knowing socket.io. The transport implements it with

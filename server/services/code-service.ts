@@ -7,7 +7,7 @@
  *        ──► the packet is a code packet (cached: a packet's claim rule never changes)
  *        ──► PacketService.grab — the same claim key per (packet, user) as a room grab
  */
-import type { PacketCodeView, UserRef } from '../../shared/protocol.js';
+import type { PacketCodeView, UserRef } from '@red-packet/sdk/protocol';
 import type { Clock } from '../domain/clock.js';
 import { GameError } from '../domain/errors.js';
 import { packetCodePath, type CodeSigner } from '../domain/signed-codes.js';

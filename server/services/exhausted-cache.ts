@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../shared/codes.js';
+import type { ErrorCode } from '@red-packet/sdk/codes';
 
 export type ExhaustedReason = Extract<ErrorCode, 'PACKET_EMPTY' | 'PACKET_EXPIRED'>;
 

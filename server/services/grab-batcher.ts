@@ -6,7 +6,7 @@
  * A room's pending grabs are flushed before any of its packets' `packet:finished`, so a
  * client always sees a packet's last claims before its end.
  */
-import type { ClaimView, PacketGrabbedEvent, PacketGrabs } from '../../shared/protocol.js';
+import type { ClaimView, PacketGrabbedEvent, PacketGrabs } from '@red-packet/sdk/protocol';
 import type { Broadcaster } from './broadcaster.js';
 
 export class GrabBatcher {

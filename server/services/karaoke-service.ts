@@ -5,7 +5,7 @@
  * by the store's compare-and-set. Listening never moves money: unlocking only lets the usual
  * exactly-once grab through.
  */
-import type { ListenedEntry, ListenProgress, UserRef } from '../../shared/protocol.js';
+import type { ListenedEntry, ListenProgress, UserRef } from '@red-packet/sdk/protocol';
 import type { Clock } from '../domain/clock.js';
 import { GameError } from '../domain/errors.js';
 import { creditProgress, startListen, type Listen, type ListenRules } from '../domain/karaoke-credit.js';

@@ -3,7 +3,7 @@
  * so a cached answer never goes stale; only packets that exist are cached (an unknown id is
  * asked again). Bounded: the oldest entries go first.
  */
-import type { ClaimRule } from '../../shared/protocol.js';
+import type { ClaimRule } from '@red-packet/sdk/protocol';
 import type { Store } from '../store/store.js';
 
 const ROOM: ClaimRule = { type: 'room' };

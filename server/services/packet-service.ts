@@ -3,8 +3,8 @@
  * Runs the step protocol of store.ts; every step is idempotent, so a failure part-way is
  * finished by the reconciler, never paid twice.
  */
-import type { ClaimRule, PacketDetails, PacketView, UserRef } from '../../shared/protocol.js';
-import type { PacketSpec } from '../../shared/schemas.js';
+import type { ClaimRule, PacketDetails, PacketView, UserRef } from '@red-packet/sdk/protocol';
+import type { PacketSpec } from '@red-packet/sdk/schemas';
 import type { GrabPass } from '../domain/claim-gate.js';
 import type { Clock } from '../domain/clock.js';
 import { GameError } from '../domain/errors.js';

@@ -1,4 +1,4 @@
-import type { ClaimView, PacketView } from '../../shared/protocol.js';
+import type { ClaimView, PacketView } from '@red-packet/sdk/protocol';
 import type { ClaimRecord, PacketRecord } from '../store/store.js';
 
 /** What clients see of a stored packet (no escrow internals). */

@@ -4,8 +4,8 @@
  * presents the phrase and the store checks it (domain/claim-gate.ts), so a `packet:grab`
  * without it stays LOCKED and the usual claim key keeps it to one share per user.
  */
-import type { PhraseGrab, UserRef } from '../../shared/protocol.js';
-import { normalizePhrase, PHRASE_MAX } from '../../shared/schemas.js';
+import type { PhraseGrab, UserRef } from '@red-packet/sdk/protocol';
+import { normalizePhrase, PHRASE_MAX } from '@red-packet/sdk/schemas';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from '../store/store.js';

@@ -2,7 +2,7 @@
  * Looking back at a rain: the replay bundle players verify (GET /v1/rains/:id/replay, npm run
  * replay) and the host's report (GET /v1/rains/:id/report). Both read the store's audit trail.
  */
-import type { ReplayBundle, RainReport } from '../../shared/rain-fairness.js';
+import type { ReplayBundle, RainReport } from '@red-packet/sdk/rain-fairness';
 import type { Identity } from '../auth/tokens.js';
 import { GameError } from '../domain/errors.js';
 import { dropClaimId } from '../domain/ids.js';

@@ -2,8 +2,8 @@
  * Rains as users meet them: schedule (fund + create), grab a drop, cancel, details, and the
  * room snapshot's view. The RainRunner drives the timeline; both end a rain through finish().
  */
-import type { RainDetails, RainSnapshot, RainView, UserRef } from '../../shared/protocol.js';
-import type { RainSpec } from '../../shared/schemas.js';
+import type { RainDetails, RainSnapshot, RainView, UserRef } from '@red-packet/sdk/protocol';
+import type { RainSpec } from '@red-packet/sdk/schemas';
 import type { Identity } from '../auth/tokens.js';
 import type { Clock } from '../domain/clock.js';
 import { GameError } from '../domain/errors.js';

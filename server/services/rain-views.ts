@@ -1,4 +1,4 @@
-import type { DropView, RainView } from '../../shared/protocol.js';
+import type { DropView, RainView } from '@red-packet/sdk/protocol';
 import type { DropPlan } from '../domain/rain-timeline.js';
 import type { RainRecord } from '../store/store.js';
 

@@ -15,8 +15,8 @@ import type {
   ReceiveCodeInfo,
   ReceiveCodeView,
   UserRef,
-} from '../../shared/protocol.js';
-import type { ReceivePayBody } from '../../shared/schemas.js';
+} from '@red-packet/sdk/protocol';
+import type { ReceivePayBody } from '@red-packet/sdk/schemas';
 import type { Clock } from '../domain/clock.js';
 import { GameError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';

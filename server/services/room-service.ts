@@ -1,5 +1,5 @@
 /** Rooms: membership, the join snapshot, chat. */
-import type { ChatMessage, RoomSnapshot, UserRef } from '../../shared/protocol.js';
+import type { ChatMessage, RoomSnapshot, UserRef } from '@red-packet/sdk/protocol';
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import type { Store } from '../store/store.js';

@@ -2,7 +2,7 @@
  * The arithmetic of the conservation audit, shared by every store: each store walks its own
  * wallets and packets and feeds them here.
  */
-import type { AuditReport } from '../../shared/protocol.js';
+import type { AuditReport } from '@red-packet/sdk/protocol';
 import type { LedgerEntry } from './store.js';
 
 export class AuditTally {

@@ -12,7 +12,7 @@
  * Slots: a user's receive code and inbox share the user's wallet tag `{u:<userId>}`; a room's
  * phrase index the room's tag `{r:<roomId>}`. Each method touches one slot.
  */
-import type { UserRef } from '../../shared/protocol.js';
+import type { UserRef } from '@red-packet/sdk/protocol';
 
 /** One version of a user's receive code. */
 export interface ReceiveCodeRecord {

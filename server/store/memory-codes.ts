@@ -1,5 +1,5 @@
 /** CodeStore in this process's memory (see code-store.ts); each method runs to completion. */
-import type { UserRef } from '../../shared/protocol.js';
+import type { UserRef } from '@red-packet/sdk/protocol';
 import type { CodeStore, PhraseEntry, ReceiveCodeRecord, ReceiveCodeSpec } from './code-store.js';
 
 export class MemoryCodes implements CodeStore {

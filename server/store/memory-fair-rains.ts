@@ -3,7 +3,7 @@
  * to completion synchronously, so each is atomic. Mirrors rain-enter.lua and rain-draw.lua
  * rule for rule (the contract suite checks both).
  */
-import type { UserRef } from '../../shared/protocol.js';
+import type { UserRef } from '@red-packet/sdk/protocol';
 import { dropWindowOpen, isRainActive, lotteryWindow, tapWindowStart } from '../domain/rain-rules.js';
 import { recordClaim, type MemoryRains } from './memory-rains.js';
 import {

@@ -2,7 +2,7 @@
  * The rain half of MemoryStore: each method runs to completion synchronously, so each is
  * atomic. Mirrors the Lua scripts of RedisStore rule for rule (the contract suite checks both).
  */
-import type { LeaderboardEntry, UserRef } from '../../shared/protocol.js';
+import type { LeaderboardEntry, UserRef } from '@red-packet/sdk/protocol';
 import { dropClaimId, rainRefundId } from '../domain/ids.js';
 import { dropWindowOpen, isRainActive } from '../domain/rain-rules.js';
 import type {

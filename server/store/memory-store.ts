@@ -4,7 +4,7 @@
  * each is atomic; the step protocol in store.ts is kept as-is so the services above run the
  * same code on every store.
  */
-import type { AuditReport, ChatMessage, LeaderboardEntry, UserRef } from '../../shared/protocol.js';
+import type { AuditReport, ChatMessage, LeaderboardEntry, UserRef } from '@red-packet/sdk/protocol';
 import { grabGate, type GrabPass } from '../domain/claim-gate.js';
 import { isRainId, packetClaimId, packetRefundId } from '../domain/ids.js';
 import type { Listen } from '../domain/karaoke-credit.js';

@@ -15,8 +15,8 @@
  *
  * Race rains take the same gate (tap limit, audit trail) and always `pass`.
  */
-import type { ReplayDrop } from '../../shared/rain-fairness.js';
-import type { UserRef } from '../../shared/protocol.js';
+import type { ReplayDrop } from '@red-packet/sdk/rain-fairness';
+import type { UserRef } from '@red-packet/sdk/protocol';
 import type { Credit } from './store.js';
 
 export type EnterOutcome =

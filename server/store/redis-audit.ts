@@ -3,7 +3,7 @@
  * master) and adds up both sides. An admin operation, O(keys); exact at quiescent moments.
  */
 import type { Cluster, Redis } from 'ioredis';
-import type { AuditReport } from '../../shared/protocol.js';
+import type { AuditReport } from '@red-packet/sdk/protocol';
 import { isRainId } from '../domain/ids.js';
 import { AuditTally } from './audit-tally.js';
 import { decodeCredit, decodeLedger } from './redis-codec.js';

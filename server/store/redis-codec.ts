@@ -1,5 +1,5 @@
 /** Turning what the Lua scripts store and return back into the store's typed records. */
-import type { ChatMessage, ClaimView } from '../../shared/protocol.js';
+import type { ChatMessage, ClaimView } from '@red-packet/sdk/protocol';
 import type { ClaimRecord, Credit, LedgerEntry, PacketRecord } from './store.js';
 
 /** The part of a packet that never changes, stored as one JSON field. */

@@ -7,7 +7,7 @@
  *   rp:{r:<roomId>}:phrases     zset   `<packetId>\n<phrase>`; score = the packet's expiresAt
  */
 import type { Cluster, Redis } from 'ioredis';
-import type { UserRef } from '../../shared/protocol.js';
+import type { UserRef } from '@red-packet/sdk/protocol';
 import { pairs } from './redis-codec.js';
 import type { RedisKeys } from './redis-keys.js';
 import { runScript } from './redis-scripts.js';

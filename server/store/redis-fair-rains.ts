@@ -4,7 +4,7 @@
  * Redis Cluster.
  */
 import type { Cluster, Redis } from 'ioredis';
-import type { UserRef } from '../../shared/protocol.js';
+import type { UserRef } from '@red-packet/sdk/protocol';
 import { dropClaimId } from '../domain/ids.js';
 import {
   GRAB_LOG_CAP,

@@ -4,7 +4,7 @@
  * of creation (readers skip ids with no rain behind them).
  */
 import type { Cluster, Redis } from 'ioredis';
-import type { LeaderboardEntry, RainStatus, UserRef } from '../../shared/protocol.js';
+import type { LeaderboardEntry, RainStatus, UserRef } from '@red-packet/sdk/protocol';
 import { dropClaimId, rainRefundId } from '../domain/ids.js';
 import { dropWindowOpen, isRainActive } from '../domain/rain-rules.js';
 import { decodeCredit, pairs } from './redis-codec.js';

@@ -6,7 +6,7 @@
  * money nobody can find; readers skip and clean such entries.
  */
 import type { Cluster, Redis } from 'ioredis';
-import type { AuditReport, ChatMessage, LeaderboardEntry, UserRef } from '../../shared/protocol.js';
+import type { AuditReport, ChatMessage, LeaderboardEntry, UserRef } from '@red-packet/sdk/protocol';
 import { isGated, type GrabPass } from '../domain/claim-gate.js';
 import { isRainId, packetClaimId, packetRefundId } from '../domain/ids.js';
 import type { Listen } from '../domain/karaoke-credit.js';

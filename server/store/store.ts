@@ -27,7 +27,7 @@ import type {
   PacketView,
   RainView,
   UserRef,
-} from '../../shared/protocol.js';
+} from '@red-packet/sdk/protocol';
 import type { GrabPass } from '../domain/claim-gate.js';
 import type { Listen } from '../domain/karaoke-credit.js';
 import type { NodeRegistry } from './node-registry.js';

@@ -3,9 +3,9 @@
  * done once here. Errors become `{ error: { code, message } }` with the code's status.
  */
 import type { z } from 'zod';
-import { HTTP_STATUS, type ErrorCode } from '../../shared/codes.js';
-import type { AckError } from '../../shared/protocol.js';
-import { describeIssues } from '../../shared/schemas.js';
+import { HTTP_STATUS, type ErrorCode } from '@red-packet/sdk/codes';
+import type { AckError } from '@red-packet/sdk/protocol';
+import { describeIssues } from '@red-packet/sdk/schemas';
 import type { Identity, TokenService } from '../auth/tokens.js';
 import { GameError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';

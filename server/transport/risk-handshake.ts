@@ -3,7 +3,7 @@
  * reason), and records the client's address (X-Forwarded-For only from TRUSTED_PROXIES) and
  * the optional `auth.deviceId` on the socket for account clustering.
  */
-import { deviceIdSchema } from '../../shared/schemas.js';
+import { deviceIdSchema } from '@red-packet/sdk/schemas';
 import { GameError } from '../domain/errors.js';
 import type { GameSocket } from '../handlers/context.js';
 import type { RiskService } from '../services/risk-service.js';

@@ -8,8 +8,8 @@ import type {
   InterServerEvents,
   ServerToClientEvents,
   SocketData,
-} from '../../shared/protocol.js';
-import * as msgpackParser from '../../shared/sdk/msgpack-parser.js';
+} from '@red-packet/sdk/protocol';
+import * as msgpackParser from '@red-packet/sdk/msgpack-parser';
 import type { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import { GameError } from '../domain/errors.js';

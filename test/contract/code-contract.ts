@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CodeSigner } from '../../server/domain/signed-codes.js';
-import type { UserRef } from '../../shared/protocol.js';
+import type { UserRef } from '@red-packet/sdk/protocol';
 import type { GrabOutcome, Store } from '../../server/store/store.js';
 import { fundPacket } from './store-contract.js';
 

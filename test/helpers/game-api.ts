@@ -4,9 +4,9 @@
  * `closeClients()` closes.
  */
 import { expect } from 'vitest';
-import type { AckError, AuditReport } from '../../shared/protocol.js';
-import type { Role } from '../../shared/schemas.js';
-import { RedPacketClient, type RedPacketClientOptions, type WireFormat } from '../../shared/sdk/index.js';
+import type { AckError, AuditReport } from '@red-packet/sdk/protocol';
+import type { Role } from '@red-packet/sdk/schemas';
+import { RedPacketClient, type RedPacketClientOptions, type WireFormat } from '@red-packet/sdk';
 import { TokenService } from '../../server/auth/tokens.js';
 
 export const TEST_SECRET = 'test-secret-0123456789abcdef';

@@ -1,5 +1,5 @@
 /**
- * A server node in a child process (`node --import tsx server/main.ts`), as in production:
+ * A server node in a child process (`node --conditions=rp-source --import tsx server/main.ts`), as in production:
  * one process per node, since socket.io's uWS integration is process-wide. Resolves once the
  * node logs that it listens, with the port it picked.
  */
@@ -31,7 +31,9 @@ export function startNodeProcess(
   nodeId: string,
   nodeArgs: string[] = [],
 ): Promise<NodeProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], {
+  // `--conditions=rp-source`: @red-packet/sdk resolves to its TypeScript source (shared/package.json).
+  const args = [...nodeArgs, '--conditions=rp-source', '--import', 'tsx', 'server/main.ts'];
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, ...TEST_ENV, LOG_LEVEL: 'info', NODE_ID: nodeId, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,4 +1,4 @@
-import type { RedPacketClient } from '../../shared/sdk/index.js';
+import type { RedPacketClient } from '@red-packet/sdk';
 
 /**
  * Makes an SDK client stop reading from its WebSocket (Node clients only): its TCP receive

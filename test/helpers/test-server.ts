@@ -2,9 +2,9 @@
  * Starts a real server in this process on port 0 (uWS, memory store unless the env names
  * Redis) and binds the game helpers to it. Everything it opens, `close()` closes.
  */
-import type { AuditReport } from '../../shared/protocol.js';
-import type { Role } from '../../shared/schemas.js';
-import type { RedPacketClient, RedPacketClientOptions } from '../../shared/sdk/index.js';
+import type { AuditReport } from '@red-packet/sdk/protocol';
+import type { Role } from '@red-packet/sdk/schemas';
+import type { RedPacketClient, RedPacketClientOptions } from '@red-packet/sdk';
 import { startApp, type AppOverrides, type RunningApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { gameApi, TEST_SECRET, type HttpResult } from './game-api.js';

@@ -9,7 +9,7 @@ import { validate } from '@readme/openapi-parser';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventSchemas } from '../../shared/schemas.js';
+import { eventSchemas } from '@red-packet/sdk/schemas';
 import { apiDocuments, DOCS_DIR } from '../../scripts/api-docs/documents.js';
 import { serverRoutes } from '../../scripts/api-docs/openapi.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedPacketClient, RedPacketError } from '../../shared/sdk/index.js';
+import { RedPacketClient, RedPacketError } from '@red-packet/sdk';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 async function connectWith(server: TestServer, token: string): Promise<unknown> {

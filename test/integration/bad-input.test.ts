@@ -3,7 +3,7 @@
  * and the room look exactly as before). Nothing a client sends takes the server down.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedPacketClient } from '../../shared/sdk/index.js';
+import { RedPacketClient } from '@red-packet/sdk';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 const huge = 'x'.repeat(501);

@@ -4,8 +4,8 @@
  * are stepped, not waited for. Every refusal is checked to change nothing.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { PacketView } from '../../shared/protocol.js';
-import { RedPacketHttp } from '../../shared/sdk/index.js';
+import type { PacketView } from '@red-packet/sdk/protocol';
+import { RedPacketHttp } from '@red-packet/sdk';
 import { ManualClock } from '../../server/domain/clock.js';
 import { CodeSigner } from '../../server/domain/signed-codes.js';
 import { storeBackends, type Backend } from '../helpers/backends.js';

@@ -4,7 +4,7 @@
  * money moves; adults are unaffected; in the morning the minor grabs as usual.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedPacketError } from '../../shared/sdk/index.js';
+import { RedPacketError } from '@red-packet/sdk';
 import { ManualClock } from '../../server/domain/clock.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 

@@ -4,8 +4,8 @@
  * Songs are kept short by configuration (KARAOKE_MIN_SONG_MS), not by sleeping through minutes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PacketView } from '../../shared/protocol.js';
-import type { RedPacketClient } from '../../shared/sdk/index.js';
+import type { PacketView } from '@red-packet/sdk/protocol';
+import type { RedPacketClient } from '@red-packet/sdk';
 import { storeBackends, type Backend } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 

@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RainEndedEvent } from '../../shared/protocol.js';
-import type { RedPacketClient, RedPacketError } from '../../shared/sdk/index.js';
+import type { RainEndedEvent } from '@red-packet/sdk/protocol';
+import type { RedPacketClient, RedPacketError } from '@red-packet/sdk';
 import { startCluster, type Cluster } from '../../scripts/cluster/cluster.js';
 import { NGINX_CONF, renderSite } from '../../scripts/cluster/nginx.js';
 import { gameApi } from '../helpers/game-api.js';
@@ -114,6 +114,7 @@ describe('three nodes behind nginx', () => {
     });
     const { rain } = await host.scheduleRain({
       roomId: 'front-race',
+      mode: 'race', // taps as soon as drops arrive: first come, not a lottery
       total: 8_000,
       drops: 40,
       sharesPerDrop: 2,

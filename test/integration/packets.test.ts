@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { PacketView } from '../../shared/protocol.js';
-import { RedPacketError, type RedPacketClient } from '../../shared/sdk/index.js';
+import type { PacketView } from '@red-packet/sdk/protocol';
+import { RedPacketError, type RedPacketClient } from '@red-packet/sdk';
 import { ManualClock } from '../../server/domain/clock.js';
 import { storeBackends, type Backend } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';

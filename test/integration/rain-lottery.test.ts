@@ -6,9 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RainEndedEvent } from '../../shared/protocol.js';
-import type { RainReport, ReplayBundle } from '../../shared/rain-fairness.js';
-import type { RedPacketError } from '../../shared/sdk/index.js';
+import type { RainEndedEvent } from '@red-packet/sdk/protocol';
+import type { RainReport, ReplayBundle } from '@red-packet/sdk/rain-fairness';
+import type { RedPacketError } from '@red-packet/sdk';
 import { runReplayCommand } from '../../server/cli/replay-command.js';
 import { ManualClock } from '../../server/domain/clock.js';
 import { verifyReplay } from '../../server/domain/rain-replay.js';

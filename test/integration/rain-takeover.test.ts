@@ -6,9 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RainEndedEvent } from '../../shared/protocol.js';
-import type { RedPacketClient } from '../../shared/sdk/index.js';
-import type { ReplayBundle } from '../../shared/rain-fairness.js';
+import type { RainEndedEvent } from '@red-packet/sdk/protocol';
+import type { RedPacketClient } from '@red-packet/sdk';
+import type { ReplayBundle } from '@red-packet/sdk/rain-fairness';
 import { verifyReplay } from '../../server/domain/rain-replay.js';
 import { gameApi } from '../helpers/game-api.js';
 import { startNodeProcess, type NodeProcess } from '../helpers/node-process.js';

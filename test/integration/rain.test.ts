@@ -3,8 +3,8 @@
  * everyone sees the end; the money adds up to the fen.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DropView, RainEndedEvent } from '../../shared/protocol.js';
-import type { RedPacketClient, RedPacketError } from '../../shared/sdk/index.js';
+import type { DropView, RainEndedEvent } from '@red-packet/sdk/protocol';
+import type { RedPacketClient, RedPacketError } from '@red-packet/sdk';
 import { storeBackends, type Backend } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 

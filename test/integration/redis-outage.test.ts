@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RedPacketClient } from '../../shared/sdk/index.js';
+import type { RedPacketClient } from '@red-packet/sdk';
 import { ManualClock } from '../../server/domain/clock.js';
 import { startRedis, type RedisHandle } from '../helpers/redis-server.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';

@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RedPacketClient, RedPacketError } from '../../shared/sdk/index.js';
+import type { RedPacketClient, RedPacketError } from '@red-packet/sdk';
 import { gameApi, type GameApi } from '../helpers/game-api.js';
 import { startNodeProcess, type NodeProcess } from '../helpers/node-process.js';
 import { startRedis, startRedisCluster } from '../helpers/redis-server.js';
@@ -179,6 +179,7 @@ describe.each(backends)('Redis killed and restarted under load: 2 nodes on %s', 
     }
     const { rain } = await host.scheduleRain({
       roomId: 'busy',
+      mode: 'race', // taps as soon as drops arrive: first come, not a lottery
       total: 3_000,
       drops: 30,
       startInMs: 100,

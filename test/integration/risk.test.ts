@@ -4,7 +4,7 @@
  * account clustering, and the operator's view.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RedPacketClient, RedPacketError } from '../../shared/sdk/index.js';
+import type { RedPacketClient, RedPacketError } from '@red-packet/sdk';
 import { TokenService } from '../../server/auth/tokens.js';
 import { storeBackends, type Backend } from '../helpers/backends.js';
 import { startTestServer, TEST_SECRET, type TestServer } from '../helpers/test-server.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedPacketError } from '../../shared/sdk/index.js';
+import { RedPacketError } from '@red-packet/sdk';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 describe('rooms and chat', () => {

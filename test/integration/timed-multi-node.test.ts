@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedPacketError, type RedPacketClient } from '../../shared/sdk/index.js';
+import { RedPacketError, type RedPacketClient } from '@red-packet/sdk';
 import { gameApi } from '../helpers/game-api.js';
 import { startNodeProcess, type NodeProcess } from '../helpers/node-process.js';
 import { startRedis, type RedisHandle } from '../helpers/redis-server.js';

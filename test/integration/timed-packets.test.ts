@@ -4,7 +4,7 @@
  * before it, grabbable after it, expiring a lifetime after it, cancellable before it.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RedPacketError, type RedPacketClient } from '../../shared/sdk/index.js';
+import { RedPacketError, type RedPacketClient } from '@red-packet/sdk';
 import { ManualClock } from '../../server/domain/clock.js';
 import { storeBackends, type Backend } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClockSync } from '../../shared/sdk/clock-sync.js';
+import { ClockSync } from '@red-packet/sdk/clock-sync';
 
 describe('ClockSync', () => {
   it('is 0 before any sample', () => {

@@ -1,6 +1,6 @@
 import { pack } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
-import { Decoder, Encoder } from '../../shared/sdk/msgpack-parser.js';
+import { Decoder, Encoder } from '@red-packet/sdk/msgpack-parser';
 
 function decodeAll(frame: unknown): unknown[] {
   const d = new Decoder();

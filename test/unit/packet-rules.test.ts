@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packetSpecSchema } from '../../shared/schemas.js';
+import { packetSpecSchema } from '@red-packet/sdk/schemas';
 import { checkPacketLimits, packetTotal, splitPacket } from '../../server/domain/packet-rules.js';
 import { GameError } from '../../server/domain/errors.js';
 

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ReplayBundle } from '../../shared/rain-fairness.js';
+import type { ReplayBundle } from '@red-packet/sdk/rain-fairness';
 import { runReplayCommand } from '../../server/cli/replay-command.js';
 import { dropClaimId } from '../../server/domain/ids.js';
 import {

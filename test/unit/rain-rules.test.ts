@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rainScheduleSchema, rainSpecSchema, type RainSpec } from '../../shared/schemas.js';
+import { rainScheduleSchema, rainSpecSchema, type RainSpec } from '@red-packet/sdk/schemas';
 import { GameError } from '../../server/domain/errors.js';
 import { checkRainLimits, dropWindowOpen, rainStartAt, splitRain } from '../../server/domain/rain-rules.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GameError } from '../../server/domain/errors.js';
 import { CodeSigner, isCodePagePath } from '../../server/domain/signed-codes.js';
-import { normalizePhrase, phraseSchema } from '../../shared/schemas.js';
+import { normalizePhrase, phraseSchema } from '@red-packet/sdk/schemas';
 
 const T = 1_700_000_000_000;
 const signer = new CodeSigner('unit-secret-0123456789abcdef', 30_000);

@@ -1,7 +1,7 @@
 /** The HTTP API as the page uses it. */
-import type { AckError, MeResponse, PacketDetails, RainDetails } from '../../shared/sdk/index.js';
-import type { RainReport } from '../../shared/rain-fairness.js';
-import { isErrorCode, RedPacketError } from '../../shared/sdk/index.js';
+import type { AckError, MeResponse, PacketDetails, RainDetails } from '@red-packet/sdk';
+import type { RainReport } from '@red-packet/sdk/rain-fairness';
+import { isErrorCode, RedPacketError } from '@red-packet/sdk';
 
 export type PageRole = 'user' | 'host' | 'admin';
 

@@ -3,7 +3,7 @@
  * (locales/*.ts). The language comes from a saved choice, else the browser's languages
  * (any `zh…` → Chinese), else English. `t(key, values)` fills `{name}` placeholders.
  */
-import type { ClientOnlyCode, ErrorCode } from '../../shared/sdk/index.js';
+import type { ClientOnlyCode, ErrorCode } from '@red-packet/sdk';
 import { en, enErrors, type MessageKey } from './locales/en.js';
 import { zhCN, zhCNErrors } from './locales/zh-CN.js';
 

@@ -1,5 +1,5 @@
-import type { ClientOnlyCode, ErrorCode } from '../../shared/sdk/index.js';
-import { RedPacketError } from '../../shared/sdk/index.js';
+import type { ClientOnlyCode, ErrorCode } from '@red-packet/sdk';
+import { RedPacketError } from '@red-packet/sdk';
 import { errorText } from './i18n.js';
 
 /** What a person reads for an error, in the page's language (locales/*.ts hold the texts). */

@@ -2,7 +2,7 @@
  * Who is signed in (kept in localStorage so a reload keeps one's place), the connected SDK
  * client, and the wallet balance.
  */
-import { RedPacketClient, RedPacketHttp } from '../../shared/sdk/index.js';
+import { RedPacketClient, RedPacketHttp } from '@red-packet/sdk';
 import { api, type PageRole } from './api.js';
 
 const STORAGE_KEY = 'redpacket.session';

@@ -3,7 +3,7 @@
  * the compiler), and a message for every error code (ErrorCode is a closed set: a new code
  * fails the typecheck here until both languages describe it). `{name}` is a placeholder.
  */
-import type { ClientOnlyCode, ErrorCode } from '../../../shared/sdk/index.js';
+import type { ClientOnlyCode, ErrorCode } from '@red-packet/sdk';
 
 export const en = {
   'app.title': '🧧 Red Packet Rain',

@@ -1,5 +1,5 @@
 /** 简体中文. Same keys as en.ts (the compiler checks), same placeholders. */
-import type { ClientOnlyCode, ErrorCode } from '../../../shared/sdk/index.js';
+import type { ClientOnlyCode, ErrorCode } from '@red-packet/sdk';
 import type { MessageKey } from './en.js';
 
 export const zhCN: Record<MessageKey, string> = {

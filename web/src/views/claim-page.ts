@@ -3,7 +3,7 @@
  * `/r/<code>` sends a red packet to a receive code's owner. Without a session they sign in
  * first (dev mode: a name is enough).
  */
-import type { ReceiveCodeInfo } from '../../../shared/sdk/index.js';
+import type { ReceiveCodeInfo } from '@red-packet/sdk';
 import { h, mount, yuan } from '../dom.js';
 import { describeError } from '../messages.js';
 import { Session } from '../session.js';

@@ -3,7 +3,7 @@
  * Karaoke envelopes play their song first; the server's listening credit fills the bar and the
  * envelope opens itself once unlocked. Timed envelopes count down to their opening first.
  */
-import { RedPacketError, type PacketSnapshot } from '../../../shared/sdk/index.js';
+import { RedPacketError, type PacketSnapshot } from '@red-packet/sdk';
 import { api } from '../api.js';
 import { h, mount, yuan } from '../dom.js';
 import { t } from '../i18n.js';

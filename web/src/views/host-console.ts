@@ -3,7 +3,7 @@
  * fairness mode (lottery or first-come race), and while it falls, live grabs per second, the
  * leaderboard and the report charts (rain-charts.ts).
  */
-import type { RainView } from '../../../shared/sdk/index.js';
+import type { RainView } from '@red-packet/sdk';
 import { api } from '../api.js';
 import { h, mount, yuan } from '../dom.js';
 import { t } from '../i18n.js';

@@ -3,7 +3,7 @@
  * countdown to the next one) and any fixed link (a receive code, a printed static code).
  */
 import QRCode from 'qrcode';
-import type { PacketCodeView } from '../../../shared/sdk/index.js';
+import type { PacketCodeView } from '@red-packet/sdk';
 import { h, mount } from '../dom.js';
 import { describeError } from '../messages.js';
 import type { Session } from '../session.js';

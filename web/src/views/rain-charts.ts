@@ -2,7 +2,7 @@
  * The host's rain report as charts, in plain SVG: releases against grabs over time, the
  * reaction-time histogram with the reaction floor marked, winnings per user, and the flags.
  */
-import type { RainReport } from '../../../shared/rain-fairness.js';
+import type { RainReport } from '@red-packet/sdk/rain-fairness';
 import { h, yuan } from '../dom.js';
 
 const NS = 'http://www.w3.org/2000/svg';

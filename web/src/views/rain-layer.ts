@@ -3,8 +3,8 @@
  * across the screen (CSS transforms driven by requestAnimationFrame, so dozens stay at
  * 60 fps on a phone), tap to grab with instant feedback, and the leaderboard at the end.
  */
-import type { DropView, RainEndedEvent, RainView } from '../../../shared/sdk/index.js';
-import { RedPacketError } from '../../../shared/sdk/index.js';
+import type { DropView, RainEndedEvent, RainView } from '@red-packet/sdk';
+import { RedPacketError } from '@red-packet/sdk';
 import { h, mount, yuan } from '../dom.js';
 import { t } from '../i18n.js';
 import { describeError } from '../messages.js';

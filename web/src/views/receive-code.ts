@@ -2,7 +2,7 @@
  * "My receive code" (收款码): the user's QR — optionally a fixed amount and a note, as a shop
  * would print — a button for a new code (which revokes the old), and the packets paid to it.
  */
-import type { PacketView, ReceiveCodeView } from '../../../shared/sdk/index.js';
+import type { PacketView, ReceiveCodeView } from '@red-packet/sdk';
 import { h, mount, yuan } from '../dom.js';
 import { describeError } from '../messages.js';
 import type { Session } from '../session.js';

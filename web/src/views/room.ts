@@ -2,7 +2,7 @@
  * The room: who is here, the chat with red envelopes in it, the wallet, and (for hosts) the
  * console. Rebuilt from the server's snapshot on join and after every reconnect.
  */
-import type { ChatMessage, PacketSnapshot, PacketView, RoomSnapshot } from '../../../shared/sdk/index.js';
+import type { ChatMessage, PacketSnapshot, PacketView, RoomSnapshot } from '@red-packet/sdk';
 import { h, mount, yuan } from '../dom.js';
 import { t } from '../i18n.js';
 import { describeError } from '../messages.js';
