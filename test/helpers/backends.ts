@@ -3,7 +3,7 @@
  *   describe.each(storeBackends())('… on %s', (_name, backend) => { … })
  */
 import { randomBytes } from 'node:crypto';
-import { startRedis } from './redis-server.js';
+import { startRedis, startRedisCluster } from './redis-server.js';
 
 export interface Backend {
   env: Record<string, string>;
@@ -28,5 +28,32 @@ export function storeBackends(): [string, BackendFactory][] {
   return [
     ['memory', memoryBackend],
     ['redis', redisBackend],
+  ];
+}
+
+/**
+ * The shared backends node processes can run on (one Redis, a 3-master Cluster), each giving
+ * the env that points a node at it. Key prefixes are the caller's.
+ *   describe.each(sharedBackends())('… on %s', (_name, makeBackend) => { … })
+ */
+export function sharedBackends(): [string, BackendFactory][] {
+  return [
+    [
+      'one Redis',
+      async () => {
+        const r = await startRedis();
+        return { env: { REDIS_URL: r.url }, destroy: () => r.destroy() };
+      },
+    ],
+    [
+      'Redis Cluster',
+      async () => {
+        const c = await startRedisCluster(3);
+        return {
+          env: { REDIS_CLUSTER_NODES: c.nodes.map((n) => `${n.host}:${n.port}`).join(',') },
+          destroy: () => c.destroy(),
+        };
+      },
+    ],
   ];
 }

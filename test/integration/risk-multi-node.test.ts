@@ -8,32 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedPacketClient, RedPacketError } from '@red-packet/sdk';
 import { gameApi } from '../helpers/game-api.js';
 import { startNodeProcess, type NodeProcess } from '../helpers/node-process.js';
-import { startRedis, startRedisCluster } from '../helpers/redis-server.js';
+import { sharedBackends, type Backend } from '../helpers/backends.js';
 
-interface Backend {
-  env: Record<string, string>;
-  destroy(): Promise<void>;
-}
-
-const backends: [string, () => Promise<Backend>][] = [
-  [
-    'one Redis',
-    async () => {
-      const r = await startRedis();
-      return { env: { REDIS_URL: r.url }, destroy: () => r.destroy() };
-    },
-  ],
-  [
-    'Redis Cluster',
-    async () => {
-      const c = await startRedisCluster(3);
-      return {
-        env: { REDIS_CLUSTER_NODES: c.nodes.map((n) => `${n.host}:${n.port}`).join(',') },
-        destroy: () => c.destroy(),
-      };
-    },
-  ],
-];
+const backends = sharedBackends();
 
 describe.each(backends)('risk control on 3 nodes on %s', (_name, makeBackend) => {
   const api = gameApi();
