@@ -62,6 +62,28 @@ const ROOM_INDEX_CAP = 500;
 /** Live packets whose outboxes one listStaleCredits call inspects. */
 const OUTBOX_PAGE = 200;
 
+/** The answers grab.lua and grab-credit.lua share: every outcome but 'claimed'. */
+function grabRefusal(
+  script: string,
+  status: string | undefined,
+  second: string,
+): Exclude<GrabOutcome, { status: 'claimed' }> {
+  switch (status) {
+    case 'already':
+      return { status, claim: withoutSeq(decodeClaim(second)) };
+    case 'not-open':
+      return { status, opensAt: Number(second) };
+    case 'empty':
+    case 'expired':
+    case 'missing':
+    case 'locked':
+    case 'forbidden':
+      return { status };
+    default:
+      throw new Error(`${script} script answered ${String(status)}`);
+  }
+}
+
 export class RedisStore implements Store {
   /** Where the rolling outbox scan of listStaleCredits continues. */
   private outboxCursor = 0;
@@ -284,18 +306,8 @@ export class RedisStore implements Store {
       switch (status) {
         case 'claimed':
           return { status, claim: withoutSeq(decodeClaim(claim)), packet: decodePacket(pairs(packet)) };
-        case 'already':
-          return { status, claim: withoutSeq(decodeClaim(claim)) };
-        case 'not-open':
-          return { status, opensAt: Number(claim) };
-        case 'empty':
-        case 'expired':
-        case 'missing':
-        case 'locked':
-        case 'forbidden':
-          return { status };
         default:
-          throw new Error(`grab script answered ${String(status)}`);
+          return grabRefusal('grab', status, claim);
       }
     });
   }
@@ -336,18 +348,8 @@ export class RedisStore implements Store {
             balance: Number(balance),
           };
         }
-        case 'already':
-          return { status, claim: withoutSeq(decodeClaim(claim)) };
-        case 'not-open':
-          return { status, opensAt: Number(claim) };
-        case 'empty':
-        case 'expired':
-        case 'missing':
-        case 'locked':
-        case 'forbidden':
-          return { status };
         default:
-          throw new Error(`grab-credit script answered ${String(status)}`);
+          return grabRefusal('grab-credit', status, claim);
       }
     });
   }
