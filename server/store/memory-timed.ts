@@ -1,4 +1,4 @@
-/** Timed packets on the memory store: cancelling one before it opens (store.ts cancelPacket). */
+/** Timed packets on the memory store: cancelling one before it opens (packet-store.ts cancelPacket). */
 import { packetRefundId } from '../domain/ids.js';
 import type { PacketState } from './memory-packets.js';
 import type { CancelOutcome } from './packet-store.js';

@@ -41,29 +41,12 @@ import type { RainStore } from './rain-store.js';
 import type { RoomStore } from './room-store.js';
 import type { WalletStore } from './wallet-store.js';
 
-export type { AuditStore } from './audit-store.js';
-export type {
-  CancelOutcome,
-  ClaimRecord,
-  CreateResult,
-  CreditedGrabOutcome,
-  ExpireOutcome,
-  GrabOutcome,
-  ListenRecord,
-  PacketRecord,
-  PacketStore,
-} from './packet-store.js';
-export type {
-  ActiveDrop,
-  DropGrabOutcome,
-  EndRainOutcome,
-  LeaseResult,
-  RainRecord,
-  RainStore,
-  ReleaseResult,
-} from './rain-store.js';
-export type { RoomStore } from './room-store.js';
-export type { Credit, Hold, HoldResult, LedgerEntry, LedgerKind, WalletStore } from './wallet-store.js';
+/** The concepts' types, so callers keep importing them from here. */
+export type * from './audit-store.js';
+export type * from './packet-store.js';
+export type * from './rain-store.js';
+export type * from './room-store.js';
+export type * from './wallet-store.js';
 
 export type StoreKind = 'memory' | 'redis' | 'cluster';
 
