@@ -22,7 +22,6 @@ import { RedisPackets } from './redis-packets.js';
 import { guarded } from './redis-part.js';
 import { RedisRainStore } from './redis-rain-store.js';
 import { RedisRooms } from './redis-rooms.js';
-import { defineScripts } from './redis-scripts.js';
 import { RedisWallets } from './redis-wallets.js';
 import type { NodeRegistry } from './node-registry.js';
 import type { RainFairStore } from './rain-fair-store.js';
@@ -38,7 +37,6 @@ export class RedisStore extends ComposedStore {
     private readonly redis: Redis | Cluster,
     keys: RedisKeys,
   ) {
-    defineScripts(redis);
     const packets = new RedisPackets(kind, redis, keys);
     super({
       wallets: new RedisWallets(redis, keys, packets),
