@@ -59,9 +59,12 @@ export type CancelOutcome =
  * grabber's new balance; `credited: false` is a plain `grab` claim whose credit waits in the
  * packet's outbox for applyCredit.
  */
+/** What a grab needs to know of its packet afterwards (grab-credit.lua returns no more). */
+export type GrabbedPacket = Pick<PacketRecord, 'id' | 'roomId' | 'kind' | 'status' | 'remainingCount' | 'bestLuck'>;
+
 export type CreditedGrabOutcome =
-  | { status: 'claimed'; claim: ClaimRecord; packet: PacketRecord; credited: true; balance: number }
-  | { status: 'claimed'; claim: ClaimRecord; packet: PacketRecord; credited: false }
+  | { status: 'claimed'; claim: ClaimRecord; packet: GrabbedPacket; credited: true; balance: number }
+  | { status: 'claimed'; claim: ClaimRecord; packet: GrabbedPacket; credited: false }
   | Exclude<GrabOutcome, { status: 'claimed' }>;
 
 export type ExpireOutcome =

@@ -21,7 +21,15 @@ import type {
   PacketRecord,
   PacketStore,
 } from './packet-store.js';
-import { decodeClaim, decodeCredit, decodePacket, pairs, staticPart } from './redis-codec.js';
+import {
+  claimView,
+  decodeClaim,
+  decodeCredit,
+  decodePacket,
+  pairs,
+  staticPart,
+  type StaticPacket,
+} from './redis-codec.js';
 import type { RedisKeys } from './redis-keys.js';
 import { RedisOutbox } from './redis-outbox.js';
 import { RedisPart } from './redis-part.js';
@@ -174,11 +182,20 @@ export class RedisPackets extends RedisPart implements PacketStore {
       const [status, claim = '', ...rest] = reply;
       switch (status) {
         case 'claimed': {
-          const [balance, ...packet] = rest;
+          const [balance, left, record = '{}', best = ''] = rest;
+          const { id, roomId, kind } = JSON.parse(record) as StaticPacket;
+          const remainingCount = Number(left);
           return {
             status,
             claim: withoutSeq(decodeClaim(claim)),
-            packet: decodePacket(pairs(packet)),
+            packet: {
+              id,
+              roomId,
+              kind,
+              status: remainingCount === 0 ? 'finished' : 'open',
+              remainingCount,
+              bestLuck: best ? claimView(decodeClaim(best)) : null,
+            },
             credited: true,
             balance: Number(balance),
           };
