@@ -138,7 +138,12 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
 
   const io = createSocketServer(config, adapter.adapter);
   const userSockets = new UserSockets();
-  const relay = new NodeRelay(config.nodeId, adapter.link, (u, e, a) => userSockets.emit(u, e, a), log);
+  const relay = new NodeRelay(
+    config.nodeId,
+    adapter.link,
+    (u, e, a, except) => userSockets.emit(u, e, a, except),
+    log,
+  );
   const broadcaster = socketBroadcaster(io, relay);
   const riskBus = socketRiskBus(io, store.kind !== 'memory', userSockets);
   const bans = new BanList(riskStore, riskBus, log);

@@ -312,7 +312,13 @@ export interface ClientToServerEvents {
   /** `grabs`: present when the line was the phrase of open password packets in the room. */
   'chat:send': (payload: ChatSendPayload, ack: AckFn<{ message: ChatMessage; grabs?: PhraseGrab[] }>) => void;
   'packet:send': (payload: PacketSendPayload, ack: AckFn<{ packet: PacketView }>) => void;
-  'packet:grab': (payload: PacketGrabPayload, ack: AckFn<{ amount: number; remaining: number }>) => void;
+  /** `balance`: the grabber's new balance when the credit landed with the grab (one Redis or
+   * the memory store); the SDK then raises `wallet:updated` itself, and the server sends it
+   * only to the user's other connections. */
+  'packet:grab': (
+    payload: PacketGrabPayload,
+    ack: AckFn<{ amount: number; remaining: number; balance?: number }>,
+  ) => void;
   /** The sender takes back a timed packet before it opens: all of it is refunded. */
   'packet:cancel': (payload: PacketCancelPayload, ack: AckFn<{ refunded: number }>) => void;
   'rain:schedule': (payload: RainSchedulePayload, ack: AckFn<{ rain: RainView }>) => void;

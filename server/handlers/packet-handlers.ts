@@ -12,7 +12,7 @@ export function packetHandlers(
 
     'packet:grab': async (ctx, { packetId }) => {
       requireJoined(ctx, await s.packets.roomOf(packetId));
-      return s.packets.grab(ctx.user, packetId);
+      return s.packets.grab(ctx.user, packetId, undefined, ctx.socket.id);
     },
 
     'packet:cancel': (ctx, { packetId }) => s.packets.cancel(ctx.user, packetId),

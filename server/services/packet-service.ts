@@ -47,6 +47,8 @@ const closedError = (reason: ExhaustedReason): GameError =>
 export interface GrabResult {
   amount: number;
   remaining: number;
+  /** The grabber's balance after it, when a `conn` grab's credit landed in the grab step. */
+  balance?: number;
 }
 
 /** What a packet made by another service (receive codes) sets beyond its spec. */
@@ -134,12 +136,15 @@ export class PacketService {
    * Once this node knows the packet is empty or expired it answers so without a store call,
    * to everyone (a winner's late retry included: their share shows in their wallet and in
    * GET /v1/packets/:id).
+   * @param conn the grabbing connection: when the credit lands in the grab step, the result
+   *   carries the new balance and `wallet:updated` goes to the user's other connections only
+   *   (the ack already tells this one; the SDK raises `wallet:updated` from it).
    */
-  async grab(user: UserRef, packetId: string, pass?: GrabPass): Promise<GrabResult> {
+  async grab(user: UserRef, packetId: string, pass?: GrabPass, conn?: string): Promise<GrabResult> {
     const started = performance.now();
     let outcomeLabel = 'error';
     try {
-      const result = await this.grabOnce(user, packetId, pass);
+      const result = await this.grabOnce(user, packetId, pass, conn);
       outcomeLabel = 'ok';
       return result;
     } catch (err) {
@@ -150,7 +155,12 @@ export class PacketService {
     }
   }
 
-  private async grabOnce(user: UserRef, packetId: string, pass?: GrabPass): Promise<GrabResult> {
+  private async grabOnce(
+    user: UserRef,
+    packetId: string,
+    pass: GrabPass | undefined,
+    conn: string | undefined,
+  ): Promise<GrabResult> {
     const known = this.exhausted.get(packetId);
     if (known) throw closedError(known);
     const { store, clock, broadcaster } = this.deps;
@@ -184,7 +194,7 @@ export class PacketService {
     }
     const { claim, packet } = outcome;
     if (outcome.credited) {
-      this.deps.payments.credited(claim.userId, outcome.balance);
+      this.deps.payments.credited(claim.userId, outcome.balance, conn);
     } else {
       await this.deps.payments.pay({
         claimId: claim.claimId,
@@ -207,7 +217,9 @@ export class PacketService {
         bestLuck: bestLuckOf(packet),
       });
     }
-    return { amount: claim.amount, remaining: packet.remainingCount };
+    const result: GrabResult = { amount: claim.amount, remaining: packet.remainingCount };
+    if (outcome.credited && conn !== undefined) result.balance = outcome.balance;
+    return result;
   }
 
   /**

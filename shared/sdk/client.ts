@@ -295,8 +295,17 @@ export class RedPacketClient {
     return this.request('packet:send', payload);
   }
 
-  grab(packetId: string): Promise<EventResult<'packet:grab'>> {
-    return this.request('packet:grab', { packetId });
+  /**
+   * Grabs a share. When the ack carries the new balance, `wallet:updated` listeners hear it
+   * from here (the server sends the notice only to this user's other connections).
+   */
+  async grab(packetId: string): Promise<EventResult<'packet:grab'>> {
+    const result = await this.request('packet:grab', { packetId });
+    if (typeof result.balance === 'number') {
+      const notice = { balance: result.balance };
+      for (const listener of this.socket.listeners('wallet:updated')) listener(notice);
+    }
+    return result;
   }
 
   /** Takes back your timed packet before it opens; all of it returns to your wallet. */
