@@ -4,6 +4,7 @@ import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import type { Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
+import type { TextCheck } from './content-screen.js';
 import { packetView } from './packet-views.js';
 import type { KaraokeService } from './karaoke-service.js';
 import type { Presence } from './presence.js';
@@ -21,6 +22,8 @@ export class RoomService {
     private readonly rains: RainService,
     private readonly karaoke: KaraokeService,
     private readonly chatHistory: number,
+    /** Content screening (services/content-screen.ts): a refused line is neither stored nor sent. */
+    private readonly screenText?: TextCheck,
   ) {}
 
   /** Records one connection of `user` in the room and returns the snapshot it sees. */
@@ -56,6 +59,7 @@ export class RoomService {
   }
 
   async chat(user: UserRef, roomId: string, text: string): Promise<ChatMessage> {
+    await this.screenText?.(user, 'chat', text);
     const message: ChatMessage = {
       id: newId('m'),
       roomId,
