@@ -79,7 +79,7 @@ export function startNodeProcess(
     createInterface({ input: child.stdout }).on('line', (line) => {
       logs.push(line);
       const entry = JSON.parse(line) as { url?: string; msg?: string };
-      for (const waiter of [...logWaiters]) waiter(entry as Record<string, unknown>);
+      for (const waiter of [...logWaiters]) waiter(entry);
       if (entry.msg?.startsWith('listening on port') && entry.url) {
         child.off('exit', onExit);
         const port = new URL(entry.url).port;
