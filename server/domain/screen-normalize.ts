@@ -76,6 +76,7 @@ const LOOKALIKES: Readonly<Record<string, string>> = {
  * is left alone (ответ stays Russian — it must not turn into "otbet").
  */
 function foldLookalikes(text: string): string {
+  if (!HAS_NON_LATIN.test(text)) return text;
   return text.replace(LATIN_LIKE_RUN, (run) =>
     HAS_LATIN.test(run) && HAS_NON_LATIN.test(run)
       ? Array.from(run, (ch) => LOOKALIKES[ch] ?? ch).join('')
@@ -83,21 +84,21 @@ function foldLookalikes(text: string): string {
   );
 }
 
-/** NFKC, case folding, invisible characters dropped. */
-function fold(text: string): string {
+/** NFKC, case folding, invisible characters dropped: the common first step of both forms. */
+export function foldText(text: string): string {
   return text.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC').replace(INVISIBLE, '');
 }
 
-/** Letters and digits only, folded: what separator-proof ("compact") terms match against. */
-export function compactForm(text: string): string {
-  return foldLookalikes(fold(text).replace(NOT_LETTER_OR_DIGIT, ''));
+/** Letters and digits only: what separator-proof ("compact") terms match against. */
+export function compactForm(text: string, folded = foldText(text)): string {
+  return foldLookalikes(folded.replace(NOT_LETTER_OR_DIGIT, ''));
 }
 
 /**
- * Words of letters and digits, folded, single-spaced, with a space at each end: what
- * whole-word terms match against. Empty text gives " ".
+ * Words of letters and digits, single-spaced, with a space at each end: what whole-word terms
+ * match against. Empty text gives " ".
  */
-export function wordsForm(text: string): string {
-  const words = foldLookalikes(fold(text).replace(NON_WORD_RUN, ' ').trim());
+export function wordsForm(text: string, folded = foldText(text)): string {
+  const words = foldLookalikes(folded.replace(NON_WORD_RUN, ' ').trim());
   return words.length === 0 ? ' ' : ` ${words} `;
 }

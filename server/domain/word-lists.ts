@@ -13,7 +13,7 @@
  * term would refuse every line that contains that character.
  */
 import { AhoCorasick } from './aho-corasick.js';
-import { compactForm, wordsForm } from './screen-normalize.js';
+import { compactForm, foldText, wordsForm } from './screen-normalize.js';
 
 /** A list's name: what CONTENT_BLOCKED reports (the file's base name). */
 export const LIST_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
@@ -98,9 +98,10 @@ export class Screen {
 
   /** The name of the first list with a term in `text`, or null when the text is clean. */
   check(text: string): string | null {
-    const loose = this.compact.lowestTag(compactForm(text));
+    const folded = foldText(text);
+    const loose = this.compact.lowestTag(compactForm(text, folded));
     if (loose === 0) return this.names[0] ?? null;
-    const whole = this.words.lowestTag(wordsForm(text));
+    const whole = this.words.size > 1 ? this.words.lowestTag(wordsForm(text, folded)) : null;
     const tag = loose === null ? whole : whole === null ? loose : Math.min(loose, whole);
     return tag === null ? null : (this.names[tag] ?? null);
   }
