@@ -61,6 +61,11 @@ export interface SendOptions {
   id?: string;
   /** Overrides the spec's claim rule (an exclusive packet paid to a receive code). */
   claim?: ClaimRule;
+  /**
+   * The caller has screened the texts already (a receive-code payment: the payer's greeting
+   * before its write-ahead, the owner's note when the owner set it).
+   */
+  screened?: boolean;
 }
 
 export class PacketService {
@@ -84,7 +89,7 @@ export class PacketService {
   ): Promise<PacketView> {
     const { store, clock, limits } = this.deps;
     checkPacketLimits(spec, limits);
-    await this.screen(sender, spec);
+    if (!options.screened) await this.screen(sender, spec);
     const total = packetTotal(spec);
     const shares = splitPacket(spec, this.deps.randomInt);
     const now = clock.now();

@@ -90,13 +90,15 @@ export class ReceiveService {
       ownerName: owner.name,
       note: record.note,
     };
+    // The payer answers for their own greeting only: the owner's note was screened when set.
+    await this.screenText?.(payer, 'greeting', body.greeting);
     const id = newId('pk');
     await this.store.codes.addReceived(owner.userId, id, this.clock.now());
     const packet = await this.packets.send(
       payer,
       inboxRoomId(owner.userId),
       { kind: 'equal', amount, count: 1, greeting: body.greeting ?? record.note },
-      { id, claim },
+      { id, claim, screened: true },
     );
     this.broadcaster.toUser(owner.userId, 'packet:received', {
       packet,

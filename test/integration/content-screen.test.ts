@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RedPacketClient, RedPacketError } from '@red-packet/sdk';
+import { RedPacketHttp, type RedPacketClient, type RedPacketError } from '@red-packet/sdk';
 import type { ChatMessage, PacketView, ScreeningStatus } from '@red-packet/sdk/protocol';
 import { DEFAULT_WORDLIST } from '../../server/config.js';
 import { storeBackends, type Backend } from '../helpers/backends.js';
@@ -212,6 +212,29 @@ describe.each(storeBackends())('content screening on %s', (_name, makeBackend) =
     ).toBe(422);
     const [again] = (await flags(s)).filter((f) => f.id === 'content:shop');
     expect(again?.evidence).toMatchObject({ blocked: 1, byList: ['gambling: 1'] });
+  });
+
+  it('paying a receive code: the payer’s greeting is screened (HTTP SDK), the owner’s note is not held against them', async () => {
+    const house = join(dir, 'house.txt');
+    writeFileSync(house, '加微信\n');
+    const s = await start({ SCREEN_WORDLIST_PATH: `${house},${DEFAULT_WORDLIST}` });
+    await s.mint('buyer', 5_000);
+    const shop = new RedPacketHttp({ url: s.url, token: await s.token('shop') });
+    const buyer = new RedPacketHttp({ url: s.url, token: await s.token('buyer') });
+    const { code } = await shop.renewReceiveCode({ amount: 300, note: 'shopping spree' });
+    const err = await rejection(buyer.payReceiveCode({ code, greeting: '赌 场 见' }));
+    expect(err).toMatchObject({ code: 'CONTENT_BLOCKED', details: { list: 'gambling' } });
+    expect((await shop.received()).packets).toEqual([]);
+    expect((await s.http('GET', '/v1/me', { token: await s.token('buyer') })).body.balance).toBe(5_000);
+
+    // The note becomes a listed term after it was set: paying with it as the greeting still works.
+    writeFileSync(house, '加微信\nshopping spree\n');
+    expect((await s.http('POST', '/v1/admin/screening/reload', { token: await admin(s) })).status).toBe(200);
+    const { packet } = await buyer.payReceiveCode({ code });
+    expect(packet.greeting).toBe('shopping spree');
+    expect((await shop.received()).packets.map((p) => p.id)).toEqual([packet.id]);
+    expect((await flags(s)).find((f) => f.id === 'content:buyer')?.evidence).toMatchObject({ blocked: 1 });
+    await s.expectBalanced();
   });
 
   it('reloads the lists without a restart; a bad file changes nothing; the first list in order is reported', async () => {
