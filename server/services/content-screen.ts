@@ -25,7 +25,7 @@ import type { RiskStore } from '../store/risk-store.js';
 import { loadWordLists, type LoadedList } from './word-list-files.js';
 
 /** Which text a refusal was about (metrics label, strike evidence). */
-export type ScreenedText = 'chat' | 'greeting' | 'phrase' | 'song-title' | 'receive-note';
+export type ScreenedText = 'chat' | 'greeting' | 'phrase' | 'song-title' | 'song-url' | 'receive-note';
 
 /** What the screen needs from the transport: telling the other nodes to reload. */
 /** Refuses a text that hits a word list (ContentScreen.check); services depend on this. */
@@ -219,6 +219,8 @@ function describe(where: ScreenedText): string {
       return 'password phrase';
     case 'song-title':
       return 'song title';
+    case 'song-url':
+      return 'song link';
     case 'receive-note':
       return 'note';
   }

@@ -38,7 +38,7 @@ export interface PacketServiceDeps {
   admitSend?: SendGate;
   /**
    * Content screening (services/content-screen.ts) of the texts a packet carries: greeting,
-   * password phrase, song title. Runs before anything is written or funded.
+   * password phrase, song title and link. Runs before anything is written or funded.
    */
   screenText?: TextCheck;
   /** Called when this node learns a packet ran out or expired (to tell the other nodes). */
@@ -134,13 +134,16 @@ export class PacketService {
     return view;
   }
 
-  /** Refuses (CONTENT_BLOCKED) a packet whose greeting, phrase or song title hits a word list. */
+  /** Refuses (CONTENT_BLOCKED) a packet whose greeting, phrase or song title or link hits a word list. */
   private async screen(sender: UserRef, spec: PacketSpec): Promise<void> {
     const check = this.deps.screenText;
     if (!check) return;
     await check(sender, 'greeting', spec.greeting);
     if (spec.unlock?.type === 'phrase') await check(sender, 'phrase', spec.unlock.phrase);
-    if (spec.unlock?.type === 'listen') await check(sender, 'song-title', spec.unlock.song.title);
+    if (spec.unlock?.type === 'listen') {
+      await check(sender, 'song-title', spec.unlock.song.title);
+      await check(sender, 'song-url', spec.unlock.song.url);
+    }
   }
 
   /** The room a packet belongs to (NOT_FOUND if there is no such packet). */

@@ -149,8 +149,26 @@ describe.each(storeBackends())('content screening on %s', (_name, makeBackend) =
           unlock: { type: 'listen', song: { id: 's1', title: 'Roulette Nights', durationMs: 5_000 } },
         }),
       ),
+      rejection(
+        sender.sendPacket({
+          roomId: 'party',
+          kind: 'equal',
+          amount: 100,
+          count: 2,
+          unlock: {
+            type: 'listen',
+            song: {
+              id: 's2',
+              title: 'Nights',
+              durationMs: 5_000,
+              url: 'https://play.example/baccarat/nights.mp3',
+            },
+          },
+        }),
+      ),
     ]);
     expect(refusals.map((e) => [e.code, e.details.list])).toEqual([
+      ['CONTENT_BLOCKED', 'gambling'],
       ['CONTENT_BLOCKED', 'gambling'],
       ['CONTENT_BLOCKED', 'gambling'],
       ['CONTENT_BLOCKED', 'gambling'],
@@ -159,6 +177,7 @@ describe.each(storeBackends())('content screening on %s', (_name, makeBackend) =
       'this greeting was refused by content screening (the gambling word list)',
       'this password phrase was refused by content screening (the gambling word list)',
       'this song title was refused by content screening (the gambling word list)',
+      'this song link was refused by content screening (the gambling word list)',
     ]);
     // The refused password packet left no phrase behind.
     expect(await s.app.store.codes.findPhrase('party', '时 时 彩', Date.now())).toEqual([]);
@@ -187,7 +206,7 @@ describe.each(storeBackends())('content screening on %s', (_name, makeBackend) =
     const me = await s.http('GET', '/v1/me', { token: await s.token('sender') });
     expect(me.body.balance).toBe(10_000 - 500);
     const flag = (await flags(s)).find((f) => f.id === 'content:sender');
-    expect(flag?.evidence).toMatchObject({ blocked: 4, lastWhere: 'greeting' });
+    expect(flag?.evidence).toMatchObject({ blocked: 5, lastWhere: 'greeting' });
     await s.expectBalanced();
   });
 
