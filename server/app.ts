@@ -51,6 +51,7 @@ import { listenScreenBroadcasts, socketScreenBus } from './transport/screen-bus.
 import { BanList } from './services/risk-bans.js';
 import { RiskService, type SendGate } from './services/risk-service.js';
 import { listenRiskBroadcasts, socketRiskBus } from './transport/risk-bus.js';
+import { UserSockets } from './transport/user-sockets.js';
 import { riskHandshake } from './transport/risk-handshake.js';
 import type { Store } from './store/store.js';
 import { createBroadcastAdapter } from './transport/adapter.js';
@@ -63,7 +64,6 @@ import {
   createSocketServer,
   dropSlowConsumers,
   handleConnections,
-  localUserEmitter,
   localMemberships,
   socketBroadcaster,
   type GameServer,
@@ -142,9 +142,10 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const riskStore = overrides.riskStore ?? createRiskStore(config.store, log);
 
   const io = createSocketServer(config, adapter.adapter);
-  const relay = new NodeRelay(config.nodeId, adapter.link, localUserEmitter(io), log);
+  const userSockets = new UserSockets();
+  const relay = new NodeRelay(config.nodeId, adapter.link, (u, e, a) => userSockets.emit(u, e, a), log);
   const broadcaster = socketBroadcaster(io, relay);
-  const riskBus = socketRiskBus(io, store.kind !== 'memory');
+  const riskBus = socketRiskBus(io, store.kind !== 'memory', userSockets);
   const bans = new BanList(riskStore, riskBus, log);
   const risk = new RiskService({
     store: riskStore,
@@ -241,6 +242,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const services = { clock, rooms, packets, rains, karaoke, codes, receive, phrases, curfew: config.curfew };
   handleConnections(io, {
     tokens,
+    userSockets,
     rooms,
     log,
     metrics,

@@ -60,7 +60,10 @@ export type CancelOutcome =
  * packet's outbox for applyCredit.
  */
 /** What a grab needs to know of its packet afterwards (grab-credit.lua returns no more). */
-export type GrabbedPacket = Pick<PacketRecord, 'id' | 'roomId' | 'kind' | 'status' | 'remainingCount' | 'bestLuck'>;
+export type GrabbedPacket = Pick<
+  PacketRecord,
+  'id' | 'roomId' | 'kind' | 'status' | 'remainingCount' | 'bestLuck'
+>;
 
 export type CreditedGrabOutcome =
   | { status: 'claimed'; claim: ClaimRecord; packet: GrabbedPacket; credited: true; balance: number }
