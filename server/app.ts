@@ -45,6 +45,9 @@ import type { RiskStore } from './store/risk-store.js';
 import { authHandlers } from './handlers/auth-handlers.js';
 import { guardGrabs } from './handlers/risk-guard.js';
 import { riskRoutes } from './handlers/risk-routes.js';
+import { screenRoutes } from './handlers/screen-routes.js';
+import { ContentScreen, type TextCheck } from './services/content-screen.js';
+import { listenScreenBroadcasts, socketScreenBus } from './transport/screen-bus.js';
 import { BanList } from './services/risk-bans.js';
 import { RiskService, type SendGate } from './services/risk-service.js';
 import { listenRiskBroadcasts, socketRiskBus } from './transport/risk-bus.js';
@@ -100,6 +103,8 @@ export interface RunningApp {
   readonly receive: ReceiveService;
   readonly risk: RiskService;
   readonly bans: BanList;
+  /** Content screening of chat and packet texts (reload: POST /v1/admin/screening/reload, SIGHUP). */
+  readonly screen: ContentScreen;
   /**
    * Stops in order: accepting, background tasks, rain leases handed back, pending acks,
    * sockets, adapter, store, listener. Idempotent.
@@ -158,6 +163,18 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   });
   const admitSend: SendGate = (sender, id, kind, amount) => risk.admitSend(sender, id, kind, amount);
   listenRiskBroadcasts(io, bans, risk, log);
+  const screen = new ContentScreen({
+    nodeId: config.nodeId,
+    paths: config.screen.paths,
+    riskStore,
+    clock,
+    registry: metrics.registry,
+    log,
+    countDecision: (outcome) => risk.count('content-blocked', outcome),
+  });
+  screen.connect(socketScreenBus(io, config.nodeId, store.kind !== 'memory'));
+  listenScreenBroadcasts(io, screen);
+  const screenText: TextCheck = (user, where, text) => screen.check(user, where, text);
   const acker = new CreditAcker(store, log);
   const payments = new Payments(store, clock, broadcaster, acker, log);
   const presence = new Presence(store, broadcaster, config.nodeId);
@@ -173,6 +190,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     log,
     limits: config.limits,
     admitSend,
+    screenText,
     onClosed: (packetId, reason) => relay.packetClosed(packetId, reason),
     ...randomInt,
   });
@@ -209,6 +227,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     rains,
     karaoke,
     config.limits.chatHistory,
+    screenText,
   );
   const sweeper = new ExpirySweeper(store, packets, clock);
   const reaper = new NodeReaper(store, clock, presence, log, {
@@ -220,7 +239,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
 
   const signer = new CodeSigner(config.codes.secret, config.codes.rotateMs);
   const codes = new CodeService(store, clock, packets, signer);
-  const receive = new ReceiveService(store, clock, packets, signer, broadcaster, log);
+  const receive = new ReceiveService(store, clock, packets, signer, broadcaster, log, screenText);
   const phrases = new PhraseService(store, clock, packets, log);
 
   const storeProbe = new StoreProbe(store, metrics);
@@ -268,6 +287,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     }),
     ...codeRoutes({ codes, receive }),
     ...riskRoutes({ risk, bans, store: riskStore, clock }),
+    ...screenRoutes({ screen }),
   ];
   const router = createRouter(
     guardRoutes(routes, config.curfew, clock),
@@ -399,6 +419,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     receive,
     risk,
     bans,
+    screen,
     close,
   };
 }

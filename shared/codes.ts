@@ -40,6 +40,8 @@ export const ErrorCode = {
   VERIFICATION_REQUIRED: 'VERIFICATION_REQUIRED',
   /** Risk control: a breaker paused this sender's sends (`retryAfterMs`). */
   RISK_BLOCKED: 'RISK_BLOCKED',
+  /** Content screening: the text (chat line, greeting, phrase…) hit a word list (`list` says which). */
+  CONTENT_BLOCKED: 'CONTENT_BLOCKED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -80,4 +82,5 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   DAILY_LIMIT: 429,
   VERIFICATION_REQUIRED: 401,
   RISK_BLOCKED: 429,
+  CONTENT_BLOCKED: 422,
 };

@@ -4,7 +4,7 @@ import type { AckError } from '@red-packet/sdk/protocol';
 /** What a refusal adds to its error: risk limits, a timed packet's opening, the curfew's end. */
 export type RefusalDetails = Pick<
   AckError,
-  'limit' | 'resetAt' | 'retryAfterMs' | 'opensAt' | 'opensInMs' | 'liftsAt'
+  'limit' | 'resetAt' | 'retryAfterMs' | 'opensAt' | 'opensInMs' | 'liftsAt' | 'list'
 >;
 
 /**

@@ -57,7 +57,8 @@ export type RiskRule =
   | 'grab-cooldown'
   | 'ban'
   | 'cluster-device'
-  | 'cluster-ip';
+  | 'cluster-ip'
+  | 'content-blocked';
 
 /** One user's totals for one risk day. */
 export interface DayCounters {

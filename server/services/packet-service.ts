@@ -16,6 +16,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { PacketRecord, Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
+import type { TextCheck } from './content-screen.js';
 import { ExhaustedCache, type ExhaustedReason } from './exhausted-cache.js';
 import { RoomDirectory } from './room-directory.js';
 import type { GrabBatcher } from './grab-batcher.js';
@@ -35,6 +36,11 @@ export interface PacketServiceDeps {
   randomInt?: RandomInt;
   /** Risk control: checks and counts a send before it is funded (RiskService.admitSend). */
   admitSend?: SendGate;
+  /**
+   * Content screening (services/content-screen.ts) of the texts a packet carries: greeting,
+   * password phrase, song title and link. Runs before anything is written or funded.
+   */
+  screenText?: TextCheck;
   /** Called when this node learns a packet ran out or expired (to tell the other nodes). */
   onClosed?: (packetId: string, reason: ExhaustedReason) => void;
 }
@@ -57,6 +63,11 @@ export interface SendOptions {
   id?: string;
   /** Overrides the spec's claim rule (an exclusive packet paid to a receive code). */
   claim?: ClaimRule;
+  /**
+   * The caller has screened the texts already (a receive-code payment: the payer's greeting
+   * before its write-ahead, the owner's note when the owner set it).
+   */
+  screened?: boolean;
 }
 
 export class PacketService {
@@ -80,6 +91,7 @@ export class PacketService {
   ): Promise<PacketView> {
     const { store, clock, limits } = this.deps;
     checkPacketLimits(spec, limits);
+    if (!options.screened) await this.screen(sender, spec);
     const total = packetTotal(spec);
     const shares = splitPacket(spec, this.deps.randomInt);
     const now = clock.now();
@@ -122,6 +134,18 @@ export class PacketService {
     const view = packetView(record);
     this.deps.broadcaster.toRoom(roomId, 'packet:created', view);
     return view;
+  }
+
+  /** Refuses (CONTENT_BLOCKED) a packet whose greeting, phrase or song title or link hits a word list. */
+  private async screen(sender: UserRef, spec: PacketSpec): Promise<void> {
+    const check = this.deps.screenText;
+    if (!check) return;
+    await check(sender, 'greeting', spec.greeting);
+    if (spec.unlock?.type === 'phrase') await check(sender, 'phrase', spec.unlock.phrase);
+    if (spec.unlock?.type === 'listen') {
+      await check(sender, 'song-title', spec.unlock.song.title);
+      await check(sender, 'song-url', spec.unlock.song.url);
+    }
   }
 
   /** The room a packet belongs to (NOT_FOUND if there is no such packet). */

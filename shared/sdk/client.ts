@@ -21,7 +21,7 @@ import type {
   ServerToClientEvents,
 } from '../protocol.js';
 import { ClockSync } from './clock-sync.js';
-import { RedPacketError } from './errors.js';
+import { errorDetails, RedPacketError } from './errors.js';
 import {
   listenToUnlock,
   type ListenOptions,
@@ -244,18 +244,9 @@ export class RedPacketClient {
     }
     if (!ack || typeof ack.error !== 'object')
       throw new RedPacketError('INTERNAL', `malformed ack for ${event}`);
-    const { code: raw, message, limit, resetAt, retryAfterMs, opensAt, opensInMs, liftsAt } = ack.error;
+    const { code: raw, message } = ack.error;
     const code = isErrorCode(raw) ? raw : 'INTERNAL';
-    const num = (key: string, v: unknown): object => (typeof v === 'number' ? { [key]: v } : {});
-    const details = {
-      ...(typeof limit === 'string' ? { limit } : {}),
-      ...num('resetAt', resetAt),
-      ...num('retryAfterMs', retryAfterMs),
-      ...num('opensAt', opensAt),
-      ...num('opensInMs', opensInMs),
-      ...num('liftsAt', liftsAt),
-    };
-    throw new RedPacketError(code, message, details);
+    throw new RedPacketError(code, message, errorDetails(ack.error));
   }
 
   /**

@@ -4,11 +4,27 @@ import type { AckError } from '../protocol.js';
 /** What a refusal carries besides its code: risk limits, a timed packet's opening, the curfew's end. */
 export type ErrorDetails = Pick<
   AckError,
-  'limit' | 'resetAt' | 'retryAfterMs' | 'opensAt' | 'opensInMs' | 'liftsAt'
+  'limit' | 'resetAt' | 'retryAfterMs' | 'opensAt' | 'opensInMs' | 'liftsAt' | 'list'
 > & {
   /** CONNECT_FAILED: the server's explanation of the refusal (e.g. why an account is banned). */
   reason?: string;
 };
+
+/** The details of an error ack or HTTP error body, keeping only well-typed fields. */
+export function errorDetails(error: Partial<Record<keyof AckError, unknown>>): ErrorDetails {
+  const { limit, resetAt, retryAfterMs, opensAt, opensInMs, liftsAt, list } = error;
+  const num = (key: string, v: unknown): object => (typeof v === 'number' ? { [key]: v } : {});
+  const str = (key: string, v: unknown): object => (typeof v === 'string' ? { [key]: v } : {});
+  return {
+    ...str('limit', limit),
+    ...num('resetAt', resetAt),
+    ...num('retryAfterMs', retryAfterMs),
+    ...num('opensAt', opensAt),
+    ...num('opensInMs', opensInMs),
+    ...num('liftsAt', liftsAt),
+    ...str('list', list),
+  };
+}
 
 /**
  * Codes the SDK raises without a server answer: no ack within the timeout, or the

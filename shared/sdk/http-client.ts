@@ -10,7 +10,7 @@
 import { isErrorCode } from '../codes.js';
 import type { AckError, PacketCodeView, PacketView, ReceiveCodeInfo, ReceiveCodeView } from '../protocol.js';
 import type { ReceiveCodeBody, ReceivePayBody } from '../schemas.js';
-import { RedPacketError } from './errors.js';
+import { errorDetails, RedPacketError } from './errors.js';
 
 export interface RedPacketHttpOptions {
   /** Server base URL, e.g. `http://localhost:3000` ('' for the page's own origin). */
@@ -45,6 +45,7 @@ export class RedPacketHttp {
       throw new RedPacketError(
         error && isErrorCode(error.code) ? error.code : 'INTERNAL',
         error?.message ?? `HTTP ${res.status}`,
+        error ? errorDetails(error) : {},
       );
     }
     return json as T;
