@@ -40,6 +40,11 @@ export const ErrorCode = {
   VERIFICATION_REQUIRED: 'VERIFICATION_REQUIRED',
   /** Risk control: a breaker paused this sender's sends (`retryAfterMs`). */
   RISK_BLOCKED: 'RISK_BLOCKED',
+  /**
+   * A location-fenced packet and a claimer outside its fence (great-circle distance less the
+   * trusted accuracy is more than the radius), or one who sent no location.
+   */
+  OUT_OF_AREA: 'OUT_OF_AREA',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -80,4 +85,5 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   DAILY_LIMIT: 429,
   VERIFICATION_REQUIRED: 401,
   RISK_BLOCKED: 429,
+  OUT_OF_AREA: 403,
 };

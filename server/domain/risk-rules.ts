@@ -57,7 +57,9 @@ export type RiskRule =
   | 'grab-cooldown'
   | 'ban'
   | 'cluster-device'
-  | 'cluster-ip';
+  | 'cluster-ip'
+  /** Repeated claims from outside one location-fenced packet's fence (services/fence-audit.ts). */
+  | 'fence-probe';
 
 /** One user's totals for one risk day. */
 export interface DayCounters {

@@ -10,6 +10,8 @@ import { isRainId, packetClaimId, packetRefundId } from '../domain/ids.js';
 import type { Listen } from '../domain/karaoke-credit.js';
 import { MemoryNodes } from './memory-nodes.js';
 import { MemoryCodes } from './memory-codes.js';
+import { MemoryFences } from './memory-fences.js';
+import { fenceVerdict } from '../domain/geo-fence.js';
 import { MemoryFairRains } from './memory-fair-rains.js';
 import { MemoryRains } from './memory-rains.js';
 import { cancelTimed } from './memory-timed.js';
@@ -59,6 +61,7 @@ export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
   readonly nodes = new MemoryNodes();
   readonly codes = new MemoryCodes();
+  readonly fences = new MemoryFences();
   private readonly wallets = new Map<string, Wallet>();
   private readonly packets = new Map<string, PacketState>();
   private readonly tombstones = new Set<string>();
@@ -218,6 +221,9 @@ export class MemoryStore implements Store {
     const r = p.record;
     if (r.status === 'expired' || r.status === 'cancelled' || at >= r.expiresAt) return { status: 'expired' };
     if (r.opensAt !== null && at < r.opensAt) return { status: 'not-open', opensAt: r.opensAt };
+    const fence = r.fence ? fenceVerdict(r.fence, pass?.location) : null;
+    if (r.fence && fence?.inside === false)
+      return { status: 'outside', radiusM: r.fence.radiusM, distanceM: fence.distanceM };
     const gate = grabGate(r, user.userId, p.listens.get(user.userId)?.unlocked === true, pass);
     if (gate !== 'open') return { status: gate };
     const amount = p.shares.pop();

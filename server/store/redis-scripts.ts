@@ -38,6 +38,10 @@ export const SCRIPTS = {
   'risk-received': 1,
   'risk-grab-fail': 1,
   'risk-cluster': 1,
+  'fence-index': 4,
+  'fence-unindex': 4,
+  'fence-search': 4,
+  'fence-attempt': 2,
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

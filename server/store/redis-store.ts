@@ -23,6 +23,7 @@ import {
 } from './redis-codec.js';
 import { toStoreError } from './redis-errors.js';
 import { RedisCodes } from './redis-codes.js';
+import { RedisFences } from './redis-fences.js';
 import { RedisRains } from './redis-rains.js';
 import { cancelTimedPacket } from './redis-timed.js';
 import { RedisNodes } from './redis-nodes.js';
@@ -73,6 +74,10 @@ function grabRefusal(
       return { status, claim: withoutSeq(decodeClaim(second)) };
     case 'not-open':
       return { status, opensAt: Number(second) };
+    case 'outside': {
+      const [radiusM, distanceM] = second.split(' ');
+      return { status, radiusM: Number(radiusM), distanceM: distanceM ? Number(distanceM) : null };
+    }
     case 'empty':
     case 'expired':
     case 'missing':
@@ -84,12 +89,27 @@ function grabRefusal(
   }
 }
 
+/** ARGV of grab.lua and grab-credit.lua. */
+function grabArgs(packetId: string, user: UserRef, at: number, pass?: GrabPass): (string | number)[] {
+  const where = pass?.location;
+  return [
+    packetId,
+    user.userId,
+    user.name,
+    at,
+    packetClaimId(packetId, user.userId),
+    pass?.phrase ?? '',
+    ...(where ? [where.lat, where.lng, where.trustedM] : ['', '', '']),
+  ];
+}
+
 export class RedisStore implements Store {
   /** Where the rolling outbox scan of listStaleCredits continues. */
   private outboxCursor = 0;
   private readonly rains: RedisRains;
   readonly nodes: NodeRegistry;
   readonly codes: RedisCodes;
+  readonly fences: RedisFences;
   readonly fairRains: RainFairStore;
 
   constructor(
@@ -101,6 +121,7 @@ export class RedisStore implements Store {
     this.rains = new RedisRains(redis, keys);
     this.nodes = new RedisNodes(redis, keys);
     this.codes = new RedisCodes(redis, keys, (fn) => this.guard(fn));
+    this.fences = new RedisFences(redis, keys, (fn) => this.guard(fn));
     this.fairRains = new RedisFairRains(redis, keys, (fn) => this.guard(fn));
   }
 
@@ -300,7 +321,7 @@ export class RedisStore implements Store {
       const reply = (await this.script(
         'grab',
         [k.packet, k.shares, k.claims, k.outbox, this.keys.unlocked(packetId)],
-        [packetId, user.userId, user.name, at, packetClaimId(packetId, user.userId), pass?.phrase ?? ''],
+        grabArgs(packetId, user, at, pass),
       )) as string[];
       const [status, claim = '', ...packet] = reply;
       switch (status) {
@@ -334,7 +355,7 @@ export class RedisStore implements Store {
           this.keys.unlocked(packetId),
           ...this.walletKeys(user.userId, 'credits'),
         ],
-        [packetId, user.userId, user.name, at, packetClaimId(packetId, user.userId), pass?.phrase ?? ''],
+        grabArgs(packetId, user, at, pass),
       )) as string[];
       const [status, claim = '', ...rest] = reply;
       switch (status) {

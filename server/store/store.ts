@@ -32,6 +32,7 @@ import type { GrabPass } from '../domain/claim-gate.js';
 import type { Listen } from '../domain/karaoke-credit.js';
 import type { NodeRegistry } from './node-registry.js';
 import type { CodeStore } from './code-store.js';
+import type { FenceStore } from './fence-store.js';
 import type { RainFairStore } from './rain-fair-store.js';
 
 export type StoreKind = 'memory' | 'redis' | 'cluster';
@@ -106,6 +107,11 @@ export type GrabOutcome =
   | { status: 'not-open'; opensAt: number }
   /** An exclusive packet (paid to a receive code) and this user is not its owner. */
   | { status: 'forbidden' }
+  /**
+   * A location-fenced packet and a grab whose location is outside it (domain/geo-fence.ts);
+   * `distanceM` null when the grab presented none. Nothing was written.
+   */
+  | { status: 'outside'; radiusM: number; distanceM: number | null }
   | { status: 'empty' }
   | { status: 'expired' }
   | { status: 'missing' };
@@ -190,6 +196,8 @@ export interface Store {
   readonly codes: CodeStore;
   /** Lottery windows, tap limits and the audit trail of rains (rain-fair-store.ts). */
   readonly fairRains: RainFairStore;
+  /** The nearby index of location-fenced packets and their claim-location log (fence-store.ts). */
+  readonly fences: FenceStore;
 
   /** Resolves if the store answers; readiness probes call it. */
   ping(): Promise<void>;
@@ -267,7 +275,9 @@ export interface Store {
    * cancelled), `not-open` before a timed packet's opensAt (by `at`, so every node agrees),
    * `locked` for a karaoke packet the user has not unlocked (saveListen) or a password packet
    * whose phrase `pass` does not carry, `forbidden` for an exclusive packet of another owner
-   * (domain/claim-gate.ts), `empty` when no share is left, `missing` for an unknown packet.
+   * (domain/claim-gate.ts), `outside` for a fenced packet when `pass.location` is absent or
+   * outside its fence (domain/geo-fence.ts; the pass carries the already-capped accuracy),
+   * `empty` when no share is left, `missing` for an unknown packet.
    * The last share finishes the packet.
    */
   grab(packetId: string, user: UserRef, at: number, pass?: GrabPass): Promise<GrabOutcome>;

@@ -128,6 +128,7 @@ export const enErrors: Record<ErrorCode | ClientOnlyCode, string> = {
   DAILY_LIMIT: 'You reached today’s limit — it resets at midnight.',
   VERIFICATION_REQUIRED: 'Please sign in again to confirm it is you.',
   RISK_BLOCKED: 'Sending is paused for a while by risk control.',
+  OUT_OF_AREA: 'You are not close enough to this red packet’s place to claim it.',
   TIMEOUT: 'No answer from the server — check your connection.',
   CONNECT_FAILED: 'Could not connect to the server.',
 };

@@ -122,6 +122,7 @@ export const zhCNErrors: Record<ErrorCode | ClientOnlyCode, string> = {
   CODE_REVOKED: '这个收款码已更换，请向对方索取新码。',
   DAILY_LIMIT: '已达到今日上限，零点重置。',
   VERIFICATION_REQUIRED: '请重新登录以确认是你本人。',
+  OUT_OF_AREA: '你不在这个红包的领取范围内，走近一点再试。',
   RISK_BLOCKED: '风控已暂停你的发送，请稍后再试。',
   TIMEOUT: '服务器没有响应，请检查网络。',
   CONNECT_FAILED: '无法连接服务器。',
