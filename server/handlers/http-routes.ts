@@ -143,8 +143,7 @@ export function httpRoutes(d: HttpDeps): Route[] {
       method: 'GET',
       path: '/v1/admin/packets/:packetId/locations',
       access: 'admin',
-      summary:
-        'The claim locations reported on a fenced packet (client-reported, spoofable), newest first',
+      summary: 'The claim locations reported on a fenced packet (client-reported, spoofable), newest first',
       handle: async ({ params }) =>
         json(200, { attempts: await d.fenceAudit.attempts(parse(idSchema, params[0])) }),
     },

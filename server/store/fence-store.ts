@@ -64,7 +64,12 @@ export interface FenceStore {
    * that have not expired at `now`, nearest first, at most `limit` — some may point at packets
    * that closed or were never created (the caller checks). Atomically drops expired entries.
    */
-  nearby(point: { lat: number; lng: number }, radiusM: number, now: number, limit: number): Promise<FenceHit[]>;
+  nearby(
+    point: { lat: number; lng: number },
+    radiusM: number,
+    now: number,
+    limit: number,
+  ): Promise<FenceHit[]>;
 
   /**
    * Appends an attempt to the packet's claim-location log (the newest `FENCE_LOG_CAP` are

@@ -1,6 +1,12 @@
 /** FenceStore in this process's memory (see fence-store.ts); each method runs to completion. */
 import { haversineM } from '../domain/geo-fence.js';
-import { FENCE_LOG_CAP, type FenceAttempt, type FenceEntry, type FenceHit, type FenceStore } from './fence-store.js';
+import {
+  FENCE_LOG_CAP,
+  type FenceAttempt,
+  type FenceEntry,
+  type FenceHit,
+  type FenceStore,
+} from './fence-store.js';
 
 export class MemoryFences implements FenceStore {
   private readonly entries = new Map<string, FenceEntry>();
@@ -19,7 +25,12 @@ export class MemoryFences implements FenceStore {
     return Promise.resolve();
   }
 
-  nearby(point: { lat: number; lng: number }, radiusM: number, now: number, limit: number): Promise<FenceHit[]> {
+  nearby(
+    point: { lat: number; lng: number },
+    radiusM: number,
+    now: number,
+    limit: number,
+  ): Promise<FenceHit[]> {
     const hits: FenceHit[] = [];
     for (const [id, entry] of this.entries) {
       if (entry.expiresAt <= now) {

@@ -16,7 +16,14 @@ import type { Cluster, Redis } from 'ioredis';
 import { haversineM } from '../domain/geo-fence.js';
 import type { RedisKeys } from './redis-keys.js';
 import { runScript } from './redis-scripts.js';
-import { FENCE_LOG_CAP, FENCE_LOG_RETAIN_MS, type FenceAttempt, type FenceEntry, type FenceHit, type FenceStore } from './fence-store.js';
+import {
+  FENCE_LOG_CAP,
+  FENCE_LOG_RETAIN_MS,
+  type FenceAttempt,
+  type FenceEntry,
+  type FenceHit,
+  type FenceStore,
+} from './fence-store.js';
 
 type Guard = <T>(fn: () => Promise<T>) => Promise<T>;
 
@@ -62,7 +69,12 @@ export class RedisFences implements FenceStore {
     });
   }
 
-  nearby(point: { lat: number; lng: number }, radiusM: number, now: number, limit: number): Promise<FenceHit[]> {
+  nearby(
+    point: { lat: number; lng: number },
+    radiusM: number,
+    now: number,
+    limit: number,
+  ): Promise<FenceHit[]> {
     return this.guard(async () => {
       // Beyond ±85.05° GEOSEARCH cannot start; searching from the nearest latitude it can hold
       // with the circle grown by the gap finds every candidate (the exact filter follows).

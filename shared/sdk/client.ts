@@ -11,6 +11,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { isErrorCode } from '../codes.js';
 import type {
+  ClaimLocation,
   AckError,
   ClientEventName,
   ClientToServerEvents,
@@ -230,7 +231,18 @@ export class RedPacketClient {
     }
     if (!ack || typeof ack.error !== 'object')
       throw new RedPacketError('INTERNAL', `malformed ack for ${event}`);
-    const { code: raw, message, limit, resetAt, retryAfterMs, opensAt, opensInMs, liftsAt } = ack.error;
+    const {
+      code: raw,
+      message,
+      limit,
+      resetAt,
+      retryAfterMs,
+      opensAt,
+      opensInMs,
+      liftsAt,
+      distanceM,
+      radiusM,
+    } = ack.error;
     const code = isErrorCode(raw) ? raw : 'INTERNAL';
     const num = (key: string, v: unknown): object => (typeof v === 'number' ? { [key]: v } : {});
     const details = {
@@ -240,6 +252,8 @@ export class RedPacketClient {
       ...num('opensAt', opensAt),
       ...num('opensInMs', opensInMs),
       ...num('liftsAt', liftsAt),
+      ...num('distanceM', distanceM),
+      ...num('radiusM', radiusM),
     };
     throw new RedPacketError(code, message, details);
   }
@@ -281,8 +295,21 @@ export class RedPacketClient {
     return this.request('packet:send', payload);
   }
 
-  grab(packetId: string): Promise<EventResult<'packet:grab'>> {
-    return this.request('packet:grab', { packetId });
+  /**
+   * Grabs a share. A location-fenced packet (`packet.fence`) needs `location` — where you are,
+   * e.g. from `navigator.geolocation` — and answers OUT_OF_AREA (with `distanceM`, `radiusM`
+   * in the error's details) from outside its fence; a fenced packet needs no room.
+   */
+  grab(packetId: string, options: { location?: ClaimLocation } = {}): Promise<EventResult<'packet:grab'>> {
+    return this.request(
+      'packet:grab',
+      options.location ? { packetId, location: options.location } : { packetId },
+    );
+  }
+
+  /** Open location-fenced packets near a point, nearest first (radiusM default 1000 m, limit 20). */
+  nearby(search: EventPayload<'packet:nearby'>): Promise<EventResult<'packet:nearby'>> {
+    return this.request('packet:nearby', search);
   }
 
   /** Takes back your timed packet before it opens; all of it returns to your wallet. */
@@ -290,9 +317,9 @@ export class RedPacketClient {
     return this.request('packet:cancel', { packetId });
   }
 
-  /** Claims a share of a code packet with a scanned code; no room needed. */
-  claimCode(code: string): Promise<EventResult<'code:claim'>> {
-    return this.request('code:claim', { code });
+  /** Claims a share of a code packet with a scanned code; no room needed (a fenced one needs `location`). */
+  claimCode(code: string, options: { location?: ClaimLocation } = {}): Promise<EventResult<'code:claim'>> {
+    return this.request('code:claim', options.location ? { code, location: options.location } : { code });
   }
 
   /** Opens an exclusive packet paid to your receive code (announced by `packet:received`). */
