@@ -37,12 +37,21 @@ export function buildOpenApi(types: TypeSchemas, version: string): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const route of routes) {
     const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
-    const params = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
-      name: m[1],
-      in: 'path',
-      required: true,
-      schema: inputSchema(idSchema, 'draft-2020-12'),
-    }));
+    const params: JsonSchema[] = [
+      ...[...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
+        name: m[1],
+        in: 'path',
+        required: true,
+        schema: inputSchema(idSchema, 'draft-2020-12'),
+      })),
+      // Query parameters: the fields of the route's query schema (values arrive as strings).
+      ...Object.entries(route.query?.shape ?? {}).map(([name, field]) => ({
+        name,
+        in: 'query',
+        required: !field.safeParse(undefined).success,
+        schema: inputSchema(field, 'draft-2020-12'),
+      })),
+    ];
     const result = results.get(`${route.method} ${route.path}`) ?? {};
     const { description: resultDoc, ...resultSchema } = result;
     const text = resultSchema.type === 'string';

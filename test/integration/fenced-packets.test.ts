@@ -155,7 +155,7 @@ describe.each(storeBackends())('location-fenced packets on %s', (_name, makeBack
       token,
     });
     expect(http.status).toBe(200);
-    expect((http.body as NearbyResult).packets.map((p) => p.packet.id)).toEqual(
+    expect((http.body as unknown as NearbyResult).packets.map((p) => p.packet.id)).toEqual(
       found.packets.map((p) => p.packet.id),
     );
     expect((await server.http('GET', '/v1/packets/nearby?lat=95&lng=0', { token })).status).toBe(400);
