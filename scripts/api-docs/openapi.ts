@@ -4,6 +4,7 @@
  * zod schema the router validates it with, its answer from `HttpResults` in
  * shared/protocol.ts, and every error as `{ error: { code, message } }` with the code's status.
  */
+import type { z } from 'zod';
 import { HTTP_STATUS, type ErrorCode } from '@red-packet/sdk/codes';
 import { idSchema } from '@red-packet/sdk/schemas';
 import { httpRoutes, type HttpDeps } from '../../server/handlers/http-routes.js';
@@ -45,7 +46,7 @@ export function buildOpenApi(types: TypeSchemas, version: string): JsonSchema {
         schema: inputSchema(idSchema, 'draft-2020-12'),
       })),
       // Query parameters: the fields of the route's query schema (values arrive as strings).
-      ...Object.entries(route.query?.shape ?? {}).map(([name, field]) => ({
+      ...Object.entries((route.query?.shape ?? {}) as Record<string, z.ZodType>).map(([name, field]) => ({
         name,
         in: 'query',
         required: !field.safeParse(undefined).success,
