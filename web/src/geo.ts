@@ -1,7 +1,8 @@
 /**
  * Where the player is, from the browser (navigator.geolocation), for location-fenced packets.
  * The browser asks the person for permission the first time; a refusal or a timeout rejects
- * with an Error whose message says why. Nothing is kept: each fenced claim asks again.
+ * with an Error whose message says why. Nothing is kept or reused (maximumAge 0): each claim
+ * and each nearby search asks for a fresh fix, so walking into a fence counts at once.
  */
 import type { ClaimLocation } from '@red-packet/sdk';
 import { t } from './i18n.js';
@@ -21,7 +22,7 @@ export function currentLocation(timeoutMs = 15_000): Promise<ClaimLocation> {
           accuracyM: Math.max(0, pos.coords.accuracy),
         }),
       (err) => reject(new Error(t('fence.noLocation', { reason: err.message || `error ${err.code}` }))),
-      { enableHighAccuracy: true, timeout: timeoutMs, maximumAge: 10_000 },
+      { enableHighAccuracy: true, timeout: timeoutMs, maximumAge: 0 },
     );
   });
 }
