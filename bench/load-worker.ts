@@ -16,6 +16,7 @@ interface Data {
 export type Command =
   | { cmd: 'connect'; url: string; count: number; room: string }
   | { cmd: 'grabAll'; packetIds: string[]; perClient: number }
+  | { cmd: 'echoAll'; perClient: number }
   | { cmd: 'armAlloc' }
   | { cmd: 'allocResult' }
   | { cmd: 'armFanout'; event: string }
@@ -85,6 +86,26 @@ async function grabAll(
     }),
   );
   return { ok, failed, lags: lags.toArray() };
+}
+
+/** Every client sends `perClient` acked `time:sync` requests one after another. */
+async function echoAll(
+  perClient: number,
+): Promise<{ ok: number; failed: Record<string, number>; lags: number[] }> {
+  const lags = new LagHistogram();
+  let ok = 0;
+  await Promise.all(
+    clients.map(async (c) => {
+      for (let i = 0; i < perClient; i++) {
+        const t = performance.now();
+        const ack = await c.request('time:sync', {});
+        if (!ack.ok) throw new Error(`time:sync refused: ${JSON.stringify(ack)}`);
+        ok += 1;
+        lags.add(performance.now() - t);
+      }
+    }),
+  );
+  return { ok, failed: {}, lags: lags.toArray() };
 }
 
 function shuffled<T>(items: T[]): T[] {
@@ -162,6 +183,9 @@ parentPort?.on('message', (msg: Command) => {
       break;
     case 'grabAll':
       grabAll(msg.packetIds, msg.perClient).then(reply, fail);
+      break;
+    case 'echoAll':
+      echoAll(msg.perClient).then(reply, fail);
       break;
     case 'armAlloc':
       armAlloc();

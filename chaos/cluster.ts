@@ -13,6 +13,11 @@ import { startBalancer, type Balancer } from './balancer.js';
 
 export type Durability = 'always' | 'everysec';
 
+/** CHAOS_PROFILE_DIR=dir: nodes run under --cpu-prof and leave their profiles there. */
+const PROFILE = process.env.CHAOS_PROFILE_DIR
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CHAOS_PROFILE_DIR}`]
+  : [];
+
 export interface Cluster {
   redis: RedisHandle;
   nodes: NodeProcess[];
@@ -54,7 +59,7 @@ export async function startCluster(durability: Durability, nodeCount = 3): Promi
   const ended = new Set<NodeProcess>();
   const nodes: NodeProcess[] = [];
   const start = async (i: number): Promise<NodeProcess> => {
-    const node = await startNodeProcess(env, `chaos-node-${i}`);
+    const node = await startNodeProcess(env, `chaos-node-${i}`, PROFILE);
     void node.exited.then((how) => {
       ended.add(node);
       if (!expected.has(node)) unexpectedExits.push(`${node.nodeId} (${how})`);

@@ -1,5 +1,5 @@
 /**
- * npm run chaos [-- --quick]
+ * npm run chaos [-- --quick] [--only faults|storm|slow] [--storm-clients N]
  *
  * Fault injection against a real deployment on this machine (docs/reliability.md): Redis with
  * an append-only file, three node processes behind a TCP load balancer, SDK clients driving a
@@ -19,8 +19,22 @@ import { writeReliabilityDoc } from './report.js';
 import { slowConsumer, type SlowResult } from './slow-consumer.js';
 import { reconnectStorm, type StormResult } from './storm.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    /** Runs one part only (figures are printed, no results or docs are written). */
+    only: { type: 'string' },
+    'storm-clients': { type: 'string' },
+  },
+});
 const QUICK = values.quick;
+const PARTS = ['faults', 'storm', 'slow'] as const;
+type Part = (typeof PARTS)[number];
+if (values.only !== undefined && !PARTS.includes(values.only as Part)) {
+  console.error(`chaos: --only takes one of ${PARTS.join(', ')}`);
+  process.exit(2);
+}
+const runs = (part: Part): boolean => values.only === undefined || values.only === part;
 const SIZE: PhaseSize & { stormClients: number; slowReaders: number; slowLines: number } = QUICK
   ? {
       players: 12,
@@ -40,6 +54,7 @@ const SIZE: PhaseSize & { stormClients: number; slowReaders: number; slowLines: 
       slowReaders: 50,
       slowLines: 40_000,
     };
+if (values['storm-clients'] !== undefined) SIZE.stormClients = Number(values['storm-clients']);
 const log = (msg: string): void => console.log(`chaos: ${msg}`);
 
 async function main(): Promise<void> {
@@ -47,11 +62,12 @@ async function main(): Promise<void> {
   const faults: FaultResult[] = [];
   let storm: StormResult | undefined;
   let slow: SlowResult | undefined;
-  for (const durability of ['always', 'everysec'] as Durability[]) {
+  const durabilities: Durability[] = runs('faults') ? ['always', 'everysec'] : ['always'];
+  for (const durability of durabilities) {
     log(`starting Redis (appendfsync ${durability}) and 3 nodes`);
     const cluster = await startCluster(durability);
     try {
-      for (const [name, inject] of FAULTS) {
+      for (const [name, inject] of runs('faults') ? FAULTS : []) {
         await cluster.restoreAll();
         log(`${durability}: ${name}`);
         const r = await runFault(cluster, durability, name, SIZE, inject);
@@ -62,14 +78,18 @@ async function main(): Promise<void> {
         );
       }
       if (durability === 'always') {
-        await cluster.restoreAll();
-        log(`reconnect storm: ${SIZE.stormClients} clients`);
-        storm = await reconnectStorm(cluster, SIZE.stormClients, log);
-        log(`  ${JSON.stringify(storm)}`);
-        await cluster.restoreAll();
-        log('slow consumer');
-        slow = await slowConsumer(cluster, SIZE.slowReaders, SIZE.slowLines);
-        log(`  ${JSON.stringify(slow)}`);
+        if (runs('storm')) {
+          await cluster.restoreAll();
+          log(`reconnect storm: ${SIZE.stormClients} clients`);
+          storm = await reconnectStorm(cluster, SIZE.stormClients, log);
+          log(`  ${JSON.stringify(storm)}`);
+        }
+        if (runs('slow')) {
+          await cluster.restoreAll();
+          log('slow consumer');
+          slow = await slowConsumer(cluster, SIZE.slowReaders, SIZE.slowLines);
+          log(`  ${JSON.stringify(slow)}`);
+        }
       }
     } finally {
       await cluster.close();
@@ -86,9 +106,14 @@ async function main(): Promise<void> {
     slow,
     seconds: Math.round((Date.now() - started) / 1000),
   };
-  mkdirSync('chaos/results', { recursive: true });
-  writeFileSync(`chaos/results/${QUICK ? 'quick' : 'latest'}.json`, `${JSON.stringify(results, null, 2)}\n`);
-  if (!QUICK) writeReliabilityDoc(results);
+  if (values.only === undefined) {
+    mkdirSync('chaos/results', { recursive: true });
+    writeFileSync(
+      `chaos/results/${QUICK ? 'quick' : 'latest'}.json`,
+      `${JSON.stringify(results, null, 2)}\n`,
+    );
+    if (!QUICK) writeReliabilityDoc(results);
+  }
 
   const problems = [
     ...faults.filter((f) => !f.balanced).map((f) => `${f.durability} ${f.fault}: audit not balanced`),

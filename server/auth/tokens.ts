@@ -4,9 +4,10 @@
  * minors' curfew, domain/curfew.ts; any other value of `minor` is refused). Anything else about a token is refused: other algorithms,
  * missing or wrong-typed claims, expired tokens.
  */
-import { SignJWT, jwtVerify } from 'jose';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { displayNameSchema, idSchema, roleSchema, type Role } from '@red-packet/sdk/schemas';
 import { GameError } from '../domain/errors.js';
+import { signHs256, verifyHs256 } from './hs256.js';
 
 export interface Identity {
   userId: string;
@@ -22,44 +23,46 @@ export interface Identity {
 }
 
 export class TokenService {
-  private readonly key: Uint8Array;
+  /** The secret prepared once for node:crypto (verification runs per handshake). */
+  private readonly key: KeyObject;
 
-  constructor(secret: string) {
-    this.key = new TextEncoder().encode(secret);
+  constructor(
+    secret: string,
+    /** Seconds since the epoch (injectable for tests). */
+    private readonly nowSec: () => number = () => Math.floor(Date.now() / 1000),
+  ) {
+    this.key = createSecretKey(Buffer.from(secret, 'utf8'));
   }
 
   /**
    * Signs a token for `identity`, valid for `ttlSec` seconds from `issuedAtSec` (default now;
    * an earlier one makes a token from an older sign-in, for step-up tests and tools).
    */
-  async sign(identity: Identity, ttlSec = 86_400, issuedAtSec?: number): Promise<string> {
-    const iat = issuedAtSec ?? Math.floor(Date.now() / 1000);
-    return new SignJWT({
+  sign(identity: Identity, ttlSec = 86_400, issuedAtSec?: number): Promise<string> {
+    const iat = issuedAtSec ?? this.nowSec();
+    const claims = {
       name: identity.name,
       role: identity.role,
       ...(identity.minor ? { minor: true } : {}),
-    })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(identity.userId)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + ttlSec)
-      .sign(this.key);
+      sub: identity.userId,
+      iat,
+      exp: iat + ttlSec,
+    };
+    return Promise.resolve(signHs256(claims, this.key));
   }
 
   /** Verifies a token; throws GameError UNAUTHORIZED on anything wrong with it. */
-  async verify(token: unknown): Promise<Identity> {
+  verify(token: unknown): Promise<Identity> {
+    return new Promise((resolve) => resolve(this.verifySync(token)));
+  }
+
+  /** verify(), synchronously (auth/hs256.ts has what a valid token is). */
+  verifySync(token: unknown): Identity {
     if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
       throw new GameError('UNAUTHORIZED', 'missing token');
     }
-    let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtVerify(token, this.key, {
-        algorithms: ['HS256'],
-        requiredClaims: ['exp', 'sub'],
-      }));
-    } catch {
-      throw new GameError('UNAUTHORIZED', 'invalid or expired token');
-    }
+    const payload = verifyHs256(token, this.key, this.nowSec());
+    if (!payload) throw new GameError('UNAUTHORIZED', 'invalid or expired token');
     const userId = idSchema.safeParse(payload.sub);
     const name = displayNameSchema.safeParse(payload.name);
     const role = roleSchema.safeParse(payload.role);

@@ -12,7 +12,7 @@ import { checkRainLimits, rainStartAt, splitRain, type RainLimits } from '../dom
 import { newRainSeed, rainTimeline, type DropPlan } from '../domain/rain-timeline.js';
 import { seedCommitment, splitRandomInt } from '../domain/rain-fairness.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { Credit, EndRainOutcome, RainRecord, Store } from '../store/store.js';
+import type { ActiveDrop, Credit, EndRainOutcome, RainRecord, Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { GoneBatcher } from './gone-batcher.js';
 import type { LotteryWaiter } from './lottery-waiter.js';
@@ -25,6 +25,13 @@ import { RoomDirectory } from './room-directory.js';
 const LEADERBOARD_SIZE = 10;
 /** Remembered per-node facts (rain → room, timelines, gone drops) before they are dropped. */
 const CACHE_LIMIT = 10_000;
+
+/** A room's rain as every member sees it (RainService.roomRain), read once for many joins. */
+export interface RoomRain {
+  rain: RainRecord;
+  /** Drops whose window was open when it was read. */
+  active: ActiveDrop[];
+}
 
 export interface RainServiceDeps {
   store: Store;
@@ -264,22 +271,31 @@ export class RainService {
   }
 
   /** The room's running rain (else its next scheduled one) as `userId` sees it, or null. */
-  async snapshot(roomId: string, userId: string): Promise<RainSnapshot | null> {
+  /**
+   * What every member of `roomId` sees of its rain (the running one, else the latest): the
+   * rain and the drops falling at the time of the read. Null if the room has none.
+   */
+  async roomRain(roomId: string): Promise<RoomRain | null> {
     const rains = await this.deps.store.listRoomRains(roomId);
     const rain = rains.find((r) => r.status === 'running') ?? rains[0];
     if (!rain) return null;
+    const at = this.deps.clock.now();
+    return { rain, active: await this.deps.store.activeDrops(rain.id, at) };
+  }
+
+  /** A room's rain as `userId` sees it in a join snapshot (with their grabs so far). */
+  async snapshot(shared: RoomRain, userId: string): Promise<RainSnapshot> {
+    const { rain, active } = shared;
+    const mine = await this.deps.store.rainUserStats(rain.id, userId);
     const now = this.deps.clock.now();
-    const [mine, active] = await Promise.all([
-      this.deps.store.rainUserStats(rain.id, userId),
-      this.deps.store.activeDrops(rain.id, now),
-    ]);
     const plans = new Map(this.timeline(rain).map((p) => [p.dropId, p]));
     return {
       rain: rainView(rain),
       mine,
       drops: active.flatMap((d) => {
+        const ttlMs = d.releasedAt + rain.dropTtlMs - now;
         const plan = plans.get(d.dropId);
-        return plan ? [dropView(plan, d.shares, d.releasedAt + rain.dropTtlMs - now)] : [];
+        return plan && ttlMs > 0 ? [dropView(plan, d.shares, ttlMs)] : [];
       }),
     };
   }

@@ -2,17 +2,38 @@
 import type { ChatMessage, RoomSnapshot, UserRef } from '@red-packet/sdk/protocol';
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
-import type { Store } from '../store/store.js';
+import type { PacketRecord, Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
+import { CoalescedLoads } from './coalesced-loads.js';
 import { packetView } from './packet-views.js';
 import type { KaraokeService } from './karaoke-service.js';
 import type { Presence } from './presence.js';
-import type { RainService } from './rain-service.js';
+import type { RainService, RoomRain } from './rain-service.js';
 
 /** Open packets listed in a snapshot. */
 const SNAPSHOT_PACKETS = 50;
 
+/** What a join snapshot shows every member alike. */
+interface SharedSnapshot {
+  chat: ChatMessage[];
+  open: PacketRecord[];
+  rain: RoomRain | null;
+}
+
 export class RoomService {
+  /**
+   * The shared part of join snapshots, read once for all the joins of a room that arrive
+   * while a read is in flight (a reconnect storm), never older than the join that asks.
+   */
+  private readonly shared = new CoalescedLoads<SharedSnapshot>(async (roomId) => {
+    const [chat, open, rain] = await Promise.all([
+      this.store.recentChat(roomId, this.chatHistory),
+      this.store.listOpenPackets(roomId, SNAPSHOT_PACKETS),
+      this.rains.roomRain(roomId),
+    ]);
+    return { chat, open, rain };
+  });
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -25,10 +46,9 @@ export class RoomService {
 
   /** Records one connection of `user` in the room and returns the snapshot it sees. */
   async join(user: UserRef, connId: string, roomId: string): Promise<RoomSnapshot> {
-    const members = await this.presence.add({ roomId, userId: user.userId, connId });
-    const [chat, open] = await Promise.all([
-      this.store.recentChat(roomId, this.chatHistory),
-      this.store.listOpenPackets(roomId, SNAPSHOT_PACKETS),
+    const [members, { chat, open, rain: roomRain }] = await Promise.all([
+      this.presence.add({ roomId, userId: user.userId, connId }),
+      this.shared.load(roomId),
     ]);
     const [mine, listens, rain] = await Promise.all([
       this.store.claimedAmounts(
@@ -36,7 +56,7 @@ export class RoomService {
         user.userId,
       ),
       this.karaoke.progressOf(open, user.userId),
-      this.rains.snapshot(roomId, user.userId),
+      roomRain ? this.rains.snapshot(roomRain, user.userId) : null,
     ]);
     return {
       roomId,

@@ -18,7 +18,7 @@ import {
   type SendRefusal,
 } from '../domain/risk-rules.js';
 import { toStoreError } from './redis-errors.js';
-import { defineScripts, runScript, type ScriptName } from './redis-scripts.js';
+import { runScript, type ScriptName } from './redis-scripts.js';
 import {
   DAY_KEY_GRACE_MS,
   RISK_BUCKETS,
@@ -100,10 +100,7 @@ export class RedisRisk implements RiskStore {
     private readonly keys: RiskKeys,
     /** Whether close() disconnects the client (false when it is shared). */
     private readonly ownsClient = false,
-  ) {
-    if (typeof (redis as unknown as Record<string, unknown>).rp_risk_send !== 'function')
-      defineScripts(redis);
-  }
+  ) {}
 
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
     try {

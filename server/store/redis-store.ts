@@ -32,7 +32,7 @@ import { RedisFairRains } from './redis-fair-rains.js';
 import type { RainFairStore } from './rain-fair-store.js';
 import type { RedisKeys } from './redis-keys.js';
 import { keyspaceServers } from './redis-masters.js';
-import { defineScripts, runScript, type ScriptName } from './redis-scripts.js';
+import { runScript, type ScriptName } from './redis-scripts.js';
 import type {
   ActiveDrop,
   CancelOutcome,
@@ -117,7 +117,6 @@ export class RedisStore implements Store {
     private readonly redis: Redis | Cluster,
     private readonly keys: RedisKeys,
   ) {
-    defineScripts(redis);
     this.rains = new RedisRains(redis, keys);
     this.nodes = new RedisNodes(redis, keys);
     this.codes = new RedisCodes(redis, keys, (fn) => this.guard(fn));

@@ -30,6 +30,7 @@ import {
   type PlaybackSource,
 } from './karaoke-listener.js';
 import * as msgpackParser from './msgpack-parser.js';
+import { rejoinRooms, type RejoinFailure } from './rejoin.js';
 
 export type WireFormat = 'msgpack' | 'json';
 
@@ -63,6 +64,9 @@ export interface RedPacketClientOptions {
 
 type Listener<E extends ServerEventName> = ServerToClientEvents[E];
 
+/** Called after a reconnect: the rooms re-joined, and those that could not be (see rejoin.ts). */
+export type RejoinListener = (snapshots: RoomSnapshot[], failures: RejoinFailure[]) => void;
+
 /** An ack as it arrives, before it is trusted. */
 type RawAck = { ok: true; [key: string]: unknown } | { ok: false; error: AckError | undefined };
 
@@ -72,7 +76,9 @@ export class RedPacketClient {
   private readonly rooms = new Set<string>();
   private readonly ackTimeoutMs: number;
   private readonly now: () => number;
-  private readonly rejoinListeners = new Set<(snapshots: RoomSnapshot[]) => void>();
+  private readonly rejoinListeners = new Set<RejoinListener>();
+  /** Bumped on every connect and disconnect: a re-join belongs to one connection. */
+  private connection = 0;
   private connectedOnce = false;
   private readonly onVerificationRequired: (() => string | Promise<string>) | undefined;
 
@@ -96,8 +102,12 @@ export class RedPacketClient {
       },
     });
     this.socket.on('connect', () => {
+      this.connection += 1;
       if (this.connectedOnce) void this.rejoin();
       this.connectedOnce = true;
+    });
+    this.socket.on('disconnect', () => {
+      this.connection += 1;
     });
   }
 
@@ -175,8 +185,12 @@ export class RedPacketClient {
     });
   }
 
-  /** Called after each reconnect with the snapshots of the rooms re-joined. */
-  onRejoin(listener: (snapshots: RoomSnapshot[]) => void): () => void {
+  /**
+   * Called after each reconnect with the snapshots of the rooms re-joined (transient refusals
+   * are retried first) and the rooms that could not be; those are re-joined again after the
+   * next reconnect, or by calling `join`.
+   */
+  onRejoin(listener: RejoinListener): () => void {
     this.rejoinListeners.add(listener);
     return () => this.rejoinListeners.delete(listener);
   }
@@ -363,10 +377,15 @@ export class RedPacketClient {
   }
 
   private async rejoin(): Promise<void> {
-    const results = await Promise.allSettled(
-      [...this.rooms].map((r) => this.request('room:join', { roomId: r })),
+    const connection = this.connection;
+    const isCurrent = (): boolean => connection === this.connection && this.socket.connected;
+    const { snapshots, failures } = await rejoinRooms(
+      [...this.rooms],
+      (roomId) => this.request('room:join', { roomId }),
+      { isCurrent },
     );
-    const snapshots = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-    for (const listener of this.rejoinListeners) listener(snapshots);
+    // A re-join overtaken by another reconnect is reported by that one.
+    if (!isCurrent()) return;
+    for (const listener of this.rejoinListeners) listener(snapshots, failures);
   }
 }

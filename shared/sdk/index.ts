@@ -1,5 +1,6 @@
 export { RedPacketClient } from './client.js';
-export type { RedPacketClientOptions, WireFormat } from './client.js';
+export type { RedPacketClientOptions, RejoinListener, WireFormat } from './client.js';
+export type { RejoinFailure } from './rejoin.js';
 export { ClockSync } from './clock-sync.js';
 export { RedPacketHttp } from './http-client.js';
 export type { RedPacketHttpOptions } from './http-client.js';
