@@ -122,6 +122,27 @@ describe.each(storeBackends())('location-fenced packets on %s', (_name, makeBack
     );
     expect(phrase.code).toBe('INVALID_PAYLOAD');
     expect(await server.app.store.getBalance('shop')).toBe(100_000 - 300);
+
+    // The HTTP packet route takes the same fence, with the same checks.
+    const token = await server.token('shop', 'host');
+    const body = { kind: 'equal', amount: 100, count: 1 };
+    const bad = await server.http('POST', '/v1/rooms/opening/packets', {
+      token,
+      body: { ...body, fence: { lat: 0, lng: Number.MAX_VALUE, radiusM: 300 } },
+    });
+    expect(bad.status).toBe(400);
+    const wide = await server.http('POST', '/v1/rooms/opening/packets', {
+      token,
+      body: { ...body, fence: { ...SHOP, radiusM: 6_000 } },
+    });
+    expect(wide.status).toBe(422);
+    const sent = await server.http('POST', '/v1/rooms/opening/packets', {
+      token,
+      body: { ...body, fence: { ...SHOP, radiusM: 250 } },
+    });
+    expect(sent.status).toBe(201);
+    expect(sent.body).toMatchObject({ packet: { fence: { ...SHOP, radiusM: 250 } } });
+    expect(await server.app.store.getBalance('shop')).toBe(100_000 - 400);
   });
 
   it('nearby: open fenced packets near a point, nearest first, over the socket and HTTP; a finished one drops out', async () => {
