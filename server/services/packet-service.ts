@@ -129,19 +129,19 @@ export class PacketService {
       const entry = { packetId: record.id, phrase: record.unlock.phrase, expiresAt: record.expiresAt };
       await store.codes.indexPhrase(roomId, entry, now);
     }
-    const { fence } = record;
-    if (fence) {
-      // Write-ahead: the nearby search skips an entry whose packet never appears.
-      await store.fences.index({ packetId: record.id, ...fence, expiresAt: record.expiresAt, at: now });
-    }
     const undoRisk = await this.deps.admitSend?.(sender, record.id, 'packet', total);
     try {
+      if (record.fence) {
+        // Write-ahead: a nearby search skips an entry whose packet never appears, and drops it
+        // a minute on (removing it here could hide a packet whose creation did land).
+        const entry = { packetId: record.id, ...record.fence, expiresAt: record.expiresAt, at: now };
+        await store.fences.index(entry);
+      }
       await this.deps.payments.fund(sender.userId, record.id, total, () =>
         store.createPacket(record, shares),
       );
     } catch (err) {
       await undoRisk?.();
-      if (fence) await this.unindexFence(record.id);
       throw err;
     }
     this.audience.remember(record);

@@ -140,4 +140,27 @@ describe('timed and fenced packets in the browser', () => {
     ]);
     await server.expectBalanced();
   });
+
+  it('the packet form fences a packet to where the sender stands; it shows in the feed and nearby', async () => {
+    const before = await shownBalance(player);
+    await player.getByTestId('new-packet').click();
+    await player.getByTestId('packet-amount').fill('2');
+    await player.getByTestId('packet-count').fill('1');
+    await player.getByTestId('packet-greeting').fill('Found me');
+    await player.getByTestId('packet-fence').selectOption('300');
+    await player.getByTestId('packet-send').click();
+    await expect.poll(() => shownBalance(player)).toBe(before - 200);
+    const envelope = player.getByTestId('envelope').filter({ hasText: 'Found me' });
+    await envelope.waitFor();
+    expect(await envelope.textContent()).toContain('📍');
+    await player.getByTestId('nearby').click();
+    const item = player.getByTestId('nearby-packet').filter({ hasText: 'Found me' });
+    await item.waitFor();
+    expect(await item.textContent()).toContain('0 m away');
+    await player.locator('.modal .close').click();
+    const sent = await host.nearby({ lat: northOfShop(120).latitude, lng: SHOP.longitude, radiusM: 10 });
+    expect(sent.packets.map((p) => p.packet.greeting)).toContain('Found me');
+    expect(sent.packets.find((p) => p.packet.greeting === 'Found me')?.packet.fence?.radiusM).toBe(300);
+    await server.expectBalanced();
+  });
 });
