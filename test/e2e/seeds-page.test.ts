@@ -59,7 +59,7 @@ describe('timed and fenced packets in the browser', () => {
       amount: 300,
       count: 2,
       greeting: 'Opens soon',
-      opensInMs: 4_000,
+      opensInMs: 6_000,
     });
     const envelope = player.locator(`[data-testid="envelope"][data-packet-id="${packet.id}"]`);
     await envelope.waitFor();
@@ -67,14 +67,14 @@ describe('timed and fenced packets in the browser', () => {
     await envelope.click();
     const countdown = player.getByTestId('envelope').getByTestId('countdown');
     await countdown.waitFor();
-    expect(await countdown.textContent()).toMatch(/^Opens in 0:0[1-4]$/);
+    expect(await countdown.textContent()).toMatch(/^Opens in 0:0[1-6]$/);
     await player.screenshot({ path: `${SCREENSHOTS}/timed-countdown.png` });
     // The countdown element is replaced by the Open button when it reaches zero.
     await expect
-      .poll(() => countdown.textContent().catch(() => 'gone'), { timeout: 10_000 })
+      .poll(() => countdown.textContent({ timeout: 500 }).catch(() => 'gone'), { timeout: 15_000 })
       .toMatch(/0:01|gone/);
     const open = player.getByTestId('open');
-    await open.waitFor({ timeout: 10_000 });
+    await open.waitFor({ timeout: 15_000 });
     expect(await countdown.count()).toBe(0);
     await open.click();
     const result = player.getByTestId('grab-result');
