@@ -12,7 +12,7 @@ import type { RedisHandle } from '../test/helpers/redis-server.js';
 import { percentile } from './histogram.js';
 import { measure, pin, type CorePlan } from './machine.js';
 import { connectPool, hostClient, requireBalanced, tokens } from './pool.js';
-import { cpuShare, round, type BenchResults, type GrabFigures } from './results.js';
+import { cpuShare, round, type BenchResults, type EchoFigures, type GrabFigures } from './results.js';
 
 export interface BenchEnv {
   plan: CorePlan;
@@ -102,6 +102,43 @@ export async function grabScenario(env: BenchEnv, spec: GrabSpec): Promise<GrabF
       p99Ms: round(percentile(lags, 99), 2),
       serverUsPerGrab: round((run.cpu.server / ok) * 1e6),
       redisUsPerGrab: round((run.cpu.redis / ok) * 1e6),
+      cpu: cpuShare(run.cpu, env.plan.generatorCoreCount),
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * The floor under every acked event: `members` clients each send `perClient` `time:sync`
+ * requests (no store call, the smallest ack) one after another. Server CPU per event is what
+ * socket.io, the wire format and this server's event edge (rate limit, schema, metrics) cost
+ * before a handler does anything — the part of a grab no store or game change can remove.
+ */
+export async function echoScenario(
+  env: BenchEnv,
+  spec: { members: number; perClient: number },
+): Promise<EchoFigures> {
+  const server = await startServer(env, 'echo', 'memory');
+  try {
+    const pool = await connectPool(server.url, spec.members, 'echo', env.threads);
+    const run = await measure({ server: server.pid, redis: null }, () =>
+      pool.ask<{ ok: number; lags: number[] }>({ cmd: 'echoAll', perClient: spec.perClient }),
+    );
+    await pool.close();
+    const events = run.result.reduce((sum, r) => sum + r.ok, 0);
+    return {
+      members: spec.members,
+      events,
+      perSec: round(events / run.cpu.seconds),
+      p50Ms: round(
+        percentile(
+          run.result.map((r) => r.lags),
+          50,
+        ),
+        2,
+      ),
+      serverUsPerEvent: round((run.cpu.server / events) * 1e6),
       cpu: cpuShare(run.cpu, env.plan.generatorCoreCount),
     };
   } finally {

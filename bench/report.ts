@@ -213,7 +213,7 @@ ${fanRow('reference: bare uWebSockets.js publish, same frames, same clients', re
 |---|---|
 | redis-benchmark, \`${r.redisLimit.script}\` script, 50 connections | ${r.redisLimit.perSec} grabs/s |
 | this server's grabs/s ÷ that limit | ${r.redisLimit.ratio} × |
-| server CPU per delivered message: this server on uWS ÷ bare uWS publish | ${Math.round((uws.serverUsPer1kMsgs / reference.serverUsPer1kMsgs) * 1000) / 1000} × |
+${r.echo ? `| an acked no-op event (\`time:sync\`, ${r.echo.members} clients): server CPU per event — the floor under every grab | ${r.echo.serverUsPerEvent} µs (${r.echo.perSec}/s) |\n| server CPU per grab ÷ that floor | ${Math.round((r.grab.serverUsPerGrab / r.echo.serverUsPerEvent) * 100) / 100} × |\n` : ''}| server CPU per delivered message: this server on uWS ÷ bare uWS publish | ${Math.round((uws.serverUsPer1kMsgs / reference.serverUsPer1kMsgs) * 1000) / 1000} × |
 | server CPU per delivered message: socket.io on ws ÷ this server on uWS | ${Math.round((ws.serverUsPer1kMsgs / uws.serverUsPer1kMsgs) * 1000) / 1000} × |
 | delivered msgs/s (wall clock): uWS ÷ ws | ${Math.round((uws.deliveredPerSec / ws.deliveredPerSec) * 1000) / 1000} × |
 

@@ -26,6 +26,16 @@ export interface GrabFigures {
   cpu: CpuShare;
 }
 
+/** Acked no-op events (`time:sync`): the per-event floor a grab is built on. */
+export interface EchoFigures {
+  members: number;
+  events: number;
+  perSec: number;
+  p50Ms: number;
+  serverUsPerEvent: number;
+  cpu: CpuShare;
+}
+
 export interface FanoutFigures {
   server: 'uws' | 'ws' | 'reference-uws';
   clients: number;
@@ -61,6 +71,8 @@ export interface BenchResults {
   durationSec: number;
   grab: GrabFigures;
   redisLimit: { script: string; perSec: number; ratio: number };
+  /** Absent in results written before it was measured. */
+  echo?: EchoFigures;
   crowded: GrabFigures[];
   fullAllocation: {
     shares: number;

@@ -15,7 +15,13 @@ import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startRedis } from '../test/helpers/redis-server.js';
 import { fanoutGame, fanoutReference } from './fanout-scenarios.js';
-import { allocationScenario, grabScenario, redisGrabLimit, type BenchEnv } from './grab-scenarios.js';
+import {
+  allocationScenario,
+  echoScenario,
+  grabScenario,
+  redisGrabLimit,
+  type BenchEnv,
+} from './grab-scenarios.js';
 import { pin, planCores, raiseFileLimit } from './machine.js';
 import { goalLines, writeReport } from './report.js';
 import { round, type BenchResults } from './results.js';
@@ -76,6 +82,8 @@ try {
     grabsPerMember: SIZE.grab.packets,
   });
   log(`grab: ${grab.serverUsPerGrab} µs/grab node, ${grab.perSec}/s, generator ${grab.cpu.generatorPct} %`);
+  const echo = await echoScenario(env, { members: SIZE.grab.members, perClient: SIZE.grab.packets });
+  log(`echo (time:sync): ${echo.serverUsPerEvent} µs/event node, ${echo.perSec}/s`);
   const limit = await redisGrabLimit(env, GRAB_SCRIPT, SIZE.redisOps);
   log(`redis-benchmark ${GRAB_SCRIPT}: ${limit}/s`);
   const crowded = [];
@@ -128,6 +136,7 @@ try {
     durationSec: round((Date.now() - started) / 1000),
     grab,
     redisLimit: { script: GRAB_SCRIPT, perSec: limit, ratio: round(grab.perSec / limit, 3) },
+    echo,
     crowded,
     fullAllocation,
     fanout: { uws, ws, reference },

@@ -1,19 +1,17 @@
 /**
- * The reconnect storm: N clients, all on one node behind a load balancer, in a room where a
- * rain is falling. The node is killed; the clients reconnect to the survivors with the SDK's
+ * The reconnect storm: N clients (in worker threads, chaos/storm-worker.ts), all on one node
+ * behind a load balancer, in a room where a rain is falling. The node is killed; the clients reconnect to the survivors with the SDK's
  * own backoff and jitter and re-join. Measures how long until all are back with a fresh
  * snapshot, whether each snapshot shows the rain, and how long presence takes to be right.
  */
+import { Worker } from 'node:worker_threads';
 import type { RedPacketClient } from '@red-packet/sdk';
-import { RedPacketClient as Client } from '@red-packet/sdk';
-import { TokenService } from '../server/auth/tokens.js';
 import { TEST_SECRET } from '../test/helpers/test-server.js';
 import { startBalancer } from './balancer.js';
 import type { Cluster } from './cluster.js';
 import { client } from './driver.js';
 import { until } from './faults.js';
-
-const tokens = new TokenService(TEST_SECRET);
+import type { StormCommand, StormStatus } from './storm-worker.js';
 
 export interface StormResult {
   clients: number;
@@ -42,6 +40,54 @@ const hostPort = (url: string): { host: string; port: number } => {
   return { host: u.hostname, port: Number(u.port) };
 };
 
+/** Threads holding the storm's clients (the harness must not be what is measured). */
+const THREADS = 2;
+
+interface StormPool {
+  ask<T>(msg: StormCommand): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+function stormPool(): StormPool {
+  const workers = Array.from(
+    { length: THREADS },
+    () =>
+      new Worker(new URL('./storm-worker-entry.mjs', import.meta.url), {
+        workerData: { secret: TEST_SECRET },
+      }),
+  );
+  const ask = <T>(msg: StormCommand): Promise<T[]> =>
+    Promise.all(
+      workers.map(
+        (w, i) =>
+          new Promise<T>((resolve, reject) => {
+            w.once('message', (reply: T & { error?: string }) => {
+              if (reply.error) reject(new Error(`storm thread: ${reply.error}`));
+              else resolve(reply);
+            });
+            if (msg.cmd === 'connect') {
+              const share = Math.ceil(msg.count / THREADS);
+              const from = msg.from + i * share;
+              w.postMessage({
+                ...msg,
+                from,
+                count: Math.max(0, Math.min(share, msg.from + msg.count - from)),
+              });
+            } else {
+              w.postMessage(msg);
+            }
+          }),
+      ),
+    );
+  return {
+    ask,
+    close: async () => {
+      await ask({ cmd: 'close' }).catch(() => undefined);
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
+
 export async function reconnectStorm(
   cluster: Cluster,
   count: number,
@@ -49,39 +95,16 @@ export async function reconnectStorm(
 ): Promise<StormResult> {
   const room = `storm-${Date.now()}`;
   const lb = await startBalancer([hostPort(cluster.node(0).url)]);
-  const clients: RedPacketClient[] = [];
+  const pool = stormPool();
+  const own: RedPacketClient[] = [];
   try {
     await cluster.store.mint('storm-host', 10_000_000, `storm-mint-${room}`, Date.now());
     const host = await client(cluster.node(1).url, 'storm-host', 'host');
-    clients.push(host);
+    own.push(host);
     await host.join(room);
-    // The SDK's defaults: 500 ms first delay, doubling to 10 s, ±50% jitter.
-    for (let i = 0; i < count; i += 100) {
-      const batch = await Promise.all(
-        Array.from({ length: Math.min(100, count - i) }, async (_, j) => {
-          const userId = `storm-${i + j}`;
-          const c = new Client({
-            url: lb.url,
-            token: () => tokens.sign({ userId, name: userId.slice(0, 32), role: 'user' }),
-          });
-          await c.connect();
-          // Setting up is not what is measured: a join refused under the connect load is retried.
-          for (let attempt = 1; ; attempt++) {
-            try {
-              await c.join(room);
-              break;
-            } catch (err) {
-              if (attempt >= 5) throw err;
-            }
-          }
-          return c;
-        }),
-      );
-      clients.push(...batch);
-    }
+    await pool.ask({ cmd: 'connect', url: lb.url, room, from: 0, count });
     // Scheduled once everyone is in, so it is still falling when the node dies. One drop a
-    // second: the storm measures reconnection, not fan-out (the bench measures that), and a
-    // denser rain would spend this process's CPU decoding drops for thousands of clients.
+    // second: the storm measures reconnection, not fan-out (the bench measures that).
     const started = host.waitFor('rain:started', (e) => e.roomId === room, 10_000);
     const { rain } = await host.scheduleRain({
       roomId: room,
@@ -94,50 +117,45 @@ export async function reconnectStorm(
       split: 'equal',
     });
     await started;
-    log(`storm: ${count} clients on ${cluster.node(0).nodeId}, rain ${rain.id} falling`);
-    const storm = clients.slice(1);
-    const backAt = new Map<RedPacketClient, number>();
-    let withRain = 0;
-    const dropsAfter = new Set<RedPacketClient>();
-    for (const c of storm) {
-      c.onRejoin((snaps) => {
-        const snap = snaps.find((s) => s.roomId === room);
-        if (!snap) return; // not back in the room (the SDK gave up re-joining it): never counted
-        backAt.set(c, Date.now());
-        if (snap.rain?.rain.id === rain.id) withRain++;
-      });
-      c.on('rain:drops', () => {
-        if (backAt.has(c)) dropsAfter.add(c);
-      });
-    }
+    log(`storm: ${count} clients on ${cluster.node(0).nodeId} (${THREADS} threads), rain ${rain.id} falling`);
+    await pool.ask({ cmd: 'arm', room, rainId: rain.id });
     const watcher = await client(cluster.node(2).url, 'storm-watcher');
-    clients.push(watcher);
+    own.push(watcher);
     await watcher.join(room);
     lb.backends = [hostPort(cluster.node(1).url), hostPort(cluster.node(2).url)];
     const killedAt = Date.now();
     await cluster.killNode(0);
-    const allBack = await until(() => backAt.size === count, 120_000);
-    const allBackAt = Date.now();
+    let status: StormStatus[] = [];
+    const back = (): number => status.reduce((sum, s) => sum + s.backAt.length, 0);
+    const allBack = await until(async () => {
+      status = await pool.ask<StormStatus>({ cmd: 'status' });
+      return back() === count;
+    }, 120_000);
+    const allBackAt = Math.max(killedAt, ...status.flatMap((s) => s.backAt));
     const deadNode = cluster.node(0).nodeId;
     await until(async () => (await cluster.store.nodes.memberships(deadNode, 1)).length === 0, 30_000);
     const reapedAt = Date.now();
-    await until(() => dropsAfter.size === count, 5_000);
+    await until(async () => {
+      status = await pool.ask<StormStatus>({ cmd: 'status' });
+      return status.reduce((sum, s) => sum + s.dropsAfter, 0) === count;
+    }, 5_000);
     const membersAfter = (await watcher.join(room)).members;
-    const times = [...backAt.values()].map((t) => t - killedAt);
+    const times = status.flatMap((s) => s.backAt).map((t) => t - killedAt);
     await host.cancelRain(rain.id).catch(() => undefined);
     return {
       clients: count,
       allBackMs: allBack ? allBackAt - killedAt : NaN,
       p50Ms: pct(times, 50),
       p95Ms: pct(times, 95),
-      rejoined: backAt.size,
-      withRain,
-      dropsAfter: dropsAfter.size,
+      rejoined: back(),
+      withRain: status.reduce((sum, s) => sum + s.withRain, 0),
+      dropsAfter: status.reduce((sum, s) => sum + s.dropsAfter, 0),
       membersAfter,
       reapedMs: reapedAt - killedAt,
     };
   } finally {
-    for (const c of clients) c.close();
+    for (const c of own) c.close();
+    await pool.close();
     await lb.close();
   }
 }

@@ -28,6 +28,6 @@ export function claimView(c: ClaimRecord): ClaimView {
 }
 
 /** Best luck is a lucky-packet notion; equal packets have none. */
-export function bestLuckOf(r: PacketRecord): ClaimView | null {
+export function bestLuckOf(r: Pick<PacketRecord, 'kind' | 'bestLuck'>): ClaimView | null {
   return r.kind === 'lucky' ? r.bestLuck : null;
 }

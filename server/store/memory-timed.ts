@@ -1,7 +1,8 @@
-/** Timed packets on the memory store: cancelling one before it opens (store.ts cancelPacket). */
+/** Timed packets on the memory store: cancelling one before it opens (packet-store.ts cancelPacket). */
 import { packetRefundId } from '../domain/ids.js';
-import type { PacketState } from './memory-store.js';
-import type { CancelOutcome, Credit } from './store.js';
+import type { PacketState } from './memory-packets.js';
+import type { CancelOutcome } from './packet-store.js';
+import type { Credit } from './wallet-store.js';
 
 /** One synchronous step on the packet's state, so atomic with its grabs. */
 export function cancelTimed(p: PacketState | undefined, senderId: string, at: number): CancelOutcome {

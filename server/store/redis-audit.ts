@@ -5,10 +5,12 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { AuditReport } from '@red-packet/sdk/protocol';
 import { isRainId } from '../domain/ids.js';
+import type { AuditStore } from './audit-store.js';
 import { AuditTally } from './audit-tally.js';
 import { decodeCredit, decodeLedger } from './redis-codec.js';
 import type { RedisKeys } from './redis-keys.js';
 import { keyspaceServers } from './redis-masters.js';
+import { RedisPart } from './redis-part.js';
 
 async function scanAll(redis: Redis | Cluster, pattern: string): Promise<string[]> {
   const masters = keyspaceServers(redis);
@@ -66,4 +68,11 @@ export async function auditRedis(redis: Redis | Cluster, keys: RedisKeys): Promi
     await tallySource(redis, keys, tally, key, keys.rainOutbox(keys.idOf(key)));
   }
   return tally.report();
+}
+
+/** The audit as a store part: auditRedis, guarded. */
+export class RedisAudit extends RedisPart implements AuditStore {
+  audit(): Promise<AuditReport> {
+    return this.guard(() => auditRedis(this.redis, this.keys));
+  }
 }

@@ -64,7 +64,7 @@ export function decodeClaim(json: string): ClaimRecord & { seq: number } {
   return JSON.parse(json) as ClaimRecord & { seq: number };
 }
 
-function claimView(c: ClaimRecord): ClaimView {
+export function claimView(c: ClaimRecord): ClaimView {
   return { userId: c.userId, name: c.name, amount: c.amount, at: c.at };
 }
 

@@ -30,7 +30,7 @@ function decodeReceiveCode(userId: string, h: Record<string, string>): ReceiveCo
 }
 
 export class RedisCodes implements CodeStore {
-  /** @param guard maps client errors to StoreUnavailableError (RedisStore's guard) */
+  /** @param guard maps client errors to StoreUnavailableError (redis-part.ts guarded) */
   constructor(
     private readonly redis: Redis | Cluster,
     private readonly keys: RedisKeys,

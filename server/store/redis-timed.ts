@@ -1,4 +1,4 @@
-/** Timed packets on Redis: cancelling one before it opens (store.ts cancelPacket). */
+/** Timed packets on Redis: cancelling one before it opens (packet-store.ts cancelPacket). */
 import type { Cluster, Redis } from 'ioredis';
 import { packetRefundId } from '../domain/ids.js';
 import { decodeCredit, decodePacket, pairs } from './redis-codec.js';

@@ -9,7 +9,7 @@ import { ManualClock } from '../../server/domain/clock.js';
 import { EARTH_RADIUS_M, type FencePass } from '../../server/domain/geo-fence.js';
 import { createLogger } from '../../server/observability/logger.js';
 import { NearbyService } from '../../server/services/nearby-service.js';
-import type { Credit, GrabOutcome, PacketRecord, Store } from '../../server/store/store.js';
+import type { ClaimRecord, Credit, GrabOutcome, PacketRecord, Store } from '../../server/store/store.js';
 import { fundPacket } from './store-contract.js';
 
 const T0 = 1_700_000_000_000;
@@ -27,7 +27,7 @@ const northOf = (from: { lat: number; lng: number }, m: number, trustedM = 0): F
 
 type Claimed = Extract<GrabOutcome, { status: 'claimed' }>;
 
-async function pay(store: Store, claims: Claimed[]): Promise<void> {
+async function pay(store: Store, claims: { claim: ClaimRecord }[]): Promise<void> {
   const credits: Credit[] = claims.map((o) => ({
     claimId: o.claim.claimId,
     userId: o.claim.userId,

@@ -18,7 +18,8 @@
 --       | { 'locked' } | { 'forbidden' } | { 'empty' }
 --       | { 'outside', '<radiusM> <distanceM>' } (fenced, outside; '<radiusM>' alone without a location)
 --       | { 'already', claim JSON }
---       | { 'claimed', claim JSON, balance, packet hash as field, value, … }
+--       | { 'claimed', claim JSON, balance, shares left, static record JSON,
+--           best claim JSON once the last share is gone (else '') }
 if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
 local previous = redis.call('HGET', KEYS[3], ARGV[2])
 if previous then return { 'already', previous } end
@@ -76,6 +77,6 @@ if redis.call('SADD', KEYS[8], ARGV[5]) == 1 then
 else
   balance = tonumber(redis.call('HGET', KEYS[6], 'balance') or '0')
 end
-local result = { 'claimed', claim, balance }
-for _, v in ipairs(redis.call('HGETALL', KEYS[1])) do result[#result + 1] = v end
-return result
+local best_claim = ''
+if left == 0 then best_claim = redis.call('HGET', KEYS[1], 'best') end
+return { 'claimed', claim, balance, left, redis.call('HGET', KEYS[1], 'record'), best_claim }
