@@ -50,6 +50,7 @@ import { riskRoutes } from './handlers/risk-routes.js';
 import { BanList } from './services/risk-bans.js';
 import { RiskService, type SendGate } from './services/risk-service.js';
 import { listenRiskBroadcasts, socketRiskBus } from './transport/risk-bus.js';
+import { UserSockets } from './transport/user-sockets.js';
 import { riskHandshake } from './transport/risk-handshake.js';
 import type { Store } from './store/store.js';
 import { createBroadcastAdapter } from './transport/adapter.js';
@@ -62,7 +63,6 @@ import {
   createSocketServer,
   dropSlowConsumers,
   handleConnections,
-  localUserEmitter,
   localMemberships,
   socketBroadcaster,
   type GameServer,
@@ -139,9 +139,10 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const riskStore = overrides.riskStore ?? createRiskStore(config.store, log);
 
   const io = createSocketServer(config, adapter.adapter);
-  const relay = new NodeRelay(config.nodeId, adapter.link, localUserEmitter(io), log);
+  const userSockets = new UserSockets();
+  const relay = new NodeRelay(config.nodeId, adapter.link, (u, e, a) => userSockets.emit(u, e, a), log);
   const broadcaster = socketBroadcaster(io, relay);
-  const riskBus = socketRiskBus(io, store.kind !== 'memory');
+  const riskBus = socketRiskBus(io, store.kind !== 'memory', userSockets);
   const bans = new BanList(riskStore, riskBus, log);
   const risk = new RiskService({
     store: riskStore,
@@ -239,6 +240,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   };
   handleConnections(io, {
     tokens,
+    userSockets,
     rooms,
     log,
     metrics,

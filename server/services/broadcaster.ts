@@ -2,8 +2,9 @@ import type { ServerToClientEvents } from '@red-packet/sdk/protocol';
 
 /**
  * How services reach clients, without knowing socket.io. The transport implements it with
- * one room per chat room and one per user, so each call is a single adapter broadcast
- * (on uWS: one pre-encoded publish) and crosses nodes through the adapter.
+ * one socket.io room per chat room, so a room event is a single adapter broadcast (on uWS:
+ * one pre-encoded publish) and crosses nodes through the adapter; a user's events go to
+ * their connections through the node relay.
  */
 export interface Broadcaster {
   toRoom<E extends keyof ServerToClientEvents>(
@@ -18,9 +19,8 @@ export interface Broadcaster {
   ): void;
 }
 
-/** socket.io room names: a chat room, and a user's own room (all of their connections). */
+/** The socket.io room of a chat room. (A user's own connections are indexed by UserSockets.) */
 export const roomTopic = (roomId: string): string => `r:${roomId}`;
-export const userTopic = (userId: string): string => `u:${userId}`;
 
 /** The chat room id of a socket.io room name, or null for other rooms. */
 export const roomIdOfTopic = (topic: string): string | null =>

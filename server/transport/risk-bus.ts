@@ -3,13 +3,13 @@
  * received cap are announced to every other node; each node kicks its own sockets.
  */
 import type { Logger } from '../observability/logger.js';
-import { userTopic } from '../services/broadcaster.js';
 import type { BanList, RiskBus } from '../services/risk-bans.js';
 import type { RiskService } from '../services/risk-service.js';
 import type { GameServer } from './socket-server.js';
+import type { UserSockets } from './user-sockets.js';
 
 /** @param multiNode false on the memory store (one node, and no adapter to emit through) */
-export function socketRiskBus(io: GameServer, multiNode: boolean): RiskBus {
+export function socketRiskBus(io: GameServer, multiNode: boolean, users: UserSockets): RiskBus {
   return {
     publishBan: (userId, banned) => {
       if (multiNode) io.serverSideEmit('risk:ban', { userId, banned });
@@ -18,7 +18,7 @@ export function socketRiskBus(io: GameServer, multiNode: boolean): RiskBus {
       if (multiNode) io.serverSideEmit('risk:capped', { day, userIds });
     },
     kickLocal: (userId) => {
-      io.local.in(userTopic(userId)).disconnectSockets(true);
+      users.disconnect(userId);
     },
   };
 }

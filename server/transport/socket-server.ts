@@ -17,7 +17,8 @@ import { bindEvents, type BindDeps } from '../handlers/bind-events.js';
 import type { GameSocket } from '../handlers/context.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { roomIdOfTopic, roomTopic, userTopic, type Broadcaster } from '../services/broadcaster.js';
+import type { UserSockets } from './user-sockets.js';
+import { roomIdOfTopic, roomTopic, type Broadcaster } from '../services/broadcaster.js';
 import type { NodeRelay } from '../services/node-relay.js';
 import type { RoomService } from '../services/room-service.js';
 import type { NodeMembership } from '../store/node-registry.js';
@@ -37,7 +38,10 @@ export function createSocketServer(config: Config, adapter?: ServerOptions['adap
   return new Server(options);
 }
 
-/** Room events go through the adapter; user events through the relay (batched across nodes). */
+/**
+ * Room events go through the adapter; user events through the relay (delivered here through
+ * UserSockets, batched across nodes).
+ */
 export function socketBroadcaster(io: GameServer, relay: NodeRelay): Broadcaster {
   return {
     toRoom: (roomId, event, ...args) => {
@@ -49,18 +53,9 @@ export function socketBroadcaster(io: GameServer, relay: NodeRelay): Broadcaster
   };
 }
 
-/** Emits to a user's connections on this node only (the relay's local delivery). */
-export function localUserEmitter(io: GameServer): (userId: string, event: string, args: unknown[]) => void {
-  return (userId, event, args) => {
-    (io.local.to(userTopic(userId)) as unknown as { emit(e: string, ...a: unknown[]): boolean }).emit(
-      event,
-      ...args,
-    );
-  };
-}
-
 export interface ConnectionDeps extends Omit<BindDeps, 'log'> {
   tokens: TokenService;
+  userSockets: UserSockets;
   rooms: RoomService;
   log: Logger;
   metrics: Metrics;
@@ -87,7 +82,7 @@ export function handleConnections(io: GameServer, deps: ConnectionDeps): void {
   io.on('connection', (socket: GameSocket) => {
     const user = socket.data;
     deps.metrics.connections.inc();
-    void socket.join(userTopic(user.userId));
+    deps.userSockets.track(socket);
     bindEvents(socket, user, deps);
     socket.on('disconnecting', () => {
       deps.metrics.connections.dec();
