@@ -47,6 +47,9 @@ import type { RiskStore } from './store/risk-store.js';
 import { authHandlers } from './handlers/auth-handlers.js';
 import { guardGrabs } from './handlers/risk-guard.js';
 import { riskRoutes } from './handlers/risk-routes.js';
+import { screenRoutes } from './handlers/screen-routes.js';
+import { ContentScreen, type TextCheck } from './services/content-screen.js';
+import { listenScreenBroadcasts, socketScreenBus } from './transport/screen-bus.js';
 import { BanList } from './services/risk-bans.js';
 import { RiskService, type SendGate } from './services/risk-service.js';
 import { listenRiskBroadcasts, socketRiskBus } from './transport/risk-bus.js';
@@ -102,6 +105,8 @@ export interface RunningApp {
   readonly receive: ReceiveService;
   readonly risk: RiskService;
   readonly bans: BanList;
+  /** Content screening of chat and packet texts (reload: POST /v1/admin/screening/reload, SIGHUP). */
+  readonly screen: ContentScreen;
   /**
    * Stops in order: accepting, background tasks, rain leases handed back, pending acks,
    * sockets, adapter, store, listener. Idempotent.
@@ -140,7 +145,12 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
 
   const io = createSocketServer(config, adapter.adapter);
   const userSockets = new UserSockets();
-  const relay = new NodeRelay(config.nodeId, adapter.link, (u, e, a) => userSockets.emit(u, e, a), log);
+  const relay = new NodeRelay(
+    config.nodeId,
+    adapter.link,
+    (u, e, a, except) => userSockets.emit(u, e, a, except),
+    log,
+  );
   const broadcaster = socketBroadcaster(io, relay);
   const riskBus = socketRiskBus(io, store.kind !== 'memory', userSockets);
   const bans = new BanList(riskStore, riskBus, log);
@@ -155,6 +165,18 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   });
   const admitSend: SendGate = (sender, id, kind, amount) => risk.admitSend(sender, id, kind, amount);
   listenRiskBroadcasts(io, bans, risk, log);
+  const screen = new ContentScreen({
+    nodeId: config.nodeId,
+    paths: config.screen.paths,
+    riskStore,
+    clock,
+    registry: metrics.registry,
+    log,
+    countDecision: (outcome) => risk.count('content-blocked', outcome),
+  });
+  screen.connect(socketScreenBus(io, config.nodeId, store.kind !== 'memory'));
+  listenScreenBroadcasts(io, screen);
+  const screenText: TextCheck = (user, where, text) => screen.check(user, where, text);
   const acker = new CreditAcker(store, log);
   const payments = new Payments(store, clock, broadcaster, acker, log);
   const presence = new Presence(store, broadcaster, config.nodeId);
@@ -172,6 +194,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     log,
     limits: config.limits,
     admitSend,
+    screenText,
     onClosed: (packetId, reason) => relay.packetClosed(packetId, reason),
     fence: config.fence,
     onFenceAttempt: (attempt) => fenceAudit.record(attempt),
@@ -210,6 +233,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     rains,
     karaoke,
     config.limits.chatHistory,
+    screenText,
   );
   const sweeper = new ExpirySweeper(store, packets, clock);
   const reaper = new NodeReaper(store, clock, presence, log, {
@@ -221,7 +245,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
 
   const signer = new CodeSigner(config.codes.secret, config.codes.rotateMs);
   const codes = new CodeService(store, clock, packets, signer);
-  const receive = new ReceiveService(store, clock, packets, signer, broadcaster, log);
+  const receive = new ReceiveService(store, clock, packets, signer, broadcaster, log, screenText);
   const phrases = new PhraseService(store, clock, packets, log);
 
   const storeProbe = new StoreProbe(store, metrics);
@@ -282,6 +306,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     }),
     ...codeRoutes({ codes, receive }),
     ...riskRoutes({ risk, bans, store: riskStore, clock }),
+    ...screenRoutes({ screen }),
   ];
   const router = createRouter(
     guardRoutes(routes, config.curfew, clock),
@@ -413,6 +438,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     receive,
     risk,
     bans,
+    screen,
     close,
   };
 }

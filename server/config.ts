@@ -5,9 +5,11 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { isTimeZone } from './domain/risk-day.js';
 import type { RiskPolicy } from './domain/risk-rules.js';
+import { loadWordLists } from './services/word-list-files.js';
 
 /** `keyPrefix` goes in front of every Redis key and pub/sub channel (one per deployment). */
 export type StoreConfig =
@@ -123,6 +125,12 @@ export interface Config {
     /** How often a packet's rotating code changes, ms; the previous one stays valid one more window. @default 30000 */
     rotateMs: number;
   };
+  /**
+   * Content screening of chat lines and packet texts (docs/operations.md, "Content
+   * screening"): the word-list files, in priority order; none when screening is off.
+   * @default the shipped server/wordlists/gambling.txt
+   */
+  screen: { paths: string[] };
   /** The minors' curfew (domain/curfew.ts): local start/end minutes in an IANA zone. */
   curfew: { startMinute: number; endMinute: number; timeZone: string };
   /** Location-fenced packets and nearby search (domain/geo-fence.ts). */
@@ -289,6 +297,32 @@ function riskConfig(env: Env): Config['risk'] {
   };
 }
 
+/** The shipped gambling list, next to this module in the source tree and in dist/ alike. */
+export const DEFAULT_WORDLIST = fileURLToPath(new URL('./wordlists/gambling.txt', import.meta.url));
+
+/**
+ * SCREEN_WORDLIST_PATH: comma-separated word-list files (`off`: no screening). Each is read
+ * and parsed now, so a missing or malformed list stops the process here, naming the variable.
+ */
+function screenConfig(env: Env): Config['screen'] {
+  const raw = env.SCREEN_WORDLIST_PATH;
+  if (raw?.trim() === 'off') return { paths: [] };
+  const paths =
+    raw === undefined || raw.trim() === ''
+      ? [DEFAULT_WORDLIST]
+      : raw
+          .split(',')
+          .map((p) => p.trim())
+          .filter((p) => p !== '')
+          .map((p) => resolve(p));
+  try {
+    loadWordLists(paths);
+  } catch (err) {
+    throw new ConfigError('SCREEN_WORDLIST_PATH', err instanceof Error ? err.message : String(err));
+  }
+  return { paths };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const secret = env.JWT_SECRET;
   if (secret !== undefined && secret !== '' && secret.length < 16) {
@@ -374,6 +408,7 @@ export function loadConfig(env: Env = process.env): Config {
       secret: codeSecret || createHmac('sha256', jwtSecret).update('red-packet codes v1').digest('base64url'),
       rotateMs: read(env, 'CODE_ROTATE_MS', int(1_000, 3_600_000), 30_000),
     },
+    screen: screenConfig(env),
     curfew: {
       startMinute: read(env, 'CURFEW_START', clockTime, 22 * 60),
       endMinute: read(env, 'CURFEW_END', clockTime, 6 * 60),

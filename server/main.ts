@@ -11,6 +11,14 @@ try {
   exitOnProgrammerErrors(log);
   const app = await startApp(config, { logger: log });
   exitOnSignals(app);
+  // SIGHUP: reload the content-screening word lists here and on every node (no restart).
+  process.on('SIGHUP', () => {
+    try {
+      app.screen.reloadEverywhere('SIGHUP');
+    } catch {
+      // Logged by the screen; the lists in force stay.
+    }
+  });
 } catch (err) {
   const message = err instanceof ConfigError ? `configuration error: ${err.message}` : String(err);
   process.stderr.write(`${message}\n`);

@@ -40,6 +40,8 @@ export const ErrorCode = {
   VERIFICATION_REQUIRED: 'VERIFICATION_REQUIRED',
   /** Risk control: a breaker paused this sender's sends (`retryAfterMs`). */
   RISK_BLOCKED: 'RISK_BLOCKED',
+  /** Content screening: the text (chat line, greeting, phrase…) hit a word list (`list` says which). */
+  CONTENT_BLOCKED: 'CONTENT_BLOCKED',
   /**
    * A location-fenced packet and a claimer outside its fence (great-circle distance less the
    * trusted accuracy is more than the radius), or one who sent no location.
@@ -85,5 +87,6 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   DAILY_LIMIT: 429,
   VERIFICATION_REQUIRED: 401,
   RISK_BLOCKED: 429,
+  CONTENT_BLOCKED: 422,
   OUT_OF_AREA: 403,
 };

@@ -49,6 +49,8 @@ export interface AckError {
   radiusM?: number;
   /** RATE_LIMITED / RISK_BLOCKED / DAILY_LIMIT / CURFEW: how long to wait before retrying, ms. */
   retryAfterMs?: number;
+  /** CONTENT_BLOCKED: the word list the text hit (never the term). */
+  list?: string;
 }
 
 /** Every client→server event is acknowledged with exactly one of these. */
@@ -352,7 +354,13 @@ export interface ClientToServerEvents {
   /** `grabs`: present when the line was the phrase of open password packets in the room. */
   'chat:send': (payload: ChatSendPayload, ack: AckFn<{ message: ChatMessage; grabs?: PhraseGrab[] }>) => void;
   'packet:send': (payload: PacketSendPayload, ack: AckFn<{ packet: PacketView }>) => void;
-  'packet:grab': (payload: PacketGrabPayload, ack: AckFn<{ amount: number; remaining: number }>) => void;
+  /** `balance`: the grabber's new balance when the credit landed with the grab (one Redis or
+   * the memory store); the SDK then raises `wallet:updated` itself, and the server sends it
+   * only to the user's other connections. */
+  'packet:grab': (
+    payload: PacketGrabPayload,
+    ack: AckFn<{ amount: number; remaining: number; balance?: number }>,
+  ) => void;
   /** Open location-fenced packets near a point, nearest first (no room needed). */
   'packet:nearby': (payload: PacketNearbyPayload, ack: AckFn<NearbyResult>) => void;
   /** The sender takes back a timed packet before it opens: all of it is refunded. */
@@ -401,6 +409,8 @@ export interface InterServerEvents {
   'risk:ban': (event: { userId: string; banned: boolean }) => void;
   /** Risk control: users who reached the daily received cap on `day`. */
   'risk:capped': (event: { day: string; userIds: string[] }) => void;
+  /** Content screening: an operator reloaded the word lists on node `from`; re-read them here. */
+  'screen:reload': (event: { from: string }) => void;
 }
 
 /** What the server keeps on each authenticated socket. */
@@ -495,4 +505,24 @@ export interface HttpResults {
   'POST /v1/dev/token': { token: string };
   'GET /v1/openapi.json': Record<string, unknown>;
   'GET /v1/asyncapi.json': Record<string, unknown>;
+  'GET /v1/admin/screening': ScreeningStatus;
+  'POST /v1/admin/screening/reload': ScreeningStatus;
+}
+
+/** One node's content-screening word lists (GET /v1/admin/screening, and a reload's answer). */
+export interface ScreeningStatus {
+  /** The node that answered (a reload reaches the others through the adapter). */
+  nodeId: string;
+  /** False when SCREEN_WORDLIST_PATH is `off`. */
+  enabled: boolean;
+  /** When this node last loaded its lists, ms epoch. */
+  loadedAt: number;
+  /** In priority order: a text hitting several lists is refused in the first one's name. */
+  lists: {
+    name: string;
+    path: string;
+    terms: number;
+    /** First 16 hex digits of the file's SHA-256: equal across nodes means the same file. */
+    version: string;
+  }[];
 }

@@ -1,6 +1,6 @@
 /**
  * The OpenAPI 3.1 document of the HTTP API, from the route table the server runs
- * (`httpRoutes`, with dev tokens on so that route is listed too): each route's body from the
+ * (`httpRoutes`, with dev tokens on so that route is listed too, and `screenRoutes`): each route's body from the
  * zod schema the router validates it with, its answer from `HttpResults` in
  * shared/protocol.ts, and every error as `{ error: { code, message } }` with the code's status.
  */
@@ -8,13 +8,14 @@ import type { z } from 'zod';
 import { HTTP_STATUS, type ErrorCode } from '@red-packet/sdk/codes';
 import { idSchema } from '@red-packet/sdk/schemas';
 import { httpRoutes, type HttpDeps } from '../../server/handlers/http-routes.js';
+import { screenRoutes, type ScreenRouteDeps } from '../../server/handlers/screen-routes.js';
 import type { Route } from '../../server/transport/http-router.js';
 import type { JsonSchema, TypeSchemas } from './ts-schemas.js';
 import { inputSchema } from './zod-schemas.js';
 
 /** The routes the server serves, read from its own table; handlers are never called here. */
 export function serverRoutes(): Route[] {
-  return httpRoutes({ devTokens: true } as HttpDeps);
+  return [...httpRoutes({ devTokens: true } as HttpDeps), ...screenRoutes({} as ScreenRouteDeps)];
 }
 
 const statuses = (): Map<number, ErrorCode[]> => {

@@ -7,7 +7,15 @@ import type { AckError } from '@red-packet/sdk/protocol';
  */
 export type RefusalDetails = Pick<
   AckError,
-  'limit' | 'resetAt' | 'retryAfterMs' | 'opensAt' | 'opensInMs' | 'liftsAt' | 'distanceM' | 'radiusM'
+  | 'limit'
+  | 'resetAt'
+  | 'retryAfterMs'
+  | 'opensAt'
+  | 'opensInMs'
+  | 'liftsAt'
+  | 'list'
+  | 'distanceM'
+  | 'radiusM'
 >;
 
 /**

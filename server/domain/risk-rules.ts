@@ -58,6 +58,7 @@ export type RiskRule =
   | 'ban'
   | 'cluster-device'
   | 'cluster-ip'
+  | 'content-blocked'
   /** Repeated claims from outside one location-fenced packet's fence (services/fence-audit.ts). */
   | 'fence-probe';
 

@@ -15,7 +15,7 @@ export function packetHandlers(
     'packet:grab': async (ctx, { packetId, location }) => {
       const { roomId, fenced } = await s.packets.audienceOf(packetId);
       if (!fenced) requireJoined(ctx, roomId);
-      return s.packets.grab(ctx.user, packetId, location ? { location } : {});
+      return s.packets.grab(ctx.user, packetId, location ? { location } : undefined, ctx.socket.id);
     },
 
     'packet:nearby': (_ctx, search) => s.nearby.search(search),

@@ -5,7 +5,8 @@
  *                                            today's top senders and receivers, the policy
  *   POST /v1/admin/users/:userId/ban         { reason? } → { ban }; kicks the user everywhere
  *   POST /v1/admin/users/:userId/unban       → { unbanned }
- *   POST /v1/admin/risk/flags/:flagId/clear  → { cleared }; a breaker flag also closes the breaker
+ *   POST /v1/admin/risk/flags/:flagId/clear  → { cleared }; a breaker flag also closes the breaker,
+ *                                            a content-blocked flag also forgets the strikes
  *   GET  /v1/me/risk                         the caller's totals today and the limits
  */
 import { z } from 'zod';
@@ -14,7 +15,8 @@ import type { Clock } from '../domain/clock.js';
 import { GameError } from '../domain/errors.js';
 import type { BanList } from '../services/risk-bans.js';
 import type { RiskService } from '../services/risk-service.js';
-import type { RiskStore } from '../store/risk-store.js';
+import { strikeEvidence } from '../services/content-screen.js';
+import type { RiskFlag, RiskStore } from '../store/risk-store.js';
 import type { Route } from '../transport/http-router.js';
 import { json } from '../transport/http-types.js';
 
@@ -34,6 +36,21 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   return result.data;
 }
 
+/**
+ * Content-screening flags carry the strikes as of their last write; two refusals racing on
+ * two nodes may write them out of order, so the overview shows the store's live count.
+ */
+async function freshenContentFlags(store: RiskStore, flags: RiskFlag[]): Promise<void> {
+  await Promise.all(
+    flags
+      .filter((f) => f.rule === 'content-blocked' && f.userIds[0] !== undefined)
+      .map(async (f) => {
+        const strikes = await store.contentStrikes(f.userIds[0] ?? '');
+        if (strikes.total > 0) f.evidence = strikeEvidence(strikes);
+      }),
+  );
+}
+
 export function riskRoutes(d: RiskRouteDeps): Route[] {
   return [
     {
@@ -48,6 +65,7 @@ export function riskRoutes(d: RiskRouteDeps): Route[] {
           d.store.listBans(),
           d.store.topOfDay(day, TOP),
         ]);
+        await freshenContentFlags(d.store, flags);
         flags.sort((a, b) => b.at - a.at);
         const breakers = flags
           .filter((f) => f.rule === 'breaker' && Number(f.evidence.until) > now)
@@ -97,6 +115,9 @@ export function riskRoutes(d: RiskRouteDeps): Route[] {
         if (!flag) throw new GameError('NOT_FOUND', 'no such flag');
         if (flag.rule === 'breaker') {
           await Promise.all(flag.userIds.map((u) => d.store.resetBreaker(u)));
+        }
+        if (flag.rule === 'content-blocked') {
+          await Promise.all(flag.userIds.map((u) => d.store.clearContentStrikes(u)));
         }
         return json(200, { cleared: await d.store.clearFlag(id) });
       },

@@ -17,6 +17,13 @@ export interface Broadcaster {
     event: E,
     ...args: Parameters<ServerToClientEvents[E]>
   ): void;
+  /** toUser, leaving out one connection (`connId`: a socket id) that already knows. */
+  toUserExcept<E extends keyof ServerToClientEvents>(
+    connId: string,
+    userId: string,
+    event: E,
+    ...args: Parameters<ServerToClientEvents[E]>
+  ): void;
 }
 
 /** The socket.io room of a chat room. (A user's own connections are indexed by UserSockets.) */

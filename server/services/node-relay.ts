@@ -40,7 +40,12 @@ export class NodeRelay {
   constructor(
     private readonly nodeId: string,
     private readonly link: NodeLink | null,
-    private readonly deliverLocal: (userId: string, event: string, args: unknown[]) => void,
+    private readonly deliverLocal: (
+      userId: string,
+      event: string,
+      args: unknown[],
+      exceptConn?: string,
+    ) => void,
     private readonly log: Logger,
   ) {
     link?.onMessage((message) => this.receive(message));
@@ -51,8 +56,9 @@ export class NodeRelay {
     this.handlers = handlers;
   }
 
-  toUser(userId: string, event: string, args: unknown[]): void {
-    this.deliverLocal(userId, event, args);
+  /** @param exceptConn a local connection left out (it learned the news another way) */
+  toUser(userId: string, event: string, args: unknown[], exceptConn?: string): void {
+    this.deliverLocal(userId, event, args, exceptConn);
     if (this.link) this.users.push([userId, event, args]);
   }
 

@@ -16,6 +16,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { PacketRecord, Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
+import type { TextCheck } from './content-screen.js';
 import { ExhaustedCache, type ExhaustedReason } from './exhausted-cache.js';
 import { PacketAudience, type Audience } from './packet-audience.js';
 import type { GrabBatcher } from './grab-batcher.js';
@@ -35,6 +36,11 @@ export interface PacketServiceDeps {
   randomInt?: RandomInt;
   /** Risk control: checks and counts a send before it is funded (RiskService.admitSend). */
   admitSend?: SendGate;
+  /**
+   * Content screening (services/content-screen.ts) of the texts a packet carries: greeting,
+   * password phrase, song title and link. Runs before anything is written or funded.
+   */
+  screenText?: TextCheck;
   /** Called when this node learns a packet ran out or expired (to tell the other nodes). */
   onClosed?: (packetId: string, reason: ExhaustedReason) => void;
   /** Location fences: the radius bounds and the most of a reported accuracy that is credited. */
@@ -70,6 +76,8 @@ const closedError = (reason: ExhaustedReason): GameError =>
 export interface GrabResult {
   amount: number;
   remaining: number;
+  /** The grabber's balance after it, when a `conn` grab's credit landed in the grab step. */
+  balance?: number;
 }
 
 /** What a packet made by another service (receive codes) sets beyond its spec. */
@@ -78,6 +86,11 @@ export interface SendOptions {
   id?: string;
   /** Overrides the spec's claim rule (an exclusive packet paid to a receive code). */
   claim?: ClaimRule;
+  /**
+   * The caller has screened the texts already (a receive-code payment: the payer's greeting
+   * before its write-ahead, the owner's note when the owner set it).
+   */
+  screened?: boolean;
 }
 
 export class PacketService {
@@ -98,6 +111,7 @@ export class PacketService {
   ): Promise<PacketView> {
     const { store, clock, limits } = this.deps;
     checkPacketLimits(spec, limits);
+    if (!options.screened) await this.screen(sender, spec);
     const total = packetTotal(spec);
     const shares = splitPacket(spec, this.deps.randomInt);
     const now = clock.now();
@@ -150,6 +164,18 @@ export class PacketService {
     return view;
   }
 
+  /** Refuses (CONTENT_BLOCKED) a packet whose greeting, phrase or song title or link hits a word list. */
+  private async screen(sender: UserRef, spec: PacketSpec): Promise<void> {
+    const check = this.deps.screenText;
+    if (!check) return;
+    await check(sender, 'greeting', spec.greeting);
+    if (spec.unlock?.type === 'phrase') await check(sender, 'phrase', spec.unlock.phrase);
+    if (spec.unlock?.type === 'listen') {
+      await check(sender, 'song-title', spec.unlock.song.title);
+      await check(sender, 'song-url', spec.unlock.song.url);
+    }
+  }
+
   /** The room a packet belongs to (NOT_FOUND if there is no such packet). */
   async roomOf(packetId: string): Promise<string> {
     return (await this.audience.of(packetId)).roomId;
@@ -167,12 +193,15 @@ export class PacketService {
    * Once this node knows the packet is empty or expired it answers so without a store call,
    * to everyone (a winner's late retry included: their share shows in their wallet and in
    * GET /v1/packets/:id).
+   * @param conn the grabbing connection: when the credit lands in the grab step, the result
+   *   carries the new balance and `wallet:updated` goes to the user's other connections only
+   *   (the ack already tells this one; the SDK raises `wallet:updated` from it).
    */
-  async grab(user: UserRef, packetId: string, pass?: GrabRequest): Promise<GrabResult> {
+  async grab(user: UserRef, packetId: string, pass?: GrabRequest, conn?: string): Promise<GrabResult> {
     const started = performance.now();
     let outcomeLabel = 'error';
     try {
-      const result = await this.grabOnce(user, packetId, pass);
+      const result = await this.grabOnce(user, packetId, pass, conn);
       outcomeLabel = 'ok';
       return result;
     } catch (err) {
@@ -183,12 +212,17 @@ export class PacketService {
     }
   }
 
-  private async grabOnce(user: UserRef, packetId: string, request: GrabRequest = {}): Promise<GrabResult> {
+  private async grabOnce(
+    user: UserRef,
+    packetId: string,
+    request: GrabRequest | undefined,
+    conn: string | undefined,
+  ): Promise<GrabResult> {
     const known = this.exhausted.get(packetId);
     if (known) throw closedError(known);
     const { store, clock, broadcaster } = this.deps;
     const now = clock.now();
-    const { location, phrase } = request;
+    const { location, phrase } = request ?? {};
     const pass = {
       ...(phrase !== undefined ? { phrase } : {}),
       ...(location ? { location: fencePass(location, this.deps.fence.accuracyCapM) } : {}),
@@ -234,7 +268,7 @@ export class PacketService {
       await this.deps.onFenceAttempt?.(attempt);
     }
     if (outcome.credited) {
-      this.deps.payments.credited(claim.userId, outcome.balance);
+      this.deps.payments.credited(claim.userId, outcome.balance, conn);
     } else {
       await this.deps.payments.pay({
         claimId: claim.claimId,
@@ -258,7 +292,9 @@ export class PacketService {
         bestLuck: bestLuckOf(packet),
       });
     }
-    return { amount: claim.amount, remaining: packet.remainingCount };
+    const result: GrabResult = { amount: claim.amount, remaining: packet.remainingCount };
+    if (outcome.credited && conn !== undefined) result.balance = outcome.balance;
+    return result;
   }
 
   /**

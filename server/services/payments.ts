@@ -68,9 +68,13 @@ export class Payments {
     }
   }
 
-  /** A credit the store applied together with its claim (grabAndCredit): just notify. */
-  credited(userId: string, balance: number): void {
-    this.broadcaster.toUser(userId, 'wallet:updated', { balance });
+  /**
+   * A credit the store applied together with its claim (grabAndCredit): just notify — every
+   * connection of the user but `exceptConn`, whose ack carries the balance.
+   */
+  credited(userId: string, balance: number, exceptConn?: string): void {
+    if (exceptConn === undefined) this.broadcaster.toUser(userId, 'wallet:updated', { balance });
+    else this.broadcaster.toUserExcept(exceptConn, userId, 'wallet:updated', { balance });
   }
 
   /** Undoes a hold whose packet or rain may not exist: tombstone it first, then release. */

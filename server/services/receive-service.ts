@@ -27,6 +27,7 @@ import type { Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { GrabResult, PacketService } from './packet-service.js';
 import { packetView } from './packet-views.js';
+import type { TextCheck } from './content-screen.js';
 import { PacketRules } from './packet-rules-cache.js';
 
 /** The room an exclusive packet is filed under: no client can join it (ids have no `@`). */
@@ -45,6 +46,8 @@ export class ReceiveService {
     private readonly signer: CodeSigner,
     private readonly broadcaster: Broadcaster,
     private readonly log: Logger,
+    /** Content screening of the note (services/content-screen.ts). */
+    private readonly screenText?: TextCheck,
   ) {
     this.rules = new PacketRules(store);
   }
@@ -56,6 +59,7 @@ export class ReceiveService {
 
   /** Issues a new receive code for the caller; every earlier one is revoked. */
   async renew(user: UserRef, spec: { amount?: number; note?: string }): Promise<ReceiveCodeView> {
+    await this.screenText?.(user, 'receive-note', spec.note);
     const record = await this.store.codes.renewReceiveCode(
       user,
       { amount: spec.amount ?? null, note: spec.note ?? '' },
@@ -86,13 +90,15 @@ export class ReceiveService {
       ownerName: owner.name,
       note: record.note,
     };
+    // The payer answers for their own greeting only: the owner's note was screened when set.
+    await this.screenText?.(payer, 'greeting', body.greeting);
     const id = newId('pk');
     await this.store.codes.addReceived(owner.userId, id, this.clock.now());
     const packet = await this.packets.send(
       payer,
       inboxRoomId(owner.userId),
       { kind: 'equal', amount, count: 1, greeting: body.greeting ?? record.note },
-      { id, claim },
+      { id, claim, screened: true },
     );
     this.broadcaster.toUser(owner.userId, 'packet:received', {
       packet,

@@ -5,6 +5,7 @@ import { newId } from '../domain/ids.js';
 import type { PacketRecord, Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
 import { CoalescedLoads } from './coalesced-loads.js';
+import type { TextCheck } from './content-screen.js';
 import { packetView } from './packet-views.js';
 import type { KaraokeService } from './karaoke-service.js';
 import type { Presence } from './presence.js';
@@ -42,6 +43,8 @@ export class RoomService {
     private readonly rains: RainService,
     private readonly karaoke: KaraokeService,
     private readonly chatHistory: number,
+    /** Content screening (services/content-screen.ts): a refused line is neither stored nor sent. */
+    private readonly screenText?: TextCheck,
   ) {}
 
   /** Records one connection of `user` in the room and returns the snapshot it sees. */
@@ -76,6 +79,7 @@ export class RoomService {
   }
 
   async chat(user: UserRef, roomId: string, text: string): Promise<ChatMessage> {
+    await this.screenText?.(user, 'chat', text);
     const message: ChatMessage = {
       id: newId('m'),
       roomId,

@@ -22,8 +22,11 @@ import {
   type SendKind,
 } from '../domain/risk-rules.js';
 import {
+  CONTENT_STRIKES_TTL_MS,
   DAY_KEY_GRACE_MS,
+  NO_STRIKES,
   type BanRecord,
+  type ContentStrikes,
   type ClusterHit,
   type ClusterWin,
   type RankEntry,
@@ -50,6 +53,7 @@ export class MemoryRisk implements RiskStore {
   private readonly clusters = new Map<string, { until: number; fields: Map<string, string[]> }>();
   private readonly bans = new Map<string, BanRecord>();
   private readonly flags = new Map<string, RiskFlag>();
+  private readonly strikes = new Map<string, ContentStrikes>();
 
   private dayState(day: RiskDay, now: number): DayState {
     for (const [key, state] of this.days) {
@@ -185,6 +189,36 @@ export class MemoryRisk implements RiskStore {
     if (over) return Promise.resolve({ ok: false, hit: { field: over.field, members: over.members } });
     for (const j of joins) fields.set(j.field, j.members);
     return Promise.resolve({ ok: true });
+  }
+
+  countContentBlock(userId: string, list: string, where: string, now: number): Promise<ContentStrikes> {
+    const before = this.liveStrikes(userId, now);
+    const next: ContentStrikes = {
+      total: before.total + 1,
+      byList: { ...before.byList, [list]: (before.byList[list] ?? 0) + 1 },
+      lastAt: now,
+      lastList: list,
+      lastWhere: where,
+    };
+    this.strikes.set(userId, next);
+    return Promise.resolve(copy(next));
+  }
+
+  contentStrikes(userId: string): Promise<ContentStrikes> {
+    return Promise.resolve(copy(this.liveStrikes(userId, Date.now())));
+  }
+
+  clearContentStrikes(userId: string): Promise<void> {
+    this.strikes.delete(userId);
+    return Promise.resolve();
+  }
+
+  /** The user's strikes, unless the latest is older than the TTL (as Redis expires the key). */
+  private liveStrikes(userId: string, now: number): ContentStrikes {
+    const s = this.strikes.get(userId);
+    if (s && s.lastAt + CONTENT_STRIKES_TTL_MS > now) return s;
+    this.strikes.delete(userId);
+    return NO_STRIKES;
   }
 
   ban(record: BanRecord): Promise<void> {

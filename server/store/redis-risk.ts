@@ -5,6 +5,7 @@
  *   user    {rk:<bucket>}   day hash per user, day sent/received zsets per bucket, breaker,
  *                           grab failures — a user's keys all share their bucket's slot
  *   source  {rs:<id>}       which accounts won a packet or rain from which device / address
+ *           {rk:<bucket>}   content-screening strikes, per user (cs:<userId>)
  *   global  (own slots)     bans and flags: small hashes read whole by the operator view
  */
 import type { Cluster, Redis } from 'ioredis';
@@ -20,12 +21,15 @@ import {
 import { toStoreError } from './redis-errors.js';
 import { runScript, type ScriptName } from './redis-scripts.js';
 import {
+  CONTENT_STRIKES_TTL_MS,
   DAY_KEY_GRACE_MS,
+  NO_STRIKES,
   RISK_BUCKETS,
   riskBucket,
   type BanRecord,
   type ClusterHit,
   type ClusterWin,
+  type ContentStrikes,
   type RankEntry,
   type RiskFlag,
   type RiskStore,
@@ -53,6 +57,9 @@ export class RiskKeys {
   }
   grabFails(userId: string): string {
     return this.user(userId, `gf:${userId}`);
+  }
+  contentStrikes(userId: string): string {
+    return this.user(userId, `cs:${userId}`);
   }
   cluster(sourceId: string): string {
     return `${this.prefix}rp:{rs:${sourceId}}:cluster`;
@@ -93,6 +100,22 @@ const pairsOf = (flat: string[]): [string, string][] => {
   for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i] ?? '', flat[i + 1] ?? '']);
   return out;
 };
+
+/** The strikes hash (total, lastAt, lastList, lastWhere, `l:<list>` counts) as ContentStrikes. */
+function decodeStrikes(hash: Record<string, string>): ContentStrikes {
+  if (hash.total === undefined) return { ...NO_STRIKES, byList: {} };
+  const byList: Record<string, number> = {};
+  for (const [field, value] of Object.entries(hash)) {
+    if (field.startsWith('l:')) byList[field.slice(2)] = Number(value);
+  }
+  return {
+    total: num(hash.total),
+    byList,
+    lastAt: num(hash.lastAt),
+    lastList: hash.lastList ?? '',
+    lastWhere: hash.lastWhere ?? '',
+  };
+}
 
 export class RedisRisk implements RiskStore {
   constructor(
@@ -267,6 +290,23 @@ export class RedisRisk implements RiskStore {
     return field === undefined
       ? { ok: true }
       : { ok: false, hit: { field, members: (members ?? '').split(',') } };
+  }
+
+  async countContentBlock(userId: string, list: string, where: string, now: number): Promise<ContentStrikes> {
+    const flat = (await this.script(
+      'risk-content',
+      [this.keys.contentStrikes(userId)],
+      [list, where, now, CONTENT_STRIKES_TTL_MS],
+    )) as string[];
+    return decodeStrikes(Object.fromEntries(pairsOf(flat)));
+  }
+
+  async contentStrikes(userId: string): Promise<ContentStrikes> {
+    return decodeStrikes(await this.guard(() => this.redis.hgetall(this.keys.contentStrikes(userId))));
+  }
+
+  async clearContentStrikes(userId: string): Promise<void> {
+    await this.guard(() => this.redis.del(this.keys.contentStrikes(userId)));
   }
 
   async ban(record: BanRecord): Promise<void> {

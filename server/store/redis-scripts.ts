@@ -38,6 +38,7 @@ export const SCRIPTS = {
   'risk-received': 1,
   'risk-grab-fail': 1,
   'risk-cluster': 1,
+  'risk-content': 1,
   'fence-index': 4,
   'fence-unindex': 4,
   'fence-search': 4,

@@ -61,6 +61,22 @@ export interface ClusterHit {
   members: string[];
 }
 
+/** A user's content-screening refusals (CONTENT_BLOCKED) since the operator last cleared them. */
+export interface ContentStrikes {
+  total: number;
+  /** Refusals by word list. */
+  byList: Record<string, number>;
+  /** The latest refusal: when (ms epoch; 0 when none), which list, what text (chat, greeting…). */
+  lastAt: number;
+  lastList: string;
+  lastWhere: string;
+}
+
+export const NO_STRIKES: ContentStrikes = { total: 0, byList: {}, lastAt: 0, lastList: '', lastWhere: '' };
+
+/** A user's strikes are forgotten this long after their latest one (the flag stays). */
+export const CONTENT_STRIKES_TTL_MS = 30 * 86_400_000;
+
 export interface ClusterWin {
   userId: string;
   ip: string | undefined;
@@ -130,6 +146,20 @@ export interface RiskStore {
     policy: RiskPolicy,
     expiresAt: number,
   ): Promise<{ ok: true } | { ok: false; hit: ClusterHit }>;
+
+  /**
+   * Counts one content-screening refusal of `userId` by `list` in `where` (chat, greeting…)
+   * and answers the user's strikes including it — one atomic step, so refusals racing on many
+   * nodes all count. Not idempotent: callers count each refusal once. Kept until
+   * CONTENT_STRIKES_TTL_MS after the latest.
+   */
+  countContentBlock(userId: string, list: string, where: string, now: number): Promise<ContentStrikes>;
+
+  /** A user's strikes (NO_STRIKES when none). */
+  contentStrikes(userId: string): Promise<ContentStrikes>;
+
+  /** Forgets a user's strikes (the operator cleared their flag). Idempotent. */
+  clearContentStrikes(userId: string): Promise<void>;
 
   // ── the operator's lists (small; whole-list reads) ────────────────────────────────────
 

@@ -50,6 +50,9 @@ export function socketBroadcaster(io: GameServer, relay: NodeRelay): Broadcaster
     toUser: (userId, event, ...args) => {
       relay.toUser(userId, event, args);
     },
+    toUserExcept: (connId, userId, event, ...args) => {
+      relay.toUser(userId, event, args, connId);
+    },
   };
 }
 

@@ -25,12 +25,13 @@ export class UserSockets {
     });
   }
 
-  /** Emits to every connection of `userId` on this node (none: nothing happens). */
-  emit(userId: string, event: string, args: unknown[]): void {
+  /** Emits to every connection of `userId` on this node but `exceptId` (none: nothing happens). */
+  emit(userId: string, event: string, args: unknown[], exceptId?: string): void {
     const sockets = this.byUser.get(userId);
     if (!sockets) return;
     for (const socket of sockets)
-      (socket as unknown as { emit(e: string, ...a: unknown[]): boolean }).emit(event, ...args);
+      if (socket.id !== exceptId)
+        (socket as unknown as { emit(e: string, ...a: unknown[]): boolean }).emit(event, ...args);
   }
 
   /** Disconnects every connection of `userId` on this node. */

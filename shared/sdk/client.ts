@@ -22,7 +22,7 @@ import type {
   ServerToClientEvents,
 } from '../protocol.js';
 import { ClockSync } from './clock-sync.js';
-import { RedPacketError } from './errors.js';
+import { errorDetails, RedPacketError } from './errors.js';
 import {
   listenToUnlock,
   type ListenOptions,
@@ -245,31 +245,9 @@ export class RedPacketClient {
     }
     if (!ack || typeof ack.error !== 'object')
       throw new RedPacketError('INTERNAL', `malformed ack for ${event}`);
-    const {
-      code: raw,
-      message,
-      limit,
-      resetAt,
-      retryAfterMs,
-      opensAt,
-      opensInMs,
-      liftsAt,
-      distanceM,
-      radiusM,
-    } = ack.error;
+    const { code: raw, message } = ack.error;
     const code = isErrorCode(raw) ? raw : 'INTERNAL';
-    const num = (key: string, v: unknown): object => (typeof v === 'number' ? { [key]: v } : {});
-    const details = {
-      ...(typeof limit === 'string' ? { limit } : {}),
-      ...num('resetAt', resetAt),
-      ...num('retryAfterMs', retryAfterMs),
-      ...num('opensAt', opensAt),
-      ...num('opensInMs', opensInMs),
-      ...num('liftsAt', liftsAt),
-      ...num('distanceM', distanceM),
-      ...num('radiusM', radiusM),
-    };
-    throw new RedPacketError(code, message, details);
+    throw new RedPacketError(code, message, errorDetails(ack.error));
   }
 
   /**
@@ -312,13 +290,23 @@ export class RedPacketClient {
   /**
    * Grabs a share. A location-fenced packet (`packet.fence`) needs `location` — where you are,
    * e.g. from `navigator.geolocation` — and answers OUT_OF_AREA (with `distanceM`, `radiusM`
-   * in the error's details) from outside its fence; a fenced packet needs no room.
+   * in the error's details) from outside its fence; a fenced packet needs no room. When the
+   * ack carries the new balance, `wallet:updated` listeners hear it from here (the server
+   * sends the notice only to this user's other connections).
    */
-  grab(packetId: string, options: { location?: ClaimLocation } = {}): Promise<EventResult<'packet:grab'>> {
-    return this.request(
+  async grab(
+    packetId: string,
+    options: { location?: ClaimLocation } = {},
+  ): Promise<EventResult<'packet:grab'>> {
+    const result = await this.request(
       'packet:grab',
       options.location ? { packetId, location: options.location } : { packetId },
     );
+    if (typeof result.balance === 'number') {
+      const notice = { balance: result.balance };
+      for (const listener of this.socket.listeners('wallet:updated')) listener(notice);
+    }
+    return result;
   }
 
   /** Open location-fenced packets near a point, nearest first (radiusM default 1000 m, limit 20). */

@@ -7,11 +7,37 @@ import type { AckError } from '../protocol.js';
  */
 export type ErrorDetails = Pick<
   AckError,
-  'limit' | 'resetAt' | 'retryAfterMs' | 'opensAt' | 'opensInMs' | 'liftsAt' | 'distanceM' | 'radiusM'
+  | 'limit'
+  | 'resetAt'
+  | 'retryAfterMs'
+  | 'opensAt'
+  | 'opensInMs'
+  | 'liftsAt'
+  | 'list'
+  | 'distanceM'
+  | 'radiusM'
 > & {
   /** CONNECT_FAILED: the server's explanation of the refusal (e.g. why an account is banned). */
   reason?: string;
 };
+
+/** The details of an error ack or HTTP error body, keeping only well-typed fields. */
+export function errorDetails(error: Partial<Record<keyof AckError, unknown>>): ErrorDetails {
+  const { limit, resetAt, retryAfterMs, opensAt, opensInMs, liftsAt, list, distanceM, radiusM } = error;
+  const num = (key: string, v: unknown): object => (typeof v === 'number' ? { [key]: v } : {});
+  const str = (key: string, v: unknown): object => (typeof v === 'string' ? { [key]: v } : {});
+  return {
+    ...str('limit', limit),
+    ...num('resetAt', resetAt),
+    ...num('retryAfterMs', retryAfterMs),
+    ...num('opensAt', opensAt),
+    ...num('opensInMs', opensInMs),
+    ...num('liftsAt', liftsAt),
+    ...str('list', list),
+    ...num('distanceM', distanceM),
+    ...num('radiusM', radiusM),
+  };
+}
 
 /**
  * Codes the SDK raises without a server answer: no ack within the timeout, or the

@@ -18,7 +18,7 @@ import type {
   ReceiveCodeView,
 } from '../protocol.js';
 import type { ReceiveCodeBody, ReceivePayBody } from '../schemas.js';
-import { RedPacketError } from './errors.js';
+import { errorDetails, RedPacketError } from './errors.js';
 
 export interface RedPacketHttpOptions {
   /** Server base URL, e.g. `http://localhost:3000` ('' for the page's own origin). */
@@ -53,6 +53,7 @@ export class RedPacketHttp {
       throw new RedPacketError(
         error && isErrorCode(error.code) ? error.code : 'INTERNAL',
         error?.message ?? `HTTP ${res.status}`,
+        error ? errorDetails(error) : {},
       );
     }
     return json as T;

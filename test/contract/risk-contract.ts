@@ -277,5 +277,41 @@ export function describeRiskContract(name: string, factory: () => Promise<RiskBa
       expect(await b.risk.clearFlag(flag.id)).toBe(true);
       expect(await b.risk.getFlag(flag.id)).toBeNull();
     });
+
+    it('counts content-screening refusals racing from many callers, by list, and clears them', async () => {
+      const user = uid();
+      const other = uid();
+      expect(await b.risk.contentStrikes(user)).toEqual({
+        total: 0,
+        byList: {},
+        lastAt: 0,
+        lastList: '',
+        lastWhere: '',
+      });
+      const t = now();
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          b.risk.countContentBlock(user, i % 5 === 0 ? 'spam' : 'gambling', 'chat', t + i),
+        ),
+      );
+      // Atomic: every answer is a distinct running total, 1..50.
+      expect(answers.map((a) => a.total).sort((x, y) => x - y)).toEqual(
+        Array.from({ length: 50 }, (_, i) => i + 1),
+      );
+      await b.risk.countContentBlock(user, 'gambling', 'greeting', t + 100);
+      expect(await b.risk.contentStrikes(user)).toEqual({
+        total: 51,
+        byList: { gambling: 41, spam: 10 },
+        lastAt: t + 100,
+        lastList: 'gambling',
+        lastWhere: 'greeting',
+      });
+      await b.risk.countContentBlock(other, 'gambling', 'chat', t);
+      await b.risk.clearContentStrikes(user);
+      await b.risk.clearContentStrikes(user);
+      expect((await b.risk.contentStrikes(user)).total).toBe(0);
+      expect((await b.risk.contentStrikes(other)).total).toBe(1);
+      expect((await b.risk.countContentBlock(user, 'spam', 'chat', t + 200)).byList).toEqual({ spam: 1 });
+    });
   });
 }

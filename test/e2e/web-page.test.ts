@@ -6,8 +6,8 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { en } from '../../web/src/locales/en.js';
-import { zhCN } from '../../web/src/locales/zh-CN.js';
+import { en, enErrors } from '../../web/src/locales/en.js';
+import { zhCN, zhCNErrors } from '../../web/src/locales/zh-CN.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { buildWebPage, launchBrowser, SCREENSHOTS, shownBalance, signIn } from './browser.js';
 
@@ -16,6 +16,7 @@ const LANGUAGES = [
   ['en', 'en-US', en, ''],
   ['zh-CN', 'zh-CN', zhCN, '-zh-CN'],
 ] as const;
+const ERRORS = { en: enErrors, 'zh-CN': zhCNErrors } as const;
 
 describe.each(LANGUAGES)('web page in %s', (pageLocale, browserLocale, dict, suffix) => {
   let server: TestServer;
@@ -87,6 +88,17 @@ describe.each(LANGUAGES)('web page in %s', (pageLocale, browserLocale, dict, suf
     await player.screenshot({ path: `${SCREENSHOTS}/packet-opened${suffix}.png` });
     await player.locator('.modal .close').click();
     await server.expectBalanced();
+  });
+
+  it('a gambling chat line is refused with a clear message and stays in the box to rephrase', async () => {
+    const input = player.getByTestId('chat-input');
+    await input.fill('来玩 百 家 乐');
+    await input.press('Enter');
+    const list = dict['content.list'].replace('{list}', 'gambling');
+    await player.getByTestId('toast').getByText(`${ERRORS[pageLocale].CONTENT_BLOCKED} (${list})`).waitFor();
+    expect(await input.inputValue()).toBe('来玩 百 家 乐');
+    await player.screenshot({ path: `${SCREENSHOTS}/chat-blocked${suffix}.png` });
+    await input.fill('');
   });
 
   it('a host schedules a rain; the player taps drops and the balance rises', async () => {

@@ -13,6 +13,14 @@ export interface NodeProcess {
   url: string;
   /** Everything the node logged (JSON lines). */
   logs: string[];
+  /**
+   * Resolves with the first log entry (already logged, or logged later) that `match` accepts;
+   * rejects after `timeoutMs`.
+   */
+  waitForLog(
+    match: (entry: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
   /** Whether the process is still running. */
   alive(): boolean;
   /** What the process wrote to stderr (a crash's stack trace lands here). */
@@ -38,6 +46,27 @@ export function startNodeProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
+  const logWaiters = new Set<(entry: Record<string, unknown>) => void>();
+  const waitForLog = (
+    match: (entry: Record<string, unknown>) => boolean,
+    timeoutMs = 10_000,
+  ): Promise<Record<string, unknown>> => {
+    const seen = logs.map((l) => JSON.parse(l) as Record<string, unknown>).find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        logWaiters.delete(waiter);
+        reject(new Error(`node ${nodeId}: no matching log line within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const waiter = (entry: Record<string, unknown>): void => {
+        if (!match(entry)) return;
+        clearTimeout(timer);
+        logWaiters.delete(waiter);
+        resolve(entry);
+      };
+      logWaiters.add(waiter);
+    });
+  };
   const exited = new Promise<string>((resolve) =>
     child.once('exit', (code, signal) => resolve(signal ?? `code ${String(code)}`)),
   );
@@ -50,6 +79,7 @@ export function startNodeProcess(
     createInterface({ input: child.stdout }).on('line', (line) => {
       logs.push(line);
       const entry = JSON.parse(line) as { url?: string; msg?: string };
+      for (const waiter of [...logWaiters]) waiter(entry);
       if (entry.msg?.startsWith('listening on port') && entry.url) {
         child.off('exit', onExit);
         const port = new URL(entry.url).port;
@@ -58,6 +88,7 @@ export function startNodeProcess(
           pid: child.pid ?? 0,
           url: `http://127.0.0.1:${port}`,
           logs,
+          waitForLog,
           alive: () => child.exitCode === null && child.signalCode === null,
           stderr: () => stderr,
           stop: () => stopChild(child, 'SIGTERM'),

@@ -34,6 +34,7 @@ describe('WIRE_FORMAT=json', () => {
         ok: true,
         amount: 100,
         remaining: 4,
+        balance: 100,
       });
       expect(await socket.emitWithAck('packet:grab', { packetId: 7 })).toMatchObject({
         ok: false,

@@ -98,6 +98,26 @@ describe.each(storeBackends())('group packets on %s', (_name, makeBackend) => {
     expect((details.body.claims as { userId: string }[]).map((c) => c.userId).sort()).toEqual(['pa', 'pb']);
   });
 
+  it("a grab's ack carries the balance; the grabber's other connection hears wallet:updated", async () => {
+    await server.mint('wallet-host', 1_000);
+    const host = await server.client('wallet-host', 'host');
+    const phone = await server.client('two-devices');
+    const laptop = await server.client('two-devices');
+    for (const c of [host, phone]) await c.join('wallets');
+    const { packet } = await host.sendPacket({ roomId: 'wallets', kind: 'equal', amount: 40, count: 2 });
+    const heardOnPhone: number[] = [];
+    phone.on('wallet:updated', (w) => heardOnPhone.push(w.balance));
+    const laptopHears = laptop.waitFor('wallet:updated');
+    const result = await phone.grab(packet.id);
+    expect(result).toEqual({ amount: 40, remaining: 1, balance: 40 });
+    expect(heardOnPhone).toEqual([40]); // raised by the SDK from the ack, before grab() resolved
+    expect(await laptopHears).toEqual({ balance: 40 });
+    // The server sent the grabbing connection no notice of its own: a chat round trip later
+    // (same connection, in order), the phone has still heard exactly one.
+    await phone.chat('wallets', 'thanks');
+    expect(heardOnPhone).toEqual([40]);
+  });
+
   it('coalesces a crowd of grabs into few packet:grabbed messages, all before packet:finished', async () => {
     await server.mint('batcher', 5_000);
     const host = await server.client('batcher', 'host');
@@ -163,8 +183,8 @@ describe.each(storeBackends())('group packets on %s', (_name, makeBackend) => {
     const packet = (res.body as unknown as { packet: PacketView }).packet;
     expect(packet).toMatchObject({ kind: 'equal', total: 450, count: 3 });
     expect(await created).toEqual(packet);
-    expect(await x.grab(packet.id)).toEqual({ amount: 150, remaining: 2 });
-    expect(await y.grab(packet.id)).toEqual({ amount: 150, remaining: 1 });
+    expect(await x.grab(packet.id)).toEqual({ amount: 150, remaining: 2, balance: 150 });
+    expect(await y.grab(packet.id)).toEqual({ amount: 150, remaining: 1, balance: 150 });
     const snap = await x.join('eq');
     expect(snap.packets).toEqual([{ ...packet, remainingCount: 1, mine: { amount: 150 }, listen: null }]);
     expect((await server.http('GET', '/v1/me', { token })).body.balance).toBe(50);

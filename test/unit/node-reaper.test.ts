@@ -11,7 +11,11 @@ import { Presence } from '../../server/services/presence.js';
 import { MemoryStore } from '../../server/store/memory-store.js';
 import type { NodeMembership } from '../../server/store/node-registry.js';
 
-const quiet: Broadcaster = { toRoom: () => undefined, toUser: () => undefined };
+const quiet: Broadcaster = {
+  toRoom: () => undefined,
+  toUser: () => undefined,
+  toUserExcept: () => undefined,
+};
 
 function node(store: MemoryStore, clock: ManualClock, nodeId: string, local: NodeMembership[] = []) {
   const presence = new Presence(store, quiet, nodeId);

@@ -109,6 +109,7 @@ export const en = {
   'rain.grabs': 'Grabs',
   'rain.won': 'Won',
   'modal.close': 'Close',
+  'content.list': 'word list: {list}',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -142,6 +143,7 @@ export const enErrors: Record<ErrorCode | ClientOnlyCode, string> = {
   DAILY_LIMIT: 'You reached today’s limit — it resets at midnight.',
   VERIFICATION_REQUIRED: 'Please sign in again to confirm it is you.',
   RISK_BLOCKED: 'Sending is paused for a while by risk control.',
+  CONTENT_BLOCKED: 'Not sent: it contains words that are not allowed here. Please rephrase it.',
   OUT_OF_AREA: 'You are not close enough to this red packet’s place to claim it.',
   TIMEOUT: 'No answer from the server — check your connection.',
   CONNECT_FAILED: 'Could not connect to the server.',

@@ -105,6 +105,7 @@ export const zhCN: Record<MessageKey, string> = {
   'rain.grabs': '次数',
   'rain.won': '金额',
   'modal.close': '关闭',
+  'content.list': '词库：{list}',
 };
 
 export const zhCNErrors: Record<ErrorCode | ClientOnlyCode, string> = {
@@ -137,6 +138,7 @@ export const zhCNErrors: Record<ErrorCode | ClientOnlyCode, string> = {
   VERIFICATION_REQUIRED: '请重新登录以确认是你本人。',
   OUT_OF_AREA: '你不在这个红包的领取范围内，走近一点再试。',
   RISK_BLOCKED: '风控已暂停你的发送，请稍后再试。',
+  CONTENT_BLOCKED: '未发送：内容含有本群不允许的词语，请修改后再试。',
   TIMEOUT: '服务器没有响应，请检查网络。',
   CONNECT_FAILED: '无法连接服务器。',
 };

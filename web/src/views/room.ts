@@ -175,7 +175,11 @@ export function roomView(session: Session, snapshot: RoomSnapshot, onLeave: () =
         const text = input.value.trim();
         if (!text) return;
         input.value = '';
-        client.chat(roomId, text).catch((err: unknown) => toast(describeError(err), 'error'));
+        client.chat(roomId, text).catch((err: unknown) => {
+          // A refused line (CONTENT_BLOCKED, a rate limit…) goes back in the box to be rephrased.
+          if (input.value === '') input.value = text;
+          toast(describeError(err), 'error');
+        });
       },
     },
     input,
