@@ -88,8 +88,14 @@ describe.each(storeBackends())('location-fenced packets on %s', (_name, makeBack
     expect(await server.app.store.getBalance('member')).toBe(0);
 
     // Inside: a room member, and a passer-by who never joined the room (the fence decides).
-    expect(await member.grab(packet.id, { location: at(340, 45) })).toEqual({ amount: 100, remaining: 2 });
-    expect(await passerBy.grab(packet.id, { location: at(-120) })).toEqual({ amount: 100, remaining: 1 });
+    expect(await member.grab(packet.id, { location: at(340, 45) })).toMatchObject({
+      amount: 100,
+      remaining: 2,
+    });
+    expect(await passerBy.grab(packet.id, { location: at(-120) })).toMatchObject({
+      amount: 100,
+      remaining: 1,
+    });
     expect(await server.app.store.getBalance('passer-by')).toBe(100);
     const again = await refusal(passerBy.grab(packet.id, { location: at(0) }));
     expect(again.code).toBe('ALREADY_GRABBED');
