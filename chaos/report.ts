@@ -29,7 +29,7 @@ export function writeReliabilityDoc(results: {
     ...rows,
     '',
     storm
-      ? `Reconnect storm: ${storm.rejoined} of ${storm.clients} clients back in their room with a fresh snapshot ${s(storm.allBackMs)} s after their node was killed (p50 ${s(storm.p50Ms)} s, p95 ${s(storm.p95Ms)} s); ${storm.withRain} re-join snapshots showed the running rain and ${storm.dropsAfter} clients received drops afterwards; the dead node's members were reaped by ${s(storm.reapedMs)} s and the room then counted ${storm.membersAfter} members.`
+      ? `Reconnect storm: ${storm.rejoined} of ${storm.clients} clients back in their room with a fresh snapshot ${s(storm.allBackMs)} s after their node was killed (p50 ${s(storm.p50Ms)} s, p95 ${s(storm.p95Ms)} s); ${storm.withRain} re-join snapshots showed the running rain and ${storm.dropsAfter} clients received drops afterwards; the dead node's members were reaped by ${s(storm.reapedMs)} s, and the room counted exactly its ${storm.membersAfter} members by ${s(storm.presenceMs)} s.`
       : '',
     '',
     slow

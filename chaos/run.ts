@@ -125,6 +125,9 @@ async function main(): Promise<void> {
     ...(storm && storm.rejoined < storm.clients
       ? [`storm: ${storm.clients - storm.rejoined} clients never re-joined`]
       : []),
+    ...(storm && Number.isNaN(storm.presenceMs)
+      ? [`storm: the room counted ${storm.membersAfter} members, not ${storm.clients + 2}`]
+      : []),
     ...(slow && Number.isNaN(slow.droppedAfterMs) ? ['slow consumer was never dropped'] : []),
   ];
   for (const p of problems) console.error(`chaos: FAIL ${p}`);
@@ -146,7 +149,7 @@ function printTable(faults: FaultResult[], storm?: StormResult, slow?: SlowResul
   if (storm) {
     console.log(
       `\nreconnect storm: ${storm.rejoined}/${storm.clients} back in ${s(storm.allBackMs)} s (p50 ${s(storm.p50Ms)} s, p95 ${s(storm.p95Ms)} s); ` +
-        `${storm.withRain} snapshots show the rain, ${storm.dropsAfter} got drops after; dead node reaped by ${s(storm.reapedMs)} s; room counts ${storm.membersAfter}`,
+        `${storm.withRain} snapshots show the rain, ${storm.dropsAfter} got drops after; dead node reaped by ${s(storm.reapedMs)} s; room counts ${storm.membersAfter} (right by ${s(storm.presenceMs)} s)`,
     );
   }
   if (slow) {

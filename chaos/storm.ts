@@ -28,6 +28,8 @@ export interface StormResult {
   membersAfter: number;
   /** From the kill until the survivors had reaped the dead node's members, ms. */
   reapedMs: number;
+  /** From the kill until the room counted exactly its members again, ms (NaN: not within 15 s). */
+  presenceMs: number;
 }
 
 const pct = (xs: number[], p: number): number => {
@@ -139,7 +141,13 @@ export async function reconnectStorm(
       status = await pool.ask<StormStatus>({ cmd: 'status' });
       return status.reduce((sum, s) => sum + s.dropsAfter, 0) === count;
     }, 5_000);
-    const membersAfter = (await watcher.join(room)).members;
+    // Presence is right when the room counts every storm client, the host and the watcher.
+    let membersAfter = 0;
+    await until(async () => {
+      membersAfter = (await watcher.join(room)).members;
+      return membersAfter === count + 2;
+    }, 15_000);
+    const presenceRightAt = Date.now();
     const times = status.flatMap((s) => s.backAt).map((t) => t - killedAt);
     await host.cancelRain(rain.id).catch(() => undefined);
     return {
@@ -152,6 +160,7 @@ export async function reconnectStorm(
       dropsAfter: status.reduce((sum, s) => sum + s.dropsAfter, 0),
       membersAfter,
       reapedMs: reapedAt - killedAt,
+      presenceMs: membersAfter === count + 2 ? presenceRightAt - killedAt : NaN,
     };
   } finally {
     for (const c of own) c.close();

@@ -31,47 +31,62 @@ export interface BindDeps {
 
 type RawAck = (res: unknown) => void;
 
-export function bindEvents(socket: GameSocket, user: Identity, deps: BindDeps): void {
-  const { clock, log, metrics } = deps;
-  const events = new TokenBucket(deps.rateLimit.eventsPerSec, deps.rateLimit.eventsBurst, clock.now());
-  const chat = new TokenBucket(deps.rateLimit.chatPerSec, deps.rateLimit.chatPerSec * 5, clock.now());
-  const ctx = { socket, user };
+interface BoundEvent {
+  handler: (ctx: EventContext, payload: unknown) => Promise<object>;
+  schema: (typeof eventSchemas)[ClientEventName];
+}
 
-  const bind = (event: ClientEventName): void => {
+/**
+ * Prepares the handlers once; the binder it returns wires one socket with a single `onAny`
+ * listener (not one listener per event: a connection holds one closure and one listener
+ * slot instead of one per event, which is memory per idle connection). Events nobody handles
+ * are ignored, as before.
+ */
+export function createEventBinder(deps: BindDeps): (socket: GameSocket, user: Identity) => void {
+  const { clock, log, metrics } = deps;
+  const table = new Map<string, BoundEvent>();
+  for (const event of Object.keys(deps.handlers) as ClientEventName[]) {
     // Each handler receives exactly what its own schema parsed.
-    const handler = deps.handlers[event] as (ctx: EventContext, payload: unknown) => Promise<object>;
-    const schema = eventSchemas[event];
-    const listener = (payload: unknown, ack: unknown): void => {
-      if (typeof ack !== 'function') return; // every event takes an ack; without one, ignore
+    table.set(event, {
+      handler: deps.handlers[event] as BoundEvent['handler'],
+      schema: eventSchemas[event],
+    });
+  }
+
+  return (socket, user) => {
+    const events = new TokenBucket(deps.rateLimit.eventsPerSec, deps.rateLimit.eventsBurst, clock.now());
+    const chat = new TokenBucket(deps.rateLimit.chatPerSec, deps.rateLimit.chatPerSec * 5, clock.now());
+    const ctx = { socket, user };
+    socket.onAny((event: string, payload: unknown, ack: unknown) => {
+      const bound = table.get(event);
+      if (!bound || typeof ack !== 'function') return; // every event takes an ack; without one, ignore
       const reply = ack as RawAck;
+      const name = event as ClientEventName;
       const fail = (code: ErrorCode, message: string, details?: Omit<AckError, 'code' | 'message'>): void => {
-        metrics.events.inc({ event, outcome: code });
+        metrics.events.inc({ event: name, outcome: code });
         metrics.errors.inc({ code });
         reply({ ok: false, error: { code, message, ...details } });
       };
       const now = clock.now();
-      if (!events.take(now) || (event === 'chat:send' && !chat.take(now))) {
+      if (!events.take(now) || (name === 'chat:send' && !chat.take(now))) {
         fail('RATE_LIMITED', 'too many requests; slow down');
         return;
       }
-      const parsed = schema.safeParse(payload);
+      const parsed = bound.schema.safeParse(payload);
       if (!parsed.success) {
         fail('INVALID_PAYLOAD', describeIssues(parsed.error));
         return;
       }
-      handler(ctx, parsed.data).then(
+      bound.handler(ctx, parsed.data).then(
         (result) => {
-          metrics.events.inc({ event, outcome: 'ok' });
+          metrics.events.inc({ event: name, outcome: 'ok' });
           reply({ ok: true, ...result });
         },
         (err: unknown) => {
-          const { code, message, ...details } = toAckError(err, log, { event, userId: user.userId });
+          const { code, message, ...details } = toAckError(err, log, { event: name, userId: user.userId });
           fail(code, message, details);
         },
       );
-    };
-    (socket as unknown as { on(e: string, l: (p: unknown, a: unknown) => void): void }).on(event, listener);
+    });
   };
-
-  for (const event of Object.keys(deps.handlers) as ClientEventName[]) bind(event);
 }

@@ -88,6 +88,8 @@ export class NodeReaper {
         }),
       );
       count += batch.length;
+      // The node may have beaten again meanwhile (it was only slow): its next beat must re-record.
+      await this.store.nodes.markReaped(nodeId);
     }
     return { count, done: false };
   }

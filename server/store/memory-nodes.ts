@@ -4,13 +4,16 @@ import type { HeartbeatResult, NodeMembership, NodeRegistry } from './node-regis
 export class MemoryNodes implements NodeRegistry {
   /** nodeId → alive until (ms epoch) */
   private readonly alive = new Map<string, number>();
+  /** Nodes some of whose memberships were reaped since their last beat. */
+  private readonly reaped = new Set<string>();
   /** nodeId → `roomId\nconnId` → membership */
   private readonly held = new Map<string, Map<string, NodeMembership>>();
 
   heartbeat(nodeId: string, now: number, ttlMs: number): Promise<HeartbeatResult> {
     const until = this.alive.get(nodeId);
     this.alive.set(nodeId, now + ttlMs);
-    return Promise.resolve(until !== undefined && until >= now ? 'alive' : 'late');
+    const reaped = this.reaped.delete(nodeId);
+    return Promise.resolve(!reaped && until !== undefined && until >= now ? 'alive' : 'late');
   }
 
   track(nodeId: string, m: NodeMembership): Promise<void> {
@@ -41,10 +44,16 @@ export class MemoryNodes implements NodeRegistry {
     );
   }
 
+  markReaped(nodeId: string): Promise<void> {
+    this.reaped.add(nodeId);
+    return Promise.resolve();
+  }
+
   forget(nodeId: string, now: number): Promise<boolean> {
     const until = this.alive.get(nodeId);
     if (until !== undefined && until >= now) return Promise.resolve(false);
     this.alive.delete(nodeId);
+    this.reaped.delete(nodeId);
     return Promise.resolve(true);
   }
 }

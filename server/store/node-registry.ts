@@ -13,7 +13,10 @@
  * Tracking is written ahead of the membership it records, so a crash between the two leaves
  * an entry whose removal is a no-op (removeMember is idempotent), never a member nobody can
  * find. A node that was only slow (its record lapsed or was reaped) learns it from its next
- * heartbeat (`late`) and records its memberships again.
+ * heartbeat (`late`) and records its memberships again. Reaping is not atomic with the
+ * node's beats (other slots): a slow node may beat again while a survivor is removing its
+ * memberships, so the reaper marks it after every page it removes (markReaped), and the
+ * mark makes the node's next beat `late` whatever its record says.
  *
  * Every method may reject with StoreUnavailableError. Each is atomic on its own.
  */
@@ -26,7 +29,7 @@ export interface NodeMembership {
 export type HeartbeatResult =
   /** The node's record was live: nothing was lost. */
   | 'alive'
-  /** No live record (first beat, or it lapsed or was reaped): re-record the memberships. */
+  /** No live record (first beat, or it lapsed), or memberships were reaped: re-record them. */
   | 'late';
 
 export interface NodeRegistry {
@@ -46,7 +49,14 @@ export interface NodeRegistry {
   memberships(nodeId: string, limit: number): Promise<NodeMembership[]>;
 
   /**
-   * Removes the node's record if it is still lapsed at `now` (a node that beat again in
+   * Records that some of `nodeId`'s memberships were removed: its next heartbeat answers
+   * `late` even if its record is live (it beat while it was being reaped), so it records its
+   * live memberships again. Called by the reaper after each page it removes.
+   */
+  markReaped(nodeId: string): Promise<void>;
+
+  /**
+   * Removes the node's record (and its reaped mark) if it is still lapsed at `now` (a node that beat again in
    * the meantime is left alone). Idempotent; true when the record is gone.
    */
   forget(nodeId: string, now: number): Promise<boolean>;

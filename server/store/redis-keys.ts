@@ -154,6 +154,10 @@ export class RedisKeys {
   nodesAlive(): string {
     return `${this.prefix}rp:{nodes}:alive`;
   }
+  /** Nodes some of whose memberships were reaped since their last beat (same slot). */
+  nodesReaped(): string {
+    return `${this.prefix}rp:{nodes}:reaped`;
+  }
   /** A node's room memberships: hash `roomId\nconnId` → userId. */
   nodeMemberships(nodeId: string): string {
     return `${this.prefix}rp:{m:${nodeId}}:memberships`;

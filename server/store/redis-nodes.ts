@@ -30,7 +30,7 @@ export class RedisNodes implements NodeRegistry {
       const live = await runScript(
         this.redis,
         'node-heartbeat',
-        [this.keys.nodesAlive()],
+        [this.keys.nodesAlive(), this.keys.nodesReaped()],
         [nodeId, now, now + ttlMs],
       );
       return live === 1 ? 'alive' : 'late';
@@ -68,9 +68,21 @@ export class RedisNodes implements NodeRegistry {
     });
   }
 
+  markReaped(nodeId: string): Promise<void> {
+    return this.guard(async () => {
+      await this.redis.sadd(this.keys.nodesReaped(), nodeId);
+    });
+  }
+
   forget(nodeId: string, now: number): Promise<boolean> {
     return this.guard(
-      async () => (await runScript(this.redis, 'node-forget', [this.keys.nodesAlive()], [nodeId, now])) === 1,
+      async () =>
+        (await runScript(
+          this.redis,
+          'node-forget',
+          [this.keys.nodesAlive(), this.keys.nodesReaped()],
+          [nodeId, now],
+        )) === 1,
     );
   }
 }

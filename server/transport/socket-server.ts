@@ -13,7 +13,7 @@ import * as msgpackParser from '@red-packet/sdk/msgpack-parser';
 import type { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import { GameError } from '../domain/errors.js';
-import { bindEvents, type BindDeps } from '../handlers/bind-events.js';
+import { createEventBinder, type BindDeps } from '../handlers/bind-events.js';
 import type { GameSocket } from '../handlers/context.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -66,6 +66,7 @@ export interface ConnectionDeps extends Omit<BindDeps, 'log'> {
 
 /** Authenticates handshakes and wires each connection's events and teardown. */
 export function handleConnections(io: GameServer, deps: ConnectionDeps): void {
+  const bindEvents = createEventBinder(deps);
   io.use((socket, next) => {
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
     deps.tokens.verify(auth?.token).then(
@@ -86,7 +87,7 @@ export function handleConnections(io: GameServer, deps: ConnectionDeps): void {
     const user = socket.data;
     deps.metrics.connections.inc();
     deps.userSockets.track(socket);
-    bindEvents(socket, user, deps);
+    bindEvents(socket, user);
     socket.on('disconnecting', () => {
       deps.metrics.connections.dec();
       for (const topic of socket.rooms) {

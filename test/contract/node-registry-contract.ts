@@ -38,6 +38,19 @@ export function describeNodeRegistryContract(getStore: () => Store): void {
       expect(await nodes.deadNodes(T0 + 2_000, 10)).toEqual([]);
     });
 
+    it('a reaped mark makes the next beat late once, and goes with a forgotten node', async () => {
+      const { nodes } = getStore();
+      await nodes.heartbeat('m1', T0, 5_000);
+      await nodes.markReaped('m1');
+      expect(await nodes.heartbeat('m1', T0 + 1_000, 5_000)).toBe('late'); // record live, but reaped
+      expect(await nodes.heartbeat('m1', T0 + 2_000, 5_000)).toBe('alive');
+      await nodes.heartbeat('m2', T0, 1_000);
+      await nodes.markReaped('m2');
+      expect(await nodes.forget('m2', T0 + 1_001)).toBe(true);
+      expect(await nodes.heartbeat('m2', T0 + 1_002, 1_000)).toBe('late'); // no record: late anyway
+      expect(await nodes.heartbeat('m2', T0 + 1_500, 1_000)).toBe('alive'); // the mark went too
+    });
+
     it('tracks memberships per node, idempotently', async () => {
       const { nodes } = getStore();
       const m = (roomId: string, connId: string, userId = 'u1') => ({ roomId, connId, userId });

@@ -32,7 +32,9 @@ describe('Lua scripts', () => {
       }
       // runScript falls back to EVAL on NOSCRIPT: after a FLUSH of the script cache it still runs.
       await client.script('FLUSH');
-      expect(await runScript(client, 'node-heartbeat', ['rp:test:nodes'], ['n1', 1000, 5000])).toBeDefined();
+      expect(
+        await runScript(client, 'node-heartbeat', ['rp:{t}:alive', 'rp:{t}:reaped'], ['n1', 1000, 5000]),
+      ).toBeDefined();
     } finally {
       client.disconnect();
     }

@@ -57,7 +57,7 @@ describe('Redis outage', () => {
 
     await redis.restart();
     await expect.poll(readyStatus, { timeout: 10_000 }).toBe(200);
-    expect(await player.grab(packet.id)).toEqual({ amount: 100, remaining: 4 });
+    expect(await player.grab(packet.id)).toEqual({ amount: 100, remaining: 4, balance: 100 });
     await expect(player.grab(packet.id)).rejects.toMatchObject({ code: 'ALREADY_GRABBED' });
     expect(await server.app.store.getBalance('o-player')).toBe(100);
     await server.expectBalanced();

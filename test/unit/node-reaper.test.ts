@@ -68,6 +68,35 @@ describe('NodeReaper', () => {
     expect(await store.nodes.memberships('slow', 10)).toEqual(mine);
   });
 
+  it('a slow node that beats while it is being reaped still records its members again', async () => {
+    const store = new MemoryStore();
+    const clock = new ManualClock();
+    const mine: NodeMembership[] = [{ roomId: 'r', userId: 'u1', connId: 'c1' }];
+    const slow = node(store, clock, 'slow', mine);
+    const other = node(store, clock, 'other');
+    await slow.reaper.beat();
+    await slow.presence.add(mine[0]!);
+    clock.advance(10_000);
+    await other.reaper.beat();
+    // The survivor has decided `slow` is dead; `slow` beats before the page is removed.
+    const page = store.nodes.memberships.bind(store.nodes);
+    let beatFirst = true;
+    store.nodes.memberships = async (nodeId, limit) => {
+      if (beatFirst) {
+        beatFirst = false;
+        await slow.reaper.beat(); // late (lapsed): re-records what is still recorded anyway
+      }
+      return page(nodeId, limit);
+    };
+    expect(await other.reaper.reap()).toBe(1);
+    expect(await store.memberCount('r')).toBe(0);
+    expect(await store.nodes.deadNodes(clock.now(), 10)).toEqual([]); // alive again, not forgotten
+    await slow.reaper.beat(); // its record is live, but it was reaped: late, so it re-records
+    expect(await store.memberCount('r')).toBe(1);
+    await slow.reaper.beat();
+    expect(await store.nodes.heartbeat('slow', clock.now(), 5_000)).toBe('alive');
+  });
+
   it('a node restarted under the same id first clears what its previous process left', async () => {
     const store = new MemoryStore();
     const clock = new ManualClock();
