@@ -19,6 +19,8 @@ import { Metrics } from './observability/metrics.js';
 import { CodeService } from './services/code-service.js';
 import { CreditAcker } from './services/credit-acker.js';
 import { ExpirySweeper } from './services/expiry-sweeper.js';
+import { FenceAudit } from './services/fence-audit.js';
+import { NearbyService } from './services/nearby-service.js';
 import { PacketService } from './services/packet-service.js';
 import { Payments } from './services/payments.js';
 import { Periodic } from './services/periodic.js';
@@ -180,6 +182,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const presence = new Presence(store, broadcaster, config.nodeId);
   const wallets = new WalletService(store, clock, broadcaster);
   const grabs = new GrabBatcher(broadcaster);
+  const fenceAudit = new FenceAudit(store, riskStore, risk, clock, log, config.fence.probeFlagAt);
+  const nearby = new NearbyService(store, clock, log, config.fence.nearbyMaxRadiusM);
   const packets = new PacketService({
     store,
     clock,
@@ -192,6 +196,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     admitSend,
     screenText,
     onClosed: (packetId, reason) => relay.packetClosed(packetId, reason),
+    fence: config.fence,
+    onFenceAttempt: (attempt) => fenceAudit.record(attempt),
     ...randomInt,
   });
   const gone = new GoneBatcher(broadcaster);
@@ -244,7 +250,18 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
 
   const storeProbe = new StoreProbe(store, metrics);
   const auditProbe = new AuditProbe(store, clock, metrics);
-  const services = { clock, rooms, packets, rains, karaoke, codes, receive, phrases, curfew: config.curfew };
+  const services = {
+    clock,
+    rooms,
+    packets,
+    rains,
+    karaoke,
+    codes,
+    receive,
+    phrases,
+    nearby,
+    curfew: config.curfew,
+  };
   handleConnections(io, {
     tokens,
     userSockets,
@@ -278,6 +295,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       tokens,
       metrics,
       packets,
+      nearby,
+      fenceAudit,
       rains,
       rainAudit,
       wallets,

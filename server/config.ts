@@ -133,6 +133,8 @@ export interface Config {
   screen: { paths: string[] };
   /** The minors' curfew (domain/curfew.ts): local start/end minutes in an IANA zone. */
   curfew: { startMinute: number; endMinute: number; timeZone: string };
+  /** Location-fenced packets and nearby search (domain/geo-fence.ts). */
+  fence: FenceConfig;
   /** Risk control (docs/operations.md, "Risk control", has each default's source). */
   risk: RiskPolicy & {
     /** Proxies whose X-Forwarded-For is believed (IPs or IPv4 CIDRs). @default none */
@@ -146,6 +148,31 @@ export interface Config {
   webDir: string;
   /** If set, GET /metrics needs `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
+}
+
+export interface FenceConfig {
+  /** Smallest / largest fence radius a sender may set, m. @default 50 / 50000 */
+  minRadiusM: number;
+  maxRadiusM: number;
+  /** Most of a claimer's reported accuracy that is credited, m. @default 100 */
+  accuracyCapM: number;
+  /** Largest radius a nearby search may ask for, m. @default 50000 */
+  nearbyMaxRadiusM: number;
+  /** Refused attempts by one user on one fenced packet that raise a `fence-probe` risk flag. @default 5 */
+  probeFlagAt: number;
+}
+
+function fenceConfig(env: Env): FenceConfig {
+  const fence: FenceConfig = {
+    minRadiusM: read(env, 'FENCE_MIN_RADIUS_M', int(1, 20_000_000), 50),
+    maxRadiusM: read(env, 'FENCE_MAX_RADIUS_M', int(1, 20_000_000), 50_000),
+    accuracyCapM: read(env, 'FENCE_ACCURACY_CAP_M', int(0, 100_000), 100),
+    nearbyMaxRadiusM: read(env, 'NEARBY_MAX_RADIUS_M', int(1, 20_000_000), 50_000),
+    probeFlagAt: read(env, 'FENCE_PROBE_FLAG_AT', int(0, 1_000_000), 5),
+  };
+  if (fence.maxRadiusM < fence.minRadiusM)
+    throw new ConfigError('FENCE_MAX_RADIUS_M', `must be at least FENCE_MIN_RADIUS_M (${fence.minRadiusM})`);
+  return fence;
 }
 
 export class ConfigError extends Error {
@@ -387,6 +414,7 @@ export function loadConfig(env: Env = process.env): Config {
       endMinute: read(env, 'CURFEW_END', clockTime, 6 * 60),
       timeZone: read(env, 'CURFEW_TIME_ZONE', timeZoneSchema, 'Asia/Shanghai'),
     },
+    fence: fenceConfig(env),
     risk: riskConfig(env),
     metricsToken: env.METRICS_TOKEN || undefined,
     webDir: read(env, 'WEB_DIR', z.string().min(1), resolve('dist/web')),

@@ -42,6 +42,11 @@ export const ErrorCode = {
   RISK_BLOCKED: 'RISK_BLOCKED',
   /** Content screening: the text (chat line, greeting, phrase…) hit a word list (`list` says which). */
   CONTENT_BLOCKED: 'CONTENT_BLOCKED',
+  /**
+   * A location-fenced packet and a claimer outside its fence (great-circle distance less the
+   * trusted accuracy is more than the radius), or one who sent no location.
+   */
+  OUT_OF_AREA: 'OUT_OF_AREA',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -83,4 +88,5 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   VERIFICATION_REQUIRED: 401,
   RISK_BLOCKED: 429,
   CONTENT_BLOCKED: 422,
+  OUT_OF_AREA: 403,
 };

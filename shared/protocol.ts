@@ -17,6 +17,9 @@ import type {
   RainSchedulePayload,
   PacketCancelPayload,
   PacketGrabPayload,
+  PacketNearbyPayload,
+  Fence,
+  ClaimLocation,
   PacketSendPayload,
   Role,
   RoomJoinPayload,
@@ -26,7 +29,7 @@ import type {
 } from './schemas.js';
 import type { RainReport, ReplayBundle } from './rain-fairness.js';
 
-export type { Unlock };
+export type { Unlock, Fence, ClaimLocation };
 
 export interface AckError {
   code: ErrorCode;
@@ -40,6 +43,10 @@ export interface AckError {
   opensInMs?: number;
   /** CURFEW: when the minors' curfew lifts (server ms epoch). */
   liftsAt?: number;
+  /** OUT_OF_AREA: the claimer's great-circle distance from the fence's centre, whole metres (absent without a location). */
+  distanceM?: number;
+  /** OUT_OF_AREA: the fence's radius, metres. */
+  radiusM?: number;
   /** RATE_LIMITED / RISK_BLOCKED / DAILY_LIMIT / CURFEW: how long to wait before retrying, ms. */
   retryAfterMs?: number;
   /** CONTENT_BLOCKED: the word list the text hit (never the term). */
@@ -100,6 +107,39 @@ export interface PacketView {
   unlock: Unlock | null;
   /** Who may claim it; absent means `{ type: 'room' }`. */
   claim?: ClaimRule;
+  /**
+   * Location-fenced packets: only claimers inside this circle (with a location) may claim it,
+   * whether or not they joined its room; it is listed by `packet:nearby`. Absent: no fence.
+   */
+  fence?: Fence;
+}
+
+/** A location-fenced packet found by a nearby search, with how far its centre is. */
+export interface NearbyPacket {
+  packet: PacketView;
+  /** Great-circle distance from the searched point to the fence's centre, whole metres. */
+  distanceM: number;
+}
+
+/** The answer of `packet:nearby` and GET /v1/packets/nearby. */
+export interface NearbyResult {
+  /** Open fenced packets whose centre is within the searched radius, nearest first. */
+  packets: NearbyPacket[];
+  serverTime: number;
+}
+
+/** One claim attempt on a fenced packet, as the risk log keeps it (operators only). */
+export interface FenceAttemptView {
+  userId: string;
+  /** The location the claimer reported (never verified: it can be spoofed). */
+  lat: number;
+  lng: number;
+  accuracyM: number;
+  /** Great-circle distance to the fence's centre, whole metres. */
+  distanceM: number;
+  /** Whether the fence let the claim through (it may still have found no share). */
+  inside: boolean;
+  at: number;
 }
 
 /** A packet's signed code, for a QR (GET /v1/packets/:id/code, POST …/static-code). */
@@ -321,6 +361,8 @@ export interface ClientToServerEvents {
     payload: PacketGrabPayload,
     ack: AckFn<{ amount: number; remaining: number; balance?: number }>,
   ) => void;
+  /** Open location-fenced packets near a point, nearest first (no room needed). */
+  'packet:nearby': (payload: PacketNearbyPayload, ack: AckFn<NearbyResult>) => void;
   /** The sender takes back a timed packet before it opens: all of it is refunded. */
   'packet:cancel': (payload: PacketCancelPayload, ack: AckFn<{ refunded: number }>) => void;
   'rain:schedule': (payload: RainSchedulePayload, ack: AckFn<{ rain: RainView }>) => void;
@@ -456,6 +498,8 @@ export interface HttpResults {
   'GET /v1/rains/:rainId/report': RainReport;
   'DELETE /v1/rains/:rainId': { refunded: number };
   'DELETE /v1/packets/:packetId': { refunded: number };
+  'GET /v1/packets/nearby': NearbyResult;
+  'GET /v1/admin/packets/:packetId/locations': { attempts: FenceAttemptView[] };
   'POST /v1/admin/wallets/:userId/credit': { balance: number; applied: boolean };
   'GET /v1/admin/audit': AuditReport;
   'POST /v1/dev/token': { token: string };

@@ -92,6 +92,36 @@ export const unlockSchema = z.discriminatedUnion('type', [listenUnlockSchema, ph
  */
 export const claimRuleSchema = z.strictObject({ type: z.enum(['room', 'code']) });
 
+/** A latitude in degrees, WGS 84: finite, in [-90, 90] (zod refuses NaN and ±Infinity). */
+export const latitudeSchema = z.number().min(-90).max(90);
+
+/** A longitude in degrees, WGS 84: finite, in [-180, 180]. */
+export const longitudeSchema = z.number().min(-180).max(180);
+
+/**
+ * Location-fenced packets (同城 / 地理围栏): only claimers whose reported location is inside
+ * the circle may claim (OUT_OF_AREA otherwise). The radius's bounds are configuration
+ * (FENCE_MIN_RADIUS_M / FENCE_MAX_RADIUS_M, LIMIT_EXCEEDED outside them); the schema only
+ * keeps it a positive whole number of metres below the Earth's half circumference.
+ */
+export const fenceSchema = z.strictObject({
+  lat: latitudeSchema,
+  lng: longitudeSchema,
+  radiusM: z.int().positive().max(20_000_000),
+});
+
+/**
+ * Where a claimer says they are (the browser's Geolocation API: coords.latitude, longitude,
+ * accuracy). Client-reported, so it can be spoofed (docs/operations.md, "Location fences").
+ * `accuracyM` is the radius of 95 % confidence in metres; the server credits at most
+ * FENCE_ACCURACY_CAP_M of it.
+ */
+export const locationSchema = z.strictObject({
+  lat: latitudeSchema,
+  lng: longitudeSchema,
+  accuracyM: z.number().min(0).max(1_000_000),
+});
+
 /**
  * Timed packets: grabbing opens at `opensAt` (server ms epoch) or `opensInMs` from now, not
  * both; how far ahead is configuration (PACKET_MAX_OPEN_DELAY_MS, LIMIT_EXCEEDED beyond it).
@@ -112,6 +142,7 @@ const luckyShape = {
   unlock: unlockSchema.optional(),
   ...timedShape,
   claim: claimRuleSchema.optional(),
+  fence: fenceSchema.optional(),
 };
 const equalShape = {
   kind: z.literal('equal'),
@@ -121,6 +152,7 @@ const equalShape = {
   unlock: unlockSchema.optional(),
   ...timedShape,
   claim: claimRuleSchema.optional(),
+  fence: fenceSchema.optional(),
 };
 const oneOpeningTime = {
   message: 'give opensAt or opensInMs, not both',
@@ -128,6 +160,13 @@ const oneOpeningTime = {
 };
 const hasOneOpeningTime = (p: { opensAt?: number | undefined; opensInMs?: number | undefined }): boolean =>
   p.opensAt === undefined || p.opensInMs === undefined;
+/** A password packet is claimed by a chat line, which carries no location: it cannot be fenced. */
+const fenceWithoutPhrase = {
+  message: 'a password (phrase) packet cannot be fenced: a chat line carries no location',
+  path: ['fence'],
+};
+const noFencedPhrase = (p: { fence?: unknown; unlock?: { type: string } | undefined }): boolean =>
+  p.fence === undefined || p.unlock?.type !== 'phrase';
 const luckyNeedsOneFenPerShare = {
   message: 'a lucky packet needs at least 1 fen per share (total >= count)',
   path: ['total'],
@@ -137,7 +176,8 @@ const luckyNeedsOneFenPerShare = {
 export const packetSpecSchema = z
   .discriminatedUnion('kind', [z.strictObject(luckyShape), z.strictObject(equalShape)])
   .refine((p) => p.kind !== 'lucky' || p.total >= p.count, luckyNeedsOneFenPerShare)
-  .refine(hasOneOpeningTime, oneOpeningTime);
+  .refine(hasOneOpeningTime, oneOpeningTime)
+  .refine(noFencedPhrase, fenceWithoutPhrase);
 
 /** `packet:send`: a packet spec plus the room it goes to. */
 export const packetSendSchema = z
@@ -146,9 +186,11 @@ export const packetSendSchema = z
     z.strictObject({ roomId: idSchema, ...equalShape }),
   ])
   .refine((p) => p.kind !== 'lucky' || p.total >= p.count, luckyNeedsOneFenPerShare)
-  .refine(hasOneOpeningTime, oneOpeningTime);
+  .refine(hasOneOpeningTime, oneOpeningTime)
+  .refine(noFencedPhrase, fenceWithoutPhrase);
 
-export const packetGrabSchema = z.strictObject({ packetId: idSchema });
+/** `location`: required to claim a location-fenced packet (OUT_OF_AREA without it). */
+export const packetGrabSchema = z.strictObject({ packetId: idSchema, location: locationSchema.optional() });
 
 export const packetCancelSchema = z.strictObject({ packetId: idSchema });
 
@@ -220,7 +262,38 @@ export const codeSchema = z
   .max(300)
   .regex(/^[A-Za-z0-9_.:~-]+$/, 'not a code');
 
-export const codeClaimSchema = z.strictObject({ code: codeSchema });
+export const codeClaimSchema = z.strictObject({ code: codeSchema, location: locationSchema.optional() });
+
+/** Most packets one nearby search answers. */
+export const NEARBY_MAX_RESULTS = 100;
+const NEARBY_DEFAULT_RADIUS_M = 1_000;
+const NEARBY_DEFAULT_LIMIT = 20;
+
+/**
+ * `packet:nearby`: open location-fenced packets whose centre is within `radiusM` of a point,
+ * nearest first. The largest radius is configuration (NEARBY_MAX_RADIUS_M, LIMIT_EXCEEDED).
+ */
+export const packetNearbySchema = z.strictObject({
+  lat: latitudeSchema,
+  lng: longitudeSchema,
+  radiusM: z.int().positive().max(20_000_000).default(NEARBY_DEFAULT_RADIUS_M),
+  limit: z.int().min(1).max(NEARBY_MAX_RESULTS).default(NEARBY_DEFAULT_LIMIT),
+});
+
+/** A decimal number in a query string (no blanks, no hex, no `Infinity`). */
+const queryNumber = z
+  .string()
+  .trim()
+  .regex(/^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$/, 'a decimal number')
+  .transform(Number);
+
+/** GET /v1/packets/nearby?lat=&lng=&radiusM=&limit= — the query of `packet:nearby`. */
+export const nearbyQuerySchema = z.strictObject({
+  lat: queryNumber.pipe(latitudeSchema),
+  lng: queryNumber.pipe(longitudeSchema),
+  radiusM: queryNumber.pipe(z.int().positive().max(20_000_000)).default(NEARBY_DEFAULT_RADIUS_M),
+  limit: queryNumber.pipe(z.int().min(1).max(NEARBY_MAX_RESULTS)).default(NEARBY_DEFAULT_LIMIT),
+});
 
 /** `packet:open`: the owner opens an exclusive packet paid to their receive code. */
 export const packetOpenSchema = z.strictObject({ packetId: idSchema });
@@ -307,6 +380,10 @@ export type ReceiveCodeBody = z.input<typeof receiveCodeBodySchema>;
 export type ReceivePayBody = z.input<typeof receivePaySchema>;
 export type KaraokeStartPayload = z.input<typeof karaokeStartSchema>;
 export type KaraokeProgressPayload = z.input<typeof karaokeProgressSchema>;
+export type Fence = z.output<typeof fenceSchema>;
+export type ClaimLocation = z.output<typeof locationSchema>;
+export type PacketNearbyPayload = z.input<typeof packetNearbySchema>;
+export type NearbyQuery = z.output<typeof nearbyQuerySchema>;
 
 /** The schema for each client→server event, by event name. */
 export const eventSchemas = {
@@ -317,6 +394,7 @@ export const eventSchemas = {
   'packet:send': packetSendSchema,
   'packet:grab': packetGrabSchema,
   'packet:cancel': packetCancelSchema,
+  'packet:nearby': packetNearbySchema,
   'rain:schedule': rainScheduleSchema,
   'rain:cancel': rainCancelSchema,
   'drop:grab': dropGrabSchema,

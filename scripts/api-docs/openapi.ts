@@ -4,6 +4,7 @@
  * zod schema the router validates it with, its answer from `HttpResults` in
  * shared/protocol.ts, and every error as `{ error: { code, message } }` with the code's status.
  */
+import type { z } from 'zod';
 import { HTTP_STATUS, type ErrorCode } from '@red-packet/sdk/codes';
 import { idSchema } from '@red-packet/sdk/schemas';
 import { httpRoutes, type HttpDeps } from '../../server/handlers/http-routes.js';
@@ -38,12 +39,21 @@ export function buildOpenApi(types: TypeSchemas, version: string): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const route of routes) {
     const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
-    const params = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
-      name: m[1],
-      in: 'path',
-      required: true,
-      schema: inputSchema(idSchema, 'draft-2020-12'),
-    }));
+    const params: JsonSchema[] = [
+      ...[...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
+        name: m[1],
+        in: 'path',
+        required: true,
+        schema: inputSchema(idSchema, 'draft-2020-12'),
+      })),
+      // Query parameters: the fields of the route's query schema (values arrive as strings).
+      ...Object.entries((route.query?.shape ?? {}) as Record<string, z.ZodType>).map(([name, field]) => ({
+        name,
+        in: 'query',
+        required: !field.safeParse(undefined).success,
+        schema: inputSchema(field, 'draft-2020-12'),
+      })),
+    ];
     const result = results.get(`${route.method} ${route.path}`) ?? {};
     const { description: resultDoc, ...resultSchema } = result;
     const text = resultSchema.type === 'string';

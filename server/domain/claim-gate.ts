@@ -8,28 +8,34 @@
  *   exclusive   only the owner of the receive code it was paid to        else `forbidden`
  *   karaoke     users who listened (unlocked by saveListen)              else `locked`
  *   phrase      users who unlocked it, or a grab presenting the phrase   else `locked`
+ *   fence       a grab presenting a location inside it (geo-fence.ts),   else `outside`
+ *               checked before the others; it applies to everyone, the owner included
  *
  * Code packets have no store gate: a valid code (checked by HMAC, no store call) only
  * replaces room membership, which the store does not track either.
  */
-import type { ClaimRule, Unlock } from '@red-packet/sdk/protocol';
+import type { ClaimRule, Fence, Unlock } from '@red-packet/sdk/protocol';
+import type { FencePass } from './geo-fence.js';
 
 export type GateVerdict = 'open' | 'locked' | 'forbidden';
 
 export interface GatedPacket {
   unlock: Unlock | null;
   claim?: ClaimRule;
+  fence?: Fence;
 }
 
 /** What a grab presents besides the user. */
 export interface GrabPass {
   /** The normalised chat line (shared/schemas.ts normalizePhrase) that asks for the packet. */
   phrase?: string;
+  /** Where the claimer says they are, accuracy already capped (needed for a fenced packet). */
+  location?: FencePass;
 }
 
 /** Whether the store must look past the packet's plain fields before letting a grab through. */
 export function isGated(packet: GatedPacket): boolean {
-  return packet.unlock !== null || packet.claim?.type === 'exclusive';
+  return packet.unlock !== null || packet.claim?.type === 'exclusive' || packet.fence !== undefined;
 }
 
 export function grabGate(

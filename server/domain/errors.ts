@@ -1,10 +1,21 @@
 import type { ErrorCode } from '@red-packet/sdk/codes';
 import type { AckError } from '@red-packet/sdk/protocol';
 
-/** What a refusal adds to its error: risk limits, a timed packet's opening, the curfew's end. */
+/**
+ * What a refusal adds to its error: risk limits, a timed packet's opening, the curfew's end,
+ * a fence's radius and the claimer's distance.
+ */
 export type RefusalDetails = Pick<
   AckError,
-  'limit' | 'resetAt' | 'retryAfterMs' | 'opensAt' | 'opensInMs' | 'liftsAt' | 'list'
+  | 'limit'
+  | 'resetAt'
+  | 'retryAfterMs'
+  | 'opensAt'
+  | 'opensInMs'
+  | 'liftsAt'
+  | 'list'
+  | 'distanceM'
+  | 'radiusM'
 >;
 
 /**

@@ -58,7 +58,9 @@ export type RiskRule =
   | 'ban'
   | 'cluster-device'
   | 'cluster-ip'
-  | 'content-blocked';
+  | 'content-blocked'
+  /** Repeated claims from outside one location-fenced packet's fence (services/fence-audit.ts). */
+  | 'fence-probe';
 
 /** One user's totals for one risk day. */
 export interface DayCounters {

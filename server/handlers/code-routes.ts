@@ -48,8 +48,10 @@ export function codeRoutes(d: CodeRouteDeps): Route[] {
       method: 'POST',
       path: '/v1/claims',
       access: 'user',
-      handle: async ({ user, body }) =>
-        json(200, await d.codes.claim(user, parse(codeClaimSchema, body).code)),
+      handle: async ({ user, body }) => {
+        const { code, location } = parse(codeClaimSchema, body);
+        return json(200, await d.codes.claim(user, code, location));
+      },
     },
     {
       method: 'POST',

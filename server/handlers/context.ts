@@ -14,6 +14,7 @@ import type { CurfewRule } from '../domain/curfew.js';
 import type { Clock } from '../domain/clock.js';
 import type { CodeService } from '../services/code-service.js';
 import type { KaraokeService } from '../services/karaoke-service.js';
+import type { NearbyService } from '../services/nearby-service.js';
 import type { PacketService } from '../services/packet-service.js';
 import type { PhraseService } from '../services/phrase-service.js';
 import type { RainService } from '../services/rain-service.js';
@@ -32,6 +33,8 @@ export interface HandlerServices {
   codes: CodeService;
   receive: ReceiveService;
   phrases: PhraseService;
+  /** Nearby discovery of location-fenced packets. */
+  nearby: NearbyService;
   /** The minors' curfew (curfew-guard.ts guards the money events; chat phrases check it here). */
   curfew: CurfewRule;
 }

@@ -6,19 +6,22 @@ import {
   describeIssues,
   devTokenBodySchema,
   idSchema,
+  nearbyQuerySchema,
   packetSpecSchema,
   rainSpecSchema,
 } from '@red-packet/sdk/schemas';
 import type { TokenService } from '../auth/tokens.js';
 import { GameError } from '../domain/errors.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { FenceAudit } from '../services/fence-audit.js';
+import type { NearbyService } from '../services/nearby-service.js';
 import type { PacketService } from '../services/packet-service.js';
 import type { RainAudit } from '../services/rain-audit.js';
 import type { RainService } from '../services/rain-service.js';
 import type { WalletService } from '../services/wallet-service.js';
 import type { Store } from '../store/store.js';
 import { StoreUnavailableError } from '../store/store.js';
-import { errorResponse, withBody, type Route } from '../transport/http-router.js';
+import { errorResponse, withBody, withQuery, type Route } from '../transport/http-router.js';
 import { apiDocsRoutes } from './api-docs-routes.js';
 import { json } from '../transport/http-types.js';
 
@@ -27,6 +30,9 @@ export interface HttpDeps {
   tokens: TokenService;
   metrics: Metrics;
   packets: PacketService;
+  /** Nearby discovery and the claim-location log of location-fenced packets. */
+  nearby: NearbyService;
+  fenceAudit: FenceAudit;
   rains: RainService;
   /** Replay bundles and host reports of rains (docs/fairness.md). */
   rainAudit: RainAudit;
@@ -124,6 +130,23 @@ export function httpRoutes(d: HttpDeps): Route[] {
         return json(201, { packet: await d.packets.send(user, roomId, body) });
       },
     }),
+    // Before /v1/packets/:packetId, which would otherwise take `nearby` for an id.
+    withQuery(nearbyQuerySchema, {
+      method: 'GET',
+      path: '/v1/packets/nearby',
+      access: 'user',
+      summary:
+        'Open location-fenced packets whose centre is within radiusM (default 1000) of lat,lng, nearest first (as packet:nearby)',
+      handle: async ({ query }) => json(200, await d.nearby.search(query)),
+    }),
+    {
+      method: 'GET',
+      path: '/v1/admin/packets/:packetId/locations',
+      access: 'admin',
+      summary: 'The claim locations reported on a fenced packet (client-reported, spoofable), newest first',
+      handle: async ({ params }) =>
+        json(200, { attempts: await d.fenceAudit.attempts(parse(idSchema, params[0])) }),
+    },
     {
       method: 'GET',
       path: '/v1/packets/:packetId',

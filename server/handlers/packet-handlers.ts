@@ -3,17 +3,22 @@ import { requireJoined } from './room-handlers.js';
 
 export function packetHandlers(
   s: HandlerServices,
-): Pick<EventHandlers, 'packet:send' | 'packet:grab' | 'packet:cancel'> {
+): Pick<EventHandlers, 'packet:send' | 'packet:grab' | 'packet:cancel' | 'packet:nearby'> {
   return {
     'packet:send': async (ctx, { roomId, ...spec }) => {
       requireJoined(ctx, roomId);
       return { packet: await s.packets.send(ctx.user, roomId, spec) };
     },
 
-    'packet:grab': async (ctx, { packetId }) => {
-      requireJoined(ctx, await s.packets.roomOf(packetId));
-      return s.packets.grab(ctx.user, packetId, undefined, ctx.socket.id);
+    // A fenced packet is for whoever is inside its fence, in its room or not (the drifting
+    // 同城 packet found by packet:nearby): its fence, checked in the grab step, decides.
+    'packet:grab': async (ctx, { packetId, location }) => {
+      const { roomId, fenced } = await s.packets.audienceOf(packetId);
+      if (!fenced) requireJoined(ctx, roomId);
+      return s.packets.grab(ctx.user, packetId, location ? { location } : undefined, ctx.socket.id);
     },
+
+    'packet:nearby': (_ctx, search) => s.nearby.search(search),
 
     'packet:cancel': (ctx, { packetId }) => s.packets.cancel(ctx.user, packetId),
   };

@@ -7,7 +7,7 @@
  *        ──► the packet is a code packet (cached: a packet's claim rule never changes)
  *        ──► PacketService.grab — the same claim key per (packet, user) as a room grab
  */
-import type { PacketCodeView, UserRef } from '@red-packet/sdk/protocol';
+import type { ClaimLocation, PacketCodeView, UserRef } from '@red-packet/sdk/protocol';
 import type { Clock } from '../domain/clock.js';
 import { GameError } from '../domain/errors.js';
 import { packetCodePath, type CodeSigner } from '../domain/signed-codes.js';
@@ -68,17 +68,19 @@ export class CodeService {
 
   /**
    * Claims a share with a code: CODE_INVALID / CODE_EXPIRED for a bad code (nothing
-   * changes), then exactly PacketService.grab's answers (ALREADY_GRABBED for a user who
+   * changes), then exactly PacketService.grab's answers (OUT_OF_AREA for a fenced code packet
+   * claimed from outside its fence or without a location) (ALREADY_GRABBED for a user who
    * already has a share of it by any path).
    */
-  async claim(user: UserRef, code: string): Promise<CodeClaimResult> {
+  async claim(user: UserRef, code: string, location?: ClaimLocation): Promise<CodeClaimResult> {
     const parsed = this.signer.verify(code, this.clock.now());
     if (parsed.kind === 'receive') {
       throw new GameError('CODE_INVALID', 'this is a receive code: pay it (POST /v1/receive-codes/pay)');
     }
     const rule = await this.rules.claimRule(parsed.packetId);
     if (rule?.type !== 'code') throw new GameError('CODE_INVALID', 'this code names no code packet');
-    const result = await this.packets.grab(user, parsed.packetId);
+    // A fenced code packet (a shop opening: 扫码 + 地理围栏) also needs the claimer inside it.
+    const result = await this.packets.grab(user, parsed.packetId, location ? { location } : {});
     return { packetId: parsed.packetId, ...result };
   }
 

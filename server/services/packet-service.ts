@@ -3,11 +3,11 @@
  * Runs the step protocol of store.ts; every step is idempotent, so a failure part-way is
  * finished by the reconciler, never paid twice.
  */
-import type { ClaimRule, PacketDetails, PacketView, UserRef } from '@red-packet/sdk/protocol';
+import type { ClaimLocation, ClaimRule, PacketDetails, PacketView, UserRef } from '@red-packet/sdk/protocol';
 import type { PacketSpec } from '@red-packet/sdk/schemas';
-import type { GrabPass } from '../domain/claim-gate.js';
 import type { Clock } from '../domain/clock.js';
 import { GameError } from '../domain/errors.js';
+import { checkFence, fencePass, haversineM, outOfArea, type FenceBounds } from '../domain/geo-fence.js';
 import { newId } from '../domain/ids.js';
 import { notOpenYet, resolveOpening } from '../domain/packet-opening.js';
 import { checkPacketLimits, packetTotal, splitPacket, type PacketLimits } from '../domain/packet-rules.js';
@@ -18,7 +18,7 @@ import type { PacketRecord, Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { TextCheck } from './content-screen.js';
 import { ExhaustedCache, type ExhaustedReason } from './exhausted-cache.js';
-import { RoomDirectory } from './room-directory.js';
+import { PacketAudience, type Audience } from './packet-audience.js';
 import type { GrabBatcher } from './grab-batcher.js';
 import type { Payments } from './payments.js';
 import type { SendGate, SendGateUser } from './risk-service.js';
@@ -43,6 +43,29 @@ export interface PacketServiceDeps {
   screenText?: TextCheck;
   /** Called when this node learns a packet ran out or expired (to tell the other nodes). */
   onClosed?: (packetId: string, reason: ExhaustedReason) => void;
+  /** Location fences: the radius bounds and the most of a reported accuracy that is credited. */
+  fence: FenceBounds & { accuracyCapM: number };
+  /** Risk side: a claim on a fenced packet that presented a location (FenceAudit.record). Never rejects. */
+  onFenceAttempt?: (attempt: FenceAttemptEvent) => Promise<void>;
+}
+
+/** A claim on a fenced packet with a location, as the fence judged it. */
+export interface FenceAttemptEvent {
+  packetId: string;
+  user: UserRef;
+  location: ClaimLocation;
+  inside: boolean;
+  distanceM: number;
+  /** The packet's expiry (its claim-location log is kept a while past it). */
+  expiresAt: number;
+}
+
+/** What a grab presents besides the user: a password packet's phrase, where the claimer is. */
+export interface GrabRequest {
+  /** The normalised chat line that asks for a password packet (phrase-service.ts). */
+  phrase?: string;
+  /** Required for a location-fenced packet (OUT_OF_AREA without it). */
+  location?: ClaimLocation;
 }
 
 const closedError = (reason: ExhaustedReason): GameError =>
@@ -72,10 +95,7 @@ export interface SendOptions {
 
 export class PacketService {
   private readonly exhausted = new ExhaustedCache();
-  private readonly rooms = new RoomDirectory(
-    async (id) => (await this.deps.store.getPacket(id))?.roomId ?? null,
-    'packet',
-  );
+  private readonly audience = new PacketAudience((id) => this.deps.store.getPacket(id));
 
   constructor(private readonly deps: PacketServiceDeps) {}
 
@@ -96,6 +116,7 @@ export class PacketService {
     const shares = splitPacket(spec, this.deps.randomInt);
     const now = clock.now();
     const { opensAt, expiresAt } = resolveOpening(spec, now, limits.packetMaxOpenDelayMs, limits.packetTtlMs);
+    if (spec.fence) checkFence(spec.fence, this.deps.fence);
     const record: PacketRecord = {
       id: options.id ?? newId('pk'),
       roomId,
@@ -116,6 +137,7 @@ export class PacketService {
     };
     const claim = options.claim ?? (spec.claim?.type === 'code' ? spec.claim : undefined);
     if (claim) record.claim = claim;
+    if (spec.fence && !options.claim) record.fence = { ...spec.fence };
     if (record.unlock?.type === 'phrase') {
       // Write-ahead: an entry for a packet that never appears is skipped by the grab (missing).
       const entry = { packetId: record.id, phrase: record.unlock.phrase, expiresAt: record.expiresAt };
@@ -123,6 +145,12 @@ export class PacketService {
     }
     const undoRisk = await this.deps.admitSend?.(sender, record.id, 'packet', total);
     try {
+      if (record.fence) {
+        // Write-ahead: a nearby search skips an entry whose packet never appears, and drops it
+        // a minute on (removing it here could hide a packet whose creation did land).
+        const entry = { packetId: record.id, ...record.fence, expiresAt: record.expiresAt, at: now };
+        await store.fences.index(entry);
+      }
       await this.deps.payments.fund(sender.userId, record.id, total, () =>
         store.createPacket(record, shares),
       );
@@ -130,7 +158,7 @@ export class PacketService {
       await undoRisk?.();
       throw err;
     }
-    this.rooms.remember(record.id, roomId);
+    this.audience.remember(record);
     const view = packetView(record);
     this.deps.broadcaster.toRoom(roomId, 'packet:created', view);
     return view;
@@ -149,8 +177,13 @@ export class PacketService {
   }
 
   /** The room a packet belongs to (NOT_FOUND if there is no such packet). */
-  roomOf(packetId: string): Promise<string> {
-    return this.rooms.roomOf(packetId);
+  async roomOf(packetId: string): Promise<string> {
+    return (await this.audience.of(packetId)).roomId;
+  }
+
+  /** Its room, and whether it is fenced (then the fence, not the room, decides who claims). */
+  audienceOf(packetId: string): Promise<Audience> {
+    return this.audience.of(packetId);
   }
 
   /**
@@ -164,7 +197,7 @@ export class PacketService {
    *   carries the new balance and `wallet:updated` goes to the user's other connections only
    *   (the ack already tells this one; the SDK raises `wallet:updated` from it).
    */
-  async grab(user: UserRef, packetId: string, pass?: GrabPass, conn?: string): Promise<GrabResult> {
+  async grab(user: UserRef, packetId: string, pass?: GrabRequest, conn?: string): Promise<GrabResult> {
     const started = performance.now();
     let outcomeLabel = 'error';
     try {
@@ -182,13 +215,18 @@ export class PacketService {
   private async grabOnce(
     user: UserRef,
     packetId: string,
-    pass: GrabPass | undefined,
+    request: GrabRequest | undefined,
     conn: string | undefined,
   ): Promise<GrabResult> {
     const known = this.exhausted.get(packetId);
     if (known) throw closedError(known);
     const { store, clock, broadcaster } = this.deps;
     const now = clock.now();
+    const { location, phrase } = request ?? {};
+    const pass = {
+      ...(phrase !== undefined ? { phrase } : {}),
+      ...(location ? { location: fencePass(location, this.deps.fence.accuracyCapM) } : {}),
+    };
     const outcome = await store.grabAndCredit(packetId, user, now, pass);
     switch (outcome.status) {
       case 'missing':
@@ -213,10 +251,22 @@ export class PacketService {
         );
       case 'forbidden':
         throw new GameError('FORBIDDEN', 'this packet was paid to someone else’s receive code');
+      case 'outside':
+        if (location && outcome.distanceM !== null) {
+          const { distanceM } = outcome;
+          const expiresAt = await this.expiryOf(packetId, now);
+          await this.deps.onFenceAttempt?.({ packetId, user, location, inside: false, distanceM, expiresAt });
+        }
+        throw outOfArea(outcome.radiusM, outcome.distanceM);
       case 'claimed':
         break;
     }
     const { claim, packet } = outcome;
+    if (packet.fence && location) {
+      const distanceM = haversineM(packet.fence, location);
+      const attempt = { packetId, user, location, inside: true, distanceM, expiresAt: packet.expiresAt };
+      await this.deps.onFenceAttempt?.(attempt);
+    }
     if (outcome.credited) {
       this.deps.payments.credited(claim.userId, outcome.balance, conn);
     } else {
@@ -232,6 +282,7 @@ export class PacketService {
     this.deps.grabs.add(packetId, packet.roomId, claimView(claim), packet.remainingCount);
     if (packet.status === 'finished') {
       this.markClosed(packetId, 'PACKET_EMPTY');
+      if (packet.fence) await this.unindexFence(packetId);
       this.deps.grabs.flushRoom(packet.roomId);
       broadcaster.toRoom(packet.roomId, 'packet:finished', {
         packetId,
@@ -267,6 +318,7 @@ export class PacketService {
     }
     const { packet, refund } = outcome;
     this.exhausted.add(packetId, 'PACKET_EXPIRED');
+    if (packet.fence) await this.unindexFence(packetId);
     await this.deps.payments.pay(refund);
     this.deps.broadcaster.toRoom(packet.roomId, 'packet:finished', {
       packetId,
@@ -287,6 +339,7 @@ export class PacketService {
     if (outcome.status !== 'expired') return false;
     const { packet, refund } = outcome;
     this.markClosed(packetId, 'PACKET_EXPIRED');
+    if (packet.fence) await this.unindexFence(packetId);
     if (refund) await this.deps.payments.pay(refund);
     this.deps.metrics.expired.inc();
     this.deps.broadcaster.toRoom(packet.roomId, 'packet:finished', {
@@ -297,6 +350,22 @@ export class PacketService {
       bestLuck: bestLuckOf(packet),
     });
     return true;
+  }
+
+  /**
+   * Takes a closed fenced packet out of the nearby index. A failure is logged, not thrown: the
+   * money step already happened, and the search drops entries of closed packets it meets.
+   */
+  private async unindexFence(packetId: string): Promise<void> {
+    await this.deps.store.fences.unindex([packetId]).catch((err: unknown) => {
+      this.deps.log.warn({ err, packetId }, 'could not take a fenced packet out of the nearby index');
+    });
+  }
+
+  /** A refused fenced grab's packet expiry, for how long its claim log is kept. */
+  private async expiryOf(packetId: string, now: number): Promise<number> {
+    const packet = await this.deps.store.getPacket(packetId).catch(() => null);
+    return packet?.expiresAt ?? now + this.deps.limits.packetTtlMs;
   }
 
   /** What another node learned: later grabs of the packet here are answered without the store. */

@@ -19,6 +19,7 @@ export function packetView(r: PacketRecord): PacketView {
     remainingCount: r.remainingCount,
     unlock: r.unlock,
     ...(r.claim ? { claim: r.claim } : {}),
+    ...(r.fence ? { fence: r.fence } : {}),
   };
 }
 

@@ -31,6 +31,7 @@ const FAILURE_CODES = new Set([
   'RAIN_NOT_ACTIVE',
   'GRAB_CAP_REACHED',
   'NOT_IN_ROOM',
+  'OUT_OF_AREA',
 ]);
 
 /** How long a packet's or rain's winner clusters are kept. */

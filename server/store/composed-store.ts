@@ -4,6 +4,7 @@
  * contract is the part's. MemoryStore and RedisStore extend it with their parts, the
  * properties (nodes, codes, fairRains) and ping/close.
  */
+import type { FenceStore } from './fence-store.js';
 import type { AuditReport, ChatMessage, LeaderboardEntry, UserRef } from '@red-packet/sdk/protocol';
 import type { GrabPass } from '../domain/claim-gate.js';
 import type { Listen } from '../domain/karaoke-credit.js';
@@ -49,6 +50,7 @@ export abstract class ComposedStore implements Store {
   abstract readonly nodes: NodeRegistry;
   abstract readonly codes: CodeStore;
   abstract readonly fairRains: RainFairStore;
+  abstract readonly fences: FenceStore;
   private readonly wallets: WalletStore;
   private readonly packets: PacketStore;
   private readonly rainStore: RainStore;

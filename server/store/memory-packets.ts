@@ -6,6 +6,7 @@
  */
 import type { UserRef } from '@red-packet/sdk/protocol';
 import { grabGate, type GrabPass } from '../domain/claim-gate.js';
+import { fenceVerdict } from '../domain/geo-fence.js';
 import { isRainId, packetClaimId, packetRefundId } from '../domain/ids.js';
 import type { Listen } from '../domain/karaoke-credit.js';
 import type { MemoryRains } from './memory-rains.js';
@@ -100,6 +101,9 @@ export class MemoryPackets implements PacketStore {
     const r = p.record;
     if (r.status === 'expired' || r.status === 'cancelled' || at >= r.expiresAt) return { status: 'expired' };
     if (r.opensAt !== null && at < r.opensAt) return { status: 'not-open', opensAt: r.opensAt };
+    const fence = r.fence ? fenceVerdict(r.fence, pass?.location) : null;
+    if (r.fence && fence?.inside === false)
+      return { status: 'outside', radiusM: r.fence.radiusM, distanceM: fence.distanceM };
     const gate = grabGate(r, user.userId, p.listens.get(user.userId)?.unlocked === true, pass);
     if (gate !== 'open') return { status: gate };
     const amount = p.shares.pop();

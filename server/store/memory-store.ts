@@ -10,6 +10,7 @@
  */
 import { MemoryNodes } from './memory-nodes.js';
 import { MemoryCodes } from './memory-codes.js';
+import { MemoryFences } from './memory-fences.js';
 import { MemoryFairRains } from './memory-fair-rains.js';
 import { MemoryRains } from './memory-rains.js';
 import { auditMemory } from './memory-audit.js';
@@ -23,6 +24,7 @@ export class MemoryStore extends ComposedStore {
   readonly kind = 'memory' as const;
   readonly nodes = new MemoryNodes();
   readonly codes = new MemoryCodes();
+  readonly fences = new MemoryFences();
   readonly fairRains: MemoryFairRains;
 
   constructor() {

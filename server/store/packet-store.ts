@@ -42,6 +42,11 @@ export type GrabOutcome =
   | { status: 'not-open'; opensAt: number }
   /** An exclusive packet (paid to a receive code) and this user is not its owner. */
   | { status: 'forbidden' }
+  /**
+   * A location-fenced packet and a grab whose location is outside it (domain/geo-fence.ts);
+   * `distanceM` null when the grab presented none. Nothing was written.
+   */
+  | { status: 'outside'; radiusM: number; distanceM: number | null }
   | { status: 'empty' }
   | { status: 'expired' }
   | { status: 'missing' };
@@ -62,7 +67,7 @@ export type CancelOutcome =
 /** What a grab needs to know of its packet afterwards (grab-credit.lua returns no more). */
 export type GrabbedPacket = Pick<
   PacketRecord,
-  'id' | 'roomId' | 'kind' | 'status' | 'remainingCount' | 'bestLuck'
+  'id' | 'roomId' | 'kind' | 'status' | 'remainingCount' | 'bestLuck' | 'expiresAt' | 'fence'
 >;
 
 export type CreditedGrabOutcome =
@@ -99,7 +104,9 @@ export interface PacketStore {
    * cancelled), `not-open` before a timed packet's opensAt (by `at`, so every node agrees),
    * `locked` for a karaoke packet the user has not unlocked (saveListen) or a password packet
    * whose phrase `pass` does not carry, `forbidden` for an exclusive packet of another owner
-   * (domain/claim-gate.ts), `empty` when no share is left, `missing` for an unknown packet.
+   * (domain/claim-gate.ts), `outside` for a fenced packet when `pass.location` is absent or
+   * outside its fence (domain/geo-fence.ts; the pass carries the already-capped accuracy),
+   * `empty` when no share is left, `missing` for an unknown packet.
    * The last share finishes the packet.
    */
   grab(packetId: string, user: UserRef, at: number, pass?: GrabPass): Promise<GrabOutcome>;

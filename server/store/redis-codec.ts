@@ -18,6 +18,7 @@ export type StaticPacket = Pick<
   | 'expiresAt'
   | 'unlock'
   | 'claim'
+  | 'fence'
 >;
 
 export function staticPart(p: PacketRecord): StaticPacket {
@@ -49,7 +50,7 @@ export function staticPart(p: PacketRecord): StaticPacket {
     expiresAt,
     unlock,
   };
-  return p.claim ? { ...fixed, claim: p.claim } : fixed;
+  return { ...fixed, ...(p.claim ? { claim: p.claim } : {}), ...(p.fence ? { fence: p.fence } : {}) };
 }
 
 /** Field/value pairs (as HGETALL or a script returns them) → object. */

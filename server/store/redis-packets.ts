@@ -52,6 +52,10 @@ function grabRefusal(
       return { status, claim: withoutSeq(decodeClaim(second)) };
     case 'not-open':
       return { status, opensAt: Number(second) };
+    case 'outside': {
+      const [radiusM, distanceM] = second.split(' ');
+      return { status, radiusM: Number(radiusM), distanceM: distanceM ? Number(distanceM) : null };
+    }
     case 'empty':
     case 'expired':
     case 'missing':
@@ -61,6 +65,20 @@ function grabRefusal(
     default:
       throw new Error(`${script} script answered ${String(status)}`);
   }
+}
+
+/** ARGV of grab.lua and grab-credit.lua. */
+function grabArgs(packetId: string, user: UserRef, at: number, pass?: GrabPass): (string | number)[] {
+  const where = pass?.location;
+  return [
+    packetId,
+    user.userId,
+    user.name,
+    at,
+    packetClaimId(packetId, user.userId),
+    pass?.phrase ?? '',
+    ...(where ? [where.lat, where.lng, where.trustedM] : ['', '', '']),
+  ];
 }
 
 export class RedisPackets extends RedisPart implements PacketStore {
@@ -143,7 +161,7 @@ export class RedisPackets extends RedisPart implements PacketStore {
       const reply = (await this.script(
         'grab',
         [k.packet, k.shares, k.claims, k.outbox, this.keys.unlocked(packetId)],
-        [packetId, user.userId, user.name, at, packetClaimId(packetId, user.userId), pass?.phrase ?? ''],
+        grabArgs(packetId, user, at, pass),
       )) as string[];
       const [status, claim = '', ...packet] = reply;
       switch (status) {
@@ -177,13 +195,13 @@ export class RedisPackets extends RedisPart implements PacketStore {
           this.keys.unlocked(packetId),
           ...walletKeys(this.keys, user.userId, 'credits'),
         ],
-        [packetId, user.userId, user.name, at, packetClaimId(packetId, user.userId), pass?.phrase ?? ''],
+        grabArgs(packetId, user, at, pass),
       )) as string[];
       const [status, claim = '', ...rest] = reply;
       switch (status) {
         case 'claimed': {
           const [balance, left, record = '{}', best = ''] = rest;
-          const { id, roomId, kind } = JSON.parse(record) as StaticPacket;
+          const { id, roomId, kind, expiresAt, fence } = JSON.parse(record) as StaticPacket;
           const remainingCount = Number(left);
           return {
             status,
@@ -195,6 +213,8 @@ export class RedisPackets extends RedisPart implements PacketStore {
               status: remainingCount === 0 ? 'finished' : 'open',
               remainingCount,
               bestLuck: best ? claimView(decodeClaim(best)) : null,
+              expiresAt,
+              ...(fence ? { fence } : {}),
             },
             credited: true,
             balance: Number(balance),

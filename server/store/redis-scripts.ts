@@ -39,6 +39,10 @@ export const SCRIPTS = {
   'risk-grab-fail': 1,
   'risk-cluster': 1,
   'risk-content': 1,
+  'fence-index': 4,
+  'fence-unindex': 4,
+  'fence-search': 4,
+  'fence-attempt': 2,
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

@@ -14,6 +14,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { ComposedStore } from './composed-store.js';
 import { RedisAudit } from './redis-audit.js';
 import { RedisCodes } from './redis-codes.js';
+import { RedisFences } from './redis-fences.js';
 import { RedisFairRains } from './redis-fair-rains.js';
 import type { RedisKeys } from './redis-keys.js';
 import { keyspaceServers } from './redis-masters.js';
@@ -30,6 +31,7 @@ import type { StoreKind } from './store.js';
 export class RedisStore extends ComposedStore {
   readonly nodes: NodeRegistry;
   readonly codes: RedisCodes;
+  readonly fences: RedisFences;
   readonly fairRains: RainFairStore;
 
   constructor(
@@ -47,6 +49,7 @@ export class RedisStore extends ComposedStore {
     });
     this.nodes = new RedisNodes(redis, keys);
     this.codes = new RedisCodes(redis, keys, guarded);
+    this.fences = new RedisFences(redis, keys, guarded);
     this.fairRains = new RedisFairRains(redis, keys, guarded);
   }
 

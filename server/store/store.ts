@@ -29,11 +29,12 @@
  *   rooms     room-store.ts     memory-rooms.ts     redis-rooms.ts
  *   audit     audit-store.ts    memory-audit.ts     redis-audit.ts (both over audit-tally.ts)
  *
- * and beside them, reached as properties: nodes (node-registry.ts), codes (code-store.ts) and
- * fairRains (rain-fair-store.ts).
+ * and beside them, reached as properties: nodes (node-registry.ts), codes (code-store.ts),
+ * fairRains (rain-fair-store.ts) and fences (fence-store.ts).
  */
 import type { AuditStore } from './audit-store.js';
 import type { CodeStore } from './code-store.js';
+import type { FenceStore } from './fence-store.js';
 import type { NodeRegistry } from './node-registry.js';
 import type { PacketStore } from './packet-store.js';
 import type { RainFairStore } from './rain-fair-store.js';
@@ -66,6 +67,8 @@ export interface Store extends WalletStore, PacketStore, RainStore, RoomStore, A
   readonly codes: CodeStore;
   /** Lottery windows, tap limits and the audit trail of rains (rain-fair-store.ts). */
   readonly fairRains: RainFairStore;
+  /** The nearby index of location-fenced packets and their claim-location log (fence-store.ts). */
+  readonly fences: FenceStore;
 
   /** Resolves if the store answers; readiness probes call it. */
   ping(): Promise<void>;

@@ -22,6 +22,8 @@ export interface RouteContext {
   user: Identity;
   /** The JSON body (undefined when empty), parsed by the route's `body` schema if it has one. */
   body: unknown;
+  /** The query string's parameters, parsed by the route's `query` schema (empty without one). */
+  query: unknown;
   req: HttpRequest;
 }
 
@@ -38,7 +40,27 @@ export interface Route {
    * both. Declare it with `withBody` so the handler sees the parsed type.
    */
   body?: z.ZodType;
+  /**
+   * The query string's schema (an object of string-valued parameters): parsed like `body`
+   * (INVALID_PAYLOAD when it fails) and documented as query parameters. Declare with `withQuery`.
+   */
+  query?: z.ZodObject;
   handle(ctx: RouteContext): Promise<HttpResponse>;
+}
+
+/** A route whose handler receives its query string already parsed by `schema`. */
+export function withQuery<S extends z.ZodObject>(
+  schema: S,
+  route: Omit<Route, 'query' | 'handle'> & {
+    handle(ctx: Omit<RouteContext, 'query'> & { query: z.output<S> }): Promise<HttpResponse>;
+  },
+): Route {
+  // Sound: the router only calls `handle` with what `schema` parsed.
+  return {
+    ...route,
+    query: schema,
+    handle: (ctx) => route.handle({ ...ctx, query: ctx.query as z.output<S> }),
+  };
 }
 
 /** A route whose handler receives its body already parsed by `schema`. */
@@ -106,6 +128,9 @@ export function createRouter(
           params: decodeParams(route.regex.exec(req.path) ?? []),
           user: route.access === 'public' ? anonymous : await authorize(req, route.access, tokens, gate),
           body: route.body ? parseWith(route.body, parseBody(req.body)) : parseBody(req.body),
+          query: route.query
+            ? parseWith(route.query, Object.fromEntries(new URLSearchParams(req.query ?? '')))
+            : {},
           req,
         });
       }

@@ -3,6 +3,8 @@ export interface HttpRequest {
   method: string;
   /** Path without the query string. */
   path: string;
+  /** The query string without its `?` (empty or absent when none). */
+  query?: string;
   authorization: string | undefined;
   /** The raw body (empty string when none). */
   body: string;

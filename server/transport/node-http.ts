@@ -29,10 +29,11 @@ export function nodeHttpListener(handler: HttpHandler): (req: IncomingMessage, r
     });
     req.on('end', () => {
       if (size > MAX_BODY_BYTES) return;
-      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      const [path = '/', query = ''] = (req.url ?? '/').split('?');
       void handler({
         method: req.method ?? 'GET',
         path,
+        query,
         authorization: req.headers.authorization,
         body: Buffer.concat(chunks).toString('utf8'),
       }).then(send);

@@ -15,6 +15,7 @@ export function serveHttpOnUws(app: TemplatedApp, handler: HttpHandler): void {
     });
     const method = req.getMethod().toUpperCase();
     const path = req.getUrl();
+    const query = req.getQuery();
     const authorization = req.getHeader('authorization') || undefined;
     const length = req.getHeader('content-length');
     const chunked = req.getHeader('transfer-encoding') !== '';
@@ -30,7 +31,7 @@ export function serveHttpOnUws(app: TemplatedApp, handler: HttpHandler): void {
       });
     };
     const dispatch = (body: string): void => {
-      void handler({ method, path, authorization, body }).then(send);
+      void handler({ method, path, query, authorization, body }).then(send);
     };
     if (Number(length) > MAX_BODY_BYTES) {
       send(bodyTooLarge());

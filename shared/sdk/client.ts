@@ -11,6 +11,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { isErrorCode } from '../codes.js';
 import type {
+  ClaimLocation,
   AckError,
   ClientEventName,
   ClientToServerEvents,
@@ -287,11 +288,20 @@ export class RedPacketClient {
   }
 
   /**
-   * Grabs a share. When the ack carries the new balance, `wallet:updated` listeners hear it
-   * from here (the server sends the notice only to this user's other connections).
+   * Grabs a share. A location-fenced packet (`packet.fence`) needs `location` — where you are,
+   * e.g. from `navigator.geolocation` — and answers OUT_OF_AREA (with `distanceM`, `radiusM`
+   * in the error's details) from outside its fence; a fenced packet needs no room. When the
+   * ack carries the new balance, `wallet:updated` listeners hear it from here (the server
+   * sends the notice only to this user's other connections).
    */
-  async grab(packetId: string): Promise<EventResult<'packet:grab'>> {
-    const result = await this.request('packet:grab', { packetId });
+  async grab(
+    packetId: string,
+    options: { location?: ClaimLocation } = {},
+  ): Promise<EventResult<'packet:grab'>> {
+    const result = await this.request(
+      'packet:grab',
+      options.location ? { packetId, location: options.location } : { packetId },
+    );
     if (typeof result.balance === 'number') {
       const notice = { balance: result.balance };
       for (const listener of this.socket.listeners('wallet:updated')) listener(notice);
@@ -299,14 +309,19 @@ export class RedPacketClient {
     return result;
   }
 
+  /** Open location-fenced packets near a point, nearest first (radiusM default 1000 m, limit 20). */
+  nearby(search: EventPayload<'packet:nearby'>): Promise<EventResult<'packet:nearby'>> {
+    return this.request('packet:nearby', search);
+  }
+
   /** Takes back your timed packet before it opens; all of it returns to your wallet. */
   cancelPacket(packetId: string): Promise<EventResult<'packet:cancel'>> {
     return this.request('packet:cancel', { packetId });
   }
 
-  /** Claims a share of a code packet with a scanned code; no room needed. */
-  claimCode(code: string): Promise<EventResult<'code:claim'>> {
-    return this.request('code:claim', { code });
+  /** Claims a share of a code packet with a scanned code; no room needed (a fenced one needs `location`). */
+  claimCode(code: string, options: { location?: ClaimLocation } = {}): Promise<EventResult<'code:claim'>> {
+    return this.request('code:claim', options.location ? { code, location: options.location } : { code });
   }
 
   /** Opens an exclusive packet paid to your receive code (announced by `packet:received`). */

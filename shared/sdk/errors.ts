@@ -1,10 +1,21 @@
 import type { ErrorCode } from '../codes.js';
 import type { AckError } from '../protocol.js';
 
-/** What a refusal carries besides its code: risk limits, a timed packet's opening, the curfew's end. */
+/**
+ * What a refusal carries besides its code: risk limits, a timed packet's opening, the curfew's
+ * end, a fence's radius and how far the claimer was (OUT_OF_AREA).
+ */
 export type ErrorDetails = Pick<
   AckError,
-  'limit' | 'resetAt' | 'retryAfterMs' | 'opensAt' | 'opensInMs' | 'liftsAt' | 'list'
+  | 'limit'
+  | 'resetAt'
+  | 'retryAfterMs'
+  | 'opensAt'
+  | 'opensInMs'
+  | 'liftsAt'
+  | 'list'
+  | 'distanceM'
+  | 'radiusM'
 > & {
   /** CONNECT_FAILED: the server's explanation of the refusal (e.g. why an account is banned). */
   reason?: string;
@@ -12,7 +23,7 @@ export type ErrorDetails = Pick<
 
 /** The details of an error ack or HTTP error body, keeping only well-typed fields. */
 export function errorDetails(error: Partial<Record<keyof AckError, unknown>>): ErrorDetails {
-  const { limit, resetAt, retryAfterMs, opensAt, opensInMs, liftsAt, list } = error;
+  const { limit, resetAt, retryAfterMs, opensAt, opensInMs, liftsAt, list, distanceM, radiusM } = error;
   const num = (key: string, v: unknown): object => (typeof v === 'number' ? { [key]: v } : {});
   const str = (key: string, v: unknown): object => (typeof v === 'string' ? { [key]: v } : {});
   return {
@@ -23,6 +34,8 @@ export function errorDetails(error: Partial<Record<keyof AckError, unknown>>): E
     ...num('opensInMs', opensInMs),
     ...num('liftsAt', liftsAt),
     ...str('list', list),
+    ...num('distanceM', distanceM),
+    ...num('radiusM', radiusM),
   };
 }
 

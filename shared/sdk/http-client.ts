@@ -8,7 +8,15 @@
  *   await new RedPacketHttp({ url, token: other }).claim(code);
  */
 import { isErrorCode } from '../codes.js';
-import type { AckError, PacketCodeView, PacketView, ReceiveCodeInfo, ReceiveCodeView } from '../protocol.js';
+import type {
+  AckError,
+  ClaimLocation,
+  NearbyResult,
+  PacketCodeView,
+  PacketView,
+  ReceiveCodeInfo,
+  ReceiveCodeView,
+} from '../protocol.js';
 import type { ReceiveCodeBody, ReceivePayBody } from '../schemas.js';
 import { errorDetails, RedPacketError } from './errors.js';
 
@@ -65,9 +73,24 @@ export class RedPacketHttp {
     );
   }
 
-  /** Claims a share of a code packet with one of its codes (as `code:claim`). */
-  claim(code: string): Promise<{ packetId: string; amount: number; remaining: number }> {
-    return this.call('POST', '/v1/claims', { code });
+  /** Claims a share of a code packet with one of its codes (as `code:claim`; a fenced one needs `location`). */
+  claim(
+    code: string,
+    options: { location?: ClaimLocation } = {},
+  ): Promise<{ packetId: string; amount: number; remaining: number }> {
+    return this.call(
+      'POST',
+      '/v1/claims',
+      options.location ? { code, location: options.location } : { code },
+    );
+  }
+
+  /** Open location-fenced packets near a point, nearest first (as `packet:nearby`). */
+  nearby(search: { lat: number; lng: number; radiusM?: number; limit?: number }): Promise<NearbyResult> {
+    const query = new URLSearchParams({ lat: String(search.lat), lng: String(search.lng) });
+    if (search.radiusM !== undefined) query.set('radiusM', String(search.radiusM));
+    if (search.limit !== undefined) query.set('limit', String(search.limit));
+    return this.call('GET', `/v1/packets/nearby?${query.toString()}`);
   }
 
   /** Your current receive code (made on first use). */

@@ -12,6 +12,7 @@ import { describeCodeContract } from './code-contract.js';
 import { describeGrabCreditContract } from './grab-credit-contract.js';
 import { describeRainContract } from './rain-contract.js';
 import { describeTimedContract } from './timed-contract.js';
+import { describeFenceContract } from './fence-contract.js';
 
 export type StoreFactory = () => Promise<Store>;
 
@@ -339,6 +340,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describeGrabCreditContract(() => store);
     describeRainContract(() => store);
     describeTimedContract(() => store);
+    describeFenceContract(() => store);
     describeCodeContract(() => store);
 
     describeNodeRegistryContract(() => store);

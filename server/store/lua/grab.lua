@@ -4,12 +4,16 @@
 -- KEYS[4] outbox hash (claimId -> credit JSON)   KEYS[5] users who unlocked it by listening (set)
 -- ARGV[1] packet id   ARGV[2] userId   ARGV[3] name   ARGV[4] at (ms)   ARGV[5] claim id
 -- ARGV[6] the phrase the grab presents ('' for none)
+-- ARGV[7] latitude   ARGV[8] longitude   ARGV[9] trusted accuracy, m (min(reported, cap));
+--   all three '' when the grab presents no location
 -- A gated packet ('locked' = 1) is let through as domain/claim-gate.ts says: an exclusive one
 -- only for its owner ('forbidden'), a karaoke or password one for users in KEYS[5] or, for a
--- password packet, a grab presenting its phrase ('locked').
+-- password packet, a grab presenting its phrase ('locked'); a fenced one, before all that,
+-- only for a grab presenting a location inside it ('outside'; domain/geo-fence.ts).
 -- Returns { 'missing' } | { 'expired' } (also once cancelled)
 --       | { 'not-open', opensAt } (a timed packet before its opening) | { 'locked' } | { 'forbidden' }
---       | { 'empty' } | { 'already', claim JSON }
+--       | { 'outside', '<radiusM> <distanceM>' } (a fenced packet, outside; '<radiusM>' alone
+--         without a location) | { 'empty' } | { 'already', claim JSON }
 --       | { 'claimed', claim JSON, packet hash as field, value, … }
 if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
 local previous = redis.call('HGET', KEYS[3], ARGV[2])
@@ -20,11 +24,26 @@ if status == 'expired' or status == 'cancelled' or at >= tonumber(expiresAt) the
 if opensAt and at < tonumber(opensAt) then return { 'not-open', opensAt } end
 if redis.call('HGET', KEYS[1], 'locked') == '1' then
   local gated = cjson.decode(redis.call('HGET', KEYS[1], 'record'))
-  local claim, unlock = gated.claim, gated.unlock
+  local claim, unlock, fence = gated.claim, gated.unlock, gated.fence
+  if type(fence) == 'table' then
+    -- domain/geo-fence.ts fenceVerdict, operation for operation (haversine, R = 6371008.8 m):
+    -- outside when distance - trusted accuracy > radius, or when no location was presented.
+    local radius = tonumber(fence.radiusM)
+    if ARGV[7] == '' then return { 'outside', tostring(radius) } end
+    local rad = math.pi / 180
+    local lat, lng = tonumber(ARGV[7]), tonumber(ARGV[8])
+    local sdlat = math.sin(((lat - fence.lat) * rad) / 2)
+    local sdlng = math.sin(((lng - fence.lng) * rad) / 2)
+    local h = sdlat * sdlat + math.cos(fence.lat * rad) * math.cos(lat * rad) * sdlng * sdlng
+    local d = 2 * 6371008.8 * math.asin(math.min(1, math.sqrt(h)))
+    if d - tonumber(ARGV[9]) > radius then
+      return { 'outside', tostring(radius) .. ' ' .. string.format('%.17g', d) }
+    end
+  end
   if type(claim) == 'table' and claim.type == 'exclusive' then
     if claim.ownerId ~= ARGV[2] then return { 'forbidden' } end
-  elseif redis.call('SISMEMBER', KEYS[5], ARGV[2]) == 0 then
-    local phrase = type(unlock) == 'table' and unlock.type == 'phrase' and unlock.phrase or nil
+  elseif type(unlock) == 'table' and redis.call('SISMEMBER', KEYS[5], ARGV[2]) == 0 then
+    local phrase = unlock.type == 'phrase' and unlock.phrase or nil
     if not phrase or ARGV[6] ~= phrase then return { 'locked' } end
   end
 end

@@ -2,10 +2,12 @@
  * Opening a red envelope: grab (with the opening animation), then who got what and best luck.
  * Karaoke envelopes play their song first; the server's listening credit fills the bar and the
  * envelope opens itself once unlocked. Timed envelopes count down to their opening first.
+ * Location-fenced envelopes say how near one must be and ask the browser where the player is.
  */
 import { RedPacketError, type PacketSnapshot } from '@red-packet/sdk';
 import { api } from '../api.js';
 import { h, mount, yuan } from '../dom.js';
+import { currentLocation, formatDistance } from '../geo.js';
 import { t } from '../i18n.js';
 import { describeError } from '../messages.js';
 import type { Session } from '../session.js';
@@ -52,7 +54,13 @@ export function openEnvelope(
     body.classList.add('opening');
     body.querySelector('.open-btn')?.remove();
     try {
-      const { amount } = await session.client.grab(packet.id);
+      let location;
+      if (packet.fence) {
+        mount(result, h('div', { class: 'muted' }, t('fence.locating')));
+        location = await currentLocation();
+        mount(result);
+      }
+      const { amount } = await session.client.grab(packet.id, location ? { location } : {});
       mount(
         result,
         h('div', { class: 'won' }, yuan(amount)),
@@ -60,7 +68,14 @@ export function openEnvelope(
       );
       onGrabbed(amount);
     } catch (err) {
-      mount(result, h('div', { class: 'lost' }, describeError(err)));
+      const away = err instanceof RedPacketError ? err.details.distanceM : undefined;
+      mount(
+        result,
+        h('div', { class: 'lost', 'data-testid': 'grab-error' }, describeError(err)),
+        away !== undefined
+          ? h('div', { class: 'muted' }, t('fence.away', { distance: formatDistance(away) }))
+          : null,
+      );
     } finally {
       body.classList.remove('opening');
       await showClaims().catch(() => undefined);
@@ -72,6 +87,18 @@ export function openEnvelope(
     h('div', { class: 'big-envelope' }, '🧧'),
     h('div', { class: 'from' }, t('envelope.from', { name: packet.senderName })),
     h('div', { class: 'greeting' }, packet.greeting || t('packet.defaultGreeting')),
+    packet.fence
+      ? h(
+          'div',
+          {
+            class: 'fence-hint',
+            'data-testid': 'fence-hint',
+            title: t('fence.hint', { distance: formatDistance(packet.fence.radiusM) }),
+          },
+          '📍 ',
+          t('fence.within', { distance: formatDistance(packet.fence.radiusM) }),
+        )
+      : null,
   );
 
   if (packet.mine) {

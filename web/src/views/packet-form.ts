@@ -1,8 +1,11 @@
 /**
  * Send a group packet (lucky or equal), optionally a karaoke one that needs listening first,
- * optionally timed (定时红包: it opens for grabs after a countdown).
+ * optionally timed (定时红包: it opens for grabs after a countdown), optionally fenced to where
+ * the sender is (同城 / 地理围栏: only people within a radius can claim it).
  */
+import type { Fence } from '@red-packet/sdk';
 import { h } from '../dom.js';
+import { currentLocation, formatDistance } from '../geo.js';
 import { t } from '../i18n.js';
 import { describeError } from '../messages.js';
 import type { Session } from '../session.js';
@@ -56,6 +59,14 @@ export function openPacketForm(session: Session, roomId: string): void {
     h('option', { value: 'room' }, t('form.claimRoom')),
     h('option', { value: 'code' }, t('form.claimCode')),
   );
+  const fenceRadius = h(
+    'select',
+    { name: 'fence', 'data-testid': 'packet-fence' },
+    h('option', { value: '0' }, t('form.fenceAnywhere')),
+    ...[100, 300, 1_000, 5_000].map((m) =>
+      h('option', { value: String(m) }, t('form.fenceWithin', { distance: formatDistance(m) })),
+    ),
+  );
   const phrase = h('input', {
     name: 'phrase',
     maxlength: 32,
@@ -81,6 +92,11 @@ export function openPacketForm(session: Session, roomId: string): void {
             error.textContent = t('form.phraseAndSong');
             return;
           }
+          const radiusM = Number(fenceRadius.value);
+          if (said && radiusM > 0) {
+            error.textContent = t('form.phraseAndFence');
+            return;
+          }
           const unlock = said
             ? { type: 'phrase' as const, phrase: said }
             : karaoke.checked
@@ -93,28 +109,36 @@ export function openPacketForm(session: Session, roomId: string): void {
                   },
                 }
               : undefined;
-          const common = {
+          const common = (fence: Fence | undefined) => ({
             roomId,
             count: n,
             ...(greeting.value.trim() ? { greeting: greeting.value.trim() } : {}),
             ...(unlock ? { unlock } : {}),
             ...(Number(opensIn.value) > 0 ? { opensInMs: Math.round(Number(opensIn.value) * 1000) } : {}),
             ...(claimBy.value === 'code' ? { claim: { type: 'code' as const } } : {}),
-          };
-          const payload =
+            ...(fence ? { fence } : {}),
+          });
+          const payload = (fence: Fence | undefined) =>
             kind.value === 'lucky'
-              ? { ...common, kind: 'lucky' as const, total: fen }
-              : { ...common, kind: 'equal' as const, amount: fen };
-          session.client.sendPacket(payload).then(
-            ({ packet }) => {
-              close();
-              toast(t('form.sent'));
-              if (packet.claim?.type === 'code') openPacketQr(session, packet.id);
-            },
-            (err: unknown) => {
-              error.textContent = describeError(err);
-            },
-          );
+              ? { ...common(fence), kind: 'lucky' as const, total: fen }
+              : { ...common(fence), kind: 'equal' as const, amount: fen };
+          // A fenced packet is centred where the sender is now (the browser asks first).
+          const where =
+            radiusM > 0
+              ? currentLocation().then(({ lat, lng }) => ({ lat, lng, radiusM }))
+              : Promise.resolve(undefined);
+          where
+            .then((fence) => session.client.sendPacket(payload(fence)))
+            .then(
+              ({ packet }) => {
+                close();
+                toast(t('form.sent'));
+                if (packet.claim?.type === 'code') openPacketQr(session, packet.id);
+              },
+              (err: unknown) => {
+                error.textContent = describeError(err);
+              },
+            );
         },
       },
       h('h2', {}, t('form.title')),
@@ -124,6 +148,7 @@ export function openPacketForm(session: Session, roomId: string): void {
       h('label', {}, t('form.greeting'), greeting),
       h('label', {}, t('form.opensIn'), opensIn),
       h('label', {}, t('form.claim'), claimBy),
+      h('label', {}, t('form.fence'), fenceRadius),
       h('label', {}, t('form.phrase'), phrase),
       h('label', { class: 'inline' }, karaoke, t('form.karaoke'), songSeconds),
       h('button', { type: 'submit', class: 'primary', 'data-testid': 'packet-send' }, t('form.send')),

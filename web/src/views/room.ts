@@ -11,6 +11,7 @@ import { openEnvelope } from './envelope.js';
 import { hostConsole } from './host-console.js';
 import { adminTabs } from './risk-console.js';
 import { languageSwitch } from './language-switch.js';
+import { openNearby } from './nearby.js';
 import { openPacketForm } from './packet-form.js';
 import { RainLayer } from './rain-layer.js';
 import { inboxItem, openReceiveCode } from './receive-code.js';
@@ -48,13 +49,15 @@ export function roomView(session: Session, snapshot: RoomSnapshot, onLeave: () =
           { class: 'envelope-icon' },
           p.opensAt !== null
             ? '⏰'
-            : p.unlock?.type === 'listen'
-              ? '🎤'
-              : p.unlock?.type === 'phrase'
-                ? '🔑'
-                : p.claim?.type === 'code'
-                  ? '📱'
-                  : '🧧',
+            : p.fence
+              ? '📍'
+              : p.unlock?.type === 'listen'
+                ? '🎤'
+                : p.unlock?.type === 'phrase'
+                  ? '🔑'
+                  : p.claim?.type === 'code'
+                    ? '📱'
+                    : '🧧',
         ),
         h(
           'span',
@@ -207,6 +210,11 @@ export function roomView(session: Session, snapshot: RoomSnapshot, onLeave: () =
       h('span', { class: 'spacer' }),
       h('span', { class: 'who' }, saved.name, saved.role === 'user' ? '' : t('room.host')),
       balance,
+      h(
+        'button',
+        { class: 'link', 'data-testid': 'nearby', onclick: () => openNearby(session) },
+        t('nearby.button'),
+      ),
       h(
         'button',
         { class: 'link', 'data-testid': 'my-receive-code', onclick: () => openReceiveCode(session) },
