@@ -49,9 +49,18 @@ export type ScriptName = keyof typeof SCRIPTS;
 
 const LUA_DIR = new URL('./lua/', import.meta.url);
 
+/**
+ * A script's source as Redis runs it: a line `-- @include <file>` is replaced by that file
+ * of ./lua (a fragment two scripts share, named with a leading `_`, never run on its own).
+ */
 export function scriptSource(name: ScriptName): string {
-  return readFileSync(new URL(`${name}.lua`, LUA_DIR), 'utf8');
+  return expandIncludes(readFileSync(new URL(`${name}.lua`, LUA_DIR), 'utf8'));
 }
+
+const expandIncludes = (source: string): string =>
+  source.replace(/^-- @include (_[\w-]+\.lua)$/gm, (_line, file: string) =>
+    readFileSync(new URL(file, LUA_DIR), 'utf8').trimEnd(),
+  );
 
 interface LoadedScript {
   source: string;

@@ -15,56 +15,10 @@
 --       | { 'outside', '<radiusM> <distanceM>' } (a fenced packet, outside; '<radiusM>' alone
 --         without a location) | { 'empty' } | { 'already', claim JSON }
 --       | { 'claimed', claim JSON, packet hash as field, value, … }
-if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
-local previous = redis.call('HGET', KEYS[3], ARGV[2])
-if previous then return { 'already', previous } end
-local at = tonumber(ARGV[4])
-local status, expiresAt, opensAt = unpack(redis.call('HMGET', KEYS[1], 'status', 'expiresAt', 'opensAt'))
-if status == 'expired' or status == 'cancelled' or at >= tonumber(expiresAt) then return { 'expired' } end
-if opensAt and at < tonumber(opensAt) then return { 'not-open', opensAt } end
-if redis.call('HGET', KEYS[1], 'locked') == '1' then
-  local gated = cjson.decode(redis.call('HGET', KEYS[1], 'record'))
-  local claim, unlock, fence = gated.claim, gated.unlock, gated.fence
-  if type(fence) == 'table' then
-    -- domain/geo-fence.ts fenceVerdict, operation for operation (haversine, R = 6371008.8 m):
-    -- outside when distance - trusted accuracy > radius, or when no location was presented.
-    local radius = tonumber(fence.radiusM)
-    if ARGV[7] == '' then return { 'outside', tostring(radius) } end
-    local rad = math.pi / 180
-    local lat, lng = tonumber(ARGV[7]), tonumber(ARGV[8])
-    local sdlat = math.sin(((lat - fence.lat) * rad) / 2)
-    local sdlng = math.sin(((lng - fence.lng) * rad) / 2)
-    local h = sdlat * sdlat + math.cos(fence.lat * rad) * math.cos(lat * rad) * sdlng * sdlng
-    local d = 2 * 6371008.8 * math.asin(math.min(1, math.sqrt(h)))
-    if d - tonumber(ARGV[9]) > radius then
-      return { 'outside', tostring(radius) .. ' ' .. string.format('%.17g', d) }
-    end
-  end
-  if type(claim) == 'table' and claim.type == 'exclusive' then
-    if claim.ownerId ~= ARGV[2] then return { 'forbidden' } end
-  elseif type(unlock) == 'table' and redis.call('SISMEMBER', KEYS[5], ARGV[2]) == 0 then
-    local phrase = unlock.type == 'phrase' and unlock.phrase or nil
-    if not phrase or ARGV[6] ~= phrase then return { 'locked' } end
-  end
-end
-local share = redis.call('LPOP', KEYS[2])
-if not share then return { 'empty' } end
-local amount = tonumber(share)
-local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-local claim = cjson.encode({
-  claimId = ARGV[5], packetId = ARGV[1], userId = ARGV[2], name = ARGV[3], amount = amount, at = at, seq = seq,
-})
-redis.call('HSET', KEYS[3], ARGV[2], claim)
+-- @include _claim.lua
 redis.call('HSET', KEYS[4], ARGV[5], cjson.encode({
   claimId = ARGV[5], userId = ARGV[2], amount = amount, sourceId = ARGV[1], reason = 'grab', at = at,
 }))
-local left = redis.call('HINCRBY', KEYS[1], 'remainingCount', -1)
-redis.call('HINCRBY', KEYS[1], 'remainingAmount', -amount)
-local best = redis.call('HGET', KEYS[1], 'bestAmount')
-if not best or amount > tonumber(best) then
-  redis.call('HSET', KEYS[1], 'bestAmount', amount, 'best', claim)
-end
-if left == 0 then redis.call('HSET', KEYS[1], 'status', 'finished') end
 local result = { 'claimed', claim }
 for _, v in ipairs(redis.call('HGETALL', KEYS[1])) do result[#result + 1] = v end
 return result
