@@ -53,6 +53,9 @@ export interface AckError {
   list?: string;
 }
 
+/** What a refusal carries besides its code and message (every field optional). */
+export type AckErrorDetails = Omit<AckError, 'code' | 'message'>;
+
 /** Every client→server event is acknowledged with exactly one of these. */
 export type Ack<T extends object> = ({ ok: true } & T) | { ok: false; error: AckError };
 

@@ -1,22 +1,11 @@
 import type { ErrorCode } from '@red-packet/sdk/codes';
-import type { AckError } from '@red-packet/sdk/protocol';
+import type { AckErrorDetails } from '@red-packet/sdk/protocol';
 
 /**
  * What a refusal adds to its error: risk limits, a timed packet's opening, the curfew's end,
  * a fence's radius and the claimer's distance.
  */
-export type RefusalDetails = Pick<
-  AckError,
-  | 'limit'
-  | 'resetAt'
-  | 'retryAfterMs'
-  | 'opensAt'
-  | 'opensInMs'
-  | 'liftsAt'
-  | 'list'
-  | 'distanceM'
-  | 'radiusM'
->;
+export type RefusalDetails = AckErrorDetails;
 
 /**
  * A refusal the client should see: its code (from the closed set) and a human message.

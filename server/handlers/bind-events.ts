@@ -5,7 +5,7 @@
  * Exactly one ack per event; nothing a client sends can throw out of here.
  */
 import type { ErrorCode } from '@red-packet/sdk/codes';
-import type { AckError, ClientEventName } from '@red-packet/sdk/protocol';
+import type { AckErrorDetails, ClientEventName } from '@red-packet/sdk/protocol';
 import { describeIssues, eventSchemas } from '@red-packet/sdk/schemas';
 import type { Identity } from '../auth/tokens.js';
 import type { Clock } from '../domain/clock.js';
@@ -62,7 +62,7 @@ export function createEventBinder(deps: BindDeps): (socket: GameSocket, user: Id
       if (!bound || typeof ack !== 'function') return; // every event takes an ack; without one, ignore
       const reply = ack as RawAck;
       const name = event as ClientEventName;
-      const fail = (code: ErrorCode, message: string, details?: Omit<AckError, 'code' | 'message'>): void => {
+      const fail = (code: ErrorCode, message: string, details?: AckErrorDetails): void => {
         metrics.events.inc({ event: name, outcome: code });
         metrics.errors.inc({ code });
         reply({ ok: false, error: { code, message, ...details } });

@@ -36,21 +36,24 @@ export function staticPart(p: PacketRecord): StaticPacket {
     expiresAt,
     unlock,
   } = p;
-  const fixed = {
-    id,
-    roomId,
-    senderId,
-    senderName,
-    kind,
-    total,
-    count,
-    greeting,
-    createdAt,
-    opensAt,
-    expiresAt,
-    unlock,
+  return {
+    ...{
+      id,
+      roomId,
+      senderId,
+      senderName,
+      kind,
+      total,
+      count,
+      greeting,
+      createdAt,
+      opensAt,
+      expiresAt,
+      unlock,
+    },
+    ...(p.claim ? { claim: p.claim } : {}),
+    ...(p.fence ? { fence: p.fence } : {}),
   };
-  return { ...fixed, ...(p.claim ? { claim: p.claim } : {}), ...(p.fence ? { fence: p.fence } : {}) };
 }
 
 /** Field/value pairs (as HGETALL or a script returns them) → object. */

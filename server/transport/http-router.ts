@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import { HTTP_STATUS, type ErrorCode } from '@red-packet/sdk/codes';
-import type { AckError } from '@red-packet/sdk/protocol';
+import type { AckErrorDetails } from '@red-packet/sdk/protocol';
 import { describeIssues } from '@red-packet/sdk/schemas';
 import type { Identity, TokenService } from '../auth/tokens.js';
 import { GameError } from '../domain/errors.js';
@@ -83,7 +83,7 @@ interface CompiledRoute extends Route {
 export const errorResponse = (
   code: ErrorCode,
   message: string,
-  details: Omit<AckError, 'code' | 'message'> = {},
+  details: AckErrorDetails = {},
 ): HttpResponse => ({
   ...json(HTTP_STATUS[code], { error: { code, message, ...details } }),
   ...(details.retryAfterMs !== undefined ? { retryAfterSec: Math.ceil(details.retryAfterMs / 1000) } : {}),

@@ -38,9 +38,4 @@ export class UserSockets {
   disconnect(userId: string): void {
     for (const socket of [...(this.byUser.get(userId) ?? [])]) socket.disconnect(true);
   }
-
-  /** Users with at least one connection here. */
-  get userCount(): number {
-    return this.byUser.size;
-  }
 }

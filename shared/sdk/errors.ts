@@ -1,22 +1,11 @@
 import type { ErrorCode } from '../codes.js';
-import type { AckError } from '../protocol.js';
+import type { AckError, AckErrorDetails } from '../protocol.js';
 
 /**
  * What a refusal carries besides its code: risk limits, a timed packet's opening, the curfew's
  * end, a fence's radius and how far the claimer was (OUT_OF_AREA).
  */
-export type ErrorDetails = Pick<
-  AckError,
-  | 'limit'
-  | 'resetAt'
-  | 'retryAfterMs'
-  | 'opensAt'
-  | 'opensInMs'
-  | 'liftsAt'
-  | 'list'
-  | 'distanceM'
-  | 'radiusM'
-> & {
+export type ErrorDetails = AckErrorDetails & {
   /** CONNECT_FAILED: the server's explanation of the refusal (e.g. why an account is banned). */
   reason?: string;
 };
