@@ -5,8 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { RedisKeys } from '../server/store/redis-keys.js';
-import { scriptSource, SCRIPTS, type ScriptName } from '../server/store/redis-scripts.js';
+import { RedisKeys } from '../server/store/redis/keys.js';
+import { scriptSource, SCRIPTS, type ScriptName } from '../server/store/redis/scripts.js';
 import { startNodeProcess, type NodeProcess } from '../test/helpers/node-process.js';
 import type { RedisHandle } from '../test/helpers/redis-server.js';
 import { percentile } from './histogram.js';

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { RedisKeys } from '../server/store/redis-keys.js';
+import { RedisKeys } from '../server/store/redis/keys.js';
 import { RedisStore } from '../server/store/redis-store.js';
 import { startNodeProcess, type NodeProcess } from '../test/helpers/node-process.js';
 import { startRedis, type RedisHandle } from '../test/helpers/redis-server.js';

@@ -43,7 +43,7 @@ import { RoomService } from './services/room-service.js';
 import { WalletService } from './services/wallet-service.js';
 import { createStore } from './store/create-store.js';
 import { createRiskStore } from './store/create-risk-store.js';
-import type { RiskStore } from './store/risk-store.js';
+import type { RiskStore } from './store/risk/risk-store.js';
 import { authHandlers } from './handlers/auth-handlers.js';
 import { guardGrabs } from './handlers/risk-guard.js';
 import { riskRoutes } from './handlers/risk-routes.js';

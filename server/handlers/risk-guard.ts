@@ -6,7 +6,7 @@
  */
 import { GameError } from '../domain/errors.js';
 import type { RiskService } from '../services/risk-service.js';
-import type { ClusterWin } from '../store/risk-store.js';
+import type { ClusterWin } from '../store/risk/risk-store.js';
 import type { EventContext, EventHandlers } from './context.js';
 
 const winOf = (ctx: EventContext): ClusterWin => ({

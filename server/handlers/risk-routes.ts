@@ -16,7 +16,7 @@ import { GameError } from '../domain/errors.js';
 import type { BanList } from '../services/risk-bans.js';
 import type { RiskService } from '../services/risk-service.js';
 import { strikeEvidence } from '../services/content-screen.js';
-import type { RiskFlag, RiskStore } from '../store/risk-store.js';
+import type { RiskFlag, RiskStore } from '../store/risk/risk-store.js';
 import type { Route } from '../transport/http-router.js';
 import { json } from '../transport/http-types.js';
 

@@ -21,7 +21,7 @@ import type { Clock } from '../domain/clock.js';
 import { GameError } from '../domain/errors.js';
 import { Screen, WordListError } from '../domain/word-lists.js';
 import type { Logger } from '../observability/logger.js';
-import type { RiskStore } from '../store/risk-store.js';
+import type { RiskStore } from '../store/risk/risk-store.js';
 import { loadWordLists, type LoadedList } from './word-list-files.js';
 
 /** Which text a refusal was about (metrics label, strike evidence). */

@@ -17,7 +17,7 @@
 import type { FenceAttemptView } from '@red-packet/sdk/protocol';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../observability/logger.js';
-import type { RiskStore } from '../store/risk-store.js';
+import type { RiskStore } from '../store/risk/risk-store.js';
 import type { Store } from '../store/store.js';
 import type { FenceAttemptEvent } from './packet-service.js';
 import type { RiskService } from './risk-service.js';

@@ -12,7 +12,7 @@
 import type { Clock } from '../domain/clock.js';
 import { GameError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
-import type { DrawState, RainFairStore } from '../store/rain-fair-store.js';
+import type { DrawState, RainFairStore } from '../store/rains/lottery-store.js';
 
 interface Waiting {
   rainId: string;

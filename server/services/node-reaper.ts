@@ -11,7 +11,7 @@
  */
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../observability/logger.js';
-import type { NodeMembership } from '../store/node-registry.js';
+import type { NodeMembership } from '../store/nodes/node-registry.js';
 import type { Store } from '../store/store.js';
 import type { Presence } from './presence.js';
 

@@ -9,7 +9,7 @@
  * PRESENCE_INTERVAL_MS) sends one `room:presence` per dirty room. A crowded room costs one
  * broadcast per interval, however many people come and go.
  */
-import type { NodeMembership } from '../store/node-registry.js';
+import type { NodeMembership } from '../store/nodes/node-registry.js';
 import type { Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
 

@@ -8,7 +8,7 @@ import { GameError } from '../domain/errors.js';
 import { dropClaimId } from '../domain/ids.js';
 import { buildRainReport } from '../domain/rain-report.js';
 import { isRainActive } from '../domain/rain-rules.js';
-import { GRAB_LOG_CAP } from '../store/rain-fair-store.js';
+import { GRAB_LOG_CAP } from '../store/rains/lottery-store.js';
 import type { LedgerEntry, RainRecord, Store } from '../store/store.js';
 import { rainView } from './rain-views.js';
 

@@ -22,7 +22,7 @@ import { GameError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { receiveCodePath, type CodeSigner } from '../domain/signed-codes.js';
 import type { Logger } from '../observability/logger.js';
-import type { ReceiveCodeRecord } from '../store/code-store.js';
+import type { ReceiveCodeRecord } from '../store/codes/code-store.js';
 import type { Store } from '../store/store.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { GrabResult, PacketService } from './packet-service.js';

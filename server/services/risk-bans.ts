@@ -11,7 +11,7 @@
  */
 import { GameError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
-import type { BanRecord, RiskStore } from '../store/risk-store.js';
+import type { BanRecord, RiskStore } from '../store/risk/risk-store.js';
 
 /** What the bans need from the transport. */
 export interface RiskBus {

@@ -17,7 +17,7 @@ import { GameError } from '../domain/errors.js';
 import { riskDay, type RiskDay } from '../domain/risk-day.js';
 import { sendRefusalError, type RiskPolicy, type RiskRule, type SendKind } from '../domain/risk-rules.js';
 import type { Logger } from '../observability/logger.js';
-import type { ClusterHit, ClusterWin, RiskStore } from '../store/risk-store.js';
+import type { ClusterHit, ClusterWin, RiskStore } from '../store/risk/risk-store.js';
 import type { BanList, RiskBus } from './risk-bans.js';
 
 /** Grab refusals that count towards the cooldown: probing ids, hammering closed drops. */

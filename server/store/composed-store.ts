@@ -4,13 +4,13 @@
  * contract is the part's. MemoryStore and RedisStore extend it with their parts, the
  * properties (nodes, codes, fairRains) and ping/close.
  */
-import type { FenceStore } from './fence-store.js';
+import type { FenceStore } from './fences/fence-store.js';
 import type { AuditReport, ChatMessage, LeaderboardEntry, UserRef } from '@red-packet/sdk/protocol';
 import type { GrabPass } from '../domain/claim-gate.js';
 import type { Listen } from '../domain/karaoke-credit.js';
-import type { AuditStore } from './audit-store.js';
-import type { CodeStore } from './code-store.js';
-import type { NodeRegistry } from './node-registry.js';
+import type { AuditStore } from './audit/audit-store.js';
+import type { CodeStore } from './codes/code-store.js';
+import type { NodeRegistry } from './nodes/node-registry.js';
 import type {
   CancelOutcome,
   ClaimRecord,
@@ -21,8 +21,8 @@ import type {
   ListenRecord,
   PacketRecord,
   PacketStore,
-} from './packet-store.js';
-import type { RainFairStore } from './rain-fair-store.js';
+} from './packets/packet-store.js';
+import type { RainFairStore } from './rains/lottery-store.js';
 import type {
   ActiveDrop,
   DropGrabOutcome,
@@ -31,10 +31,10 @@ import type {
   RainRecord,
   RainStore,
   ReleaseResult,
-} from './rain-store.js';
-import type { RoomStore } from './room-store.js';
+} from './rains/rain-store.js';
+import type { RoomStore } from './rooms/room-store.js';
 import type { Store, StoreKind } from './store.js';
-import type { Credit, Hold, HoldResult, LedgerEntry, WalletStore } from './wallet-store.js';
+import type { Credit, Hold, HoldResult, LedgerEntry, WalletStore } from './wallets/wallet-store.js';
 
 /** One implementation per concept, all over the same backend. */
 export interface StoreParts {

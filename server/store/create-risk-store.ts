@@ -1,9 +1,9 @@
 import type { StoreConfig } from '../config.js';
 import type { Logger } from '../observability/logger.js';
-import { MemoryRisk } from './memory-risk.js';
-import { createRedisClient } from './redis-connection.js';
-import { RedisRisk, RiskKeys } from './redis-risk.js';
-import type { RiskStore } from './risk-store.js';
+import { MemoryRisk } from './risk/memory-risk.js';
+import { createRedisClient } from './redis/connection.js';
+import { RedisRisk, RiskKeys } from './risk/redis-risk.js';
+import type { RiskStore } from './risk/risk-store.js';
 
 /**
  * Picks the risk store for the configured kind (exhaustive). On Redis it opens a client of its

@@ -1,8 +1,8 @@
 import type { StoreConfig } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import { MemoryStore } from './memory-store.js';
-import { createRedisClient, waitUntilReady } from './redis-connection.js';
-import { RedisKeys } from './redis-keys.js';
+import { createRedisClient, waitUntilReady } from './redis/connection.js';
+import { RedisKeys } from './redis/keys.js';
 import { RedisStore } from './redis-store.js';
 import type { Store } from './store.js';
 

@@ -3,8 +3,8 @@
  * of MemoryRains, so each is atomic.
  */
 import type { LeaderboardEntry, UserRef } from '@red-packet/sdk/protocol';
-import type { MemoryRains } from './memory-rains.js';
-import type { CreateResult } from './packet-store.js';
+import type { MemoryRains } from './rains/memory-rains.js';
+import type { CreateResult } from './packets/packet-store.js';
 import type {
   ActiveDrop,
   DropGrabOutcome,
@@ -13,7 +13,7 @@ import type {
   RainRecord,
   RainStore,
   ReleaseResult,
-} from './rain-store.js';
+} from './rains/rain-store.js';
 
 export class MemoryRainStore implements RainStore {
   constructor(private readonly rains: MemoryRains) {}

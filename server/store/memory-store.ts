@@ -8,17 +8,17 @@
  * (memory-packets.ts), rains (memory-rain-store.ts over memory-rains.ts), rooms
  * (memory-rooms.ts) and the audit (memory-audit.ts).
  */
-import { MemoryNodes } from './memory-nodes.js';
-import { MemoryCodes } from './memory-codes.js';
-import { MemoryFences } from './memory-fences.js';
-import { MemoryFairRains } from './memory-fair-rains.js';
-import { MemoryRains } from './memory-rains.js';
-import { auditMemory } from './memory-audit.js';
+import { MemoryNodes } from './nodes/memory-nodes.js';
+import { MemoryCodes } from './codes/memory-codes.js';
+import { MemoryFences } from './fences/memory-fences.js';
+import { MemoryFairRains } from './rains/memory-lottery.js';
+import { MemoryRains } from './rains/memory-rains.js';
+import { auditMemory } from './audit/memory-audit.js';
 import { ComposedStore } from './composed-store.js';
-import { MemoryPackets } from './memory-packets.js';
+import { MemoryPackets } from './packets/memory-packets.js';
 import { MemoryRainStore } from './memory-rain-store.js';
-import { MemoryRooms } from './memory-rooms.js';
-import { MemoryWallets } from './memory-wallets.js';
+import { MemoryRooms } from './rooms/memory-rooms.js';
+import { MemoryWallets } from './wallets/memory-wallets.js';
 
 export class MemoryStore extends ComposedStore {
   readonly kind = 'memory' as const;

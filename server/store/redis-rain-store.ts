@@ -4,7 +4,7 @@
  */
 import type { Cluster, Redis } from 'ioredis';
 import type { LeaderboardEntry, UserRef } from '@red-packet/sdk/protocol';
-import type { CreateResult } from './packet-store.js';
+import type { CreateResult } from './packets/packet-store.js';
 import type {
   ActiveDrop,
   DropGrabOutcome,
@@ -13,10 +13,10 @@ import type {
   RainRecord,
   RainStore,
   ReleaseResult,
-} from './rain-store.js';
-import type { RedisKeys } from './redis-keys.js';
-import { RedisPart } from './redis-part.js';
-import { RedisRains } from './redis-rains.js';
+} from './rains/rain-store.js';
+import type { RedisKeys } from './redis/keys.js';
+import { RedisPart } from './redis/part.js';
+import { RedisRains } from './rains/redis-rains.js';
 
 export class RedisRainStore extends RedisPart implements RainStore {
   private readonly rains: RedisRains;

@@ -12,20 +12,20 @@
  */
 import type { Cluster, Redis } from 'ioredis';
 import { ComposedStore } from './composed-store.js';
-import { RedisAudit } from './redis-audit.js';
-import { RedisCodes } from './redis-codes.js';
-import { RedisFences } from './redis-fences.js';
-import { RedisFairRains } from './redis-fair-rains.js';
-import type { RedisKeys } from './redis-keys.js';
-import { keyspaceServers } from './redis-masters.js';
-import { RedisNodes } from './redis-nodes.js';
-import { RedisPackets } from './redis-packets.js';
-import { guarded } from './redis-part.js';
+import { RedisAudit } from './audit/redis-audit.js';
+import { RedisCodes } from './codes/redis-codes.js';
+import { RedisFences } from './fences/redis-fences.js';
+import { RedisFairRains } from './rains/redis-lottery.js';
+import type { RedisKeys } from './redis/keys.js';
+import { keyspaceServers } from './redis/masters.js';
+import { RedisNodes } from './nodes/redis-nodes.js';
+import { RedisPackets } from './packets/redis-packets.js';
+import { guarded } from './redis/part.js';
 import { RedisRainStore } from './redis-rain-store.js';
-import { RedisRooms } from './redis-rooms.js';
-import { RedisWallets } from './redis-wallets.js';
-import type { NodeRegistry } from './node-registry.js';
-import type { RainFairStore } from './rain-fair-store.js';
+import { RedisRooms } from './rooms/redis-rooms.js';
+import { RedisWallets } from './wallets/redis-wallets.js';
+import type { NodeRegistry } from './nodes/node-registry.js';
+import type { RainFairStore } from './rains/lottery-store.js';
 import type { StoreKind } from './store.js';
 
 export class RedisStore extends ComposedStore {

@@ -32,22 +32,22 @@
  * and beside them, reached as properties: nodes (node-registry.ts), codes (code-store.ts),
  * fairRains (rain-fair-store.ts) and fences (fence-store.ts).
  */
-import type { AuditStore } from './audit-store.js';
-import type { CodeStore } from './code-store.js';
-import type { FenceStore } from './fence-store.js';
-import type { NodeRegistry } from './node-registry.js';
-import type { PacketStore } from './packet-store.js';
-import type { RainFairStore } from './rain-fair-store.js';
-import type { RainStore } from './rain-store.js';
-import type { RoomStore } from './room-store.js';
-import type { WalletStore } from './wallet-store.js';
+import type { AuditStore } from './audit/audit-store.js';
+import type { CodeStore } from './codes/code-store.js';
+import type { FenceStore } from './fences/fence-store.js';
+import type { NodeRegistry } from './nodes/node-registry.js';
+import type { PacketStore } from './packets/packet-store.js';
+import type { RainFairStore } from './rains/lottery-store.js';
+import type { RainStore } from './rains/rain-store.js';
+import type { RoomStore } from './rooms/room-store.js';
+import type { WalletStore } from './wallets/wallet-store.js';
 
 /** The concepts' types, so callers keep importing them from here. */
-export type * from './audit-store.js';
-export type * from './packet-store.js';
-export type * from './rain-store.js';
-export type * from './room-store.js';
-export type * from './wallet-store.js';
+export type * from './audit/audit-store.js';
+export type * from './packets/packet-store.js';
+export type * from './rains/rain-store.js';
+export type * from './rooms/room-store.js';
+export type * from './wallets/wallet-store.js';
 
 export type StoreKind = 'memory' | 'redis' | 'cluster';
 

@@ -23,7 +23,7 @@ import { createCluster } from 'redis';
 import type { ServerOptions } from 'socket.io';
 import type { StoreConfig } from '../config.js';
 import type { Logger } from '../observability/logger.js';
-import { waitUntilReady } from '../store/redis-connection.js';
+import { waitUntilReady } from '../store/redis/connection.js';
 import { guardClient } from './guarded-client.js';
 import { clusterLink, ioredisLink, type NodeLink } from './node-link.js';
 import { ShardedSubscriptions } from './sharded-subscriptions.js';

@@ -21,7 +21,7 @@ import type { UserSockets } from './user-sockets.js';
 import { roomIdOfTopic, roomTopic, type Broadcaster } from '../services/broadcaster.js';
 import type { NodeRelay } from '../services/node-relay.js';
 import type { RoomService } from '../services/room-service.js';
-import type { NodeMembership } from '../store/node-registry.js';
+import type { NodeMembership } from '../store/nodes/node-registry.js';
 
 export type GameServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 

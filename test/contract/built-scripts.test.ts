@@ -17,9 +17,9 @@ afterAll(() => redis.destroy());
 
 describe('built output', () => {
   it('loads every Lua script from dist/', async () => {
-    const built = new URL('../../dist/server/store/redis-scripts.js', import.meta.url);
+    const built = new URL('../../dist/server/store/redis/scripts.js', import.meta.url);
     expect(existsSync(built)).toBe(true);
-    const mod = (await import(built.href)) as typeof import('../../server/store/redis-scripts.js');
+    const mod = (await import(built.href)) as typeof import('../../server/store/redis/scripts.js');
     const client = new Redis(redis.url);
     try {
       for (const name of Object.keys(mod.SCRIPTS) as (keyof typeof mod.SCRIPTS)[]) {

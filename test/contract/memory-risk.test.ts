@@ -1,4 +1,4 @@
-import { MemoryRisk } from '../../server/store/memory-risk.js';
+import { MemoryRisk } from '../../server/store/risk/memory-risk.js';
 import { MemoryStore } from '../../server/store/memory-store.js';
 import { describeRiskContract } from './risk-contract.js';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
-import { RedisKeys } from '../../server/store/redis-keys.js';
+import { RedisKeys } from '../../server/store/redis/keys.js';
 import { RedisStore } from '../../server/store/redis-store.js';
 import { startRedisCluster, type RedisClusterHandle } from '../helpers/redis-server.js';
 import { describeStoreContract } from './store-contract.js';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { RedisKeys } from '../../server/store/redis-keys.js';
-import { RedisRisk, RiskKeys } from '../../server/store/redis-risk.js';
+import { RedisKeys } from '../../server/store/redis/keys.js';
+import { RedisRisk, RiskKeys } from '../../server/store/risk/redis-risk.js';
 import { RedisStore } from '../../server/store/redis-store.js';
 import {
   startRedis,

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisKeys } from '../../server/store/redis-keys.js';
-import { runScript, SCRIPTS, scriptSource, type ScriptName } from '../../server/store/redis-scripts.js';
+import { RedisKeys } from '../../server/store/redis/keys.js';
+import { runScript, SCRIPTS, scriptSource, type ScriptName } from '../../server/store/redis/scripts.js';
 import { RedisStore } from '../../server/store/redis-store.js';
 import { startRedis, type RedisHandle } from '../helpers/redis-server.js';
 import { describeStoreContract } from './store-contract.js';

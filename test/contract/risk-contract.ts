@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { riskDay, type RiskDay } from '../../server/domain/risk-day.js';
 import type { RiskPolicy } from '../../server/domain/risk-rules.js';
 import { equalSplit } from '../../server/domain/split.js';
-import type { RiskStore, SendAdmission } from '../../server/store/risk-store.js';
+import type { RiskStore, SendAdmission } from '../../server/store/risk/risk-store.js';
 import type { Store } from '../../server/store/store.js';
 import { packetRecord } from './store-contract.js';
 

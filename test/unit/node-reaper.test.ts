@@ -9,7 +9,7 @@ import type { Broadcaster } from '../../server/services/broadcaster.js';
 import { NodeReaper } from '../../server/services/node-reaper.js';
 import { Presence } from '../../server/services/presence.js';
 import { MemoryStore } from '../../server/store/memory-store.js';
-import type { NodeMembership } from '../../server/store/node-registry.js';
+import type { NodeMembership } from '../../server/store/nodes/node-registry.js';
 
 const quiet: Broadcaster = {
   toRoom: () => undefined,

@@ -1,0 +1,107 @@
+/**
+ * CodeStore over Redis / Redis Cluster (see code-store.ts). Keys share the owner's wallet
+ * tag `{u:<userId>}` or the room's tag `{r:<roomId>}`, so every call touches one slot:
+ *
+ *   rp:{u:<userId>}:recv-code   hash   version, name, amount, note, issuedAt (receive-code.lua)
+ *   rp:{u:<userId>}:received    zset   exclusive packets paid to the user; score = when
+ *   rp:{r:<roomId>}:phrases     zset   `<packetId>\n<phrase>`; score = the packet's expiresAt
+ */
+import type { Cluster, Redis } from 'ioredis';
+import type { UserRef } from '@red-packet/sdk/protocol';
+import { pairs } from '../redis/codec.js';
+import type { RedisKeys } from '../redis/keys.js';
+import { runScript } from '../redis/scripts.js';
+import type { CodeStore, PhraseEntry, ReceiveCodeRecord, ReceiveCodeSpec } from './code-store.js';
+
+/** Inbox entries kept per user. */
+const INBOX_CAP = 1_000;
+
+type Guard = <T>(fn: () => Promise<T>) => Promise<T>;
+
+function decodeReceiveCode(userId: string, h: Record<string, string>): ReceiveCodeRecord {
+  return {
+    userId,
+    name: h.name ?? userId,
+    version: Number(h.version ?? 0),
+    amount: h.amount ? Number(h.amount) : null,
+    note: h.note ?? '',
+    issuedAt: Number(h.issuedAt ?? 0),
+  };
+}
+
+export class RedisCodes implements CodeStore {
+  /** @param guard maps client errors to StoreUnavailableError (redis-part.ts guarded) */
+  constructor(
+    private readonly redis: Redis | Cluster,
+    private readonly keys: RedisKeys,
+    private readonly guard: Guard,
+  ) {}
+
+  private key(kind: 'u' | 'r', id: string, suffix: string): string {
+    return `${this.keys.prefix}rp:{${kind}:${id}}${suffix}`;
+  }
+
+  private issue(mode: 'current' | 'renew', user: UserRef, spec: ReceiveCodeSpec, at: number) {
+    return this.guard(async () => {
+      const reply = (await runScript(
+        this.redis,
+        'receive-code',
+        [this.key('u', user.userId, ':recv-code')],
+        [mode, user.name, spec.amount ?? '', spec.note, at],
+      )) as string[];
+      return decodeReceiveCode(user.userId, pairs(reply));
+    });
+  }
+
+  currentReceiveCode(user: UserRef, at: number): Promise<ReceiveCodeRecord> {
+    return this.issue('current', user, { amount: null, note: '' }, at);
+  }
+
+  renewReceiveCode(user: UserRef, spec: ReceiveCodeSpec, at: number): Promise<ReceiveCodeRecord> {
+    return this.issue('renew', user, spec, at);
+  }
+
+  getReceiveCode(userId: string): Promise<ReceiveCodeRecord | null> {
+    return this.guard(async () => {
+      const h = await this.redis.hgetall(this.key('u', userId, ':recv-code'));
+      return h.version ? decodeReceiveCode(userId, h) : null;
+    });
+  }
+
+  addReceived(ownerId: string, packetId: string, at: number): Promise<void> {
+    return this.guard(async () => {
+      const key = this.key('u', ownerId, ':received');
+      await this.redis.zadd(key, 'NX', at, packetId);
+      await this.redis.zremrangebyrank(key, 0, -INBOX_CAP - 1);
+    });
+  }
+
+  removeReceived(ownerId: string, packetIds: string[]): Promise<void> {
+    if (packetIds.length === 0) return Promise.resolve();
+    return this.guard(async () => {
+      await this.redis.zrem(this.key('u', ownerId, ':received'), ...packetIds);
+    });
+  }
+
+  listReceived(ownerId: string, limit: number): Promise<string[]> {
+    return this.guard(() => this.redis.zrevrange(this.key('u', ownerId, ':received'), 0, limit - 1));
+  }
+
+  indexPhrase(roomId: string, entry: PhraseEntry, at: number): Promise<void> {
+    return this.guard(async () => {
+      const key = this.key('r', roomId, ':phrases');
+      await this.redis.zremrangebyscore(key, '-inf', `(${at}`);
+      await this.redis.zadd(key, entry.expiresAt, `${entry.packetId}\n${entry.phrase}`);
+    });
+  }
+
+  findPhrase(roomId: string, phrase: string, at: number): Promise<string[]> {
+    return this.guard(async () => {
+      const members = await this.redis.zrangebyscore(this.key('r', roomId, ':phrases'), `(${at}`, '+inf');
+      return members.flatMap((m) => {
+        const cut = m.indexOf('\n');
+        return m.slice(cut + 1) === phrase ? [m.slice(0, cut)] : [];
+      });
+    });
+  }
+}

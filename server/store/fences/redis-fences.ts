@@ -1,0 +1,122 @@
+/**
+ * FenceStore over Redis / Redis Cluster (see fence-store.ts for the slot reasoning):
+ *
+ *   rp:{geo}:points            geo set   fence centres (GEOADD; member = packet id)
+ *   rp:{geo}:due               zset      packet id → expiresAt
+ *   rp:{geo}:entries           hash      packet id → entry JSON (the exact centre and radius)
+ *   rp:{geo}:polar             set       ids beyond the latitudes Redis geo can hold (±85.05°)
+ *   rp:{p:<packetId>}:fence-log   list   claim attempts, newest first (capped)
+ *   rp:{p:<packetId>}:fence-out   hash   userId → refused attempts
+ *
+ * GEOSEARCH measures on a sphere of 6,372,797.56 m over 52-bit geohashes (±0.6 m), not the
+ * domain's 6,371,008.8 m; so the search asks Redis for a slightly larger circle and the
+ * answer is filtered and ordered by the domain's exact distance, and memory and Redis agree.
+ */
+import type { Cluster, Redis } from 'ioredis';
+import { haversineM } from '../../domain/geo-fence.js';
+import type { RedisKeys } from '../redis/keys.js';
+import { runScript } from '../redis/scripts.js';
+import {
+  FENCE_LOG_CAP,
+  FENCE_LOG_RETAIN_MS,
+  type FenceAttempt,
+  type FenceEntry,
+  type FenceHit,
+  type FenceStore,
+} from './fence-store.js';
+
+type Guard = <T>(fn: () => Promise<T>) => Promise<T>;
+
+/** The latitudes Redis geo indexes (Web Mercator's). */
+const GEO_MAX_LAT = 85.05112878;
+/** Candidates asked of Redis beyond the limit, for entries the exact filter or the caller drops. */
+const CANDIDATE_SLACK = 20;
+
+export class RedisFences implements FenceStore {
+  /** @param guard maps client errors to StoreUnavailableError (RedisStore's guard) */
+  constructor(
+    private readonly redis: Redis | Cluster,
+    private readonly keys: RedisKeys,
+    private readonly guard: Guard,
+  ) {}
+
+  private indexKeys(): string[] {
+    const base = `${this.keys.prefix}rp:{geo}`;
+    return [`${base}:points`, `${base}:due`, `${base}:entries`, `${base}:polar`];
+  }
+
+  private logKeys(packetId: string): string[] {
+    const base = `${this.keys.prefix}rp:{p:${packetId}}`;
+    return [`${base}:fence-log`, `${base}:fence-out`];
+  }
+
+  index(entry: FenceEntry): Promise<void> {
+    return this.guard(async () => {
+      await runScript(this.redis, 'fence-index', this.indexKeys(), [
+        entry.packetId,
+        entry.lng,
+        entry.lat,
+        entry.expiresAt,
+        JSON.stringify(entry),
+      ]);
+    });
+  }
+
+  unindex(packetIds: string[]): Promise<void> {
+    if (packetIds.length === 0) return Promise.resolve();
+    return this.guard(async () => {
+      await runScript(this.redis, 'fence-unindex', this.indexKeys(), packetIds);
+    });
+  }
+
+  nearby(
+    point: { lat: number; lng: number },
+    radiusM: number,
+    now: number,
+    limit: number,
+  ): Promise<FenceHit[]> {
+    return this.guard(async () => {
+      // Beyond ±85.05° GEOSEARCH cannot start; searching from the nearest latitude it can hold
+      // with the circle grown by the gap finds every candidate (the exact filter follows).
+      const lat = Math.max(-GEO_MAX_LAT, Math.min(GEO_MAX_LAT, point.lat));
+      const gapM = haversineM(point, { lat, lng: point.lng });
+      const searchM = (radiusM + gapM) * 1.001 + 5;
+      const raw = (await runScript(this.redis, 'fence-search', this.indexKeys(), [
+        point.lng,
+        lat,
+        searchM,
+        now,
+        limit + CANDIDATE_SLACK,
+      ])) as string[];
+      return raw
+        .map((json) => JSON.parse(json) as FenceEntry)
+        .filter((e) => e.expiresAt > now)
+        .map((e) => ({ ...e, distanceM: haversineM(point, e) }))
+        .filter((h) => h.distanceM <= radiusM)
+        .sort((a, b) => a.distanceM - b.distanceM || a.packetId.localeCompare(b.packetId))
+        .slice(0, limit);
+    });
+  }
+
+  recordAttempt(packetId: string, attempt: FenceAttempt, keepUntil: number): Promise<number> {
+    return this.guard(async () =>
+      Number(
+        await runScript(this.redis, 'fence-attempt', this.logKeys(packetId), [
+          JSON.stringify(attempt),
+          attempt.userId,
+          attempt.inside ? 1 : 0,
+          FENCE_LOG_CAP,
+          keepUntil + FENCE_LOG_RETAIN_MS,
+        ]),
+      ),
+    );
+  }
+
+  attempts(packetId: string, limit: number): Promise<FenceAttempt[]> {
+    return this.guard(async () => {
+      const [log] = this.logKeys(packetId);
+      const raw = await this.redis.lrange(log ?? '', 0, limit - 1);
+      return raw.map((json) => JSON.parse(json) as FenceAttempt);
+    });
+  }
+}

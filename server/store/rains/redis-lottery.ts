@@ -1,0 +1,198 @@
+/**
+ * RainFairStore on Redis: rain-enter.lua and rain-draw.lua on the rain's `{n:<rainId>}` slot,
+ * plus plain reads for the audit trail. Every key is the rain's, so this works unchanged on
+ * Redis Cluster.
+ */
+import type { Cluster, Redis } from 'ioredis';
+import type { UserRef } from '@red-packet/sdk/protocol';
+import { dropClaimId } from '../../domain/ids.js';
+import {
+  GRAB_LOG_CAP,
+  type DrawOutcome,
+  type DrawState,
+  type EnterOutcome,
+  type GrabLogEntry,
+  type RainFairStore,
+  type RainTrail,
+  type TapOutcome,
+  type Ticket,
+} from './lottery-store.js';
+import type { RedisKeys } from '../redis/keys.js';
+import { runScript } from '../redis/scripts.js';
+
+/** Ticket lists outlive a closed rain's retention (7 days) by a day, then expire. */
+const TICKETS_RETAIN_MS = 8 * 86_400_000;
+
+type Guard = <T>(fn: () => Promise<T>) => Promise<T>;
+
+/** cjson writes an empty list as `{}`. */
+const list = <T>(value: T[] | Record<string, never>): T[] => (Array.isArray(value) ? value : []);
+
+export class RedisFairRains implements RainFairStore {
+  constructor(
+    private readonly redis: Redis | Cluster,
+    private readonly keys: RedisKeys,
+    private readonly guard: Guard,
+  ) {}
+
+  enterDrop(rainId: string, dropId: string, user: UserRef, now: number): Promise<EnterOutcome> {
+    const k = this.keys;
+    return this.guard(async () => {
+      const [status, at] = (await runScript(
+        this.redis,
+        'rain-enter',
+        [
+          k.rain(rainId),
+          k.rainDrops(rainId),
+          k.rainDraws(rainId),
+          k.rainTaps(rainId),
+          k.rainLog(rainId),
+          k.rainTickets(rainId, dropId),
+          k.rainEntrants(rainId),
+        ],
+        [dropId, user.userId, user.name, now, GRAB_LOG_CAP, TICKETS_RETAIN_MS],
+      )) as [string, number?];
+      switch (status) {
+        case 'ticket':
+        case 'drawing':
+          return { status, closeAt: Number(at) };
+        case 'early':
+          return { status, opensAt: Number(at) };
+        case 'rate':
+          return { status, retryAt: Number(at) };
+        default:
+          return { status: status as 'pass' | 'already' | 'drop-inactive' | 'rain-inactive' | 'missing' };
+      }
+    });
+  }
+
+  dropTickets(rainId: string, dropId: string): Promise<{ releasedAt: number; tickets: Ticket[] } | null> {
+    return this.guard(async () => {
+      const [raw, tickets] = await Promise.all([
+        this.redis.hget(this.keys.rainDrops(rainId), dropId),
+        this.redis.lrange(this.keys.rainTickets(rainId, dropId), 0, -1),
+      ]);
+      const releasedAt = raw ? (JSON.parse(raw) as { r: number }).r : 0;
+      if (releasedAt === 0) return null;
+      return { releasedAt, tickets: tickets.map(decodeTicket) };
+    });
+  }
+
+  drawDrop(
+    rainId: string,
+    nodeId: string,
+    from: number,
+    dropId: string,
+    ticketCount: number,
+    winners: UserRef[],
+    now: number,
+  ): Promise<DrawOutcome> {
+    const k = this.keys;
+    return this.guard(async () => {
+      const [status, left, ...amounts] = (await runScript(
+        this.redis,
+        'rain-draw',
+        [
+          k.rain(rainId),
+          k.rainDrops(rainId),
+          k.rainOrder(rainId),
+          k.rainTickets(rainId, dropId),
+          k.rainDraws(rainId),
+          k.rainClaims(rainId),
+          k.rainBoard(rainId),
+          k.rainBoardInfo(rainId),
+          k.rainOutbox(rainId),
+        ],
+        [
+          nodeId,
+          from,
+          dropId,
+          ticketCount,
+          now,
+          rainId,
+          ...winners.flatMap((w) => [w.userId, w.name, dropClaimId(rainId, dropId, w.userId)]),
+        ],
+      )) as [string, number?, ...number[]];
+      if (status !== 'ok')
+        return { ok: false, reason: status as Extract<DrawOutcome, { ok: false }>['reason'] };
+      return {
+        ok: true,
+        dropLeft: Number(left),
+        credits: winners.map((w, i) => ({
+          claimId: dropClaimId(rainId, dropId, w.userId),
+          userId: w.userId,
+          amount: Number(amounts[i]),
+          sourceId: rainId,
+          reason: 'drop' as const,
+          at: now,
+        })),
+      };
+    });
+  }
+
+  dropDraw(rainId: string, dropId: string): Promise<DrawState> {
+    return this.guard(async () => {
+      const [raw, status] = await Promise.all([
+        this.redis.hget(this.keys.rainDraws(rainId), dropId),
+        this.redis.hget(this.keys.rain(rainId), 'status'),
+      ]);
+      if (raw) return { state: 'drawn', winners: decodeWinners(raw) };
+      return status === 'scheduled' || status === 'running' ? { state: 'open' } : { state: 'closed' };
+    });
+  }
+
+  rainTrail(rainId: string): Promise<RainTrail | null> {
+    const k = this.keys;
+    return this.guard(async () => {
+      const [order, drops, draws, claims, log] = await Promise.all([
+        this.redis.lrange(k.rainOrder(rainId), 0, -1),
+        this.redis.hgetall(k.rainDrops(rainId)),
+        this.redis.hgetall(k.rainDraws(rainId)),
+        this.redis.hgetall(k.rainClaims(rainId)),
+        this.redis.lrange(k.rainLog(rainId), 0, -1),
+      ]);
+      if (order.length === 0) return null;
+      const tickets = await Promise.all(
+        order.map((dropId) => this.redis.lrange(k.rainTickets(rainId, dropId), 0, -1)),
+      );
+      return {
+        drops: order.map((dropId, index) => {
+          const raw = drops[dropId];
+          const draw = draws[dropId];
+          return {
+            index,
+            dropId,
+            releasedAt: raw ? (JSON.parse(raw) as { r: number }).r : 0,
+            tickets: (tickets[index] ?? []).map((t) => decodeTicket(t).userId),
+            winners: draw ? decodeWinners(draw) : null,
+          };
+        }),
+        claims: Object.entries(claims).map(([key, amount]) => {
+          const [dropId = '', userId = ''] = key.split('\n');
+          return { dropId, userId, amount: Number(amount) };
+        }),
+        log: log.map(decodeLogEntry),
+      };
+    });
+  }
+}
+
+function decodeTicket(raw: string): Ticket {
+  const t = JSON.parse(raw) as { u: string; n: string; t: number };
+  return { userId: t.u, name: t.n, at: t.t };
+}
+
+function decodeWinners(raw: string): { userId: string; amount: number }[] {
+  const paid = JSON.parse(raw) as { u: string; a: number }[] | Record<string, never>;
+  return list(paid).map((p) => ({ userId: p.u, amount: p.a }));
+}
+
+function decodeLogEntry(raw: string): GrabLogEntry {
+  const [userId = '', dropIndex, reactionMs, outcome] = raw.split('\t');
+  return {
+    userId,
+    dropIndex: Number(dropIndex),
+    reactionMs: Number(reactionMs),
+    outcome: outcome as TapOutcome,
+  };
+}

@@ -1,0 +1,346 @@
+/**
+ * RedisRisk: the risk store on one Redis or a Redis Cluster. Every check-and-count is one Lua
+ * script (lua/risk-*.lua) on one slot:
+ *
+ *   user    {rk:<bucket>}   day hash per user, day sent/received zsets per bucket, breaker,
+ *                           grab failures — a user's keys all share their bucket's slot
+ *   source  {rs:<id>}       which accounts won a packet or rain from which device / address
+ *           {rk:<bucket>}   content-screening strikes, per user (cs:<userId>)
+ *   global  (own slots)     bans and flags: small hashes read whole by the operator view
+ */
+import type { Cluster, Redis } from 'ioredis';
+import type { RiskDay } from '../../domain/risk-day.js';
+import {
+  CLOSED_BREAKER,
+  type BreakerState,
+  type DayCounters,
+  type RiskPolicy,
+  type SendDecision,
+  type SendRefusal,
+} from '../../domain/risk-rules.js';
+import { toStoreError } from '../redis/errors.js';
+import { runScript, type ScriptName } from '../redis/scripts.js';
+import {
+  CONTENT_STRIKES_TTL_MS,
+  DAY_KEY_GRACE_MS,
+  NO_STRIKES,
+  RISK_BUCKETS,
+  riskBucket,
+  type BanRecord,
+  type ClusterHit,
+  type ClusterWin,
+  type ContentStrikes,
+  type RankEntry,
+  type RiskFlag,
+  type RiskStore,
+  type SendAdmission,
+} from './risk-store.js';
+
+/** Every key of the risk store (see the slot map above). */
+export class RiskKeys {
+  constructor(readonly prefix: string) {}
+
+  private user(userId: string, suffix: string): string {
+    return `${this.prefix}rp:{rk:${riskBucket(userId)}}:${suffix}`;
+  }
+  day(userId: string, day: string): string {
+    return this.user(userId, `d:${day}:u:${userId}`);
+  }
+  sent(bucket: number, day: string): string {
+    return `${this.prefix}rp:{rk:${bucket}}:d:${day}:sent`;
+  }
+  received(bucket: number, day: string): string {
+    return `${this.prefix}rp:{rk:${bucket}}:d:${day}:recv`;
+  }
+  breaker(userId: string): string {
+    return this.user(userId, `brk:${userId}`);
+  }
+  grabFails(userId: string): string {
+    return this.user(userId, `gf:${userId}`);
+  }
+  contentStrikes(userId: string): string {
+    return this.user(userId, `cs:${userId}`);
+  }
+  cluster(sourceId: string): string {
+    return `${this.prefix}rp:{rs:${sourceId}}:cluster`;
+  }
+  bans(): string {
+    return `${this.prefix}rp:risk:bans`;
+  }
+  flags(): string {
+    return `${this.prefix}rp:risk:flags`;
+  }
+}
+
+const num = (v: unknown): number => Number(v ?? 0);
+
+function decodeSend(reply: unknown[]): SendDecision {
+  const [tag, a, b, c, d, e, f, g] = reply;
+  if (tag === 'ok') {
+    const breaker: BreakerState = { amount: num(d), run: num(e), since: num(f), until: num(g) };
+    return { ok: true, day: { sends: num(a), sentFen: num(b), rainFen: num(c) }, breaker };
+  }
+  let refusal: SendRefusal;
+  let breaker: BreakerState = CLOSED_BREAKER;
+  if (tag === 'breaker') {
+    refusal = { rule: 'breaker', until: num(a), tripped: num(b) === 1 };
+    breaker = { ...CLOSED_BREAKER, until: num(a) };
+  } else if (tag === 'step-up') {
+    refusal = { rule: 'step-up', sends: num(a) };
+  } else if (tag === 'daily-sends' || tag === 'daily-sent-fen' || tag === 'daily-rain-fen') {
+    refusal = { rule: tag, used: num(a), cap: num(b) };
+  } else {
+    throw new Error(`risk-send answered ${String(tag)}`);
+  }
+  return { ok: false, refusal, breaker };
+}
+
+const pairsOf = (flat: string[]): [string, string][] => {
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i] ?? '', flat[i + 1] ?? '']);
+  return out;
+};
+
+/** The strikes hash (total, lastAt, lastList, lastWhere, `l:<list>` counts) as ContentStrikes. */
+function decodeStrikes(hash: Record<string, string>): ContentStrikes {
+  if (hash.total === undefined) return { ...NO_STRIKES, byList: {} };
+  const byList: Record<string, number> = {};
+  for (const [field, value] of Object.entries(hash)) {
+    if (field.startsWith('l:')) byList[field.slice(2)] = Number(value);
+  }
+  return {
+    total: num(hash.total),
+    byList,
+    lastAt: num(hash.lastAt),
+    lastList: hash.lastList ?? '',
+    lastWhere: hash.lastWhere ?? '',
+  };
+}
+
+export class RedisRisk implements RiskStore {
+  constructor(
+    private readonly redis: Redis | Cluster,
+    private readonly keys: RiskKeys,
+    /** Whether close() disconnects the client (false when it is shared). */
+    private readonly ownsClient = false,
+  ) {}
+
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
+
+  private script(name: ScriptName, keys: string[], args: (string | number)[]): Promise<unknown> {
+    return this.guard(() => runScript(this.redis, name, keys, args));
+  }
+
+  async admitSend(a: SendAdmission, p: RiskPolicy): Promise<SendDecision> {
+    const k = this.keys;
+    const reply = (await this.script(
+      'risk-send',
+      [k.day(a.userId, a.day.day), k.sent(riskBucket(a.userId), a.day.day), k.breaker(a.userId)],
+      [
+        a.userId,
+        a.sendId,
+        a.kind,
+        a.amount,
+        a.now,
+        a.day.resetAt + DAY_KEY_GRACE_MS,
+        a.verified ? '1' : '0',
+        p.dailyMaxSends,
+        p.dailyMaxSentFen,
+        p.dailyMaxRainFen,
+        p.verifyAfterSends,
+        p.breakerRepeat,
+        p.breakerWindowMs,
+        p.breakerCooldownMs,
+      ],
+    )) as unknown[];
+    return decodeSend(reply);
+  }
+
+  async undoSend(userId: string, sendId: string, day: RiskDay): Promise<void> {
+    const k = this.keys;
+    await this.script(
+      'risk-send-undo',
+      [k.day(userId, day.day), k.sent(riskBucket(userId), day.day)],
+      [userId, sendId],
+    );
+  }
+
+  async addReceived(
+    day: RiskDay,
+    entries: { userId: string; fen: number }[],
+    cap: number,
+  ): Promise<string[]> {
+    // One argument per bucket (`userId TAB fen` lines): cheap to encode, whatever the count.
+    const byBucket = new Map<number, string[]>();
+    for (const { userId, fen } of entries) {
+      const bucket = riskBucket(userId);
+      const lines = byBucket.get(bucket) ?? [];
+      lines.push(`${userId}\t${fen}`);
+      byBucket.set(bucket, lines);
+    }
+    const replies = await Promise.all(
+      [...byBucket].map(
+        ([bucket, lines]) =>
+          this.script(
+            'risk-received',
+            [this.keys.received(bucket, day.day)],
+            [day.resetAt + DAY_KEY_GRACE_MS, cap, lines.join('\n')],
+          ) as Promise<string[]>,
+      ),
+    );
+    return replies.flat();
+  }
+
+  async dayTotals(userId: string, day: RiskDay): Promise<DayCounters & { receivedFen: number }> {
+    const [counters, received] = await this.guard(() =>
+      Promise.all([
+        this.redis.hmget(this.keys.day(userId, day.day), 'sends', 'sentFen', 'rainFen'),
+        this.redis.zscore(this.keys.received(riskBucket(userId), day.day), userId),
+      ]),
+    );
+    return {
+      sends: num(counters[0]),
+      sentFen: num(counters[1]),
+      rainFen: num(counters[2]),
+      receivedFen: num(received),
+    };
+  }
+
+  async topOfDay(day: RiskDay, limit: number): Promise<{ senders: RankEntry[]; receivers: RankEntry[] }> {
+    const buckets = Array.from({ length: RISK_BUCKETS }, (_, b) => b);
+    const top = async (key: (b: number) => string): Promise<RankEntry[]> => {
+      const lists = await this.guard(() =>
+        Promise.all(buckets.map((b) => this.redis.zrevrange(key(b), 0, limit - 1, 'WITHSCORES'))),
+      );
+      return lists
+        .flatMap((flat) => pairsOf(flat).map(([userId, fen]) => ({ userId, fen: Number(fen) })))
+        .filter((e) => e.fen > 0)
+        .sort((a, b) => b.fen - a.fen || a.userId.localeCompare(b.userId))
+        .slice(0, limit);
+    };
+    const [senders, receivers] = await Promise.all([
+      top((b) => this.keys.sent(b, day.day)),
+      top((b) => this.keys.received(b, day.day)),
+    ]);
+    return { senders, receivers };
+  }
+
+  async breaker(userId: string): Promise<BreakerState> {
+    const h = await this.guard(() =>
+      this.redis.hmget(this.keys.breaker(userId), 'amount', 'run', 'since', 'until'),
+    );
+    return { amount: num(h[0]), run: num(h[1]), since: num(h[2]), until: num(h[3]) };
+  }
+
+  async resetBreaker(userId: string): Promise<void> {
+    await this.guard(() => this.redis.del(this.keys.breaker(userId)));
+  }
+
+  async countGrabFailure(userId: string, now: number, p: RiskPolicy): Promise<number> {
+    const reply = await this.script(
+      'risk-grab-fail',
+      [this.keys.grabFails(userId)],
+      [now, p.grabFailMax, p.grabFailWindowMs, p.grabCooldownMs],
+    );
+    return num(reply);
+  }
+
+  private clusterArgs(mode: 'record' | 'admit', wins: ClusterWin[], p: RiskPolicy, expiresAt: number) {
+    return [
+      expiresAt,
+      p.maxAccountsPerDevice,
+      p.maxAccountsPerIp,
+      mode,
+      wins.map((w) => `${w.userId}\t${w.ip ?? ''}\t${w.deviceId ?? ''}`).join('\n'),
+    ];
+  }
+
+  async recordWinners(
+    sourceId: string,
+    wins: ClusterWin[],
+    p: RiskPolicy,
+    expiresAt: number,
+  ): Promise<ClusterHit[]> {
+    const reply = (await this.script(
+      'risk-cluster',
+      [this.keys.cluster(sourceId)],
+      this.clusterArgs('record', wins, p, expiresAt),
+    )) as string[];
+    return pairsOf(reply).map(([field, members]) => ({ field, members: members.split(',') }));
+  }
+
+  async admitWinner(
+    sourceId: string,
+    win: ClusterWin,
+    p: RiskPolicy,
+    expiresAt: number,
+  ): Promise<{ ok: true } | { ok: false; hit: ClusterHit }> {
+    const reply = (await this.script(
+      'risk-cluster',
+      [this.keys.cluster(sourceId)],
+      this.clusterArgs('admit', [win], p, expiresAt),
+    )) as string[];
+    const [field, members] = reply;
+    return field === undefined
+      ? { ok: true }
+      : { ok: false, hit: { field, members: (members ?? '').split(',') } };
+  }
+
+  async countContentBlock(userId: string, list: string, where: string, now: number): Promise<ContentStrikes> {
+    const flat = (await this.script(
+      'risk-content',
+      [this.keys.contentStrikes(userId)],
+      [list, where, now, CONTENT_STRIKES_TTL_MS],
+    )) as string[];
+    return decodeStrikes(Object.fromEntries(pairsOf(flat)));
+  }
+
+  async contentStrikes(userId: string): Promise<ContentStrikes> {
+    return decodeStrikes(await this.guard(() => this.redis.hgetall(this.keys.contentStrikes(userId))));
+  }
+
+  async clearContentStrikes(userId: string): Promise<void> {
+    await this.guard(() => this.redis.del(this.keys.contentStrikes(userId)));
+  }
+
+  async ban(record: BanRecord): Promise<void> {
+    await this.guard(() => this.redis.hset(this.keys.bans(), record.userId, JSON.stringify(record)));
+  }
+
+  async unban(userId: string): Promise<boolean> {
+    return (await this.guard(() => this.redis.hdel(this.keys.bans(), userId))) > 0;
+  }
+
+  async listBans(): Promise<BanRecord[]> {
+    const all = await this.guard(() => this.redis.hgetall(this.keys.bans()));
+    return Object.values(all).map((v) => JSON.parse(v) as BanRecord);
+  }
+
+  async raiseFlag(flag: RiskFlag): Promise<void> {
+    await this.guard(() => this.redis.hset(this.keys.flags(), flag.id, JSON.stringify(flag)));
+  }
+
+  async clearFlag(id: string): Promise<boolean> {
+    return (await this.guard(() => this.redis.hdel(this.keys.flags(), id))) > 0;
+  }
+
+  async getFlag(id: string): Promise<RiskFlag | null> {
+    const v = await this.guard(() => this.redis.hget(this.keys.flags(), id));
+    return v ? (JSON.parse(v) as RiskFlag) : null;
+  }
+
+  async listFlags(): Promise<RiskFlag[]> {
+    const all = await this.guard(() => this.redis.hgetall(this.keys.flags()));
+    return Object.values(all).map((v) => JSON.parse(v) as RiskFlag);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsClient) await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
