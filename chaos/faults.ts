@@ -48,7 +48,7 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs: 
 }
 
 async function mint(cluster: Cluster, userId: string, amount: number): Promise<void> {
-  await cluster.store.mint(userId, amount, `chaos-mint-${userId}-${Date.now()}`, Date.now());
+  await cluster.store.wallets.mint(userId, amount, `chaos-mint-${userId}-${Date.now()}`, Date.now());
 }
 
 export async function runFault(
@@ -82,11 +82,11 @@ export async function runFault(
 
   // Settle: the rain ends (and refunds), the reconciler lands every outstanding credit.
   await until(async () => {
-    const r = await cluster.store.getRain(rain.id);
+    const r = await cluster.store.rains.getRain(rain.id);
     return r !== null && (r.status === 'ended' || r.status === 'cancelled');
   }, size.rainMs + 60_000);
-  await until(async () => (await cluster.store.audit()).inFlight === 0, 60_000);
-  const audit = await cluster.store.audit();
+  await until(async () => (await cluster.store.audit.report()).inFlight === 0, 60_000);
+  const audit = await cluster.store.audit.report();
 
   // Every acknowledged grab must be a credit in its user's ledger, once.
   const byUser = new Map<string, string[]>();
@@ -94,7 +94,7 @@ export async function runFault(
   let lost = 0;
   let doublePaid = 0;
   for (const [userId, claims] of byUser) {
-    const ledger = await cluster.store.ledger(userId, 100_000);
+    const ledger = await cluster.store.wallets.ledger(userId, 100_000);
     const refs = ledger.filter((e) => e.kind === 'credit').map((e) => e.ref);
     const seen = new Set(refs);
     doublePaid += refs.length - seen.size;
@@ -141,7 +141,7 @@ export const FAULTS: [string, Inject][] = [
   [
     'node restart while driving the rain',
     async (cluster, rain) => {
-      const owner = (await cluster.store.getRain(rain.id))?.leaseOwner ?? 'chaos-node-1';
+      const owner = (await cluster.store.rains.getRain(rain.id))?.leaseOwner ?? 'chaos-node-1';
       const i = cluster.nodes.findIndex((n) => n.nodeId === owner);
       await cluster.startNode(i >= 0 ? i : 1);
     },

@@ -100,7 +100,7 @@ export async function reconnectStorm(
   const pool = stormPool();
   const own: RedPacketClient[] = [];
   try {
-    await cluster.store.mint('storm-host', 10_000_000, `storm-mint-${room}`, Date.now());
+    await cluster.store.wallets.mint('storm-host', 10_000_000, `storm-mint-${room}`, Date.now());
     const host = await client(cluster.node(1).url, 'storm-host', 'host');
     own.push(host);
     await host.join(room);

@@ -138,7 +138,7 @@ async function runMode(
   };
   const room = `fair-${mode}`;
   const host = await connect(`host-${mode}`, 'host');
-  await app.store.mint(`host-${mode}`, 10_000_000, `fair-mint-${mode}`, Date.now());
+  await app.store.wallets.mint(`host-${mode}`, 10_000_000, `fair-mint-${mode}`, Date.now());
   await host.join(room);
   const players: Player[] = [];
   for (let i = 0; i < size.bots + size.humans; i++) {
@@ -220,7 +220,7 @@ async function main(): Promise<number> {
   try {
     const results: ModeResult[] = [];
     for (const mode of ['race', 'lottery'] as const) results.push(await runMode(app, tokens, mode, size, 42));
-    const audit = await app.store.audit();
+    const audit = await app.store.audit.report();
     console.log(
       `fairness (${values.quick ? 'quick' : 'full'}): ${size.bots} bots, ${size.humans} humans, ` +
         `${size.drops} drops × ${size.sharesPerDrop} shares over ${size.durationMs / 1000} s, seed ${seed}`,

@@ -42,8 +42,6 @@ import { StoreProbe } from './services/store-probe.js';
 import { RoomService } from './services/room-service.js';
 import { WalletService } from './services/wallet-service.js';
 import { createStore } from './store/create-store.js';
-import { createRiskStore } from './store/create-risk-store.js';
-import type { RiskStore } from './store/risk/risk-store.js';
 import { authHandlers } from './handlers/auth-handlers.js';
 import { guardGrabs } from './handlers/risk-guard.js';
 import { riskRoutes } from './handlers/risk-routes.js';
@@ -74,7 +72,6 @@ import {
 export interface AppOverrides {
   clock?: Clock;
   store?: Store;
-  riskStore?: RiskStore;
   logger?: Logger;
   randomInt?: RandomInt;
   /** Where rain seeds come from (the fairness load scenario replays one seed in two modes). */
@@ -140,8 +137,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       'starting without Redis: requests that need the store answer STORE_UNAVAILABLE until it is reachable',
     );
   const tokens = new TokenService(config.auth.jwtSecret);
-  // Like the game store, the risk store connects in the background (start-up waited above).
-  const riskStore = overrides.riskStore ?? createRiskStore(config.store, log);
+  const riskStore = store.risk;
 
   const io = createSocketServer(config, adapter.adapter);
   const userSockets = new UserSockets();
@@ -211,7 +207,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     limits: config.limits,
     admitSend,
     onGone: (rainId, dropId) => relay.dropGone(rainId, dropId),
-    waiter: new LotteryWaiter(store.fairRains, clock, log),
+    waiter: new LotteryWaiter(store.lottery, clock, log),
     ...(overrides.newRainSeed ? { newSeed: overrides.newRainSeed } : {}),
   });
   relay.handle({
@@ -411,7 +407,6 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       });
       await adapter.close();
       await store.close();
-      await riskStore.close();
       listening.close();
       log.info('stopped');
     })());

@@ -26,4 +26,11 @@ export function rainRefundId(rainId: string): string {
 /** Rain ids carry this prefix (packets: `pk_`), so a funding hold or outbox names its kind. */
 export const RAIN_ID_PREFIX = 'rn_';
 
-export const isRainId = (id: string): boolean => id.startsWith(RAIN_ID_PREFIX);
+/**
+ * The escrow seam: holds, tombstones and outboxes belong to a *funded source*, a packet or a
+ * rain, and its id says which. Only the escrow and audit parts of the store ask.
+ */
+export type FundedSource = 'packet' | 'rain';
+
+export const fundedSourceOf = (id: string): FundedSource =>
+  id.startsWith(RAIN_ID_PREFIX) ? 'rain' : 'packet';

@@ -213,7 +213,7 @@ export function httpRoutes(d: HttpDeps): Route[] {
       path: '/v1/admin/audit',
       access: 'admin',
       summary: 'The conservation audit',
-      handle: async () => json(200, await d.store.audit()),
+      handle: async () => json(200, await d.store.audit.report()),
     },
     ...apiDocsRoutes(),
   ];

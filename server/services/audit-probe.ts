@@ -20,7 +20,7 @@ export class AuditProbe {
   /** Runs one audit and publishes it; rejects (leaving the last values) if the store fails. */
   async run(): Promise<AuditReport> {
     const end = this.metrics.auditDuration.startTimer();
-    const report = await this.store.audit();
+    const report = await this.store.audit.report();
     end();
     const m = this.metrics;
     m.auditDifference.set(report.difference);

@@ -85,7 +85,7 @@ export class CodeService {
   }
 
   private async ownCodePacket(user: UserRef, packetId: string): Promise<PacketRecord> {
-    const packet = await this.store.getPacket(packetId);
+    const packet = await this.store.packets.getPacket(packetId);
     if (!packet) throw new GameError('NOT_FOUND', 'no such packet');
     if (packet.senderId !== user.userId)
       throw new GameError('FORBIDDEN', 'only its sender can show its code');

@@ -44,7 +44,7 @@ export class CreditAcker {
       this.flushing = this.flushing.then(() =>
         Promise.all(
           [...batch].map(([packetId, claimIds]) =>
-            this.store.ackCredits(packetId, claimIds).catch((err: unknown) => {
+            this.store.escrow.ackCredits(packetId, claimIds).catch((err: unknown) => {
               this.log.warn({ err, packetId }, 'credit ack failed; the reconciler will redo it');
             }),
           ),

@@ -17,7 +17,7 @@ export class ExpirySweeper {
 
   /** One pass: expires every packet due now (up to the batch size); returns how many. */
   async sweep(): Promise<number> {
-    const due = await this.store.listDueExpiries(this.clock.now(), this.batch);
+    const due = await this.store.packets.listDueExpiries(this.clock.now(), this.batch);
     let expired = 0;
     for (const id of due) {
       if (await this.packets.expire(id)) expired += 1;

@@ -62,7 +62,7 @@ export class KaraokeService {
   async progressOf(packets: PacketRecord[], userId: string): Promise<(ListenProgress | null)[]> {
     return Promise.all(
       packets.map(async (p) => {
-        const listen = p.unlock?.type === 'listen' ? await this.store.getListen(p.id, userId) : null;
+        const listen = p.unlock?.type === 'listen' ? await this.store.packets.getListen(p.id, userId) : null;
         return listen ? { creditedMs: listen.credited, unlocked: listen.unlocked } : null;
       }),
     );
@@ -77,7 +77,7 @@ export class KaraokeService {
   }
 
   private async karaokePacket(packetId: string): Promise<PacketRecord> {
-    const packet = await this.store.getPacket(packetId);
+    const packet = await this.store.packets.getPacket(packetId);
     if (!packet) throw new GameError('NOT_FOUND', 'no such packet');
     if (packet.unlock?.type !== 'listen')
       throw new GameError('INVALID_PAYLOAD', 'this packet has no song to listen to');
@@ -91,9 +91,9 @@ export class KaraokeService {
     change: (existing: ListenRecord | null, now: number) => Listen,
   ): Promise<{ previous: ListenRecord | null; next: Listen }> {
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      const previous = await this.store.getListen(packetId, userId);
+      const previous = await this.store.packets.getListen(packetId, userId);
       const next = change(previous, this.clock.now());
-      if (await this.store.saveListen(packetId, userId, next, previous?.version ?? 0))
+      if (await this.store.packets.saveListen(packetId, userId, next, previous?.version ?? 0))
         return { previous, next };
     }
     throw new GameError('RATE_LIMITED', 'too many reports at once for this listen');

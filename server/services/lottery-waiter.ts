@@ -12,7 +12,7 @@
 import type { Clock } from '../domain/clock.js';
 import { GameError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
-import type { DrawState, RainFairStore } from '../store/rains/lottery-store.js';
+import type { DrawState, LotteryStore } from '../store/rains/lottery-store.js';
 
 interface Waiting {
   rainId: string;
@@ -33,7 +33,7 @@ export class LotteryWaiter {
   private readonly waiting = new Map<string, Waiting>();
 
   constructor(
-    private readonly store: RainFairStore,
+    private readonly store: LotteryStore,
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly options: LotteryWaiterOptions = { giveUpMs: 30_000 },

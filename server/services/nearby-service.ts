@@ -41,7 +41,7 @@ export class NearbyService {
     }
     const now = this.clock.now();
     const hits = await this.store.fences.nearby({ lat, lng }, radiusM, now, limit + SLACK);
-    const packets = await Promise.all(hits.map((h) => this.store.getPacket(h.packetId)));
+    const packets = await Promise.all(hits.map((h) => this.store.packets.getPacket(h.packetId)));
     const stale: string[] = [];
     const found: NearbyResult['packets'] = [];
     hits.forEach((hit, i) => {

@@ -82,7 +82,7 @@ export class NodeReaper {
       if (batch.length === 0) return { count, done: true };
       await Promise.all(
         batch.map(async (m) => {
-          await this.store.removeMember(m.roomId, m.userId, m.connId);
+          await this.store.rooms.removeMember(m.roomId, m.userId, m.connId);
           this.presence.markDirty(m.roomId);
           await this.store.nodes.untrack(nodeId, m.roomId, m.connId);
         }),

@@ -20,7 +20,7 @@ export class PacketRules {
   async claimRule(packetId: string): Promise<ClaimRule | null> {
     const known = this.rules.get(packetId);
     if (known) return known;
-    const packet = await this.store.getPacket(packetId);
+    const packet = await this.store.packets.getPacket(packetId);
     if (!packet) return null;
     const rule = packet.claim ?? ROOM;
     if (this.rules.size >= this.capacity) {

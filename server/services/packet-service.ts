@@ -95,7 +95,7 @@ export interface SendOptions {
 
 export class PacketService {
   private readonly exhausted = new ExhaustedCache();
-  private readonly audience = new PacketAudience((id) => this.deps.store.getPacket(id));
+  private readonly audience = new PacketAudience((id) => this.deps.store.packets.getPacket(id));
 
   constructor(private readonly deps: PacketServiceDeps) {}
 
@@ -152,7 +152,7 @@ export class PacketService {
         await store.fences.index(entry);
       }
       await this.deps.payments.fund(sender.userId, record.id, total, () =>
-        store.createPacket(record, shares),
+        store.packets.createPacket(record, shares),
       );
     } catch (err) {
       await undoRisk?.();
@@ -227,7 +227,7 @@ export class PacketService {
       ...(phrase !== undefined ? { phrase } : {}),
       ...(location ? { location: fencePass(location, this.deps.fence.accuracyCapM) } : {}),
     };
-    const outcome = await store.grabAndCredit(packetId, user, now, pass);
+    const outcome = await store.packets.grabAndCredit(packetId, user, now, pass);
     switch (outcome.status) {
       case 'missing':
         throw new GameError('NOT_FOUND', 'no such packet');
@@ -303,7 +303,7 @@ export class PacketService {
    * refunds and announces it.
    */
   async cancel(user: UserRef, packetId: string): Promise<{ refunded: number }> {
-    const outcome = await this.deps.store.cancelPacket(packetId, user.userId, this.deps.clock.now());
+    const outcome = await this.deps.store.packets.cancelPacket(packetId, user.userId, this.deps.clock.now());
     switch (outcome.status) {
       case 'missing':
         throw new GameError('NOT_FOUND', 'no such packet');
@@ -335,7 +335,7 @@ export class PacketService {
    * only the call that expires it announces it.
    */
   async expire(packetId: string): Promise<boolean> {
-    const outcome = await this.deps.store.expirePacket(packetId, this.deps.clock.now());
+    const outcome = await this.deps.store.packets.expirePacket(packetId, this.deps.clock.now());
     if (outcome.status !== 'expired') return false;
     const { packet, refund } = outcome;
     this.markClosed(packetId, 'PACKET_EXPIRED');
@@ -364,7 +364,7 @@ export class PacketService {
 
   /** A refused fenced grab's packet expiry, for how long its claim log is kept. */
   private async expiryOf(packetId: string, now: number): Promise<number> {
-    const packet = await this.deps.store.getPacket(packetId).catch(() => null);
+    const packet = await this.deps.store.packets.getPacket(packetId).catch(() => null);
     return packet?.expiresAt ?? now + this.deps.limits.packetTtlMs;
   }
 
@@ -383,8 +383,8 @@ export class PacketService {
   /** A packet with every claim, for GET /v1/packets/:id. */
   async details(packetId: string): Promise<PacketDetails> {
     const [packet, claims] = await Promise.all([
-      this.deps.store.getPacket(packetId),
-      this.deps.store.getClaims(packetId),
+      this.deps.store.packets.getPacket(packetId),
+      this.deps.store.packets.getClaims(packetId),
     ]);
     if (!packet) throw new GameError('NOT_FOUND', 'no such packet');
     return { packet: packetView(packet), claims: claims.map(claimView), bestLuck: bestLuckOf(packet) };

@@ -33,7 +33,7 @@ export class Payments {
     amount: number,
     create: () => Promise<CreateResult>,
   ): Promise<number> {
-    const held = await this.store.hold({ holdId: id, userId, amount, at: this.clock.now() });
+    const held = await this.store.wallets.hold({ holdId: id, userId, amount, at: this.clock.now() });
     if (!held.ok)
       throw new GameError('INSUFFICIENT_FUNDS', `balance ${held.balance} fen is below ${amount} fen`);
     let created: CreateResult;
@@ -47,7 +47,7 @@ export class Payments {
       await this.undoFunding(userId, id);
       throw new GameError('INTERNAL', 'abandoned before it was created; funds returned');
     }
-    await this.store.settleHold(userId, id).catch((err: unknown) => {
+    await this.store.wallets.settleHold(userId, id).catch((err: unknown) => {
       this.log.warn({ err, id }, 'settle failed; the reconciler will settle');
     });
     this.broadcaster.toUser(userId, 'wallet:updated', { balance: held.balance });
@@ -60,7 +60,7 @@ export class Payments {
    */
   async pay(credit: Credit): Promise<void> {
     try {
-      const { balance } = await this.store.applyCredit(credit);
+      const { balance } = await this.store.wallets.applyCredit(credit);
       this.acker.ack(credit.sourceId, credit.claimId);
       this.broadcaster.toUser(credit.userId, 'wallet:updated', { balance });
     } catch (err) {
@@ -80,10 +80,10 @@ export class Payments {
   /** Undoes a hold whose packet or rain may not exist: tombstone it first, then release. */
   private async undoFunding(userId: string, id: string): Promise<void> {
     try {
-      if ((await this.store.abortFunded(id)) === 'exists') {
-        await this.store.settleHold(userId, id);
+      if ((await this.store.escrow.abortFunded(id)) === 'exists') {
+        await this.store.wallets.settleHold(userId, id);
       } else {
-        const { balance } = await this.store.releaseHold(userId, id, this.clock.now());
+        const { balance } = await this.store.wallets.releaseHold(userId, id, this.clock.now());
         this.broadcaster.toUser(userId, 'wallet:updated', { balance });
       }
     } catch (err) {

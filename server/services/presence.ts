@@ -25,14 +25,14 @@ export class Presence {
   /** Records one connection in a room (idempotent); resolves with the room's user count. */
   async add(m: NodeMembership): Promise<number> {
     await this.store.nodes.track(this.nodeId, m);
-    const members = await this.store.addMember(m.roomId, m.userId, m.connId);
+    const members = await this.store.rooms.addMember(m.roomId, m.userId, m.connId);
     this.markDirty(m.roomId);
     return members;
   }
 
   /** Removes one connection from a room (idempotent). */
   async remove(m: NodeMembership): Promise<void> {
-    await this.store.removeMember(m.roomId, m.userId, m.connId);
+    await this.store.rooms.removeMember(m.roomId, m.userId, m.connId);
     this.markDirty(m.roomId);
     await this.store.nodes.untrack(this.nodeId, m.roomId, m.connId);
   }
@@ -47,7 +47,7 @@ export class Presence {
     this.dirty = new Set();
     await Promise.all(
       [...rooms].map(async (roomId) => {
-        const members = await this.store.memberCount(roomId);
+        const members = await this.store.rooms.memberCount(roomId);
         this.broadcaster.toRoom(roomId, 'room:presence', { roomId, members });
       }),
     );

@@ -19,7 +19,7 @@ export class RainAudit {
   constructor(private readonly store: Store) {}
 
   private async rain(rainId: string): Promise<RainRecord> {
-    const rain = await this.store.getRain(rainId);
+    const rain = await this.store.rains.getRain(rainId);
     if (!rain) throw new GameError('NOT_FOUND', 'no such rain');
     return rain;
   }
@@ -29,10 +29,10 @@ export class RainAudit {
     const rain = await this.rain(rainId);
     if (isRainActive(rain))
       throw new GameError('RAIN_NOT_OVER', 'the seed is revealed when the rain ends; replay it then');
-    const trail = await this.store.fairRains.rainTrail(rainId);
+    const trail = await this.store.lottery.rainTrail(rainId);
     if (!trail) throw new GameError('NOT_FOUND', 'this rain’s records have expired');
     const payees = [...new Set(trail.claims.map((c) => c.userId))];
-    const ledgers = await Promise.all(payees.map((u) => this.store.ledger(u, LEDGER_DEPTH)));
+    const ledgers = await Promise.all(payees.map((u) => this.store.wallets.ledger(u, LEDGER_DEPTH)));
     const credits = new Map<string, LedgerEntry>();
     for (const entries of ledgers) for (const e of entries) if (e.kind === 'credit') credits.set(e.ref, e);
     return {
@@ -57,8 +57,8 @@ export class RainAudit {
     if (rain.hostId !== user.userId && user.role !== 'admin')
       throw new GameError('FORBIDDEN', 'only its host or an admin can see a rain’s report');
     const [trail, board] = await Promise.all([
-      this.store.fairRains.rainTrail(rainId),
-      this.store.rainLeaderboard(rainId, Number.MAX_SAFE_INTEGER),
+      this.store.lottery.rainTrail(rainId),
+      this.store.rains.rainLeaderboard(rainId, Number.MAX_SAFE_INTEGER),
     ]);
     return buildRainReport({
       rain: rainView(rain),

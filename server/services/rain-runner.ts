@@ -78,9 +78,9 @@ export class RainRunner {
 
   /** Looks for active rains this node does not drive and takes any whose lease is free. */
   async scan(now = this.clock.now()): Promise<void> {
-    for (const rainId of await this.store.listActiveRains(1_000)) {
+    for (const rainId of await this.store.rains.listActiveRains(1_000)) {
       if (this.driving.has(rainId)) continue;
-      const lease = await this.store.acquireRainLease(
+      const lease = await this.store.rains.acquireRainLease(
         rainId,
         this.options.nodeId,
         now,
@@ -97,7 +97,7 @@ export class RainRunner {
   async handOver(): Promise<void> {
     const ids = [...this.driving.keys()];
     this.driving.clear();
-    await Promise.all(ids.map((id) => this.store.releaseRainLease(id, this.options.nodeId)));
+    await Promise.all(ids.map((id) => this.store.rains.releaseRainLease(id, this.options.nodeId)));
     if (ids.length > 0) this.log.info({ rains: ids }, 'handed rain leases back');
   }
 
@@ -109,7 +109,7 @@ export class RainRunner {
     const starting = rain.status === 'scheduled' && now >= rain.startAt;
     const renewDue = now - d.renewedAt >= this.options.leaseTtlMs / 3;
     if (due.length > 0 || starting || renewDue) {
-      const result = await this.store.releaseDrops(
+      const result = await this.store.rains.releaseDrops(
         rain.id,
         this.options.nodeId,
         rain.released,
@@ -146,7 +146,7 @@ export class RainRunner {
     if (rain.mode === 'lottery' && !(await this.drawClosedWindows(d, now))) return;
     const drawnAll = rain.mode !== 'lottery' || rain.drawn >= rain.drops;
     if (rain.released >= rain.drops && now >= rain.lastReleaseAt + rain.dropTtlMs && drawnAll) {
-      const outcome = await this.store.endRain(rain.id, now, 'finished');
+      const outcome = await this.store.rains.endRain(rain.id, now, 'finished');
       this.driving.delete(rain.id);
       if (outcome.status === 'ended') await this.rains.finish(outcome);
     }
@@ -162,7 +162,7 @@ export class RainRunner {
     while (rain.drawn < rain.released && now >= d.nextCloseAt) {
       const plan = timeline[rain.drawn];
       if (!plan) break;
-      const state = await this.store.fairRains.dropTickets(rain.id, plan.dropId);
+      const state = await this.store.lottery.dropTickets(rain.id, plan.dropId);
       if (!state) break;
       d.nextCloseAt = lotteryWindow(state.releasedAt, rain).closesAt;
       if (now < d.nextCloseAt) break;
@@ -173,7 +173,7 @@ export class RainRunner {
         state.tickets.map((t) => t.userId),
         rain.sharesPerDrop,
       ).map((userId) => ({ userId, name: names.get(userId) ?? userId }));
-      const result = await this.store.fairRains.drawDrop(
+      const result = await this.store.lottery.drawDrop(
         rain.id,
         this.options.nodeId,
         rain.drawn,

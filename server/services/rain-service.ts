@@ -69,7 +69,7 @@ const ENTRY_REFUSALS = {
 
 export class RainService {
   private readonly rooms = new RoomDirectory(
-    async (id) => (await this.deps.store.getRain(id))?.roomId ?? null,
+    async (id) => (await this.deps.store.rains.getRain(id))?.roomId ?? null,
     'rain',
   );
   private readonly timelines = new Map<string, DropPlan[]>();
@@ -121,7 +121,9 @@ export class RainService {
     const drops = timeline.map((plan, i) => ({ dropId: plan.dropId, shares: shares[i] ?? [] }));
     const undoRisk = await this.deps.admitSend?.(host, rain.id, 'rain', rain.total);
     try {
-      await this.deps.payments.fund(host.userId, rain.id, rain.total, () => store.createRain(rain, drops));
+      await this.deps.payments.fund(host.userId, rain.id, rain.total, () =>
+        store.rains.createRain(rain, drops),
+      );
     } catch (err) {
       await undoRisk?.();
       throw err;
@@ -169,7 +171,7 @@ export class RainService {
       throw new GameError('PACKET_EMPTY', GRAB_REFUSALS['drop-empty'][1]);
     }
     const { store, clock, waiter } = this.deps;
-    const entry = await store.fairRains.enterDrop(rainId, dropId, user, clock.now());
+    const entry = await store.lottery.enterDrop(rainId, dropId, user, clock.now());
     result.outcome = entry.status;
     switch (entry.status) {
       case 'pass':
@@ -202,7 +204,7 @@ export class RainService {
         throw new GameError(code, message);
       }
     }
-    const grabbed = await store.grabDrop(rainId, dropId, user, clock.now());
+    const grabbed = await store.rains.grabDrop(rainId, dropId, user, clock.now());
     result.outcome = grabbed.status;
     if (grabbed.status !== 'claimed') {
       if (grabbed.status === 'drop-empty') await this.markGone(rainId, dropId);
@@ -232,11 +234,11 @@ export class RainService {
 
   /** Stops a rain at once and refunds what was not paid: its host or an admin only. */
   async cancel(user: Identity, rainId: string): Promise<{ refunded: number }> {
-    const rain = await this.deps.store.getRain(rainId);
+    const rain = await this.deps.store.rains.getRain(rainId);
     if (!rain) throw new GameError('NOT_FOUND', 'no such rain');
     if (rain.hostId !== user.userId && user.role !== 'admin')
       throw new GameError('FORBIDDEN', 'only its host or an admin can cancel a rain');
-    const outcome = await this.deps.store.endRain(rainId, this.deps.clock.now(), 'cancelled');
+    const outcome = await this.deps.store.rains.endRain(rainId, this.deps.clock.now(), 'cancelled');
     if (outcome.status !== 'ended') throw new GameError('RAIN_NOT_ACTIVE', 'the rain is already over');
     await this.finish(outcome);
     return { refunded: outcome.rain.refunded };
@@ -246,7 +248,7 @@ export class RainService {
   async finish(outcome: Extract<EndRainOutcome, { status: 'ended' }>): Promise<void> {
     const { rain, refund, winners } = outcome;
     if (refund) await this.deps.payments.pay(refund);
-    const leaderboard = await this.deps.store.rainLeaderboard(rain.id, LEADERBOARD_SIZE);
+    const leaderboard = await this.deps.store.rains.rainLeaderboard(rain.id, LEADERBOARD_SIZE);
     this.deps.broadcaster.toRoom(rain.roomId, 'rain:ended', {
       rainId: rain.id,
       roomId: rain.roomId,
@@ -259,8 +261,8 @@ export class RainService {
 
   async details(rainId: string): Promise<RainDetails> {
     const [rain, board] = await Promise.all([
-      this.deps.store.getRain(rainId),
-      this.deps.store.rainLeaderboard(rainId, Number.MAX_SAFE_INTEGER),
+      this.deps.store.rains.getRain(rainId),
+      this.deps.store.rains.rainLeaderboard(rainId, Number.MAX_SAFE_INTEGER),
     ]);
     if (!rain) throw new GameError('NOT_FOUND', 'no such rain');
     return {
@@ -276,17 +278,17 @@ export class RainService {
    * rain and the drops falling at the time of the read. Null if the room has none.
    */
   async roomRain(roomId: string): Promise<RoomRain | null> {
-    const rains = await this.deps.store.listRoomRains(roomId);
+    const rains = await this.deps.store.rains.listRoomRains(roomId);
     const rain = rains.find((r) => r.status === 'running') ?? rains[0];
     if (!rain) return null;
     const at = this.deps.clock.now();
-    return { rain, active: await this.deps.store.activeDrops(rain.id, at) };
+    return { rain, active: await this.deps.store.rains.activeDrops(rain.id, at) };
   }
 
   /** A room's rain as `userId` sees it in a join snapshot (with their grabs so far). */
   async snapshot(shared: RoomRain, userId: string): Promise<RainSnapshot> {
     const { rain, active } = shared;
-    const mine = await this.deps.store.rainUserStats(rain.id, userId);
+    const mine = await this.deps.store.rains.rainUserStats(rain.id, userId);
     const now = this.deps.clock.now();
     const plans = new Map(this.timeline(rain).map((p) => [p.dropId, p]));
     return {

@@ -124,7 +124,7 @@ export class ReceiveService {
   /** Exclusive packets paid to the caller and still unopened, newest first. */
   async received(user: UserRef): Promise<PacketView[]> {
     const ids = await this.store.codes.listReceived(user.userId, INBOX_PAGE);
-    const packets = await Promise.all(ids.map((id) => this.store.getPacket(id)));
+    const packets = await Promise.all(ids.map((id) => this.store.packets.getPacket(id)));
     const open = packets.flatMap((p) => (p?.status === 'open' ? [packetView(p)] : []));
     const closed = ids.filter((_, i) => packets[i] && packets[i].status !== 'open');
     if (closed.length > 0) await this.store.codes.removeReceived(user.userId, closed);

@@ -37,15 +37,19 @@ export class Reconciler {
   async reconcile(): Promise<ReconcileReport> {
     const report: ReconcileReport = { settled: 0, released: 0, credited: 0, acked: 0 };
     const before = this.clock.now() - this.graceMs;
-    const holds = await this.store.listStaleHolds(before, this.batch);
+    const holds = await this.store.wallets.listStaleHolds(before, this.batch);
     this.metrics.reconcilerBacklog.set({ kind: 'holds' }, holds.length);
     for (const hold of holds) {
-      if ((await this.store.abortFunded(hold.holdId)) === 'exists') {
-        await this.store.settleHold(hold.userId, hold.holdId);
+      if ((await this.store.escrow.abortFunded(hold.holdId)) === 'exists') {
+        await this.store.wallets.settleHold(hold.userId, hold.holdId);
         report.settled += 1;
         this.metrics.reconciled.inc({ kind: 'settle' });
       } else {
-        const { balance, applied } = await this.store.releaseHold(hold.userId, hold.holdId, this.clock.now());
+        const { balance, applied } = await this.store.wallets.releaseHold(
+          hold.userId,
+          hold.holdId,
+          this.clock.now(),
+        );
         if (applied) {
           report.released += 1;
           this.metrics.reconciled.inc({ kind: 'release' });
@@ -53,16 +57,16 @@ export class Reconciler {
         }
       }
     }
-    const credits = await this.store.listStaleCredits(before, this.batch);
+    const credits = await this.store.escrow.listStaleCredits(before, this.batch);
     this.metrics.reconcilerBacklog.set({ kind: 'credits' }, credits.length);
     for (const credit of credits) {
-      const { balance, applied } = await this.store.applyCredit(credit);
+      const { balance, applied } = await this.store.wallets.applyCredit(credit);
       if (applied) {
         report.credited += 1;
         this.metrics.reconciled.inc({ kind: 'credit' });
         this.broadcaster.toUser(credit.userId, 'wallet:updated', { balance });
       }
-      await this.store.ackCredits(credit.sourceId, [credit.claimId]);
+      await this.store.escrow.ackCredits(credit.sourceId, [credit.claimId]);
       report.acked += 1;
     }
     if (report.settled + report.released + report.credited > 0) {

@@ -28,8 +28,8 @@ export class RoomService {
    */
   private readonly shared = new CoalescedLoads<SharedSnapshot>(async (roomId) => {
     const [chat, open, rain] = await Promise.all([
-      this.store.recentChat(roomId, this.chatHistory),
-      this.store.listOpenPackets(roomId, SNAPSHOT_PACKETS),
+      this.store.rooms.recentChat(roomId, this.chatHistory),
+      this.store.packets.listOpenPackets(roomId, SNAPSHOT_PACKETS),
       this.rains.roomRain(roomId),
     ]);
     return { chat, open, rain };
@@ -54,7 +54,7 @@ export class RoomService {
       this.shared.load(roomId),
     ]);
     const [mine, listens, rain] = await Promise.all([
-      this.store.claimedAmounts(
+      this.store.packets.claimedAmounts(
         open.map((p) => p.id),
         user.userId,
       ),
@@ -88,7 +88,7 @@ export class RoomService {
       text,
       at: this.clock.now(),
     };
-    await this.store.appendChat(message, this.chatHistory);
+    await this.store.rooms.appendChat(message, this.chatHistory);
     this.broadcaster.toRoom(roomId, 'chat:message', message);
     return message;
   }

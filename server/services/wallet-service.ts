@@ -12,7 +12,7 @@ export class WalletService {
   ) {}
 
   balance(userId: string): Promise<number> {
-    return this.store.getBalance(userId);
+    return this.store.wallets.getBalance(userId);
   }
 
   /**
@@ -25,7 +25,7 @@ export class WalletService {
     idempotencyKey?: string,
   ): Promise<{ balance: number; applied: boolean }> {
     const mintId = idempotencyKey ? `mint:${idempotencyKey}` : newId('mint');
-    const result = await this.store.mint(userId, amount, mintId, this.clock.now());
+    const result = await this.store.wallets.mint(userId, amount, mintId, this.clock.now());
     if (result.applied) this.broadcaster.toUser(userId, 'wallet:updated', { balance: result.balance });
     return result;
   }

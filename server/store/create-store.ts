@@ -43,8 +43,10 @@ export function createStore(
         healthy = true;
         everReady = true;
       });
+      const riskClient = createRedisClient(config);
+      riskClient.on('error', (err: Error) => log.debug({ err: err.message }, 'risk store redis error'));
       return {
-        store: new RedisStore(config.kind, client, new RedisKeys(config.keyPrefix)),
+        store: new RedisStore(config.kind, client, new RedisKeys(config.keyPrefix), riskClient),
         whenReady: (timeoutMs) =>
           waitUntilReady(client, timeoutMs).then(
             () => true,

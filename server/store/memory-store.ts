@@ -1,45 +1,38 @@
 /**
  * MemoryStore: the whole game in this process's memory, for one node with nothing else
- * installed. Each method runs synchronously to completion before it returns a promise, so
- * each is atomic; the step protocol in store.ts is kept as-is so the services above run the
- * same code on every store.
- *
- * It composes one part per concept (composed-store.ts): wallets (memory-wallets.ts), packets
- * (memory-packets.ts), rains (memory-rain-store.ts over memory-rains.ts), rooms
- * (memory-rooms.ts) and the audit (memory-audit.ts).
+ * installed. Each part runs every method synchronously to completion before it returns a
+ * promise, so each is atomic; the step protocol in store.ts is kept as-is so the services
+ * above run the same code on every store. Parts that read each other's state (escrow, the
+ * lottery, the audit) get the sibling they read, and nothing else.
  */
-import { MemoryNodes } from './nodes/memory-nodes.js';
-import { MemoryCodes } from './codes/memory-codes.js';
-import { MemoryFences } from './fences/memory-fences.js';
-import { MemoryFairRains } from './rains/memory-lottery.js';
-import { MemoryRains } from './rains/memory-rains.js';
 import { auditMemory } from './audit/memory-audit.js';
-import { ComposedStore } from './composed-store.js';
+import { MemoryCodes } from './codes/memory-codes.js';
+import { MemoryEscrow } from './escrow/memory-escrow.js';
+import { MemoryFences } from './fences/memory-fences.js';
+import { MemoryNodes } from './nodes/memory-nodes.js';
 import { MemoryPackets } from './packets/memory-packets.js';
-import { MemoryRainStore } from './memory-rain-store.js';
+import { MemoryLottery } from './rains/memory-lottery.js';
+import { MemoryRains } from './rains/memory-rains.js';
+import { MemoryRisk } from './risk/memory-risk.js';
 import { MemoryRooms } from './rooms/memory-rooms.js';
+import type { AuditStore, Store } from './store.js';
 import { MemoryWallets } from './wallets/memory-wallets.js';
 
-export class MemoryStore extends ComposedStore {
+export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
-  readonly nodes = new MemoryNodes();
+  readonly wallets = new MemoryWallets();
+  readonly packets = new MemoryPackets(this.wallets);
+  readonly rains = new MemoryRains();
+  readonly lottery = new MemoryLottery(this.rains);
+  readonly escrow = new MemoryEscrow(this.packets, this.rains);
+  readonly rooms = new MemoryRooms();
   readonly codes = new MemoryCodes();
   readonly fences = new MemoryFences();
-  readonly fairRains: MemoryFairRains;
-
-  constructor() {
-    const wallets = new MemoryWallets();
-    const rains = new MemoryRains();
-    const packets = new MemoryPackets(wallets, rains);
-    super({
-      wallets,
-      packets,
-      rains: new MemoryRainStore(rains),
-      rooms: new MemoryRooms(),
-      audit: { audit: () => auditMemory(wallets, packets, rains) },
-    });
-    this.fairRains = new MemoryFairRains(rains);
-  }
+  readonly nodes = new MemoryNodes();
+  readonly audit: AuditStore = {
+    report: () => auditMemory(this.wallets, this.packets, this.rains),
+  };
+  readonly risk = new MemoryRisk();
 
   ping(): Promise<void> {
     return Promise.resolve();

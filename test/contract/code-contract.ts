@@ -17,7 +17,7 @@ const signer = new CodeSigner('contract-code-secret-0123456789', 30_000);
 async function claimWithCode(store: Store, code: string, user: UserRef, at: number): Promise<GrabOutcome> {
   const parsed = signer.verify(code, at);
   if (parsed.kind === 'receive') throw new Error('not a packet code');
-  return store.grab(parsed.packetId, user, at);
+  return store.packets.grab(parsed.packetId, user, at);
 }
 
 const won = (outcomes: GrabOutcome[]) => outcomes.flatMap((o) => (o.status === 'claimed' ? [o.claim] : []));
@@ -38,8 +38,8 @@ export function describeCodeContract(getStore: () => Store): void {
       expect(new Set(winners.map((c) => c.userId)).size).toBe(100);
       expect(winners.reduce((s, c) => s + c.amount, 0)).toBe(10_000);
       expect(outcomes.filter((o) => o.status === 'empty')).toHaveLength(900);
-      expect((await store.getPacket(packet.id))?.claim).toEqual({ type: 'code' });
-      expect(await store.audit()).toMatchObject({ balanced: true, escrow: 0, inFlight: 10_000 });
+      expect((await store.packets.getPacket(packet.id))?.claim).toEqual({ type: 'code' });
+      expect(await store.audit.report()).toMatchObject({ balanced: true, escrow: 0, inFlight: 10_000 });
     });
 
     it('a code claim and a room grab by the same user pay once, whichever comes first', async () => {
@@ -48,7 +48,7 @@ export function describeCodeContract(getStore: () => Store): void {
       const { code } = signer.rotating(packet.id, T0);
       const both = await Promise.all([
         claimWithCode(store, code, { userId: 'twice', name: 'Twice' }, T0 + 1),
-        store.grab(packet.id, { userId: 'twice', name: 'Twice' }, T0 + 1),
+        store.packets.grab(packet.id, { userId: 'twice', name: 'Twice' }, T0 + 1),
         claimWithCode(store, code, { userId: 'twice', name: 'Twice' }, T0 + 2),
       ]);
       const claimed = won(both);
@@ -56,33 +56,33 @@ export function describeCodeContract(getStore: () => Store): void {
       for (const o of both.filter((x) => x.status !== 'claimed')) {
         expect(o).toEqual({ status: 'already', claim: claimed[0] });
       }
-      expect((await store.getClaims(packet.id)).map((c) => c.userId)).toEqual(['twice']);
-      expect((await store.getPacket(packet.id))?.remainingCount).toBe(9);
+      expect((await store.packets.getClaims(packet.id)).map((c) => c.userId)).toEqual(['twice']);
+      expect((await store.packets.getPacket(packet.id))?.remainingCount).toBe(9);
     });
 
     it('an exclusive packet opens for its owner only', async () => {
       const store = getStore();
       const claim = { type: 'exclusive', ownerId: 'shop', ownerName: 'Shop', note: 'coffee' } as const;
       const packet = await fundPacket(store, { total: 500, count: 1, kind: 'equal', claim });
-      expect(await store.grab(packet.id, { userId: 'stranger', name: 'S' }, T0 + 1)).toEqual({
+      expect(await store.packets.grab(packet.id, { userId: 'stranger', name: 'S' }, T0 + 1)).toEqual({
         status: 'forbidden',
       });
       // Listening cannot unlock it for anyone else, and a phrase does not either.
       const heard = { anchorPos: 0, anchorAt: T0, covered: [], credited: 0, clockMs: 0, unlocked: true };
-      expect(await store.saveListen(packet.id, 'stranger', heard, 0)).toBe(true);
-      expect(await store.grab(packet.id, { userId: 'stranger', name: 'S' }, T0 + 2, { phrase: 'x' })).toEqual(
-        {
-          status: 'forbidden',
-        },
-      );
-      expect(await store.getPacket(packet.id)).toMatchObject({
+      expect(await store.packets.saveListen(packet.id, 'stranger', heard, 0)).toBe(true);
+      expect(
+        await store.packets.grab(packet.id, { userId: 'stranger', name: 'S' }, T0 + 2, { phrase: 'x' }),
+      ).toEqual({
+        status: 'forbidden',
+      });
+      expect(await store.packets.getPacket(packet.id)).toMatchObject({
         remainingCount: 1,
         remainingAmount: 500,
         claim,
       });
-      const opened = await store.grab(packet.id, { userId: 'shop', name: 'Shop' }, T0 + 3);
+      const opened = await store.packets.grab(packet.id, { userId: 'shop', name: 'Shop' }, T0 + 3);
       expect(opened).toMatchObject({ status: 'claimed', claim: { userId: 'shop', amount: 500 } });
-      expect(await store.grab(packet.id, { userId: 'shop', name: 'Shop' }, T0 + 4)).toMatchObject({
+      expect(await store.packets.grab(packet.id, { userId: 'shop', name: 'Shop' }, T0 + 4)).toMatchObject({
         status: 'already',
       });
     });
@@ -97,15 +97,17 @@ export function describeCodeContract(getStore: () => Store): void {
         claim,
         senderId: 'payer',
       });
-      expect(await store.getBalance('payer')).toBe(0);
-      expect(await store.grab(packet.id, { userId: 'other', name: 'O' }, T0 + 1)).toEqual({
+      expect(await store.wallets.getBalance('payer')).toBe(0);
+      expect(await store.packets.grab(packet.id, { userId: 'other', name: 'O' }, T0 + 1)).toEqual({
         status: 'forbidden',
       });
-      const expired = await store.expirePacket(packet.id, packet.expiresAt);
+      const expired = await store.packets.expirePacket(packet.id, packet.expiresAt);
       expect(expired).toMatchObject({ status: 'expired', refund: { userId: 'payer', amount: 300 } });
-      if (expired.status === 'expired' && expired.refund) await store.applyCredit(expired.refund);
-      expect(await store.getBalance('payer')).toBe(300);
-      expect(await store.grab(packet.id, { userId: 'shop', name: 'Shop' }, packet.expiresAt + 1)).toEqual({
+      if (expired.status === 'expired' && expired.refund) await store.wallets.applyCredit(expired.refund);
+      expect(await store.wallets.getBalance('payer')).toBe(300);
+      expect(
+        await store.packets.grab(packet.id, { userId: 'shop', name: 'Shop' }, packet.expiresAt + 1),
+      ).toEqual({
         status: 'expired',
       });
     });
@@ -114,20 +116,26 @@ export function describeCodeContract(getStore: () => Store): void {
       const store = getStore();
       const unlock = { type: 'phrase', phrase: '芝麻开门' } as const;
       const packet = await fundPacket(store, { total: 10_000, count: 100, unlock });
-      expect(await store.grab(packet.id, { userId: 'u0', name: 'U0' }, T0 + 1)).toEqual({ status: 'locked' });
-      expect(await store.grab(packet.id, { userId: 'u0', name: 'U0' }, T0 + 1, { phrase: '芝麻' })).toEqual({
+      expect(await store.packets.grab(packet.id, { userId: 'u0', name: 'U0' }, T0 + 1)).toEqual({
+        status: 'locked',
+      });
+      expect(
+        await store.packets.grab(packet.id, { userId: 'u0', name: 'U0' }, T0 + 1, { phrase: '芝麻' }),
+      ).toEqual({
         status: 'locked',
       });
       // 50 users each say it 4 times at once.
       const lines = Array.from({ length: 200 }, (_, i) =>
-        store.grab(packet.id, { userId: `u${i % 50}`, name: `U${i % 50}` }, T0 + 2, { phrase: '芝麻开门' }),
+        store.packets.grab(packet.id, { userId: `u${i % 50}`, name: `U${i % 50}` }, T0 + 2, {
+          phrase: '芝麻开门',
+        }),
       );
       const outcomes = await Promise.all(lines);
       const winners = won(outcomes);
       expect(winners).toHaveLength(50);
       expect(new Set(winners.map((c) => c.userId)).size).toBe(50);
       expect(outcomes.filter((o) => o.status === 'already')).toHaveLength(150);
-      const stored = await store.getPacket(packet.id);
+      const stored = await store.packets.getPacket(packet.id);
       expect(stored).toMatchObject({ remainingCount: 50, unlock });
       expect(stored?.remainingAmount).toBe(10_000 - winners.reduce((s, c) => s + c.amount, 0));
     });

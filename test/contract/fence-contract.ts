@@ -36,9 +36,9 @@ async function pay(store: Store, claims: { claim: ClaimRecord }[]): Promise<void
     reason: 'grab',
     at: o.claim.at,
   }));
-  for (const c of credits) await store.applyCredit(c);
+  for (const c of credits) await store.wallets.applyCredit(c);
   if (credits[0])
-    await store.ackCredits(
+    await store.escrow.ackCredits(
       credits[0].sourceId,
       credits.map((c) => c.claimId),
     );
@@ -69,7 +69,7 @@ export function describeFenceContract(getStore: () => Store): void {
       const results = await Promise.all(
         grabs.map(async (g) => ({
           userId: g.userId,
-          outcome: await store.grab(
+          outcome: await store.packets.grab(
             packet.id,
             { userId: g.userId, name: g.userId },
             T0 + 1,
@@ -90,39 +90,43 @@ export function describeFenceContract(getStore: () => Store): void {
       );
 
       // The refusals consumed nothing: one share is left, and an outsider who walks in gets it.
-      const stored = await store.getPacket(packet.id);
+      const stored = await store.packets.getPacket(packet.id);
       expect(stored).toMatchObject({ status: 'open', remainingCount: 1 });
-      expect(await store.getClaims(packet.id)).toHaveLength(30);
-      const late = await store.grab(packet.id, { userId: 'out3', name: 'out3' }, T0 + 2, {
+      expect(await store.packets.getClaims(packet.id)).toHaveLength(30);
+      const late = await store.packets.grab(packet.id, { userId: 'out3', name: 'out3' }, T0 + 2, {
         location: northOf(CENTRE, 100),
       });
       expect(late.status).toBe('claimed');
       const all = [...claimed, late as Claimed];
       expect(all.reduce((sum, o) => sum + o.claim.amount, 0)).toBe(3_100);
-      expect((await store.getPacket(packet.id))?.status).toBe('finished');
+      expect((await store.packets.getPacket(packet.id))?.status).toBe('finished');
       await pay(store, all);
-      expect(await store.audit()).toMatchObject({ balanced: true, escrow: 0, inFlight: 0 });
+      expect(await store.audit.report()).toMatchObject({ balanced: true, escrow: 0, inFlight: 0 });
     });
 
     it('the one-step grab and credit refuses outsiders the same way', async () => {
       const store = getStore();
       const packet = await fundFenced(store, { total: 200, count: 2 });
       const user = { userId: 'walker', name: 'Walker' };
-      expect(await store.grabAndCredit(packet.id, user, T0 + 1)).toEqual({
+      expect(await store.packets.grabAndCredit(packet.id, user, T0 + 1)).toEqual({
         status: 'outside',
         radiusM: 300,
         distanceM: null,
       });
-      const far = await store.grabAndCredit(packet.id, user, T0 + 1, {
+      const far = await store.packets.grabAndCredit(packet.id, user, T0 + 1, {
         location: northOf(CENTRE, 1_000, 50),
       });
       expect(far.status).toBe('outside');
       expect((far as { distanceM: number }).distanceM).toBeCloseTo(1_000, 3);
-      const near = await store.grabAndCredit(packet.id, user, T0 + 2, { location: northOf(CENTRE, 250) });
+      const near = await store.packets.grabAndCredit(packet.id, user, T0 + 2, {
+        location: northOf(CENTRE, 250),
+      });
       expect(near.status).toBe('claimed');
       if (near.status === 'claimed' && !near.credited) await pay(store, [near]);
-      expect(await store.getPacket(packet.id)).toMatchObject({ remainingCount: 1, fence: FENCE });
-      const again = await store.grabAndCredit(packet.id, user, T0 + 3, { location: northOf(CENTRE, 5_000) });
+      expect(await store.packets.getPacket(packet.id)).toMatchObject({ remainingCount: 1, fence: FENCE });
+      const again = await store.packets.grabAndCredit(packet.id, user, T0 + 3, {
+        location: northOf(CENTRE, 5_000),
+      });
       expect(again.status).toBe('already');
     });
 
@@ -130,7 +134,7 @@ export function describeFenceContract(getStore: () => Store): void {
       const store = getStore();
       const packet = await fundFenced(store, { total: 300, count: 3 });
       const grab = (userId: string, location: FencePass) =>
-        store.grab(packet.id, { userId, name: userId }, T0 + 1, { location });
+        store.packets.grab(packet.id, { userId, name: userId }, T0 + 1, { location });
       expect((await grab('edge-out', northOf(CENTRE, 300.01))).status).toBe('outside');
       expect((await grab('edge-in', northOf(CENTRE, 299.99))).status).toBe('claimed');
       expect((await grab('acc-in', northOf(CENTRE, 349.99, 50))).status).toBe('claimed');
@@ -139,12 +143,14 @@ export function describeFenceContract(getStore: () => Store): void {
         count: 1,
         fence: { lat: -17.7134, lng: 179.9995, radiusM: 200 },
       });
-      const across = await store.grab(dateLine.id, { userId: 'fiji', name: 'Fiji' }, T0 + 1, {
+      const across = await store.packets.grab(dateLine.id, { userId: 'fiji', name: 'Fiji' }, T0 + 1, {
         location: { lat: -17.7134, lng: -179.9995, trustedM: 0 },
       });
       expect(across.status).toBe('claimed');
       const claims = [
-        ...(await store.getClaims(packet.id)).map((c) => ({ status: 'claimed', claim: c }) as Claimed),
+        ...(await store.packets.getClaims(packet.id)).map(
+          (c) => ({ status: 'claimed', claim: c }) as Claimed,
+        ),
         across as Claimed,
       ];
       await pay(store, claims.slice(0, 2));
@@ -223,7 +229,7 @@ export function describeFenceContract(getStore: () => Store): void {
       // `near` finishes; nobody told the index (as after a crash): the search drops it.
       const claims: Claimed[] = [];
       for (const userId of ['a', 'b']) {
-        const o = await store.grab(near.id, { userId, name: userId }, T0 + 2, {
+        const o = await store.packets.grab(near.id, { userId, name: userId }, T0 + 2, {
           location: northOf(CENTRE, 10),
         });
         claims.push(o as Claimed);
@@ -234,11 +240,11 @@ export function describeFenceContract(getStore: () => Store): void {
 
       // `far` expires: gone from the search at its expiry, and its refund is paid.
       clock.set(far.expiresAt);
-      const expired = await store.expirePacket(far.id, far.expiresAt);
+      const expired = await store.packets.expirePacket(far.id, far.expiresAt);
       expect(expired.status).toBe('expired');
       if (expired.status === 'expired' && expired.refund) {
-        await store.applyCredit(expired.refund);
-        await store.ackCredits(far.id, [expired.refund.claimId]);
+        await store.wallets.applyCredit(expired.refund);
+        await store.escrow.ackCredits(far.id, [expired.refund.claimId]);
       }
       expect((await search()).packets).toEqual([]);
       expect(await store.fences.nearby(CENTRE, 1_000, far.expiresAt - 1, 10)).toEqual([]);

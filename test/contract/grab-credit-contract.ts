@@ -21,8 +21,8 @@ async function payIfNeeded(store: Store, packetId: string, userId: string, amoun
     reason: 'grab',
     at,
   };
-  await store.applyCredit(credit);
-  await store.ackCredits(packetId, [credit.claimId]);
+  await store.wallets.applyCredit(credit);
+  await store.escrow.ackCredits(packetId, [credit.claimId]);
 }
 
 export function describeGrabCreditContract(getStore: () => Store): void {
@@ -30,7 +30,7 @@ export function describeGrabCreditContract(getStore: () => Store): void {
     it('claims once per (packet, user) and credits once, whatever the retries and re-drives', async () => {
       const store = getStore();
       const packet = await fundPacket(store, { total: 300, count: 3 });
-      const first = await store.grabAndCredit(packet.id, { userId: 'gc', name: 'GC' }, T0 + 1);
+      const first = await store.packets.grabAndCredit(packet.id, { userId: 'gc', name: 'GC' }, T0 + 1);
       if (first.status !== 'claimed') throw new Error(`expected a claim, got ${first.status}`);
       expect(first.claim).toMatchObject({
         claimId: packetClaimId(packet.id, 'gc'),
@@ -41,17 +41,17 @@ export function describeGrabCreditContract(getStore: () => Store): void {
       if (first.credited) {
         expect(first.balance).toBe(first.claim.amount);
         // Nothing waits in the outbox: the reconciler has nothing to re-drive.
-        expect(await store.listStaleCredits(T0 + 10_000, 10)).toEqual([]);
+        expect(await store.escrow.listStaleCredits(T0 + 10_000, 10)).toEqual([]);
       } else {
         expect(store.kind).toBe('cluster');
-        expect(await store.audit()).toMatchObject({ balanced: true, inFlight: first.claim.amount });
+        expect(await store.audit.report()).toMatchObject({ balanced: true, inFlight: first.claim.amount });
         await payIfNeeded(store, packet.id, 'gc', first.claim.amount, T0 + 1);
       }
-      expect(await store.getBalance('gc')).toBe(first.claim.amount);
+      expect(await store.wallets.getBalance('gc')).toBe(first.claim.amount);
       // A retry answers with the same claim; a re-driven credit pays nothing.
-      const again = await store.grabAndCredit(packet.id, { userId: 'gc', name: 'GC' }, T0 + 2);
+      const again = await store.packets.grabAndCredit(packet.id, { userId: 'gc', name: 'GC' }, T0 + 2);
       expect(again).toEqual({ status: 'already', claim: first.claim });
-      const redrive = await store.applyCredit({
+      const redrive = await store.wallets.applyCredit({
         claimId: first.claim.claimId,
         userId: 'gc',
         amount: first.claim.amount,
@@ -60,10 +60,10 @@ export function describeGrabCreditContract(getStore: () => Store): void {
         at: T0 + 1,
       });
       expect(redrive).toEqual({ balance: first.claim.amount, applied: false });
-      expect((await store.ledger('gc', 10)).map((e) => [e.kind, e.ref])).toEqual([
+      expect((await store.wallets.ledger('gc', 10)).map((e) => [e.kind, e.ref])).toEqual([
         ['credit', first.claim.claimId],
       ]);
-      expect(await store.audit()).toMatchObject({
+      expect(await store.audit.report()).toMatchObject({
         balanced: true,
         escrow: 300 - first.claim.amount,
         inFlight: 0,
@@ -75,7 +75,7 @@ export function describeGrabCreditContract(getStore: () => Store): void {
       const packet = await fundPacket(store, { total: 1_000, count: 10 });
       const outcomes = await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
-          store.grabAndCredit(packet.id, { userId: `c${i}`, name: `C${i}` }, T0 + 1),
+          store.packets.grabAndCredit(packet.id, { userId: `c${i}`, name: `C${i}` }, T0 + 1),
         ),
       );
       const winners = outcomes.flatMap((o) => (o.status === 'claimed' ? [o] : []));
@@ -85,26 +85,33 @@ export function describeGrabCreditContract(getStore: () => Store): void {
       for (const w of winners) {
         if (!w.credited) await payIfNeeded(store, packet.id, w.claim.userId, w.claim.amount, T0 + 1);
       }
-      const paid = await Promise.all(winners.map((w) => store.getBalance(w.claim.userId)));
+      const paid = await Promise.all(winners.map((w) => store.wallets.getBalance(w.claim.userId)));
       expect(paid.reduce((a, b) => a + b, 0)).toBe(1_000);
-      expect(await store.audit()).toMatchObject({ balanced: true, wallets: 1_000, escrow: 0, inFlight: 0 });
+      expect(await store.audit.report()).toMatchObject({
+        balanced: true,
+        wallets: 1_000,
+        escrow: 0,
+        inFlight: 0,
+      });
     });
 
     it('refuses like grab: missing, expired, locked', async () => {
       const store = getStore();
-      expect(await store.grabAndCredit('pk_missing', { userId: 'u', name: 'U' }, T0)).toEqual({
+      expect(await store.packets.grabAndCredit('pk_missing', { userId: 'u', name: 'U' }, T0)).toEqual({
         status: 'missing',
       });
       const packet = await fundPacket(store, { total: 100, count: 1 });
-      expect(await store.grabAndCredit(packet.id, { userId: 'u', name: 'U' }, packet.expiresAt)).toEqual({
+      expect(
+        await store.packets.grabAndCredit(packet.id, { userId: 'u', name: 'U' }, packet.expiresAt),
+      ).toEqual({
         status: 'expired',
       });
       const song = { id: 's', title: 'Song', durationMs: 60_000 };
       const locked = await fundPacket(store, { total: 100, count: 1, unlock: { type: 'listen', song } });
-      expect(await store.grabAndCredit(locked.id, { userId: 'u', name: 'U' }, T0 + 1)).toEqual({
+      expect(await store.packets.grabAndCredit(locked.id, { userId: 'u', name: 'U' }, T0 + 1)).toEqual({
         status: 'locked',
       });
-      expect(await store.getBalance('u')).toBe(0);
+      expect(await store.wallets.getBalance('u')).toBe(0);
     });
   });
 }

@@ -16,13 +16,13 @@ const RELEASE = T0 + 11_000;
 const user = (id: string): { userId: string; name: string } => ({ userId: id, name: id.toUpperCase() });
 
 async function releaseAll(store: Store, f: Funded, at: number): Promise<void> {
-  expect((await store.acquireRainLease(f.rain.id, 'n1', at, 60_000)).acquired).toBe(true);
+  expect((await store.rains.acquireRainLease(f.rain.id, 'n1', at, 60_000)).acquired).toBe(true);
   const ids = f.timeline.map((d) => d.dropId);
-  expect(await store.releaseDrops(f.rain.id, 'n1', 0, ids, at, 60_000)).toMatchObject({ ok: true });
+  expect(await store.rains.releaseDrops(f.rain.id, 'n1', 0, ids, at, 60_000)).toMatchObject({ ok: true });
 }
 
 async function payAll(store: Store, credits: Credit[]): Promise<void> {
-  for (const c of credits) await store.applyCredit(c);
+  for (const c of credits) await store.wallets.applyCredit(c);
 }
 
 export function describeRainFairContract(getStore: () => Store): void {
@@ -42,7 +42,7 @@ export function describeRainFairContract(getStore: () => Store): void {
         reactionFloorMs: 150,
         maxTapsPerSec: 5,
       });
-      const fair = store.fairRains;
+      const fair = store.lottery;
       const dropId = f.timeline[0]!.dropId;
       await releaseAll(store, f, RELEASE);
 
@@ -92,7 +92,7 @@ export function describeRainFairContract(getStore: () => Store): void {
       expect(first.dropLeft).toBe(0);
       expect(first.credits.map((c) => c.userId)).toEqual(winners.map((w) => w.userId));
       expect(first.credits.reduce((s, c) => s + c.amount, 0)).toBe(1_000);
-      expect(await store.getRain(f.rain.id)).toMatchObject({ drawn: 1, paid: 1_000, grabs: 10 });
+      expect(await store.rains.getRain(f.rain.id)).toMatchObject({ drawn: 1, paid: 1_000, grabs: 10 });
 
       // Losers are told so: the draw names exactly the winners.
       const result = await fair.dropDraw(f.rain.id, dropId);
@@ -103,18 +103,18 @@ export function describeRainFairContract(getStore: () => Store): void {
       const loser = tickets.find((t) => !winners.some((w) => w.userId === t))!;
       // After the draw grabs go first come: nothing is left; a winner cannot take a second share.
       expect(await fair.enterDrop(f.rain.id, dropId, user(loser), RELEASE + 600)).toEqual({ status: 'pass' });
-      expect(await store.grabDrop(f.rain.id, dropId, user(loser), RELEASE + 600)).toEqual({
+      expect(await store.rains.grabDrop(f.rain.id, dropId, user(loser), RELEASE + 600)).toEqual({
         status: 'drop-empty',
       });
-      expect(await store.grabDrop(f.rain.id, dropId, winners[0]!, RELEASE + 601)).toEqual({
+      expect(await store.rains.grabDrop(f.rain.id, dropId, winners[0]!, RELEASE + 601)).toEqual({
         status: 'already',
       });
 
       await payAll(store, first.credits);
-      const ended = await store.endRain(f.rain.id, RELEASE + 3_000, 'finished');
+      const ended = await store.rains.endRain(f.rain.id, RELEASE + 3_000, 'finished');
       expect(ended).toMatchObject({ status: 'ended', refund: null, winners: 10 });
       expect(await fair.dropDraw(f.rain.id, dropId)).toMatchObject({ state: 'drawn' });
-      expect(await store.audit()).toMatchObject({ balanced: true, doubleClaims: 0 });
+      expect(await store.audit.report()).toMatchObject({ balanced: true, doubleClaims: 0 });
 
       const trail = await fair.rainTrail(f.rain.id);
       expect(trail?.claims).toHaveLength(10);
@@ -144,46 +144,46 @@ export function describeRainFairContract(getStore: () => Store): void {
       });
       await releaseAll(store, f, RELEASE);
       const tap = (u: string, dropIndex: number, at: number): Promise<string> =>
-        store.fairRains
+        store.lottery
           .enterDrop(f.rain.id, f.timeline[dropIndex]?.dropId ?? 'd_forged_id_000000000000', user(u), at)
           .then((o) => o.status);
       expect(await tap('bot', 0, RELEASE)).toBe('pass');
       expect(await tap('bot', 99, RELEASE + 10)).toBe('drop-inactive'); // a forged id is still a tap
       expect(await tap('bot', 1, RELEASE + 20)).toBe('pass');
       expect(
-        await store.fairRains.enterDrop(f.rain.id, f.timeline[2]!.dropId, user('bot'), RELEASE + 30),
+        await store.lottery.enterDrop(f.rain.id, f.timeline[2]!.dropId, user('bot'), RELEASE + 30),
       ).toEqual({
         status: 'rate',
         retryAt: RELEASE - (RELEASE % 1_000) + 1_000,
       });
       expect(await tap('human', 2, RELEASE + 30)).toBe('pass'); // per user
       expect(await tap('bot', 2, RELEASE - (RELEASE % 1_000) + 1_000)).toBe('pass'); // next second
-      const trail = await store.fairRains.rainTrail(f.rain.id);
+      const trail = await store.lottery.rainTrail(f.rain.id);
       expect(trail?.log.filter((e) => e.userId === 'bot').map((e) => e.outcome)).toEqual([
         'tap',
         'tap',
         'rate',
         'tap',
       ]);
-      await store.endRain(f.rain.id, RELEASE + 100, 'cancelled');
-      await payAll(store, await store.listStaleCredits(RELEASE + 200, 10));
+      await store.rains.endRain(f.rain.id, RELEASE + 100, 'cancelled');
+      await payAll(store, await store.escrow.listStaleCredits(RELEASE + 200, 10));
     });
 
     it('a cancelled rain never draws; waiting tickets learn the rain closed', async () => {
       const f = await fundRain(store, { drops: 2, sharesPerDrop: 1, total: 200, mode: 'lottery' });
       await releaseAll(store, f, RELEASE);
       const dropId = f.timeline[0]!.dropId;
-      expect(await store.fairRains.enterDrop(f.rain.id, dropId, user('a'), RELEASE + 200)).toMatchObject({
+      expect(await store.lottery.enterDrop(f.rain.id, dropId, user('a'), RELEASE + 200)).toMatchObject({
         status: 'ticket',
       });
-      expect(await store.fairRains.dropDraw(f.rain.id, dropId)).toEqual({ state: 'open' });
-      await store.endRain(f.rain.id, RELEASE + 300, 'cancelled');
-      expect(await store.fairRains.dropDraw(f.rain.id, dropId)).toEqual({ state: 'closed' });
-      expect(
-        await store.fairRains.drawDrop(f.rain.id, 'n1', 0, dropId, 1, [user('a')], RELEASE + 600),
-      ).toEqual({ ok: false, reason: 'closed' });
-      expect(await store.audit()).toMatchObject({ balanced: true });
-      await payAll(store, await store.listStaleCredits(RELEASE + 700, 10));
+      expect(await store.lottery.dropDraw(f.rain.id, dropId)).toEqual({ state: 'open' });
+      await store.rains.endRain(f.rain.id, RELEASE + 300, 'cancelled');
+      expect(await store.lottery.dropDraw(f.rain.id, dropId)).toEqual({ state: 'closed' });
+      expect(await store.lottery.drawDrop(f.rain.id, 'n1', 0, dropId, 1, [user('a')], RELEASE + 600)).toEqual(
+        { ok: false, reason: 'closed' },
+      );
+      expect(await store.audit.report()).toMatchObject({ balanced: true });
+      await payAll(store, await store.escrow.listStaleCredits(RELEASE + 700, 10));
     });
   });
 }

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { RedisKeys } from '../../server/store/redis/keys.js';
-import { RedisRisk, RiskKeys } from '../../server/store/risk/redis-risk.js';
 import { RedisStore } from '../../server/store/redis-store.js';
 import {
   startRedis,
@@ -19,13 +18,10 @@ describe('on one Redis', () => {
   });
   afterAll(() => redis.destroy());
 
-  describeRiskContract('RedisRisk (standalone)', () => {
+  describeRiskContract('RedisStore risk (standalone)', () => {
     const prefix = `t-${randomBytes(4).toString('hex')}:`;
     const client = new Redis(redis.url, { enableAutoPipelining: true });
-    return Promise.resolve({
-      store: new RedisStore('redis', client, new RedisKeys(prefix)),
-      risk: new RedisRisk(client.duplicate(), new RiskKeys(prefix), true),
-    });
+    return Promise.resolve(new RedisStore('redis', client, new RedisKeys(prefix)));
   });
 });
 
@@ -36,12 +32,9 @@ describe('on a Redis Cluster', () => {
   }, 60_000);
   afterAll(() => cluster.destroy());
 
-  describeRiskContract('RedisRisk (3-master cluster)', () => {
+  describeRiskContract('RedisStore risk (3-master cluster)', () => {
     const prefix = `t-${randomBytes(4).toString('hex')}:`;
     const client = () => new Cluster(cluster.nodes, { enableAutoPipelining: true, scaleReads: 'master' });
-    return Promise.resolve({
-      store: new RedisStore('cluster', client(), new RedisKeys(prefix)),
-      risk: new RedisRisk(client(), new RiskKeys(prefix), true),
-    });
+    return Promise.resolve(new RedisStore('cluster', client(), new RedisKeys(prefix), client()));
   });
 });

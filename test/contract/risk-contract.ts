@@ -1,7 +1,7 @@
 /**
- * The risk store contract, written once and run against MemoryRisk and RedisRisk (one Redis
- * and a Cluster), each beside the game store of the same backend so money can move too:
- *   describeRiskContract('memory', async () => ({ store: new MemoryStore(), risk: new MemoryRisk() }));
+ * The risk store contract, written once and run against the risk part of MemoryStore and
+ * RedisStore (one Redis and a Cluster), beside the other parts so money can move too:
+ *   describeRiskContract('memory', async () => new MemoryStore());
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { riskDay, type RiskDay } from '../../server/domain/risk-day.js';
@@ -40,16 +40,16 @@ const now = (): number => Date.now();
 let seq = 0;
 const uid = (): string => `u${++seq}-${Math.random().toString(36).slice(2, 8)}`;
 
-export function describeRiskContract(name: string, factory: () => Promise<RiskBackend>): void {
+export function describeRiskContract(name: string, factory: () => Promise<Store>): void {
   describe(`risk store contract: ${name}`, () => {
     let b: RiskBackend;
     let day: RiskDay;
     beforeEach(async () => {
-      b = await factory();
+      const store = await factory();
+      b = { store, risk: store.risk };
       day = riskDay(now(), TEST_POLICY.timeZone);
     });
     afterEach(async () => {
-      await b.risk.close();
       await b.store.close();
     });
 
@@ -71,7 +71,7 @@ export function describeRiskContract(name: string, factory: () => Promise<RiskBa
     it('100 concurrent sends by one user race a daily cap of 10: exactly 10 pass and are funded', async () => {
       const policy = { ...TEST_POLICY, dailyMaxSends: 10, breakerRepeat: 0 };
       const sender = uid();
-      await b.store.mint(sender, 100_000, `mint-${sender}`, now());
+      await b.store.wallets.mint(sender, 100_000, `mint-${sender}`, now());
       const outcomes = await Promise.all(
         Array.from({ length: 100 }, async () => {
           const packet = packetRecord({ senderId: sender, total: 500, count: 5, kind: 'equal' });
@@ -88,18 +88,23 @@ export function describeRiskContract(name: string, factory: () => Promise<RiskBa
             policy,
           );
           if (!decision.ok) return decision.refusal.rule;
-          const held = await b.store.hold({ holdId: packet.id, userId: sender, amount: 500, at: now() });
+          const held = await b.store.wallets.hold({
+            holdId: packet.id,
+            userId: sender,
+            amount: 500,
+            at: now(),
+          });
           expect(held.ok).toBe(true);
-          expect(await b.store.createPacket(packet, equalSplit(100, 5))).toBe('created');
-          await b.store.settleHold(sender, packet.id);
+          expect(await b.store.packets.createPacket(packet, equalSplit(100, 5))).toBe('created');
+          await b.store.wallets.settleHold(sender, packet.id);
           return 'sent';
         }),
       );
       expect(outcomes.filter((o) => o === 'sent')).toHaveLength(10);
       expect(outcomes.filter((o) => o === 'daily-sends')).toHaveLength(90);
-      expect(await b.store.getBalance(sender)).toBe(100_000 - 10 * 500);
+      expect(await b.store.wallets.getBalance(sender)).toBe(100_000 - 10 * 500);
       expect(await b.risk.dayTotals(sender, day)).toMatchObject({ sends: 10, sentFen: 5_000 });
-      expect(await b.store.audit()).toMatchObject({ balanced: true, difference: 0, doubleClaims: 0 });
+      expect(await b.store.audit.report()).toMatchObject({ balanced: true, difference: 0, doubleClaims: 0 });
     });
 
     it('concurrent sends race the daily fen cap: never more than the cap is counted', async () => {

@@ -13,10 +13,10 @@ const OPENS = T0 + 10_000;
 
 /** Applies and acks outbox credits, as Payments does (all of one packet here). */
 async function pay(store: Store, credits: Credit[]): Promise<void> {
-  for (const c of credits) await store.applyCredit(c);
+  for (const c of credits) await store.wallets.applyCredit(c);
   const sourceId = credits[0]?.sourceId;
   if (sourceId)
-    await store.ackCredits(
+    await store.escrow.ackCredits(
       sourceId,
       credits.map((c) => c.claimId),
     );
@@ -38,7 +38,7 @@ export function describeTimedContract(getStore: () => Store): void {
       const results = await Promise.all(
         order.map(async (i) => ({
           i,
-          outcome: await store.grab(packet.id, { userId: `u${i}`, name: `U${i}` }, OPENS - 250 + i),
+          outcome: await store.packets.grab(packet.id, { userId: `u${i}`, name: `U${i}` }, OPENS - 250 + i),
         })),
       );
       const early = results.filter((r) => r.i < 250);
@@ -51,7 +51,7 @@ export function describeTimedContract(getStore: () => Store): void {
       expect(late.filter((r) => r.outcome.status === 'empty')).toHaveLength(150);
       expect(claimed.reduce((sum, o) => sum + o.claim.amount, 0)).toBe(10_000);
       expect(new Set(claimed.map((o) => o.claim.userId)).size).toBe(100);
-      expect((await store.getPacket(packet.id))?.status).toBe('finished');
+      expect((await store.packets.getPacket(packet.id))?.status).toBe('finished');
       await pay(
         store,
         claimed.map((o) => ({
@@ -63,7 +63,7 @@ export function describeTimedContract(getStore: () => Store): void {
           at: o.claim.at,
         })),
       );
-      expect(await store.audit()).toMatchObject({ balanced: true, escrow: 0, inFlight: 0 });
+      expect(await store.audit.report()).toMatchObject({ balanced: true, escrow: 0, inFlight: 0 });
     });
 
     it('keeps its opening time, and expires a lifetime after the opening', async () => {
@@ -74,15 +74,15 @@ export function describeTimedContract(getStore: () => Store): void {
         opensAt: OPENS,
         expiresAt: OPENS + 60_000,
       });
-      expect(await store.getPacket(packet.id)).toMatchObject({ opensAt: OPENS, status: 'open' });
-      expect(await store.listDueExpiries(OPENS + 59_999, 10)).not.toContain(packet.id);
-      expect(await store.expirePacket(packet.id, OPENS + 59_999)).toEqual({ status: 'noop' });
+      expect(await store.packets.getPacket(packet.id)).toMatchObject({ opensAt: OPENS, status: 'open' });
+      expect(await store.packets.listDueExpiries(OPENS + 59_999, 10)).not.toContain(packet.id);
+      expect(await store.packets.expirePacket(packet.id, OPENS + 59_999)).toEqual({ status: 'noop' });
       const user = { userId: 'u1', name: 'U1' };
-      expect((await store.grab(packet.id, user, OPENS)).status).toBe('claimed');
-      const expired = await store.expirePacket(packet.id, OPENS + 60_000);
+      expect((await store.packets.grab(packet.id, user, OPENS)).status).toBe('claimed');
+      const expired = await store.packets.expirePacket(packet.id, OPENS + 60_000);
       expect(expired.status).toBe('expired');
       if (expired.status !== 'expired' || !expired.refund) throw new Error('expected a refund');
-      const claims = await store.getClaims(packet.id);
+      const claims = await store.packets.getClaims(packet.id);
       await pay(store, [
         {
           claimId: claims[0]!.claimId,
@@ -94,7 +94,7 @@ export function describeTimedContract(getStore: () => Store): void {
         },
         expired.refund,
       ]);
-      expect(await store.getBalance('u1')).toBe(200 - expired.refund.amount);
+      expect(await store.wallets.getBalance('u1')).toBe(200 - expired.refund.amount);
     });
 
     it('its sender cancels it before the opening for a full refund, once', async () => {
@@ -105,10 +105,10 @@ export function describeTimedContract(getStore: () => Store): void {
         opensAt: OPENS,
         expiresAt: OPENS + 60_000,
       });
-      expect(await store.cancelPacket(packet.id, 'someone-else', OPENS - 1)).toEqual({
+      expect(await store.packets.cancelPacket(packet.id, 'someone-else', OPENS - 1)).toEqual({
         status: 'not-sender',
       });
-      const outcome = await store.cancelPacket(packet.id, packet.senderId, OPENS - 1);
+      const outcome = await store.packets.cancelPacket(packet.id, packet.senderId, OPENS - 1);
       expect(outcome).toMatchObject({
         status: 'cancelled',
         packet: { status: 'cancelled', remainingAmount: 0 },
@@ -119,20 +119,22 @@ export function describeTimedContract(getStore: () => Store): void {
           reason: 'refund',
         },
       });
-      expect(await store.cancelPacket(packet.id, packet.senderId, OPENS - 1)).toEqual({ status: 'closed' });
+      expect(await store.packets.cancelPacket(packet.id, packet.senderId, OPENS - 1)).toEqual({
+        status: 'closed',
+      });
       // Nothing can be grabbed from it, before or after the opening, and it never expires again.
       const user = { userId: 'u1', name: 'U1' };
-      expect(await store.grab(packet.id, user, OPENS - 1)).toEqual({ status: 'expired' });
-      expect(await store.grab(packet.id, user, OPENS + 1)).toEqual({ status: 'expired' });
-      expect(await store.expirePacket(packet.id, OPENS + 60_000)).toEqual({ status: 'noop' });
-      expect(await store.listDueExpiries(OPENS + 60_000, 10)).not.toContain(packet.id);
-      expect(await store.listOpenPackets(packet.roomId, 10)).toEqual([]);
+      expect(await store.packets.grab(packet.id, user, OPENS - 1)).toEqual({ status: 'expired' });
+      expect(await store.packets.grab(packet.id, user, OPENS + 1)).toEqual({ status: 'expired' });
+      expect(await store.packets.expirePacket(packet.id, OPENS + 60_000)).toEqual({ status: 'noop' });
+      expect(await store.packets.listDueExpiries(OPENS + 60_000, 10)).not.toContain(packet.id);
+      expect(await store.packets.listOpenPackets(packet.roomId, 10)).toEqual([]);
       // Until the refund lands it is in flight; then the sender has it all back.
-      expect(await store.audit()).toMatchObject({ balanced: true, inFlight: 500 });
+      expect(await store.audit.report()).toMatchObject({ balanced: true, inFlight: 500 });
       if (outcome.status !== 'cancelled') throw new Error('expected cancelled');
       await pay(store, [outcome.refund]);
-      expect(await store.getBalance(packet.senderId)).toBe(500);
-      expect(await store.audit()).toMatchObject({ balanced: true, escrow: 0, inFlight: 0 });
+      expect(await store.wallets.getBalance(packet.senderId)).toBe(500);
+      expect(await store.audit.report()).toMatchObject({ balanced: true, escrow: 0, inFlight: 0 });
     });
 
     it('cannot be cancelled once open, nor a packet that was never timed', async () => {
@@ -143,11 +145,11 @@ export function describeTimedContract(getStore: () => Store): void {
         opensAt: OPENS,
         expiresAt: OPENS + 60_000,
       });
-      expect(await store.cancelPacket(timed.id, timed.senderId, OPENS)).toEqual({ status: 'opened' });
+      expect(await store.packets.cancelPacket(timed.id, timed.senderId, OPENS)).toEqual({ status: 'opened' });
       const plain = await fundPacket(store, { count: 1, total: 100 });
-      expect(await store.cancelPacket(plain.id, plain.senderId, T0)).toEqual({ status: 'opened' });
-      expect(await store.cancelPacket('pk_nothing', 'sender', T0)).toEqual({ status: 'missing' });
-      for (const id of [timed.id, plain.id]) expect((await store.getPacket(id))?.status).toBe('open');
+      expect(await store.packets.cancelPacket(plain.id, plain.senderId, T0)).toEqual({ status: 'opened' });
+      expect(await store.packets.cancelPacket('pk_nothing', 'sender', T0)).toEqual({ status: 'missing' });
+      for (const id of [timed.id, plain.id]) expect((await store.packets.getPacket(id))?.status).toBe('open');
     });
   });
 }

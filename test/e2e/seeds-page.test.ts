@@ -117,7 +117,7 @@ describe('timed and fenced packets in the browser', () => {
       .waitFor();
     await player.screenshot({ path: `${SCREENSHOTS}/fenced-out-of-area.png` });
     expect(await shownBalance(player)).toBe(before);
-    expect((await server.app.store.getPacket(packet.id))?.remainingCount).toBe(3);
+    expect((await server.app.store.packets.getPacket(packet.id))?.remainingCount).toBe(3);
     await player.locator('.modal .close').click();
 
     // Walk to the shop (120 m from its centre) and try again.

@@ -207,8 +207,8 @@ export function describeFuzz(wire: WireFormat, makeBackend: BackendFactory, plan
     };
 
     const snapshot = async (): Promise<{ audit: AuditReport; balances: number[] }> => ({
-      audit: await server.app.store.audit(),
-      balances: await Promise.all(knownUsers.map((u) => server.app.store.getBalance(u))),
+      audit: await server.app.store.audit.report(),
+      balances: await Promise.all(knownUsers.map((u) => server.app.store.wallets.getBalance(u))),
     });
 
     beforeAll(async () => {

@@ -149,11 +149,11 @@ describe.each(storeBackends())('codes on %s', (_name, makeBackend) => {
       await expect(claimer.claimCode(bad)).rejects.toMatchObject({ code: expected });
       await expect(claimerHttp.claim(bad)).rejects.toMatchObject({ code: expected });
     }
-    expect(await server.app.store.getPacket(packet.id)).toMatchObject({
+    expect(await server.app.store.packets.getPacket(packet.id)).toMatchObject({
       remainingCount: 5,
       remainingAmount: 500,
     });
-    expect(await server.app.store.getBalance('tries-hard')).toBe(0);
+    expect(await server.app.store.wallets.getBalance('tries-hard')).toBe(0);
 
     // The previous window is still accepted; two windows on, it is not.
     clock.advance(ROTATE_MS);
@@ -178,8 +178,8 @@ describe.each(storeBackends())('codes on %s', (_name, makeBackend) => {
     clock.advance(30_000);
     const tooLate = await server.client('reader-2');
     await expect(tooLate.claimCode(printed.code)).rejects.toMatchObject({ code: 'CODE_EXPIRED' });
-    expect(await server.app.store.getBalance('reader-2')).toBe(0);
-    expect((await server.app.store.getPacket(packet.id))?.remainingCount).toBe(4);
+    expect(await server.app.store.wallets.getBalance('reader-2')).toBe(0);
+    expect((await server.app.store.packets.getPacket(packet.id))?.remainingCount).toBe(4);
     await expect(host.staticCode(packet.id, 10)).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
   });
 
@@ -206,7 +206,7 @@ describe.each(storeBackends())('codes on %s', (_name, makeBackend) => {
     const { packet } = await buyer.payReceiveCode({ code: mine.code, greeting: 'thanks' });
     expect(packet).toMatchObject({ total: 1_200, count: 1, claim: { type: 'exclusive', ownerId: 'shop' } });
     expect(await received).toMatchObject({ packet: { id: packet.id }, from: { userId: 'buyer' } });
-    expect(await server.app.store.getBalance('buyer')).toBe(3_800);
+    expect(await server.app.store.wallets.getBalance('buyer')).toBe(3_800);
     expect((await shopHttp.received()).packets.map((p) => p.id)).toEqual([packet.id]);
 
     const stranger = await server.client('stranger');
@@ -226,7 +226,7 @@ describe.each(storeBackends())('codes on %s', (_name, makeBackend) => {
     await server.mint('payer', 700);
     const payer = await http('payer');
     const { packet } = await payer.payReceiveCode({ code: first.code, amount: 700 });
-    expect(await server.app.store.getBalance('payer')).toBe(0);
+    expect(await server.app.store.wallets.getBalance('payer')).toBe(0);
 
     const second = await owner.renewReceiveCode({});
     expect(second.version).toBe(first.version + 1);
@@ -235,16 +235,16 @@ describe.each(storeBackends())('codes on %s', (_name, makeBackend) => {
     await expect(payer.payReceiveCode({ code: first.code, amount: 100 })).rejects.toMatchObject({
       code: 'CODE_REVOKED',
     });
-    expect(await server.app.store.getBalance('payer')).toBe(100);
+    expect(await server.app.store.wallets.getBalance('payer')).toBe(100);
     await expect(payer.payReceiveCode({ code: second.code })).rejects.toMatchObject({
       code: 'INVALID_PAYLOAD',
     });
 
     clock.set(packet.expiresAt);
     await server.app.sweeper.sweep();
-    expect(await server.app.store.getBalance('payer')).toBe(800);
+    expect(await server.app.store.wallets.getBalance('payer')).toBe(800);
     await expect(owner.openPacket(packet.id)).rejects.toMatchObject({ code: 'PACKET_EXPIRED' });
-    expect(await server.app.store.getBalance('away')).toBe(0);
+    expect(await server.app.store.wallets.getBalance('away')).toBe(0);
   });
 
   it('a password packet opens for whoever says its phrase in chat, once each', async () => {
@@ -285,7 +285,7 @@ describe.each(storeBackends())('codes on %s', (_name, makeBackend) => {
     const refused = lines.flatMap((l) => (l.grabs ?? []).filter((g) => !g.ok));
     expect(refused).toHaveLength(181);
     for (const r of refused) expect(r).toMatchObject({ ok: false, error: { code: 'ALREADY_GRABBED' } });
-    const claims = await server.app.store.getClaims(packet.id);
+    const claims = await server.app.store.packets.getClaims(packet.id);
     expect(claims).toHaveLength(20);
     expect(new Set(claims.map((c) => c.userId)).size).toBe(20);
   });

@@ -49,7 +49,7 @@ describe('minors’ curfew', () => {
     });
     expect(http.status).toBe(403);
     expect(http.body.error).toMatchObject({ code: 'CURFEW', liftsAt: MORNING });
-    expect(await server.app.store.getBalance('kid')).toBe(500);
+    expect(await server.app.store.wallets.getBalance('kid')).toBe(500);
     expect((await server.app.packets.details(packet.id)).claims).toEqual([]);
     // Chat still works.
     expect((await kid.chat('night', 'good night')).message.text).toBe('good night');

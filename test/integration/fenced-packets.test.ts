@@ -84,8 +84,8 @@ describe.each(storeBackends())('location-fenced packets on %s', (_name, makeBack
     const far = await refusal(member.grab(packet.id, { location: at(1_200, 5_000) }));
     expect(far.code).toBe('OUT_OF_AREA');
     expect(far.details).toEqual({ radiusM: 300, distanceM: 1_200 }); // accuracy credited up to 50 m only
-    expect((await server.app.store.getPacket(packet.id))?.remainingCount).toBe(3);
-    expect(await server.app.store.getBalance('member')).toBe(0);
+    expect((await server.app.store.packets.getPacket(packet.id))?.remainingCount).toBe(3);
+    expect(await server.app.store.wallets.getBalance('member')).toBe(0);
 
     // Inside: a room member, and a passer-by who never joined the room (the fence decides).
     expect(await member.grab(packet.id, { location: at(340, 45) })).toMatchObject({
@@ -96,7 +96,7 @@ describe.each(storeBackends())('location-fenced packets on %s', (_name, makeBack
       amount: 100,
       remaining: 1,
     });
-    expect(await server.app.store.getBalance('passer-by')).toBe(100);
+    expect(await server.app.store.wallets.getBalance('passer-by')).toBe(100);
     const again = await refusal(passerBy.grab(packet.id, { location: at(0) }));
     expect(again.code).toBe('ALREADY_GRABBED');
 
@@ -127,7 +127,7 @@ describe.each(storeBackends())('location-fenced packets on %s', (_name, makeBack
       }),
     );
     expect(phrase.code).toBe('INVALID_PAYLOAD');
-    expect(await server.app.store.getBalance('shop')).toBe(100_000 - 300);
+    expect(await server.app.store.wallets.getBalance('shop')).toBe(100_000 - 300);
 
     // The HTTP packet route takes the same fence, with the same checks.
     const token = await server.token('shop', 'host');
@@ -148,7 +148,7 @@ describe.each(storeBackends())('location-fenced packets on %s', (_name, makeBack
     });
     expect(sent.status).toBe(201);
     expect(sent.body).toMatchObject({ packet: { fence: { ...SHOP, radiusM: 250 } } });
-    expect(await server.app.store.getBalance('shop')).toBe(100_000 - 400);
+    expect(await server.app.store.wallets.getBalance('shop')).toBe(100_000 - 400);
   });
 
   it('nearby: open fenced packets near a point, nearest first, over the socket and HTTP; a finished one drops out', async () => {

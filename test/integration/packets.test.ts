@@ -163,9 +163,9 @@ describe.each(storeBackends())('group packets on %s', (_name, makeBackend) => {
     // Retries pay nothing: balances equal the single wins.
     const winner = clients[Number(wins[0]!.user.split('-')[1])]!;
     await expect(winner.grab(packet.id)).rejects.toMatchObject({ code: 'PACKET_EMPTY' });
-    const balances = await Promise.all(wins.map((w) => server.app.store.getBalance(w.user)));
+    const balances = await Promise.all(wins.map((w) => server.app.store.wallets.getBalance(w.user)));
     expect(balances).toEqual(wins.map((w) => w.amount));
-    expect(await server.app.store.getBalance('whale')).toBe(0);
+    expect(await server.app.store.wallets.getBalance('whale')).toBe(0);
   });
 
   it('equal packets pay the same to everyone; sent over HTTP too', async () => {
@@ -204,8 +204,8 @@ describe.each(storeBackends())('group packets on %s', (_name, makeBackend) => {
     await expect(
       poor.sendPacket({ roomId: 'broke', kind: 'equal', amount: 1, count: 101 }),
     ).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED' });
-    expect(await server.app.store.getBalance('poor')).toBe(100);
-    expect(await server.app.store.ledger('poor', 10)).toHaveLength(1);
+    expect(await server.app.store.wallets.getBalance('poor')).toBe(100);
+    expect(await server.app.store.wallets.ledger('poor', 10)).toHaveLength(1);
     expect((await poor.join('broke')).packets).toEqual([]);
     expect(await server.audit()).toEqual(before);
   });
@@ -274,6 +274,6 @@ describe.each(storeBackends())('packet expiry on %s', (_name, makeBackend) => {
     await expect(late.grab(packet.id)).rejects.toMatchObject({ code: 'PACKET_EXPIRED' });
     expect((await late.join('slow')).packets).toEqual([]);
     await server.expectBalanced();
-    expect(await server.app.store.getBalance('sender')).toBe(1_000 - amount);
+    expect(await server.app.store.wallets.getBalance('sender')).toBe(1_000 - amount);
   });
 });

@@ -77,7 +77,7 @@ describe.each(storeBackends())('rain on %s', (_name, makeBackend) => {
     });
     expect(rain).not.toHaveProperty('seed');
     expect((await scheduledSeen).rain.id).toBe(rain.id);
-    expect(await server.app.store.getBalance('rain-host')).toBe(70_000);
+    expect(await server.app.store.wallets.getBalance('rain-host')).toBe(70_000);
     // Before it starts the snapshot shows the countdown target and no drops.
     expect((await clients[1]!.join('plaza')).rain).toMatchObject({
       rain: { id: rain.id, status: 'scheduled' },
@@ -119,7 +119,7 @@ describe.each(storeBackends())('rain on %s', (_name, makeBackend) => {
       expect(p.batches).toBeLessThan(40);
     }
     // The host got the rest back; each player's wallet holds exactly what they won.
-    expect(await server.app.store.getBalance('rain-host')).toBe(70_000 + 30_000 - paid);
+    expect(await server.app.store.wallets.getBalance('rain-host')).toBe(70_000 + 30_000 - paid);
     for (const p of players.slice(0, 10)) {
       const me = await server.http('GET', '/v1/me', {
         token: await server.token(`p${clients.indexOf(p.client)}`),
@@ -182,7 +182,7 @@ describe.each(storeBackends())('rain on %s', (_name, makeBackend) => {
     const { refunded } = await host.cancelRain(rain.id);
     expect(await ended).toMatchObject({ reason: 'cancelled', totals: { refunded } });
     await expect(host.cancelRain(rain.id)).rejects.toMatchObject({ code: 'RAIN_NOT_ACTIVE' });
-    expect(refunded).toBe(6_000 - (await server.app.store.getRain(rain.id))!.paid);
+    expect(refunded).toBe(6_000 - (await server.app.store.rains.getRain(rain.id))!.paid);
     await server.expectBalanced();
   }, 30_000);
 
@@ -208,7 +208,7 @@ describe.each(storeBackends())('rain on %s', (_name, makeBackend) => {
       status: 200,
       body: { refunded: 1_000 },
     });
-    expect(await server.app.store.getBalance('http-host')).toBe(5_000);
+    expect(await server.app.store.wallets.getBalance('http-host')).toBe(5_000);
     const tooBig = await server.http('POST', '/v1/rooms/hall/rains', {
       token,
       body: { ...body, total: 2_000_000 },

@@ -33,9 +33,9 @@ describe.each(storeBackends())('reconciler on %s', (_name, makeBackend) => {
     await host.join('crashy');
     const { packet } = await host.sendPacket({ roomId: 'crashy', kind: 'equal', amount: 200, count: 3 });
     // The node "dies" right after the grab script: the claim exists, the credit does not.
-    const grab = await store.grab(packet.id, { userId: 'victim', name: 'Victim' }, clock.now());
+    const grab = await store.packets.grab(packet.id, { userId: 'victim', name: 'Victim' }, clock.now());
     expect(grab.status).toBe('claimed');
-    expect(await store.getBalance('victim')).toBe(0);
+    expect(await store.wallets.getBalance('victim')).toBe(0);
     expect(await server.audit()).toMatchObject({ balanced: true, inFlight: 200, escrow: 400 });
 
     expect(await reconciler.reconcile()).toMatchObject({ credited: 0 }); // still within grace
@@ -45,7 +45,7 @@ describe.each(storeBackends())('reconciler on %s', (_name, makeBackend) => {
     expect(await reconciler.reconcile()).toEqual({ settled: 0, released: 0, credited: 1, acked: 1 });
     expect(await paid).toEqual({ balance: 200 });
     expect(await reconciler.reconcile()).toEqual({ settled: 0, released: 0, credited: 0, acked: 0 });
-    expect(await store.getBalance('victim')).toBe(200);
+    expect(await store.wallets.getBalance('victim')).toBe(200);
     expect(await server.expectBalanced()).toMatchObject({ inFlight: 0, escrow: 400 });
     // The victim's retry is answered, not paid again.
     await victim.join('crashy');
@@ -58,14 +58,14 @@ describe.each(storeBackends())('reconciler on %s', (_name, makeBackend) => {
     const ghost = packetRecord({ senderId: 'half-sender', total: 300, count: 3, createdAt: clock.now() });
     // The node "dies" after the debit, before the packet exists.
     expect(
-      await store.hold({ holdId: ghost.id, userId: 'half-sender', amount: 300, at: clock.now() }),
+      await store.wallets.hold({ holdId: ghost.id, userId: 'half-sender', amount: 300, at: clock.now() }),
     ).toEqual({ ok: true, balance: 200 });
     expect(await server.audit()).toMatchObject({ balanced: true, inFlight: 300 });
     clock.advance(10_001);
     expect(await reconciler.reconcile()).toMatchObject({ released: 1, settled: 0 });
-    expect(await store.getBalance('half-sender')).toBe(500);
+    expect(await store.wallets.getBalance('half-sender')).toBe(500);
     // A late create from the "dead" request cannot resurrect the refunded packet.
-    expect(await store.createPacket(ghost, luckySplit(300, 3))).toBe('aborted');
+    expect(await store.packets.createPacket(ghost, luckySplit(300, 3))).toBe('aborted');
     expect(await server.expectBalanced()).toMatchObject({ inFlight: 0 });
   });
 
@@ -73,13 +73,13 @@ describe.each(storeBackends())('reconciler on %s', (_name, makeBackend) => {
     const { store, reconciler } = server.app;
     await server.mint('unsettled', 100);
     const p = packetRecord({ senderId: 'unsettled', total: 100, count: 1, createdAt: clock.now() });
-    await store.hold({ holdId: p.id, userId: 'unsettled', amount: 100, at: clock.now() });
-    expect(await store.createPacket(p, [100])).toBe('created');
+    await store.wallets.hold({ holdId: p.id, userId: 'unsettled', amount: 100, at: clock.now() });
+    expect(await store.packets.createPacket(p, [100])).toBe('created');
     expect(await server.audit()).toMatchObject({ balanced: true, inFlight: 0 });
     clock.advance(10_001);
     expect(await reconciler.reconcile()).toMatchObject({ settled: 1, released: 0 });
-    expect(await store.listStaleHolds(clock.now(), 10)).toEqual([]);
-    expect(await store.getBalance('unsettled')).toBe(0);
+    expect(await store.wallets.listStaleHolds(clock.now(), 10)).toEqual([]);
+    expect(await store.wallets.getBalance('unsettled')).toBe(0);
     await server.expectBalanced();
   });
 });

@@ -59,13 +59,13 @@ describe('Redis outage', () => {
     await expect.poll(readyStatus, { timeout: 10_000 }).toBe(200);
     expect(await player.grab(packet.id)).toEqual({ amount: 100, remaining: 4, balance: 100 });
     await expect(player.grab(packet.id)).rejects.toMatchObject({ code: 'ALREADY_GRABBED' });
-    expect(await server.app.store.getBalance('o-player')).toBe(100);
+    expect(await server.app.store.wallets.getBalance('o-player')).toBe(100);
     await server.expectBalanced();
   }, 30_000);
 
   it('a grab that timed out while Redis hung is paid exactly once after it returns', async () => {
     const { packet } = await host.sendPacket({ roomId: 'storm', kind: 'equal', amount: 50, count: 4 });
-    const before = await server.app.store.getBalance('o-player');
+    const before = await server.app.store.wallets.getBalance('o-player');
     redis.pause();
     // The grab script reaches Redis but no answer comes back in time.
     await expect(player.grab(packet.id)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
@@ -77,11 +77,11 @@ describe('Redis outage', () => {
     // (grabAndCredit), so both landed together: a retry is refused, nothing is in flight, and
     // the reconciler has nothing left to pay — the share was paid exactly once.
     await expect(player.grab(packet.id)).rejects.toMatchObject({ code: 'ALREADY_GRABBED' });
-    expect(await server.app.store.getBalance('o-player')).toBe(before + 50);
+    expect(await server.app.store.wallets.getBalance('o-player')).toBe(before + 50);
     expect(await server.audit()).toMatchObject({ balanced: true, inFlight: 0 });
     clock.advance(60_000);
     expect(await server.app.reconciler.reconcile()).toMatchObject({ credited: 0 });
-    expect(await server.app.store.getBalance('o-player')).toBe(before + 50);
+    expect(await server.app.store.wallets.getBalance('o-player')).toBe(before + 50);
     expect(await server.expectBalanced()).toMatchObject({ inFlight: 0 });
   }, 30_000);
 

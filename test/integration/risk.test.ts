@@ -216,7 +216,7 @@ describe.each(storeBackends())('risk control on %s', (_name, makeBackend) => {
     const http = await s.http('GET', '/v1/me', { token: await s.token('cheat') });
     expect(http).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
     expect((await riskView(s)).bans.map((b) => b.userId)).toEqual(['cheat']);
-    expect(await s.app.store.getBalance('cheat')).toBe(4_000);
+    expect(await s.app.store.wallets.getBalance('cheat')).toBe(4_000);
     await s.expectBalanced();
 
     expect((await s.http('POST', '/v1/admin/users/cheat/unban', { token: await admin(s) })).body).toEqual({

@@ -62,7 +62,7 @@ describe('rooms and chat', () => {
     // A leave and a disconnect are counted too, again in one message.
     await crowd[0]!.leave('crowd');
     crowd[1]!.close();
-    await expect.poll(() => server.app.store.memberCount('crowd')).toBe(19);
+    await expect.poll(() => server.app.store.rooms.memberCount('crowd')).toBe(19);
     const after = watcher.waitFor('room:presence', (p) => p.roomId === 'crowd');
     await server.app.presence.flush();
     expect(await after).toEqual({ roomId: 'crowd', members: 19 });

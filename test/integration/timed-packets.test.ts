@@ -61,7 +61,7 @@ describe.each(storeBackends())('timed packets on %s', (_name, makeBackend) => {
     });
     expect(packet).toMatchObject({ opensAt: now + 30_000, expiresAt: now + 30_000 + 60_000, status: 'open' });
     expect(await announced).toEqual(packet);
-    expect(await server.app.store.getBalance('timer')).toBe(10_000 - 200);
+    expect(await server.app.store.wallets.getBalance('timer')).toBe(10_000 - 200);
     expect((await guest.join('countdown')).packets.map((p) => p.opensAt)).toContain(now + 30_000);
 
     clock.advance(10_000);
@@ -78,11 +78,11 @@ describe.each(storeBackends())('timed packets on %s', (_name, makeBackend) => {
     expect(await server.app.sweeper.sweep()).toBe(0);
     clock.advance(1);
     expect(await server.app.sweeper.sweep()).toBe(1);
-    expect(await server.app.store.getBalance('timer')).toBe(10_000 - 100);
+    expect(await server.app.store.wallets.getBalance('timer')).toBe(10_000 - 100);
   });
 
   it('its sender cancels it before the opening for a full refund; nobody else can', async () => {
-    const before = await server.app.store.getBalance('timer');
+    const before = await server.app.store.wallets.getBalance('timer');
     const { packet } = await host.sendPacket({
       roomId: 'countdown',
       kind: 'lucky',
@@ -99,7 +99,7 @@ describe.each(storeBackends())('timed packets on %s', (_name, makeBackend) => {
     expect((await refusal(host.cancelPacket(packet.id))).code).toBe('FORBIDDEN');
     clock.advance(5_000);
     expect((await refusal(guest.grab(packet.id))).code).toBe('PACKET_EXPIRED');
-    expect(await server.app.store.getBalance('timer')).toBe(before);
+    expect(await server.app.store.wallets.getBalance('timer')).toBe(before);
   });
 
   it('cannot be cancelled once open; over HTTP too', async () => {

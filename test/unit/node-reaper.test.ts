@@ -37,7 +37,7 @@ describe('NodeReaper', () => {
     await a.presence.add({ roomId: 'r', userId: 'u1', connId: 'c1' });
     await a.presence.add({ roomId: 'r', userId: 'u2', connId: 'c2' });
     await b.presence.add({ roomId: 'r', userId: 'u3', connId: 'c3' });
-    expect(await store.memberCount('r')).toBe(3);
+    expect(await store.rooms.memberCount('r')).toBe(3);
 
     clock.advance(4_000);
     await b.reaper.beat();
@@ -45,7 +45,7 @@ describe('NodeReaper', () => {
     clock.advance(2_000);
     await b.reaper.beat();
     expect(await b.reaper.reap()).toBe(2);
-    expect(await store.memberCount('r')).toBe(1);
+    expect(await store.rooms.memberCount('r')).toBe(1);
     expect(await store.nodes.deadNodes(clock.now(), 10)).toEqual([]);
     expect(await b.reaper.reap()).toBe(0);
   });
@@ -62,9 +62,9 @@ describe('NodeReaper', () => {
     expect(await slow.reaper.reap()).toBe(0); // its own lapsed record is not its business
     await other.reaper.beat();
     expect(await other.reaper.reap()).toBe(1); // it looked dead to the others
-    expect(await store.memberCount('r')).toBe(0);
+    expect(await store.rooms.memberCount('r')).toBe(0);
     await slow.reaper.beat(); // late: puts its sockets back
-    expect(await store.memberCount('r')).toBe(1);
+    expect(await store.rooms.memberCount('r')).toBe(1);
     expect(await store.nodes.memberships('slow', 10)).toEqual(mine);
   });
 
@@ -89,10 +89,10 @@ describe('NodeReaper', () => {
       return page(nodeId, limit);
     };
     expect(await other.reaper.reap()).toBe(1);
-    expect(await store.memberCount('r')).toBe(0);
+    expect(await store.rooms.memberCount('r')).toBe(0);
     expect(await store.nodes.deadNodes(clock.now(), 10)).toEqual([]); // alive again, not forgotten
     await slow.reaper.beat(); // its record is live, but it was reaped: late, so it re-records
-    expect(await store.memberCount('r')).toBe(1);
+    expect(await store.rooms.memberCount('r')).toBe(1);
     await slow.reaper.beat();
     expect(await store.nodes.heartbeat('slow', clock.now(), 5_000)).toBe('alive');
   });
@@ -107,6 +107,6 @@ describe('NodeReaper', () => {
     const after = node(store, clock, 'same-id');
     expect(await after.reaper.clearPrevious()).toBe(1);
     await after.reaper.beat();
-    expect(await store.memberCount('r')).toBe(0);
+    expect(await store.rooms.memberCount('r')).toBe(0);
   });
 });

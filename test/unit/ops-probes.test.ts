@@ -34,7 +34,7 @@ describe('AuditProbe', () => {
     const metrics = new Metrics('audit-test');
     const store = new MemoryStore();
     const clock = new ManualClock(1_700_000_000_000);
-    await store.mint('someone', 1234, 'mint-1', clock.now());
+    await store.wallets.mint('someone', 1234, 'mint-1', clock.now());
     const report = await new AuditProbe(store, clock, metrics).run();
     expect(report).toMatchObject({ balanced: true, minted: 1234 });
     expect(await sample(metrics, 'rp_audit_difference_fen')).toBe(0);

@@ -11,5 +11,5 @@ export interface AuditStore {
    * holds whose packet or rain was never created + outbox credits not yet applied. Also counts double claims and wallets whose ledger does not add up.
    * Exact at quiescent moments; a snapshot under load may show transient differences.
    */
-  audit(): Promise<AuditReport>;
+  report(): Promise<AuditReport>;
 }

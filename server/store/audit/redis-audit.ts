@@ -4,7 +4,7 @@
  */
 import type { Cluster, Redis } from 'ioredis';
 import type { AuditReport } from '@red-packet/sdk/protocol';
-import { isRainId } from '../../domain/ids.js';
+import { fundedSourceOf } from '../../domain/ids.js';
 import type { AuditStore } from './audit-store.js';
 import { AuditTally } from './audit-tally.js';
 import { decodeCredit, decodeLedger } from '../redis/codec.js';
@@ -57,7 +57,8 @@ export async function auditRedis(redis: Redis | Cluster, keys: RedisKeys): Promi
     tally.wallet(Number(balance ?? 0), ledger.map(decodeLedger));
     for (const raw of holds) {
       const hold = JSON.parse(raw) as { holdId: string; amount: number; state: string };
-      const funded = isRainId(hold.holdId) ? keys.rain(hold.holdId) : keys.packet(hold.holdId);
+      const funded =
+        fundedSourceOf(hold.holdId) === 'rain' ? keys.rain(hold.holdId) : keys.packet(hold.holdId);
       if (hold.state === 'held' && (await redis.exists(funded)) === 0) tally.addInFlight(hold.amount);
     }
   }
@@ -72,7 +73,7 @@ export async function auditRedis(redis: Redis | Cluster, keys: RedisKeys): Promi
 
 /** The audit as a store part: auditRedis, guarded. */
 export class RedisAudit extends RedisPart implements AuditStore {
-  audit(): Promise<AuditReport> {
+  report(): Promise<AuditReport> {
     return this.guard(() => auditRedis(this.redis, this.keys));
   }
 }

@@ -6,17 +6,14 @@
  *   rp:{u:<userId>}:received    zset   exclusive packets paid to the user; score = when
  *   rp:{r:<roomId>}:phrases     zset   `<packetId>\n<phrase>`; score = the packet's expiresAt
  */
-import type { Cluster, Redis } from 'ioredis';
 import type { UserRef } from '@red-packet/sdk/protocol';
 import { pairs } from '../redis/codec.js';
-import type { RedisKeys } from '../redis/keys.js';
+import { RedisPart } from '../redis/part.js';
 import { runScript } from '../redis/scripts.js';
 import type { CodeStore, PhraseEntry, ReceiveCodeRecord, ReceiveCodeSpec } from './code-store.js';
 
 /** Inbox entries kept per user. */
 const INBOX_CAP = 1_000;
-
-type Guard = <T>(fn: () => Promise<T>) => Promise<T>;
 
 function decodeReceiveCode(userId: string, h: Record<string, string>): ReceiveCodeRecord {
   return {
@@ -29,14 +26,7 @@ function decodeReceiveCode(userId: string, h: Record<string, string>): ReceiveCo
   };
 }
 
-export class RedisCodes implements CodeStore {
-  /** @param guard maps client errors to StoreUnavailableError (redis-part.ts guarded) */
-  constructor(
-    private readonly redis: Redis | Cluster,
-    private readonly keys: RedisKeys,
-    private readonly guard: Guard,
-  ) {}
-
+export class RedisCodes extends RedisPart implements CodeStore {
   private key(kind: 'u' | 'r', id: string, suffix: string): string {
     return `${this.keys.prefix}rp:{${kind}:${id}}${suffix}`;
   }

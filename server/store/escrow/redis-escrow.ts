@@ -1,9 +1,11 @@
 /**
- * The outboxes of packets and rains over Redis: acking landed credits, the reconciler's
- * rolling scan for stale ones, and retiring closed packets and rains from the live-packet
- * index (their data stays readable for RETAIN_CLOSED_MS).
+ * Escrow over Redis (escrow-store.ts): tombstones (abort-funded.lua on the source's slot),
+ * acking landed credits, the reconciler's rolling scan for stale ones, and retiring closed
+ * packets and rains from the live-packet index (their data stays readable for
+ * RETAIN_CLOSED_MS). Which keys a source has depends on its kind: `sourceKeys` is that seam.
  */
-import { isRainId } from '../../domain/ids.js';
+import { fundedSourceOf } from '../../domain/ids.js';
+import type { EscrowStore } from './escrow-store.js';
 import { decodeCredit } from '../redis/codec.js';
 import { RedisPart } from '../redis/part.js';
 import type { Credit } from '../wallets/wallet-store.js';
@@ -13,39 +15,46 @@ const RETAIN_CLOSED_MS = 7 * 86_400_000;
 /** Live packets whose outboxes one listStaleCredits call inspects. */
 const OUTBOX_PAGE = 200;
 
-export class RedisOutbox extends RedisPart {
+export class RedisEscrow extends RedisPart implements EscrowStore {
   /** Where the rolling outbox scan of listStaleCredits continues. */
   private outboxCursor = 0;
 
   /** Drops a finished-with packet or rain from the live index; its data expires later. */
   async retire(id: string): Promise<void> {
     const k = this.keys;
-    const dataKeys = isRainId(id)
-      ? [
-          k.rain(id),
-          k.rainOrder(id),
-          k.rainClaims(id),
-          k.rainBoard(id),
-          k.rainBoardInfo(id),
-          k.rainOutbox(id),
-          k.rainDrops(id),
-          k.rainDraws(id),
-          k.rainEntrants(id),
-          k.rainTaps(id),
-          k.rainLog(id),
-        ]
-      : [k.packet(id), k.shares(id), k.claims(id), k.outbox(id), k.listens(id), k.unlocked(id)];
+    const dataKeys =
+      fundedSourceOf(id) === 'rain'
+        ? [
+            k.rain(id),
+            k.rainOrder(id),
+            k.rainClaims(id),
+            k.rainBoard(id),
+            k.rainBoardInfo(id),
+            k.rainOutbox(id),
+            k.rainDrops(id),
+            k.rainDraws(id),
+            k.rainEntrants(id),
+            k.rainTaps(id),
+            k.rainLog(id),
+          ]
+        : [k.packet(id), k.shares(id), k.claims(id), k.outbox(id), k.listens(id), k.unlocked(id)];
     await Promise.all([
       this.redis.zrem(k.livePackets(), id),
       ...dataKeys.map((key) => this.redis.pexpire(key, RETAIN_CLOSED_MS)),
     ]);
   }
 
-  /** The hash holding a packet's or rain's status, and its outbox. */
-  private sourceKeys(id: string): { record: string; outbox: string } {
-    return isRainId(id)
-      ? { record: this.keys.rain(id), outbox: this.keys.rainOutbox(id) }
-      : { record: this.keys.packet(id), outbox: this.keys.outbox(id) };
+  /** The hash holding a packet's or rain's status, its outbox and its tombstone. */
+  private sourceKeys(id: string): { record: string; outbox: string; tomb: string } {
+    const k = this.keys;
+    return fundedSourceOf(id) === 'rain'
+      ? { record: k.rain(id), outbox: k.rainOutbox(id), tomb: k.rainTombstone(id) }
+      : { record: k.packet(id), outbox: k.outbox(id), tomb: k.tombstone(id) };
+  }
+
+  abortFunded(id: string): Promise<'aborted' | 'exists'> {
+    const source = this.sourceKeys(id);
+    return this.script('abort-funded', [source.record, source.tomb], []) as Promise<'aborted' | 'exists'>;
   }
 
   ackCredits(sourceId: string, claimIds: string[]): Promise<void> {

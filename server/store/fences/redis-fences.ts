@@ -12,9 +12,8 @@
  * domain's 6,371,008.8 m; so the search asks Redis for a slightly larger circle and the
  * answer is filtered and ordered by the domain's exact distance, and memory and Redis agree.
  */
-import type { Cluster, Redis } from 'ioredis';
 import { haversineM } from '../../domain/geo-fence.js';
-import type { RedisKeys } from '../redis/keys.js';
+import { RedisPart } from '../redis/part.js';
 import { runScript } from '../redis/scripts.js';
 import {
   FENCE_LOG_CAP,
@@ -25,21 +24,12 @@ import {
   type FenceStore,
 } from './fence-store.js';
 
-type Guard = <T>(fn: () => Promise<T>) => Promise<T>;
-
 /** The latitudes Redis geo indexes (Web Mercator's). */
 const GEO_MAX_LAT = 85.05112878;
 /** Candidates asked of Redis beyond the limit, for entries the exact filter or the caller drops. */
 const CANDIDATE_SLACK = 20;
 
-export class RedisFences implements FenceStore {
-  /** @param guard maps client errors to StoreUnavailableError (RedisStore's guard) */
-  constructor(
-    private readonly redis: Redis | Cluster,
-    private readonly keys: RedisKeys,
-    private readonly guard: Guard,
-  ) {}
-
+export class RedisFences extends RedisPart implements FenceStore {
   private indexKeys(): string[] {
     const base = `${this.keys.prefix}rp:{geo}`;
     return [`${base}:points`, `${base}:due`, `${base}:entries`, `${base}:polar`];

@@ -3,28 +3,13 @@
  * own (`{nodes}`, a handful of entries); each node's memberships are a hash in the node's own
  * slot (`{m:<nodeId>}`), so joins on different nodes never touch the same slot.
  */
-import type { Cluster, Redis } from 'ioredis';
-import type { RedisKeys } from '../redis/keys.js';
+import { RedisPart } from '../redis/part.js';
 import { runScript } from '../redis/scripts.js';
-import { toStoreError } from '../redis/errors.js';
 import type { HeartbeatResult, NodeMembership, NodeRegistry } from './node-registry.js';
 
 const field = (roomId: string, connId: string): string => `${roomId}\n${connId}`;
 
-export class RedisNodes implements NodeRegistry {
-  constructor(
-    private readonly redis: Redis | Cluster,
-    private readonly keys: RedisKeys,
-  ) {}
-
-  private async guard<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw toStoreError(err);
-    }
-  }
-
+export class RedisNodes extends RedisPart implements NodeRegistry {
   heartbeat(nodeId: string, now: number, ttlMs: number): Promise<HeartbeatResult> {
     return this.guard(async () => {
       const live = await runScript(

@@ -1,15 +1,14 @@
 /**
  * Packets in this process's memory (packet-store.ts). Each method runs synchronously to
  * completion before it returns a promise, so each is atomic; grabAndCredit pays the claim into
- * the wallet in the same synchronous step. abortFunded, ackCredits and listStaleCredits also
- * serve rains (memory-rains.ts), whose ids they recognise.
+ * the wallet in the same synchronous step. Tombstones and outboxes are read and written by
+ * the memory escrow (escrow/memory-escrow.ts) through `state`, `tombstone` and `all`.
  */
 import type { UserRef } from '@red-packet/sdk/protocol';
 import { grabGate, type GrabPass } from '../../domain/claim-gate.js';
 import { fenceVerdict } from '../../domain/geo-fence.js';
-import { isRainId, packetClaimId, packetRefundId } from '../../domain/ids.js';
+import { packetClaimId, packetRefundId } from '../../domain/ids.js';
 import type { Listen } from '../../domain/karaoke-credit.js';
-import type { MemoryRains } from '../rains/memory-rains.js';
 import { cancelTimed } from './memory-timed.js';
 import type { MemoryWallets } from '../wallets/memory-wallets.js';
 import type {
@@ -41,15 +40,19 @@ export class MemoryPackets implements PacketStore {
   private readonly roomPackets = new Map<string, string[]>();
   private readonly expiries = new Map<string, number>();
 
-  /** @param wallets pays grabAndCredit's claims; @param rains answers for rain ids */
-  constructor(
-    private readonly wallets: MemoryWallets,
-    private readonly rains: MemoryRains,
-  ) {}
+  /** @param wallets pays grabAndCredit's claims */
+  constructor(private readonly wallets: MemoryWallets) {}
 
-  /** Every packet, by id (for the audit). */
+  /** Every packet, by id (for the audit and the escrow). */
   all(): ReadonlyMap<string, PacketState> {
     return this.packets;
+  }
+
+  /** Tombstones a packet id unless it exists (EscrowStore.abortFunded). */
+  tombstone(id: string): 'aborted' | 'exists' {
+    if (this.packets.has(id)) return 'exists';
+    this.tombstones.add(id);
+    return 'aborted';
   }
 
   createPacket(packet: PacketRecord, shares: number[]): Promise<CreateResult> {
@@ -67,13 +70,6 @@ export class MemoryPackets implements PacketStore {
     this.roomPackets.set(packet.roomId, list);
     this.expiries.set(packet.id, packet.expiresAt);
     return Promise.resolve('created');
-  }
-
-  abortFunded(id: string): Promise<'aborted' | 'exists'> {
-    if (isRainId(id)) return Promise.resolve(this.rains.abort(id));
-    if (this.packets.has(id)) return Promise.resolve('exists');
-    this.tombstones.add(id);
-    return Promise.resolve('aborted');
   }
 
   grab(packetId: string, user: UserRef, at: number, pass?: GrabPass): Promise<GrabOutcome> {
@@ -171,16 +167,6 @@ export class MemoryPackets implements PacketStore {
     return Promise.resolve({ status: 'expired', packet: copy(r), refund: copy(refund) });
   }
 
-  ackCredits(sourceId: string, claimIds: string[]): Promise<void> {
-    if (isRainId(sourceId)) {
-      this.rains.ack(sourceId, claimIds);
-      return Promise.resolve();
-    }
-    const p = this.packets.get(sourceId);
-    for (const id of claimIds) p?.outbox.delete(id);
-    return Promise.resolve();
-  }
-
   getPacket(packetId: string): Promise<PacketRecord | null> {
     const p = this.packets.get(packetId);
     return Promise.resolve(p ? copy(p.record) : null);
@@ -227,16 +213,5 @@ export class MemoryPackets implements PacketStore {
       if (due.length >= limit) break;
     }
     return Promise.resolve(due);
-  }
-
-  listStaleCredits(before: number, limit: number): Promise<Credit[]> {
-    const out: Credit[] = this.rains.staleCredits(before).slice(0, limit);
-    for (const p of this.packets.values()) {
-      for (const c of p.outbox.values()) {
-        if (c.at < before) out.push(copy(c));
-        if (out.length >= limit) return Promise.resolve(out);
-      }
-    }
-    return Promise.resolve(out);
   }
 }

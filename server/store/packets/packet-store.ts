@@ -1,7 +1,8 @@
 /**
  * Packets: escrow, claims, outbox credits, listens and the expiry schedule. Every method is
  * atomic on one packet (one Redis Cluster slot); funding, paying and refunding cross into
- * wallets in the idempotent steps described in store.ts. Implemented by memory-packets.ts and
+ * wallets in the idempotent steps described in store.ts; a packet's tombstone and outbox are
+ * escrow's (escrow/escrow-store.ts). Implemented by memory-packets.ts and
  * redis-packets.ts.
  *
  * Every amount is integer fen. All methods may reject with StoreUnavailableError.
@@ -91,13 +92,6 @@ export interface PacketStore {
   createPacket(packet: PacketRecord, shares: number[]): Promise<CreateResult>;
 
   /**
-   * Makes sure the packet or rain funded by hold `id` will never be created: `aborted` (a
-   * tombstone is left) unless it already exists (`exists`). Idempotent. The reconciler calls
-   * it before releasing a hold.
-   */
-  abortFunded(id: string): Promise<'aborted' | 'exists'>;
-
-  /**
    * Atomically pops one share for `user` and records the claim and its outbox credit.
    * At most one claim per (packet, user), whatever the retries: a repeat answers `already`
    * with the original claim. Refuses with `expired` at or after expiresAt (by `at`; also once
@@ -136,9 +130,6 @@ export interface PacketStore {
    */
   expirePacket(packetId: string, at: number): Promise<ExpireOutcome>;
 
-  /** Removes landed credits from their source's outbox. Idempotent; unknown ids are ignored. */
-  ackCredits(sourceId: string, claimIds: string[]): Promise<void>;
-
   getPacket(packetId: string): Promise<PacketRecord | null>;
 
   /** A user's listen of a packet's song, or null if they never started one. */
@@ -162,7 +153,4 @@ export interface PacketStore {
 
   /** Ids of packets whose expiresAt ≤ `now` that still need expirePacket. */
   listDueExpiries(now: number, limit: number): Promise<string[]>;
-
-  /** Outbox credits recorded before `before` and not yet acked (for the reconciler). */
-  listStaleCredits(before: number, limit: number): Promise<Credit[]>;
 }

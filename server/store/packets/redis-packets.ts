@@ -3,12 +3,12 @@
  * on the packet's slot (see redis-keys.ts for the layout). The global indexes — live packets
  * and due expiries — sit in slots of their own and are written *before* the script they index
  * (write-ahead), so a crash leaves an index entry pointing at nothing rather than money nobody
- * can find; readers skip and clean such entries. Outboxes and retiring: redis-outbox.ts.
+ * can find; readers skip and clean such entries. Outboxes, tombstones and retiring: escrow/redis-escrow.ts.
  */
 import type { Cluster, Redis } from 'ioredis';
 import type { UserRef } from '@red-packet/sdk/protocol';
 import { isGated, type GrabPass } from '../../domain/claim-gate.js';
-import { isRainId, packetClaimId, packetRefundId } from '../../domain/ids.js';
+import { packetClaimId, packetRefundId } from '../../domain/ids.js';
 import type { Listen } from '../../domain/karaoke-credit.js';
 import type {
   CancelOutcome,
@@ -31,12 +31,11 @@ import {
   type StaticPacket,
 } from '../redis/codec.js';
 import type { RedisKeys } from '../redis/keys.js';
-import { RedisOutbox } from '../escrow/redis-escrow.js';
+import type { RedisEscrow } from '../escrow/redis-escrow.js';
 import { RedisPart } from '../redis/part.js';
 import { cancelTimedPacket } from './redis-timed.js';
 import { walletKeys } from '../wallets/redis-wallets.js';
 import type { StoreKind } from '../store.js';
-import type { Credit } from '../wallets/wallet-store.js';
 
 /** Room packet index entries kept per room. */
 const ROOM_INDEX_CAP = 500;
@@ -82,16 +81,17 @@ function grabArgs(packetId: string, user: UserRef, at: number, pass?: GrabPass):
 }
 
 export class RedisPackets extends RedisPart implements PacketStore {
-  private readonly outbox: RedisOutbox;
-
-  /** @param kind on a Cluster, grabAndCredit cannot reach the wallet's slot in one script */
+  /**
+   * @param kind on a Cluster, grabAndCredit cannot reach the wallet's slot in one script
+   * @param escrow retires a finished packet from the live index
+   */
   constructor(
     private readonly kind: Extract<StoreKind, 'redis' | 'cluster'>,
     redis: Redis | Cluster,
     keys: RedisKeys,
+    private readonly escrow: Pick<RedisEscrow, 'retire'>,
   ) {
     super(redis, keys);
-    this.outbox = new RedisOutbox(redis, keys);
   }
 
   private packetKeys(id: string): {
@@ -143,15 +143,6 @@ export class RedisPackets extends RedisPart implements PacketStore {
         await this.redis.zremrangebyrank(roomIndex, 0, -ROOM_INDEX_CAP - 1);
       }
       return result;
-    });
-  }
-
-  abortFunded(id: string): Promise<'aborted' | 'exists'> {
-    return this.guard(async () => {
-      const keys = isRainId(id)
-        ? [this.keys.rain(id), this.keys.rainTombstone(id)]
-        : [this.keys.packet(id), this.keys.tombstone(id)];
-      return (await this.script('abort-funded', keys, [])) as 'aborted' | 'exists';
     });
   }
 
@@ -244,13 +235,9 @@ export class RedisPackets extends RedisPart implements PacketStore {
       }
       const [done] = packet;
       if (second === 1) await this.redis.zrem(this.keys.duePackets(), packetId);
-      if (Number(done) === 1) await this.outbox.retire(packetId);
+      if (Number(done) === 1) await this.escrow.retire(packetId);
       return { status: 'noop' };
     });
-  }
-
-  ackCredits(sourceId: string, claimIds: string[]): Promise<void> {
-    return this.outbox.ackCredits(sourceId, claimIds);
   }
 
   getPacket(packetId: string): Promise<PacketRecord | null> {
@@ -313,10 +300,6 @@ export class RedisPackets extends RedisPart implements PacketStore {
 
   listDueExpiries(now: number, limit: number): Promise<string[]> {
     return this.guard(() => this.redis.zrangebyscore(this.keys.duePackets(), '-inf', now, 'LIMIT', 0, limit));
-  }
-
-  listStaleCredits(before: number, limit: number): Promise<Credit[]> {
-    return this.outbox.listStaleCredits(before, limit);
   }
 }
 

@@ -71,7 +71,7 @@ export interface RainTrail {
 /** Grab attempts kept per rain for the report; later ones are counted but not logged. */
 export const GRAB_LOG_CAP = 100_000;
 
-export interface RainFairStore {
+export interface LotteryStore {
   /**
    * The gate every drop grab passes first, atomically: checks and counts the user's tap
    * against maxTapsPerSec (one-second windows by server time; a refused tap is not counted),

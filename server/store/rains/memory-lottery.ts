@@ -1,5 +1,5 @@
 /**
- * RainFairStore in memory: works on MemoryRains' state in the same process; each method runs
+ * LotteryStore in memory: works on MemoryRains' state in the same process; each method runs
  * to completion synchronously, so each is atomic. Mirrors rain-enter.lua and rain-draw.lua
  * rule for rule (the contract suite checks both).
  */
@@ -12,7 +12,7 @@ import {
   type DrawState,
   type EnterOutcome,
   type GrabLogEntry,
-  type RainFairStore,
+  type LotteryStore,
   type RainTrail,
   type Ticket,
   type TapOutcome,
@@ -32,7 +32,7 @@ interface FairState {
 
 const copy = <T>(value: T): T => structuredClone(value);
 
-export class MemoryFairRains implements RainFairStore {
+export class MemoryLottery implements LotteryStore {
   private readonly fair = new Map<string, FairState>();
 
   constructor(private readonly rains: MemoryRains) {}

@@ -1,6 +1,8 @@
 /**
- * The rain half of MemoryStore: each method runs to completion synchronously, so each is
- * atomic. Mirrors the Lua scripts of RedisStore rule for rule (the contract suite checks both).
+ * Rains in this process's memory (rain-store.ts): each method runs to completion synchronously
+ * before it returns a promise, so each is atomic. Mirrors the Lua scripts of redis-rains.ts
+ * rule for rule (the contract suite checks both). The lottery (memory-lottery.ts), the escrow
+ * (escrow/memory-escrow.ts) and the audit read the same state in the same process.
  */
 import type { LeaderboardEntry, UserRef } from '@red-packet/sdk/protocol';
 import { dropClaimId, rainRefundId } from '../../domain/ids.js';
@@ -13,6 +15,7 @@ import type {
   EndRainOutcome,
   LeaseResult,
   RainRecord,
+  RainStore,
   ReleaseResult,
 } from '../store.js';
 
@@ -67,7 +70,7 @@ export function recordClaim(
   return credit;
 }
 
-export class MemoryRains {
+export class MemoryRains implements RainStore {
   private readonly rains = new Map<string, RainState>();
   private readonly tombstones = new Set<string>();
 
@@ -80,16 +83,16 @@ export class MemoryRains {
     return this.rains.has(rainId);
   }
 
-  /** Tombstones a rain id unless it exists (see Store.abortFunded). */
-  abort(rainId: string): 'aborted' | 'exists' {
+  /** Tombstones a rain id unless it exists (EscrowStore.abortFunded). */
+  tombstone(rainId: string): 'aborted' | 'exists' {
     if (this.rains.has(rainId)) return 'exists';
     this.tombstones.add(rainId);
     return 'aborted';
   }
 
-  create(rain: RainRecord, drops: { dropId: string; shares: number[] }[]): CreateResult {
-    if (this.rains.has(rain.id)) return 'exists';
-    if (this.tombstones.has(rain.id)) return 'aborted';
+  createRain(rain: RainRecord, drops: { dropId: string; shares: number[] }[]): Promise<CreateResult> {
+    if (this.rains.has(rain.id)) return Promise.resolve('exists');
+    if (this.tombstones.has(rain.id)) return Promise.resolve('aborted');
     this.rains.set(rain.id, {
       record: copy(rain),
       order: drops.map((d) => d.dropId),
@@ -100,45 +103,50 @@ export class MemoryRains {
       board: new Map(),
       outbox: new Map(),
     });
-    return 'created';
+    return Promise.resolve('created');
   }
 
-  get(rainId: string): RainRecord | null {
+  getRain(rainId: string): Promise<RainRecord | null> {
     const r = this.rains.get(rainId);
-    return r ? copy(r.record) : null;
+    return Promise.resolve(r ? copy(r.record) : null);
   }
 
-  listActive(limit: number): string[] {
-    return [...this.rains.values()]
-      .filter((r) => isRainActive(r.record))
-      .slice(0, limit)
-      .map((r) => r.record.id);
+  listActiveRains(limit: number): Promise<string[]> {
+    return Promise.resolve(
+      [...this.rains.values()]
+        .filter((r) => isRainActive(r.record))
+        .slice(0, limit)
+        .map((r) => r.record.id),
+    );
   }
 
-  listRoom(roomId: string): RainRecord[] {
-    return [...this.rains.values()]
-      .map((r) => r.record)
-      .filter((r) => r.roomId === roomId && isRainActive(r))
-      .sort((a, b) => a.startAt - b.startAt)
-      .map(copy);
+  listRoomRains(roomId: string): Promise<RainRecord[]> {
+    return Promise.resolve(
+      [...this.rains.values()]
+        .map((r) => r.record)
+        .filter((r) => r.roomId === roomId && isRainActive(r))
+        .sort((a, b) => a.startAt - b.startAt)
+        .map(copy),
+    );
   }
 
-  acquireLease(rainId: string, nodeId: string, now: number, ttlMs: number): LeaseResult {
+  acquireRainLease(rainId: string, nodeId: string, now: number, ttlMs: number): Promise<LeaseResult> {
     const r = this.rains.get(rainId)?.record;
-    if (!r) return { acquired: false, rain: null };
+    if (!r) return Promise.resolve({ acquired: false, rain: null });
     if (!isRainActive(r) || (r.leaseOwner !== nodeId && r.leaseUntil > now))
-      return { acquired: false, rain: copy(r) };
+      return Promise.resolve({ acquired: false, rain: copy(r) });
     r.leaseOwner = nodeId;
     r.leaseUntil = now + ttlMs;
-    return { acquired: true, rain: copy(r) };
+    return Promise.resolve({ acquired: true, rain: copy(r) });
   }
 
-  releaseLease(rainId: string, nodeId: string): void {
+  releaseRainLease(rainId: string, nodeId: string): Promise<void> {
     const r = this.rains.get(rainId)?.record;
     if (r?.leaseOwner === nodeId) {
       r.leaseOwner = null;
       r.leaseUntil = 0;
     }
+    return Promise.resolve();
   }
 
   releaseDrops(
@@ -148,51 +156,55 @@ export class MemoryRains {
     dropIds: string[],
     now: number,
     leaseTtlMs: number,
-  ): ReleaseResult {
+  ): Promise<ReleaseResult> {
     const rain = this.rains.get(rainId);
-    if (!rain || !isRainActive(rain.record)) return { ok: false, reason: 'closed' };
+    if (!rain || !isRainActive(rain.record)) return Promise.resolve({ ok: false, reason: 'closed' });
     const r = rain.record;
-    if (r.leaseOwner !== nodeId) return { ok: false, reason: 'lease-lost' };
-    if (r.released !== from) return { ok: false, reason: 'cursor-moved' };
+    if (r.leaseOwner !== nodeId) return Promise.resolve({ ok: false, reason: 'lease-lost' });
+    if (r.released !== from) return Promise.resolve({ ok: false, reason: 'cursor-moved' });
     // Check every id before changing anything: a bad batch changes nothing.
-    const drops = dropIds.map((id, i) => {
+    const drops: DropState[] = [];
+    for (const [i, id] of dropIds.entries()) {
       const drop = rain.drops.get(id);
       if (rain.order[from + i] !== id || !drop)
-        throw new Error(`drop ${id} is not drop #${from + i} of ${rainId}`);
-      return drop;
-    });
+        return Promise.reject(new Error(`drop ${id} is not drop #${from + i} of ${rainId}`));
+      drops.push(drop);
+    }
     for (const drop of drops) drop.releasedAt = now;
     r.released += dropIds.length;
     if (dropIds.length > 0) r.lastReleaseAt = now;
     r.leaseUntil = now + leaseTtlMs;
     const started = r.status === 'scheduled' && now >= r.startAt;
     if (started) r.status = 'running';
-    return { ok: true, started };
+    return Promise.resolve({ ok: true, started });
   }
 
-  grabDrop(rainId: string, dropId: string, user: UserRef, now: number): DropGrabOutcome {
+  grabDrop(rainId: string, dropId: string, user: UserRef, now: number): Promise<DropGrabOutcome> {
     const rain = this.rains.get(rainId);
-    if (!rain) return { status: 'missing' };
+    if (!rain) return Promise.resolve({ status: 'missing' });
     const r = rain.record;
-    if (r.status !== 'running') return { status: 'rain-inactive' };
+    if (r.status !== 'running') return Promise.resolve({ status: 'rain-inactive' });
     const drop = rain.drops.get(dropId);
-    if (!drop || !dropWindowOpen(drop.releasedAt, r.dropTtlMs, now)) return { status: 'drop-inactive' };
+    if (!drop || !dropWindowOpen(drop.releasedAt, r.dropTtlMs, now))
+      return Promise.resolve({ status: 'drop-inactive' });
     const claimKey = `${dropId}\n${user.userId}`;
-    if (rain.claims.has(claimKey)) return { status: 'already' };
+    if (rain.claims.has(claimKey)) return Promise.resolve({ status: 'already' });
     const entry = rain.board.get(user.userId);
-    if (r.maxGrabsPerUser !== null && (entry?.grabs ?? 0) >= r.maxGrabsPerUser) return { status: 'cap' };
+    if (r.maxGrabsPerUser !== null && (entry?.grabs ?? 0) >= r.maxGrabsPerUser)
+      return Promise.resolve({ status: 'cap' });
     const amount = drop.shares.pop();
-    if (amount === undefined) return { status: 'drop-empty' };
+    if (amount === undefined) return Promise.resolve({ status: 'drop-empty' });
     const credit = recordClaim(rain, dropId, user, amount, now);
-    return { status: 'claimed', credit: copy(credit), dropLeft: drop.shares.length };
+    return Promise.resolve({ status: 'claimed', credit: copy(credit), dropLeft: drop.shares.length });
   }
 
-  end(rainId: string, now: number, reason: 'finished' | 'cancelled'): EndRainOutcome {
+  endRain(rainId: string, now: number, reason: 'finished' | 'cancelled'): Promise<EndRainOutcome> {
     const rain = this.rains.get(rainId);
-    if (!rain) return { status: 'noop', rain: null };
+    if (!rain) return Promise.resolve({ status: 'noop', rain: null });
     const r = rain.record;
     const due = r.released >= r.drops && now >= r.lastReleaseAt + r.dropTtlMs;
-    if (!isRainActive(r) || (reason === 'finished' && !due)) return { status: 'noop', rain: copy(r) };
+    if (!isRainActive(r) || (reason === 'finished' && !due))
+      return Promise.resolve({ status: 'noop', rain: copy(r) });
     let refund: Credit | null = null;
     if (r.remainingAmount > 0) {
       refund = {
@@ -212,29 +224,38 @@ export class MemoryRains {
     r.endedAt = now;
     r.leaseOwner = null;
     r.leaseUntil = 0;
-    return { status: 'ended', rain: copy(r), refund: copy(refund), winners: rain.board.size };
-  }
-
-  leaderboard(rainId: string, limit: number): LeaderboardEntry[] {
-    const board = [...(this.rains.get(rainId)?.board.values() ?? [])];
-    return copy(board.sort((a, b) => b.amount - a.amount || b.grabs - a.grabs).slice(0, limit));
-  }
-
-  userStats(rainId: string, userId: string): { grabs: number; amount: number } {
-    const e = this.rains.get(rainId)?.board.get(userId);
-    return { grabs: e?.grabs ?? 0, amount: e?.amount ?? 0 };
-  }
-
-  activeDrops(rainId: string, now: number): ActiveDrop[] {
-    const rain = this.rains.get(rainId);
-    if (rain?.record.status !== 'running') return [];
-    const ttl = rain.record.dropTtlMs;
-    return rain.order.flatMap((dropId) => {
-      const d = rain.drops.get(dropId);
-      return d && d.shares.length > 0 && dropWindowOpen(d.releasedAt, ttl, now)
-        ? [{ dropId, releasedAt: d.releasedAt, left: d.shares.length, shares: d.initial }]
-        : [];
+    return Promise.resolve({
+      status: 'ended',
+      rain: copy(r),
+      refund: copy(refund),
+      winners: rain.board.size,
     });
+  }
+
+  rainLeaderboard(rainId: string, limit: number): Promise<LeaderboardEntry[]> {
+    const board = [...(this.rains.get(rainId)?.board.values() ?? [])];
+    return Promise.resolve(
+      copy(board.sort((a, b) => b.amount - a.amount || b.grabs - a.grabs).slice(0, limit)),
+    );
+  }
+
+  rainUserStats(rainId: string, userId: string): Promise<{ grabs: number; amount: number }> {
+    const e = this.rains.get(rainId)?.board.get(userId);
+    return Promise.resolve({ grabs: e?.grabs ?? 0, amount: e?.amount ?? 0 });
+  }
+
+  activeDrops(rainId: string, now: number): Promise<ActiveDrop[]> {
+    const rain = this.rains.get(rainId);
+    if (rain?.record.status !== 'running') return Promise.resolve([]);
+    const ttl = rain.record.dropTtlMs;
+    return Promise.resolve(
+      rain.order.flatMap((dropId) => {
+        const d = rain.drops.get(dropId);
+        return d && d.shares.length > 0 && dropWindowOpen(d.releasedAt, ttl, now)
+          ? [{ dropId, releasedAt: d.releasedAt, left: d.shares.length, shares: d.initial }]
+          : [];
+      }),
+    );
   }
 
   /** Outbox credits older than `before` (for the reconciler). */

@@ -1,9 +1,8 @@
 /**
- * RainFairStore on Redis: rain-enter.lua and rain-draw.lua on the rain's `{n:<rainId>}` slot,
+ * LotteryStore on Redis: rain-enter.lua and rain-draw.lua on the rain's `{n:<rainId>}` slot,
  * plus plain reads for the audit trail. Every key is the rain's, so this works unchanged on
  * Redis Cluster.
  */
-import type { Cluster, Redis } from 'ioredis';
 import type { UserRef } from '@red-packet/sdk/protocol';
 import { dropClaimId } from '../../domain/ids.js';
 import {
@@ -12,29 +11,21 @@ import {
   type DrawState,
   type EnterOutcome,
   type GrabLogEntry,
-  type RainFairStore,
+  type LotteryStore,
   type RainTrail,
   type TapOutcome,
   type Ticket,
 } from './lottery-store.js';
-import type { RedisKeys } from '../redis/keys.js';
+import { RedisPart } from '../redis/part.js';
 import { runScript } from '../redis/scripts.js';
 
 /** Ticket lists outlive a closed rain's retention (7 days) by a day, then expire. */
 const TICKETS_RETAIN_MS = 8 * 86_400_000;
 
-type Guard = <T>(fn: () => Promise<T>) => Promise<T>;
-
 /** cjson writes an empty list as `{}`. */
 const list = <T>(value: T[] | Record<string, never>): T[] => (Array.isArray(value) ? value : []);
 
-export class RedisFairRains implements RainFairStore {
-  constructor(
-    private readonly redis: Redis | Cluster,
-    private readonly keys: RedisKeys,
-    private readonly guard: Guard,
-  ) {}
-
+export class RedisLottery extends RedisPart implements LotteryStore {
   enterDrop(rainId: string, dropId: string, user: UserRef, now: number): Promise<EnterOutcome> {
     const k = this.keys;
     return this.guard(async () => {

@@ -1,33 +1,31 @@
 /**
- * What every part of RedisStore shares: the client, the key layout (redis-keys.ts), the
- * Lua scripts (redis-scripts.ts) and the guard that turns Redis failures into
- * StoreUnavailableError (redis-errors.ts).
+ * What every Redis part of the store shares: the client, the key layout (keys.ts), the Lua
+ * scripts (scripts.ts) and `guard`, the one place a Redis failure becomes what callers
+ * handle (errors.ts: StoreUnavailableError for "not now", the error itself for a bug).
+ * Every public method of a part runs its Redis work inside `guard` (or `script`, which does).
  */
 import type { Cluster, Redis } from 'ioredis';
 import { toStoreError } from './errors.js';
 import type { RedisKeys } from './keys.js';
 import { runScript, type ScriptName } from './scripts.js';
 
-/** Runs `fn`, turning what it throws into what callers handle (toStoreError). */
-export async function guarded<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw toStoreError(err);
-  }
-}
-
-export abstract class RedisPart {
+export abstract class RedisPart<Keys = RedisKeys> {
   constructor(
     protected readonly redis: Redis | Cluster,
-    protected readonly keys: RedisKeys,
+    protected readonly keys: Keys,
   ) {}
 
-  protected guard<T>(fn: () => Promise<T>): Promise<T> {
-    return guarded(fn);
+  /** Runs `fn`, turning what it throws into what callers handle (toStoreError). */
+  protected async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toStoreError(err);
+    }
   }
 
+  /** Runs one Lua script, guarded. */
   protected script(name: ScriptName, keys: string[], args: (string | number)[]): Promise<unknown> {
-    return runScript(this.redis, name, keys, args);
+    return this.guard(() => runScript(this.redis, name, keys, args));
   }
 }

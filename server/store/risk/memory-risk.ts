@@ -251,8 +251,4 @@ export class MemoryRisk implements RiskStore {
   listFlags(): Promise<RiskFlag[]> {
     return Promise.resolve([...this.flags.values()].map(copy));
   }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
 }

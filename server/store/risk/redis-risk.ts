@@ -8,7 +8,7 @@
  *           {rk:<bucket>}   content-screening strikes, per user (cs:<userId>)
  *   global  (own slots)     bans and flags: small hashes read whole by the operator view
  */
-import type { Cluster, Redis } from 'ioredis';
+import { RedisPart } from '../redis/part.js';
 import type { RiskDay } from '../../domain/risk-day.js';
 import {
   CLOSED_BREAKER,
@@ -18,8 +18,6 @@ import {
   type SendDecision,
   type SendRefusal,
 } from '../../domain/risk-rules.js';
-import { toStoreError } from '../redis/errors.js';
-import { runScript, type ScriptName } from '../redis/scripts.js';
 import {
   CONTENT_STRIKES_TTL_MS,
   DAY_KEY_GRACE_MS,
@@ -117,26 +115,7 @@ function decodeStrikes(hash: Record<string, string>): ContentStrikes {
   };
 }
 
-export class RedisRisk implements RiskStore {
-  constructor(
-    private readonly redis: Redis | Cluster,
-    private readonly keys: RiskKeys,
-    /** Whether close() disconnects the client (false when it is shared). */
-    private readonly ownsClient = false,
-  ) {}
-
-  private async guard<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw toStoreError(err);
-    }
-  }
-
-  private script(name: ScriptName, keys: string[], args: (string | number)[]): Promise<unknown> {
-    return this.guard(() => runScript(this.redis, name, keys, args));
-  }
-
+export class RedisRisk extends RedisPart<RiskKeys> implements RiskStore {
   async admitSend(a: SendAdmission, p: RiskPolicy): Promise<SendDecision> {
     const k = this.keys;
     const reply = (await this.script(
@@ -338,9 +317,5 @@ export class RedisRisk implements RiskStore {
   async listFlags(): Promise<RiskFlag[]> {
     const all = await this.guard(() => this.redis.hgetall(this.keys.flags()));
     return Object.values(all).map((v) => JSON.parse(v) as RiskFlag);
-  }
-
-  async close(): Promise<void> {
-    if (this.ownsClient) await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

@@ -175,9 +175,6 @@ export interface RiskStore {
   clearFlag(id: string): Promise<boolean>;
   getFlag(id: string): Promise<RiskFlag | null>;
   listFlags(): Promise<RiskFlag[]>;
-
-  /** Releases what the store opened (a no-op when it shares the game store's client). */
-  close(): Promise<void>;
 }
 
 /** The bucket a user's counters live in (a stable hash of the id). */

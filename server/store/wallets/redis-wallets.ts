@@ -6,7 +6,7 @@
  * cleans such entries.
  */
 import type { Cluster, Redis } from 'ioredis';
-import type { PacketStore } from '../packets/packet-store.js';
+import type { EscrowStore } from '../escrow/escrow-store.js';
 import { balanceReply, decodeLedger } from '../redis/codec.js';
 import type { RedisKeys } from '../redis/keys.js';
 import { RedisPart } from '../redis/part.js';
@@ -22,7 +22,7 @@ export class RedisWallets extends RedisPart implements WalletStore {
   constructor(
     redis: Redis | Cluster,
     keys: RedisKeys,
-    private readonly funding: Pick<PacketStore, 'abortFunded'>,
+    private readonly funding: Pick<EscrowStore, 'abortFunded'>,
   ) {
     super(redis, keys);
   }
