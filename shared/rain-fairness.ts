@@ -2,7 +2,7 @@
  * What a player needs to verify a rain (GET /v1/rains/:id/replay) and what its host sees of
  * it (GET /v1/rains/:id/report). docs/fairness.md describes the scheme.
  */
-import type { RainView } from './protocol.js';
+import type { RainView } from './protocol/views.js';
 
 /** One drop as the store recorded it, in timeline order. */
 export interface ReplayDrop {

@@ -3,7 +3,7 @@
  * client→server event (each answered by an ack, the operation's reply) and sends every
  * server→client event. Events come from the registries the server runs with: the client
  * events from `eventSchemas` (what bindEvents validates), their acks and the server events
- * from the types in shared/protocol.ts.
+ * from the types in shared/protocol.ts (and the files it re-exports, shared/protocol/).
  */
 import { ERROR_CODES } from '@red-packet/sdk/codes';
 import { eventSchemas } from '@red-packet/sdk/schemas';

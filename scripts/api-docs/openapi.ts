@@ -32,7 +32,7 @@ export function buildOpenApi(types: TypeSchemas, version: string): JsonSchema {
   const undocumented = routes.map((r) => `${r.method} ${r.path}`).filter((k) => !results.has(k));
   if (undocumented.length > 0) {
     throw new Error(
-      `HTTP routes without an answer type: add them to HttpResults in shared/protocol.ts: ${undocumented.join(', ')}`,
+      `HTTP routes without an answer type: add them to HttpResults in shared/protocol/http.ts: ${undocumented.join(', ')}`,
     );
   }
   const errorStatuses = statuses();
