@@ -3,7 +3,7 @@
  * wallets and packets and feeds them here.
  */
 import type { AuditReport } from '@red-packet/sdk/protocol';
-import type { LedgerEntry } from '../store.js';
+import type { LedgerEntry } from '../wallets/wallet-store.js';
 
 export class AuditTally {
   private minted = 0;

@@ -9,7 +9,7 @@ import { grabGate, type GrabPass } from '../../domain/claim-gate.js';
 import { fenceVerdict } from '../../domain/geo-fence.js';
 import { packetClaimId, packetRefundId } from '../../domain/ids.js';
 import type { Listen } from '../../domain/karaoke-credit.js';
-import { cancelTimed } from './memory-timed.js';
+import { cancelTimed, type PacketState } from './memory-timed.js';
 import type { MemoryWallets } from '../wallets/memory-wallets.js';
 import type {
   CancelOutcome,
@@ -24,13 +24,7 @@ import type {
 } from './packet-store.js';
 import type { Credit } from '../wallets/wallet-store.js';
 
-export interface PacketState {
-  record: PacketRecord;
-  shares: number[];
-  claims: Map<string, ClaimRecord>;
-  outbox: Map<string, Credit>;
-  listens: Map<string, ListenRecord>;
-}
+export type { PacketState };
 
 const copy = <T>(value: T): T => structuredClone(value);
 

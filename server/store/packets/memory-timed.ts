@@ -1,8 +1,19 @@
-/** Timed packets on the memory store: cancelling one before it opens (packet-store.ts cancelPacket). */
+/**
+ * A packet's state on the memory store, and what timed packets add to it: cancelling one
+ * before it opens (packet-store.ts cancelPacket).
+ */
 import { packetRefundId } from '../../domain/ids.js';
-import type { PacketState } from './memory-packets.js';
-import type { CancelOutcome } from './packet-store.js';
+import type { CancelOutcome, ClaimRecord, ListenRecord, PacketRecord } from './packet-store.js';
 import type { Credit } from '../wallets/wallet-store.js';
+
+/** One packet as memory-packets.ts keeps it. */
+export interface PacketState {
+  record: PacketRecord;
+  shares: number[];
+  claims: Map<string, ClaimRecord>;
+  outbox: Map<string, Credit>;
+  listens: Map<string, ListenRecord>;
+}
 
 /** One synchronous step on the packet's state, so atomic with its grabs. */
 export function cancelTimed(p: PacketState | undefined, senderId: string, at: number): CancelOutcome {

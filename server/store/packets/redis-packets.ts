@@ -35,7 +35,7 @@ import type { RedisEscrow } from '../escrow/redis-escrow.js';
 import { RedisPart } from '../redis/part.js';
 import { cancelTimedPacket } from './redis-timed.js';
 import { walletKeys } from '../wallets/redis-wallets.js';
-import type { StoreKind } from '../store.js';
+import type { StoreKind } from '../unavailable.js';
 
 /** Room packet index entries kept per room. */
 const ROOM_INDEX_CAP = 500;

@@ -4,7 +4,7 @@ import { packetRefundId } from '../../domain/ids.js';
 import { decodeCredit, decodePacket, pairs } from '../redis/codec.js';
 import type { RedisKeys } from '../redis/keys.js';
 import { runScript } from '../redis/scripts.js';
-import type { CancelOutcome } from '../store.js';
+import type { CancelOutcome } from './packet-store.js';
 
 /** One cancel-packet.lua call on the packet's slot; a cancelled packet leaves the expiry schedule. */
 export async function cancelTimedPacket(

@@ -17,7 +17,7 @@
  */
 import type { ReplayDrop } from '@red-packet/sdk/rain-fairness';
 import type { UserRef } from '@red-packet/sdk/protocol';
-import type { Credit } from '../store.js';
+import type { Credit } from '../wallets/wallet-store.js';
 
 export type EnterOutcome =
   /** Go on to Store.grabDrop (race mode, or a lottery drop already drawn). */

@@ -7,17 +7,17 @@
 import type { LeaderboardEntry, UserRef } from '@red-packet/sdk/protocol';
 import { dropClaimId, rainRefundId } from '../../domain/ids.js';
 import { dropWindowOpen, isRainActive } from '../../domain/rain-rules.js';
+import type { CreateResult } from '../packets/packet-store.js';
 import type {
   ActiveDrop,
-  CreateResult,
-  Credit,
   DropGrabOutcome,
   EndRainOutcome,
   LeaseResult,
   RainRecord,
   RainStore,
   ReleaseResult,
-} from '../store.js';
+} from './rain-store.js';
+import type { Credit } from '../wallets/wallet-store.js';
 
 export interface DropState {
   shares: number[];

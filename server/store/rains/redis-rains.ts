@@ -8,16 +8,16 @@ import { dropClaimId, rainRefundId } from '../../domain/ids.js';
 import { dropWindowOpen, isRainActive } from '../../domain/rain-rules.js';
 import { decodeCredit, pairs } from '../redis/codec.js';
 import { RedisPart } from '../redis/part.js';
+import type { CreateResult } from '../packets/packet-store.js';
 import type {
   ActiveDrop,
-  CreateResult,
   DropGrabOutcome,
   EndRainOutcome,
   LeaseResult,
   RainRecord,
   RainStore,
   ReleaseResult,
-} from '../store.js';
+} from './rain-store.js';
 
 /** How a drop is stored: index, releasedAt (0 = not yet), initial share count, shares left. */
 interface StoredDrop {

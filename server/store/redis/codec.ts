@@ -1,6 +1,7 @@
 /** Turning what the Lua scripts store and return back into the store's typed records. */
 import type { ChatMessage, ClaimView } from '@red-packet/sdk/protocol';
-import type { ClaimRecord, Credit, LedgerEntry, PacketRecord } from '../store.js';
+import type { ClaimRecord, PacketRecord } from '../packets/packet-store.js';
+import type { Credit, LedgerEntry } from '../wallets/wallet-store.js';
 
 /** The part of a packet that never changes, stored as one JSON field. */
 export type StaticPacket = Pick<

@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from '../store.js';
+import { StoreUnavailableError } from '../unavailable.js';
 
 /** Redis answers that mean "not now" rather than "your script is wrong". */
 const TRANSIENT_REPLY = /^(LOADING|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|MOVED|ASK|BUSY|READONLY)\b/;

@@ -7,7 +7,7 @@
  * master that holds slots but has no connection makes this throw StoreUnavailableError.
  */
 import { Cluster, type Redis } from 'ioredis';
-import { StoreUnavailableError } from '../store.js';
+import { StoreUnavailableError } from '../unavailable.js';
 
 const SLOTS = 16_384;
 
