@@ -47,6 +47,7 @@ import { guardGrabs } from './handlers/risk-guard.js';
 import { riskRoutes } from './handlers/risk-routes.js';
 import { screenRoutes } from './handlers/screen-routes.js';
 import { ContentScreen, type TextCheck } from './services/content-screen.js';
+import { loadStartupWordLists } from './services/word-list-files.js';
 import { listenScreenBroadcasts, socketScreenBus } from './transport/screen-bus.js';
 import { BanList } from './services/risk-bans.js';
 import { RiskService, type SendGate } from './services/risk-service.js';
@@ -112,6 +113,8 @@ export interface RunningApp {
 }
 
 export async function startApp(config: Config, overrides: AppOverrides = {}): Promise<RunningApp> {
+  // Before anything opens: a bad word-list file stops the start, naming SCREEN_WORDLIST_PATH.
+  const screenLists = loadStartupWordLists(config.screen.paths);
   const { timers } = config;
   const log = overrides.logger ?? createLogger(config.logLevel, config.nodeId);
   const clock = overrides.clock ?? systemClock;
@@ -164,6 +167,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const screen = new ContentScreen({
     nodeId: config.nodeId,
     paths: config.screen.paths,
+    lists: screenLists,
     riskStore,
     clock,
     registry: metrics.registry,

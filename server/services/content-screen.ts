@@ -39,7 +39,10 @@ export type ScreenStatus = ScreeningStatus;
 
 export interface ContentScreenDeps {
   nodeId: string;
+  /** The word-list files, re-read on every reload. */
   paths: readonly string[];
+  /** The lists in force at start, read from `paths` (loadStartupWordLists). */
+  lists: readonly LoadedList[];
   riskStore: RiskStore;
   clock: Clock;
   registry: Registry;
@@ -57,9 +60,8 @@ export class ContentScreen {
   private readonly reloads: Counter<'outcome'>;
   private readonly terms: Gauge<'list'>;
 
-  /** Loads the lists (config.ts has validated them; a failure here throws). */
   constructor(private readonly deps: ContentScreenDeps) {
-    this.lists = loadWordLists(deps.paths);
+    this.lists = [...deps.lists];
     this.screen = new Screen(this.lists);
     this.loadedAt = deps.clock.now();
     this.blocked = new Counter({

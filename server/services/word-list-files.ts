@@ -1,10 +1,11 @@
 /**
  * Reads the configured word-list files (SCREEN_WORDLIST_PATH) into parsed lists: at start
- * (config.ts validates them, so a bad file stops the process) and on every reload.
+ * (startApp, before it opens anything, so a bad file stops the process) and on every reload.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { ConfigError } from '../config.js';
 import { parseWordList, WordListError, type WordList } from '../domain/word-lists.js';
 
 /** A list as loaded: its terms, where it came from, and a digest of the file's bytes. */
@@ -53,4 +54,16 @@ export function loadWordLists(paths: readonly string[]): LoadedList[] {
     throw new WordListError(duplicate, null, 'two files have this base name (it names the list)');
   }
   return lists;
+}
+
+/**
+ * The configured lists at start: a bad file is a ConfigError naming SCREEN_WORDLIST_PATH, which
+ * main.ts prints before it exits.
+ */
+export function loadStartupWordLists(paths: readonly string[]): LoadedList[] {
+  try {
+    return loadWordLists(paths);
+  } catch (err) {
+    throw new ConfigError('SCREEN_WORDLIST_PATH', err instanceof Error ? err.message : String(err));
+  }
 }

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startApp } from '../../server/app.js';
 import { ConfigError, DEFAULT_WORDLIST, loadConfig } from '../../server/config.js';
+import { loadStartupWordLists } from '../../server/services/word-list-files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rp-screen-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,9 +15,10 @@ const file = (name: string, content: string | Buffer): string => {
   return path;
 };
 
+/** What the start makes of SCREEN_WORDLIST_PATH: config parses it, the start reads the files. */
 function errorOf(value: string): ConfigError {
   try {
-    loadConfig({ SCREEN_WORDLIST_PATH: value });
+    loadStartupWordLists(loadConfig({ SCREEN_WORDLIST_PATH: value }).screen.paths);
   } catch (err) {
     if (err instanceof ConfigError) return err;
     throw err;
@@ -28,6 +31,11 @@ describe('SCREEN_WORDLIST_PATH', () => {
     expect(loadConfig({}).screen).toEqual({ paths: [DEFAULT_WORDLIST] });
     expect(DEFAULT_WORDLIST).toMatch(/server[/\\]wordlists[/\\]gambling\.txt$/);
     expect(loadConfig({ SCREEN_WORDLIST_PATH: 'off' }).screen).toEqual({ paths: [] });
+  });
+
+  it('is only parsed by the configuration: a missing file is found at start', () => {
+    const missing = join(dir, 'absent.txt');
+    expect(loadConfig({ SCREEN_WORDLIST_PATH: missing }).screen.paths).toEqual([missing]);
   });
 
   it('takes several comma-separated files, in order', () => {
@@ -55,5 +63,17 @@ describe('SCREEN_WORDLIST_PATH', () => {
     expect(errorOf(`${twin},${DEFAULT_WORDLIST}`).message).toMatch(
       /word list gambling: two files have this base name/,
     );
+  });
+
+  it('a bad list stops startApp before it opens anything, naming the variable', async () => {
+    const config = loadConfig({
+      SCREEN_WORDLIST_PATH: join(dir, 'nope.txt'),
+      LOG_LEVEL: 'silent',
+      PORT: '0',
+    });
+    await expect(startApp(config)).rejects.toMatchObject({
+      name: 'ConfigError',
+      variable: 'SCREEN_WORDLIST_PATH',
+    });
   });
 });
