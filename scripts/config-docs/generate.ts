@@ -1,4 +1,4 @@
-/** `npm run docs:config`: rewrites the README's configuration table from server/config.ts. */
+/** `npm run docs:config`: rewrites the README's configuration table from server/config/env-vars.ts. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
 import { configTable, README_PATH, withConfigTable } from './readme-table.js';

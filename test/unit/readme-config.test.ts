@@ -1,5 +1,5 @@
 /**
- * The README's configuration table is ENV_VARS (server/config.ts): the same variables, in the
+ * The README's configuration table is ENV_VARS (server/config/env-vars.ts): the same variables, in the
  * same order, with the same defaults and meanings; and ENV_VARS names exactly the variables
  * loadConfig reads, each default being what an unset variable gives.
  */

@@ -1,0 +1,190 @@
+/** One environment variable: its default value, or what leaving it unset means; and its meaning. */
+export type EnvVar = { default: string; about: string } | { unset: string; about: string };
+
+/**
+ * Every variable loadConfig reads, with its default and meaning: the one place a default is
+ * written. `default` is the value used when the variable is unset or empty, written as it
+ * would be set (it goes through the same check); `unset` says in words what an unset
+ * variable means when there is no such value. The README's configuration table is made
+ * from this (`npm run docs:config`).
+ */
+export const ENV_VARS = {
+  PORT: { default: '3000', about: 'listen port (`0` picks a free port)' },
+  HOST: { default: '0.0.0.0', about: 'listen address' },
+  REDIS_URL: {
+    unset: 'unset → in-memory store, one node',
+    about: 'standalone Redis, e.g. `redis://host:6379`',
+  },
+  REDIS_CLUSTER_NODES: { unset: 'unset', about: '`host:port,…` seeds → Redis Cluster mode (Redis ≥ 7)' },
+  REDIS_KEY_PREFIX: {
+    unset: 'empty',
+    about: 'prefix for every key and pub/sub channel (one per deployment)',
+  },
+  JWT_SECRET: {
+    unset: 'unset → dev mode',
+    about: 'HS256 secret, ≥ 16 characters; unset makes a random one at start',
+  },
+  DEV_TOKENS: {
+    unset: 'on in dev mode only',
+    about: '`1` enables `POST /v1/dev/token` with a secret set, `0` disables it',
+  },
+  WIRE_FORMAT: { default: 'msgpack', about: "`json` serves socket.io's default parser for generic clients" },
+  TRANSPORT: { default: 'uws', about: '`node` runs on node:http + ws instead (for comparison)' },
+  LOG_LEVEL: { default: 'info', about: 'pino level (`silent` … `trace`)' },
+  NODE_ID: { unset: 'random', about: "this node's name in logs, metrics and rain leases" },
+  PACKET_MAX_TOTAL: { default: '20000', about: 'largest group packet, fen' },
+  PACKET_MAX_COUNT: { default: '100', about: 'most shares in a group packet' },
+  PACKET_TTL_MS: { default: '86400000', about: "a packet's lifetime before the remainder is refunded" },
+  PACKET_MAX_OPEN_DELAY_MS: {
+    default: '86400000',
+    about: 'how far ahead a timed packet (`opensAt` / `opensInMs`) may open',
+  },
+  CURFEW_START: {
+    default: '22:00',
+    about: "start of the minors' curfew (local `HH:MM`): tokens with `minor: true` cannot move money",
+  },
+  CURFEW_END: { default: '06:00', about: "end of the minors' curfew (local `HH:MM`)" },
+  CURFEW_TIME_ZONE: { default: 'Asia/Shanghai', about: "IANA zone of the minors' curfew hours" },
+  SCREEN_WORDLIST_PATH: {
+    unset: 'shipped `gambling.txt`',
+    about: 'word-list files, comma-separated, `off` for none (docs/operations.md)',
+  },
+  FENCE_MIN_RADIUS_M: { default: '50', about: "smallest radius (m) of a location-fenced packet's fence" },
+  FENCE_MAX_RADIUS_M: { default: '50000', about: "largest radius (m) of a location-fenced packet's fence" },
+  FENCE_ACCURACY_CAP_M: {
+    default: '100',
+    about: "most of a claimer's reported accuracy (m) the fence check credits",
+  },
+  NEARBY_MAX_RADIUS_M: { default: '50000', about: 'largest radius (m) a nearby search may ask for' },
+  FENCE_PROBE_FLAG_AT: {
+    default: '5',
+    about: 'refusals of one user on one fenced packet that raise a `fence-probe` flag (`0`: never)',
+  },
+  KARAOKE_MIN_SONG_MS: { default: '3000', about: 'shortest song of a karaoke packet' },
+  KARAOKE_MAX_SONG_MS: { default: '900000', about: 'longest song of a karaoke packet' },
+  KARAOKE_UNLOCK_PERCENT: { default: '95', about: 'share of the song to hear before the packet opens' },
+  KARAOKE_MAX_GAP_MS: {
+    default: '15000',
+    about: 'longest gap between progress reports that still earns credit',
+  },
+  KARAOKE_TOLERANCE_MS: {
+    default: '1000',
+    about: "slack for network jitter: how far a report may advance beyond the server's elapsed time",
+  },
+  KARAOKE_LISTENED_INTERVAL_MS: {
+    default: '1000',
+    about: 'how often `karaoke:listened` is broadcast (coalesced)',
+  },
+  RAIN_MAX_TOTAL_HOST: { default: '1000000', about: 'largest rain budget (fen) a host may fund' },
+  RAIN_MAX_TOTAL_ADMIN: { default: '10000000', about: 'largest rain budget (fen) an admin may fund' },
+  RAIN_MAX_DROPS: { default: '2000', about: 'most drops in one rain' },
+  RAIN_MAX_SHARES: { default: '20000', about: 'most shares (drops × `sharesPerDrop`) in one rain' },
+  RAIN_MAX_DURATION_MS: { default: '600000', about: 'longest rain' },
+  RAIN_TICK_MS: { default: '100', about: 'drop release tick: at most one `rain:drops` per rain per tick' },
+  RAIN_LEASE_TTL_MS: {
+    default: '3000',
+    about: "a rain driver's lease: a dead driver is replaced within about this long",
+  },
+  RAIN_SCAN_MS: { default: '500', about: 'how often nodes look for rains without a live driver' },
+  WS_MAX_PAYLOAD_BYTES: { default: '16384', about: 'largest inbound frame; larger closes the connection' },
+  WS_MAX_BACKPRESSURE_BYTES: {
+    default: '1048576',
+    about: 'outbound queue per socket before it is dropped as too slow',
+  },
+  WS_IDLE_TIMEOUT_SEC: { default: '60', about: 'seconds without traffic before uWS closes a socket' },
+  RATE_LIMIT_EVENTS_PER_SEC: {
+    default: '50',
+    about: 'sustained client→server events per second per socket',
+  },
+  RATE_LIMIT_EVENTS_BURST: { default: '100', about: 'burst allowance of those events' },
+  RATE_LIMIT_CHAT_PER_SEC: { default: '2', about: 'chat lines per second per socket (burst 5×)' },
+  SWEEP_INTERVAL_MS: { default: '1000', about: 'how often expired packets are refunded' },
+  RECONCILE_INTERVAL_MS: { default: '5000', about: 'how often half-done money moves are looked for' },
+  RECONCILE_GRACE_MS: {
+    default: '10000',
+    about: 'how old a half-done money move must be before the reconciler finishes it',
+  },
+  PRESENCE_INTERVAL_MS: { default: '1000', about: 'how often member counts are broadcast (coalesced)' },
+  GRAB_BATCH_MS: {
+    default: '50',
+    about: 'how often grabs are broadcast, coalesced per room, as `packet:grabbed`',
+  },
+  STORE_START_WAIT_MS: {
+    default: '5000',
+    about: 'how long start-up waits for Redis before listening anyway (not ready until it answers)',
+  },
+  METRICS_TOKEN: { unset: 'unset', about: 'bearer token required by `GET /metrics` when set' },
+  CODE_SECRET: {
+    unset: 'derived from the JWT secret',
+    about:
+      'HMAC key of packet and receive codes (≥ 16 characters; every node of a deployment needs the same)',
+  },
+  CODE_ROTATE_MS: {
+    default: '30000',
+    about: "how often a code packet's QR code rotates (the previous code stays valid one more window)",
+  },
+  RISK_TIME_ZONE: {
+    default: 'Asia/Shanghai',
+    about: 'IANA zone whose midnight resets the daily risk totals',
+  },
+  RISK_DAILY_MAX_SENDS: { default: '100', about: 'packets a user may send a day (`0`: no limit)' },
+  RISK_DAILY_MAX_SENT_FEN: { default: '1000000', about: 'fen a user may send a day (`0`: no limit)' },
+  RISK_DAILY_MAX_RECEIVED_FEN: { default: '100000', about: 'fen a user may receive a day (`0`: no limit)' },
+  RISK_DAILY_MAX_RAIN_FEN: {
+    default: '10000000',
+    about: 'fen a user may fund into rains a day (`0`: no limit)',
+  },
+  RISK_VERIFY_AFTER_SENDS: {
+    default: '5',
+    about: 'step-up: sends a day after which a recent sign-in is required',
+  },
+  RISK_VERIFY_MAX_AGE_SEC: { default: '300', about: 'step-up: how recent that sign-in must be' },
+  RISK_BREAKER_REPEAT: { default: '5', about: 'identical amounts in a row that pause a sender' },
+  RISK_BREAKER_WINDOW_SEC: { default: '3600', about: 'the window those identical amounts are counted in' },
+  RISK_BREAKER_COOLDOWN_SEC: { default: '600', about: 'how long the breaker pauses the sender' },
+  RISK_GRAB_FAIL_MAX: { default: '30', about: 'failed grabs in a window that cool a user down' },
+  RISK_GRAB_FAIL_WINDOW_SEC: { default: '10', about: 'the window those failed grabs are counted in' },
+  RISK_GRAB_COOLDOWN_SEC: { default: '30', about: 'how long the grab cooldown lasts' },
+  RISK_MAX_ACCOUNTS_PER_DEVICE: {
+    default: '3',
+    about: 'winners of one packet or rain per device before a flag',
+  },
+  RISK_MAX_ACCOUNTS_PER_IP: {
+    default: '10',
+    about: 'winners of one packet or rain per address before a flag',
+  },
+  RISK_CLUSTER_ENFORCE: {
+    default: '0',
+    about: "`1` refuses the extra accounts' grabs instead of only flagging",
+  },
+  TRUSTED_PROXIES: { unset: 'none', about: 'IPs / IPv4 CIDRs whose `X-Forwarded-For` is believed' },
+  RISK_BAN_REFRESH_MS: {
+    default: '5000',
+    about: 'how often each node reloads bans from the store (a backstop for the broadcast)',
+  },
+  RISK_FLUSH_MS: { default: '200', about: 'how often received fen and winners are written to the store' },
+  WEB_DIR: {
+    default: 'dist/web',
+    about: 'the built page served at `/`, from the working directory (an info page when it is not built)',
+  },
+  NODE_HEARTBEAT_MS: {
+    default: '1000',
+    about: 'how often a node renews its liveness in the store and reaps dead nodes',
+  },
+  NODE_DEAD_AFTER_MS: {
+    default: '5000',
+    about: 'a node silent this long counts as dead: survivors remove its room members',
+  },
+  STORE_PROBE_MS: { default: '5000', about: 'how often the store is pinged for `rp_store_up`' },
+  AUDIT_INTERVAL_MS: {
+    default: '300000',
+    about: 'periodic audit for the `rp_audit_*` gauges; `0` = off (O(keys) on Redis)',
+  },
+} as const satisfies Record<string, EnvVar>;
+
+export type EnvName = keyof typeof ENV_VARS;
+/** The variables whose default is a value (read by `read`); the others are read by `readOr`. */
+export type ValueDefaulted = {
+  [K in EnvName]: (typeof ENV_VARS)[K] extends { default: string } ? K : never;
+}[EnvName];
+export type Unset = Exclude<EnvName, ValueDefaulted>;
