@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { isTimeZone } from './domain/risk-day.js';
 import type { Config, FenceConfig, StoreConfig } from './config/types.js';
 import type { ValueDefaulted } from './config/env-vars.js';
+import { authConfig, defaultHost } from './config/auth.js';
 import {
   ConfigError,
   clockTime,
@@ -138,20 +139,21 @@ function screenConfig(env: Env): Config['screen'] {
 }
 
 export function loadConfig(env: Env = process.env): Config {
-  const secret = raw(env, 'JWT_SECRET');
-  if (secret !== undefined && secret.length < 16) {
-    throw new ConfigError('JWT_SECRET', 'must be at least 16 characters');
-  }
-  const devMode = !secret;
-  const devTokens = readOr(env, 'DEV_TOKENS', flag, devMode);
-  const jwtSecret = secret || randomBytes(32).toString('base64url');
+  const store = storeConfig(env);
+  const host = readOr(env, 'HOST', z.string().min(1), defaultHost(env));
+  const auth = authConfig(env, store, host);
+  const jwtSecret = auth.jwtSecret;
+  const production = raw(env, 'NODE_ENV') === 'production';
+  const metricsToken = raw(env, 'METRICS_TOKEN');
+  if (production && metricsToken === undefined)
+    throw new ConfigError('METRICS_TOKEN', 'required with NODE_ENV=production (GET /metrics is public without it)');
   const codeSecret = raw(env, 'CODE_SECRET');
   if (codeSecret !== undefined && codeSecret.length < 16) {
     throw new ConfigError('CODE_SECRET', 'must be at least 16 characters');
   }
   return {
     port: read(env, 'PORT', int(0, 65535)),
-    host: read(env, 'HOST', z.string().min(1)),
+    host,
     nodeId: readOr(
       env,
       'NODE_ID',
@@ -159,8 +161,8 @@ export function loadConfig(env: Env = process.env): Config {
       `node-${randomBytes(3).toString('hex')}`,
     ),
     logLevel: read(env, 'LOG_LEVEL', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
-    store: storeConfig(env),
-    auth: { jwtSecret, devMode, devTokens },
+    store,
+    auth,
     wireFormat: read(env, 'WIRE_FORMAT', z.enum(['msgpack', 'json'])),
     transport: read(env, 'TRANSPORT', z.enum(['uws', 'node'])),
     limits: {
@@ -225,7 +227,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     fence: fenceConfig(env),
     risk: riskConfig(env),
-    metricsToken: raw(env, 'METRICS_TOKEN'),
+    metricsToken,
     webDir: resolve(read(env, 'WEB_DIR', z.string().min(1))),
   };
 }

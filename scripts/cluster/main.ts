@@ -23,6 +23,7 @@ const cluster = await startCluster({
   env: {
     JWT_SECRET: secret,
     DEV_TOKENS: '1',
+    UNSAFE_DEV_TOKENS: '1', // a local demo cluster on one Redis: dev tokens for the page's sign-in
     HOST: '127.0.0.1',
     WEB_DIR: resolve('dist/web'),
     // The production limits, not the test ones.

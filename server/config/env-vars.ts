@@ -10,7 +10,14 @@ export type EnvVar = { default: string; about: string } | { unset: string; about
  */
 export const ENV_VARS = {
   PORT: { default: '3000', about: 'listen port (`0` picks a free port)' },
-  HOST: { default: '0.0.0.0', about: 'listen address' },
+  HOST: {
+    unset: '`127.0.0.1` without `JWT_SECRET` (dev mode), else `0.0.0.0`',
+    about: 'listen address; a non-loopback one needs `JWT_SECRET`',
+  },
+  NODE_ENV: {
+    unset: 'unset',
+    about: '`production` refuses to start without `JWT_SECRET` and `METRICS_TOKEN` and never serves dev tokens',
+  },
   REDIS_URL: {
     unset: 'unset → in-memory store, one node',
     about: 'standalone Redis, e.g. `redis://host:6379`',
@@ -22,11 +29,17 @@ export const ENV_VARS = {
   },
   JWT_SECRET: {
     unset: 'unset → dev mode',
-    about: 'HS256 secret, ≥ 16 characters; unset makes a random one at start',
+    about:
+      'HS256 secret, ≥ 16 characters; unset makes a random one at start, which only a loopback, memory-store, non-production node may do',
   },
   DEV_TOKENS: {
     unset: 'on in dev mode only',
-    about: '`1` enables `POST /v1/dev/token` with a secret set, `0` disables it',
+    about:
+      '`1` enables `POST /v1/dev/token` with a secret set, `0` disables it; never in production, and with Redis or a non-loopback `HOST` only with `UNSAFE_DEV_TOKENS=1`',
+  },
+  UNSAFE_DEV_TOKENS: {
+    unset: 'off',
+    about: '`1` allows dev tokens on a Redis store or a non-loopback `HOST` (test deployments; logged as a warning)',
   },
   WIRE_FORMAT: { default: 'msgpack', about: "`json` serves socket.io's default parser for generic clients" },
   TRANSPORT: { default: 'uws', about: '`node` runs on node:http + ws instead (for comparison)' },
@@ -113,7 +126,10 @@ export const ENV_VARS = {
     default: '5000',
     about: 'how long start-up waits for Redis before listening anyway (not ready until it answers)',
   },
-  METRICS_TOKEN: { unset: 'unset', about: 'bearer token required by `GET /metrics` when set' },
+  METRICS_TOKEN: {
+    unset: 'unset (required with `NODE_ENV=production`)',
+    about: 'bearer token required by `GET /metrics` when set',
+  },
   CODE_SECRET: {
     unset: 'derived from the JWT secret',
     about:

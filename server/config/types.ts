@@ -20,6 +20,8 @@ export interface Config {
     devMode: boolean;
     /** Whether POST /v1/dev/token is served. */
     devTokens: boolean;
+    /** Dev tokens on an exposed node (UNSAFE_DEV_TOKENS=1): the start-up log warns. */
+    devTokensOverridden: boolean;
   };
   wireFormat: 'msgpack' | 'json';
   /** `uws` (the default) or socket.io's own Node HTTP + ws transport, for comparison. */

@@ -17,6 +17,8 @@ export const TEST_ENV: Record<string, string> = {
   HOST: '127.0.0.1',
   JWT_SECRET: TEST_SECRET,
   DEV_TOKENS: '1',
+  // Test servers share a Redis: the override that allows dev tokens there (never in production).
+  UNSAFE_DEV_TOKENS: '1',
   LOG_LEVEL: 'silent',
   // No built page unless a test asks for one (the browser test points at dist/web).
   WEB_DIR: 'test/helpers/no-web-build',
