@@ -146,7 +146,10 @@ export function loadConfig(env: Env = process.env): Config {
   const production = raw(env, 'NODE_ENV') === 'production';
   const metricsToken = raw(env, 'METRICS_TOKEN');
   if (production && metricsToken === undefined)
-    throw new ConfigError('METRICS_TOKEN', 'required with NODE_ENV=production (GET /metrics is public without it)');
+    throw new ConfigError(
+      'METRICS_TOKEN',
+      'required with NODE_ENV=production (GET /metrics is public without it)',
+    );
   const codeSecret = raw(env, 'CODE_SECRET');
   if (codeSecret !== undefined && codeSecret.length < 16) {
     throw new ConfigError('CODE_SECRET', 'must be at least 16 characters');

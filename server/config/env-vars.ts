@@ -16,7 +16,8 @@ export const ENV_VARS = {
   },
   NODE_ENV: {
     unset: 'unset',
-    about: '`production` refuses to start without `JWT_SECRET` and `METRICS_TOKEN` and never serves dev tokens',
+    about:
+      '`production` refuses to start without `JWT_SECRET` and `METRICS_TOKEN` and never serves dev tokens',
   },
   REDIS_URL: {
     unset: 'unset → in-memory store, one node',
@@ -39,7 +40,8 @@ export const ENV_VARS = {
   },
   UNSAFE_DEV_TOKENS: {
     unset: 'off',
-    about: '`1` allows dev tokens on a Redis store or a non-loopback `HOST` (test deployments; logged as a warning)',
+    about:
+      '`1` allows dev tokens on a Redis store or a non-loopback `HOST` (test deployments; logged as a warning)',
   },
   WIRE_FORMAT: { default: 'msgpack', about: "`json` serves socket.io's default parser for generic clients" },
   TRANSPORT: { default: 'uws', about: '`node` runs on node:http + ws instead (for comparison)' },
