@@ -1,8 +1,11 @@
 /**
  * JWT (HS256) for the socket handshake and HTTP bearer auth. Claims: sub (user id), name,
  * role (user | host | admin), exp, and optionally `minor: true` for a user under 18 (the
- * minors' curfew, domain/curfew.ts; any other value of `minor` is refused). Anything else about a token is refused: other algorithms,
- * missing or wrong-typed claims, expired tokens.
+ * minors' curfew, domain/curfew.ts; any other value of `minor` is refused). Anything else
+ * about a token is refused: other algorithms, missing or wrong-typed claims, expired tokens,
+ * a sign-in time (`auth_time`, else `iat`) more than SIGN_IN_LEEWAY_SEC in the future, and —
+ * when this service is configured with them (JWT_ISSUER, JWT_AUDIENCE) — another `iss` or an
+ * `aud` that does not name this audience.
  */
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { displayNameSchema, idSchema, roleSchema, type Role } from '@red-packet/sdk/schemas';
@@ -22,6 +25,15 @@ export interface Identity {
   authTime?: number;
 }
 
+/** Clock skew allowed for a sign-in time ahead of ours; within it the time is taken as now. */
+export const SIGN_IN_LEEWAY_SEC = 60;
+
+/** The `iss` and `aud` every token must carry (and every signed token gets), when set. */
+export interface TokenScope {
+  issuer?: string | undefined;
+  audience?: string | undefined;
+}
+
 export class TokenService {
   /** The secret prepared once for node:crypto (verification runs per handshake). */
   private readonly key: KeyObject;
@@ -30,6 +42,7 @@ export class TokenService {
     secret: string,
     /** Seconds since the epoch (injectable for tests). */
     private readonly nowSec: () => number = () => Math.floor(Date.now() / 1000),
+    private readonly scope: TokenScope = {},
   ) {
     this.key = createSecretKey(Buffer.from(secret, 'utf8'));
   }
@@ -45,6 +58,8 @@ export class TokenService {
       role: identity.role,
       ...(identity.minor ? { minor: true } : {}),
       sub: identity.userId,
+      ...(this.scope.issuer !== undefined ? { iss: this.scope.issuer } : {}),
+      ...(this.scope.audience !== undefined ? { aud: this.scope.audience } : {}),
       iat,
       exp: iat + ttlSec,
     };
@@ -61,8 +76,14 @@ export class TokenService {
     if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
       throw new GameError('UNAUTHORIZED', 'missing token');
     }
-    const payload = verifyHs256(token, this.key, this.nowSec());
+    const now = this.nowSec();
+    const payload = verifyHs256(token, this.key, now);
     if (!payload) throw new GameError('UNAUTHORIZED', 'invalid or expired token');
+    const { issuer, audience } = this.scope;
+    if (issuer !== undefined && payload.iss !== issuer)
+      throw new GameError('UNAUTHORIZED', 'token issuer is not accepted');
+    if (audience !== undefined && !namesAudience(payload.aud, audience))
+      throw new GameError('UNAUTHORIZED', 'token audience is not accepted');
     const userId = idSchema.safeParse(payload.sub);
     const name = displayNameSchema.safeParse(payload.name);
     const role = roleSchema.safeParse(payload.role);
@@ -76,12 +97,17 @@ export class TokenService {
       throw new GameError('UNAUTHORIZED', 'token claims are malformed');
     }
     const signedIn = typeof payload.auth_time === 'number' ? payload.auth_time : payload.iat;
+    if (typeof signedIn === 'number' && signedIn > now + SIGN_IN_LEEWAY_SEC)
+      throw new GameError('UNAUTHORIZED', 'token sign-in time is in the future');
     return {
       userId: userId.data,
       name: name.data,
       role: role.data,
       ...(minor ? { minor: true } : {}),
-      ...(typeof signedIn === 'number' && Number.isFinite(signedIn) ? { authTime: signedIn * 1000 } : {}),
+      // A sign-in time ahead of ours (within the leeway) counts as now: never later than now.
+      ...(typeof signedIn === 'number' && Number.isFinite(signedIn)
+        ? { authTime: Math.min(signedIn, now) * 1000 }
+        : {}),
     };
   }
 
@@ -91,4 +117,9 @@ export class TokenService {
     if (!m) return Promise.reject(new GameError('UNAUTHORIZED', 'expected Authorization: Bearer <token>'));
     return this.verify(m[1]);
   }
+}
+
+/** Whether a token's `aud` (a string or a list of strings) names `audience`. */
+function namesAudience(aud: unknown, audience: string): boolean {
+  return aud === audience || (Array.isArray(aud) && aud.includes(audience));
 }

@@ -21,7 +21,10 @@ type Env = Record<string, string | undefined>;
 async function adminToken(url: string, explicit: string | undefined, env: Env): Promise<string> {
   if (explicit) return explicit;
   if (env.JWT_SECRET) {
-    return new TokenService(env.JWT_SECRET).sign({ userId: 'audit-cli', name: 'audit', role: 'admin' }, 300);
+    return new TokenService(env.JWT_SECRET, undefined, {
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+    }).sign({ userId: 'audit-cli', name: 'audit', role: 'admin' }, 300);
   }
   const res = await fetch(`${url}/v1/dev/token`, {
     method: 'POST',

@@ -26,7 +26,11 @@ type Env = Record<string, string | undefined>;
 async function userToken(url: string, explicit: string | undefined, env: Env): Promise<string> {
   if (explicit) return explicit;
   const who = { userId: 'replay-cli', name: 'replay', role: 'user' } as const;
-  if (env.JWT_SECRET) return new TokenService(env.JWT_SECRET).sign(who, 300);
+  if (env.JWT_SECRET)
+    return new TokenService(env.JWT_SECRET, undefined, {
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+    }).sign(who, 300);
   const res = await fetch(`${url}/v1/dev/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -64,5 +64,7 @@ export function authConfig(env: Env, store: StoreConfig, host: string): Config['
     devMode,
     devTokens,
     devTokensOverridden: devTokens && exposed.length > 0,
+    issuer: raw(env, 'JWT_ISSUER'),
+    audience: raw(env, 'JWT_AUDIENCE'),
   };
 }

@@ -38,6 +38,14 @@ export const ENV_VARS = {
     about:
       '`1` enables `POST /v1/dev/token` with a secret set, `0` disables it; never in production, and with Redis or a non-loopback `HOST` only with `UNSAFE_DEV_TOKENS=1`',
   },
+  JWT_ISSUER: {
+    unset: 'unset (any `iss`)',
+    about: 'when set, every token must carry this `iss` (and signed ones get it)',
+  },
+  JWT_AUDIENCE: {
+    unset: 'unset (any `aud`)',
+    about: 'when set, every token’s `aud` must name this audience (and signed ones get it)',
+  },
   UNSAFE_DEV_TOKENS: {
     unset: 'off',
     about:

@@ -22,6 +22,9 @@ export interface Config {
     devTokens: boolean;
     /** Dev tokens on an exposed node (UNSAFE_DEV_TOKENS=1): the start-up log warns. */
     devTokensOverridden: boolean;
+    /** The `iss` / `aud` tokens must carry (JWT_ISSUER, JWT_AUDIENCE); undefined: not checked. */
+    issuer: string | undefined;
+    audience: string | undefined;
   };
   wireFormat: 'msgpack' | 'json';
   /** `uws` (the default) or socket.io's own Node HTTP + ws transport, for comparison. */
