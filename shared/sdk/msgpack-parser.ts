@@ -3,8 +3,13 @@
  * Both ends must use it: the server through its `parser` option, clients through the SDK.
  * Modelled on socket.io-msgpack-parser, with msgpackr instead of notepack.
  *
- * Contract: `Decoder.add` throws on anything that is not a well-formed socket.io packet;
- * socket.io then closes that one connection. Nothing here can take the process down.
+ * Contract: `Decoder.add` throws on anything that is not a well-formed socket.io packet of
+ * plain data — objects, arrays, strings, finite numbers, booleans, null, undefined (msgpackr's
+ * extension 0) and byte strings, at
+ * most MAX_DEPTH deep; socket.io then closes that one connection. msgpackr's structured-clone
+ * references (which can make cycles) are off, and whatever its extension types decode to
+ * (Error, Set, Map, RegExp, Date, BigInt, typed arrays) is refused. Nothing here can take the
+ * process down.
  */
 import { Emitter } from '@socket.io/component-emitter';
 import { Packr, Unpackr } from 'msgpackr';
@@ -16,7 +21,35 @@ const PacketType = { CONNECT: 0, DISCONNECT: 1, EVENT: 2, ACK: 3, CONNECT_ERROR:
 
 // Plain maps, no record extension: every frame decodes on its own.
 const packr = new Packr({ useRecords: false });
-const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
+const unpackr = new Unpackr({
+  useRecords: false,
+  mapsAsObjects: true,
+  structuredClone: false,
+  moreTypes: false,
+});
+
+/** Deepest nesting a frame may have (the protocol's payloads are a few levels deep). */
+export const MAX_DEPTH = 32;
+
+/** Throws unless `value` is plain data (see the contract above). */
+function assertPlain(value: unknown, depth: number): void {
+  if (value === null || value === undefined || typeof value === 'string' || typeof value === 'boolean')
+    return;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error('invalid number');
+    return;
+  }
+  if (typeof value !== 'object') throw new Error(`invalid value of type ${typeof value}`);
+  if (depth >= MAX_DEPTH) throw new Error('packet nested too deep');
+  if (Array.isArray(value)) {
+    for (const item of value) assertPlain(item, depth + 1);
+    return;
+  }
+  if (value instanceof Uint8Array) return; // a byte string (Buffer in Node)
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) throw new Error('invalid value: not plain data');
+  for (const key of Object.keys(value)) assertPlain((value as Record<string, unknown>)[key], depth + 1);
+}
 
 interface Packet {
   type: number;
@@ -43,6 +76,7 @@ function isDataValid(p: Packet): boolean {
 
 function checkPacket(decoded: unknown): asserts decoded is Packet {
   if (!isObject(decoded)) throw new Error('invalid packet');
+  assertPlain(decoded, 0);
   const { type, nsp, id } = decoded;
   if (typeof type !== 'number' || !Number.isInteger(type) || type < 0 || type > 4) {
     throw new Error('invalid packet type');
