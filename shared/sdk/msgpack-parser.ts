@@ -4,7 +4,7 @@
  * Modelled on socket.io-msgpack-parser, with msgpackr instead of notepack.
  *
  * Contract: `Decoder.add` throws on anything that is not a well-formed socket.io packet of
- * plain data — objects, arrays, strings, finite numbers, booleans, null, undefined (msgpackr's
+ * plain data — objects, arrays, strings, numbers, booleans, null, undefined (msgpackr's
  * extension 0) and byte strings, at
  * most MAX_DEPTH deep; socket.io then closes that one connection. msgpackr's structured-clone
  * references (which can make cycles) are off, and whatever its extension types decode to
@@ -35,10 +35,7 @@ export const MAX_DEPTH = 32;
 function assertPlain(value: unknown, depth: number): void {
   if (value === null || value === undefined || typeof value === 'string' || typeof value === 'boolean')
     return;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error('invalid number');
-    return;
-  }
+  if (typeof value === 'number') return;
   if (typeof value !== 'object') throw new Error(`invalid value of type ${typeof value}`);
   if (depth >= MAX_DEPTH) throw new Error('packet nested too deep');
   if (Array.isArray(value)) {
@@ -71,6 +68,16 @@ function isDataValid(p: Packet): boolean {
       return typeof p.data === 'string' || isObject(p.data);
     default:
       return Array.isArray(p.data);
+  }
+}
+
+/** Whether `value` would pass the decoder's plain-data rule (for callers that check before sending). */
+export function isPlainData(value: unknown): boolean {
+  try {
+    assertPlain(value, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

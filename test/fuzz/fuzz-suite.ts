@@ -14,6 +14,7 @@
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { Packr, Unpackr } from 'msgpackr';
+import { isPlainData } from '@red-packet/sdk/msgpack-parser';
 import { Decoder as JsonDecoder, Encoder as JsonEncoder, PacketType } from 'socket.io-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
@@ -203,6 +204,7 @@ export function describeFuzz(wire: WireFormat, makeBackend: BackendFactory, plan
       socket: new Map<string, number>(),
       http: new Map<string, number>(),
       oversized: 0,
+      notPlain: 0,
       unencodable: 0,
     };
 
@@ -286,6 +288,30 @@ export function describeFuzz(wire: WireFormat, makeBackend: BackendFactory, plan
       }
     };
 
+    /**
+     * Sends one frame whose payload is not plain data (msgpack's extension types: Date,
+     * BigInt…) on a connection of its own: the server's decoder refuses it by closing that
+     * connection, never by answering it.
+     */
+    const sendNotPlain = async (c: SocketCase): Promise<string | null> => {
+      counts.notPlain += 1;
+      const client = await server.client('fz-ext', 'user', {
+        reconnectDelayMs: 60_000,
+        ackTimeoutMs: 10_000,
+      });
+      try {
+        const closed = new Promise<'closed'>((resolve) =>
+          client.socket.once('disconnect', () => resolve('closed')),
+        );
+        const outcome = await Promise.race([client.emitRaw(c.event, c.payload), closed]);
+        return outcome === 'closed'
+          ? null
+          : 'a frame carrying non-plain data was answered instead of refused';
+      } finally {
+        client.close();
+      }
+    };
+
     const runSocketBatch = async (cases: SocketCase[]): Promise<Problem[]> => {
       const problems: Problem[] = [];
       await Promise.all(
@@ -299,6 +325,11 @@ export function describeFuzz(wire: WireFormat, makeBackend: BackendFactory, plan
           }
           if (bytes > MAX_PAYLOAD - FRAME_SLACK) {
             const problem = await sendOversized(c);
+            if (problem) problems.push({ what: problem, input: c, got: null });
+            return;
+          }
+          if (wire === 'msgpack' && !isPlainData(overTheWire(wire, c.payload))) {
+            const problem = await sendNotPlain(c);
             if (problem) problems.push({ what: problem, input: c, got: null });
             return;
           }
@@ -486,7 +517,7 @@ export function describeFuzz(wire: WireFormat, makeBackend: BackendFactory, plan
       expect(await snapshot()).toEqual(baseline);
       console.log(
         `fuzz over ${wire}: ${[...counts.socket.values()].reduce((s, n) => s + n, 0)} socket payloads ` +
-          `(${counts.oversized} oversized, ${counts.unencodable} the client cannot encode) over ${counts.socket.size} events, ` +
+          `(${counts.oversized} oversized, ${counts.notPlain} not plain data, ${counts.unencodable} the client cannot encode) over ${counts.socket.size} events, ` +
           `${[...counts.http.values()].reduce((s, n) => s + n, 0)} HTTP requests over ${counts.http.size} routes`,
       );
     });
