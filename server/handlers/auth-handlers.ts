@@ -1,6 +1,6 @@
 import type { TokenService } from '../auth/tokens.js';
 import { GameError } from '../domain/errors.js';
-import type { RiskService } from '../services/risk-service.js';
+import type { RiskService } from '../services/risk/risk-service.js';
 import type { EventHandlers } from './context.js';
 
 /**

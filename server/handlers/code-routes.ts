@@ -10,8 +10,8 @@ import {
   staticCodeBodySchema,
 } from '@red-packet/sdk/schemas';
 import { GameError } from '../domain/errors.js';
-import type { CodeService } from '../services/code-service.js';
-import type { ReceiveService } from '../services/receive-service.js';
+import type { CodeService } from '../services/codes/code-service.js';
+import type { ReceiveService } from '../services/codes/receive-service.js';
 import type { Route } from '../transport/http-router.js';
 import { json } from '../transport/http-types.js';
 

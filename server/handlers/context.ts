@@ -12,14 +12,14 @@ import type { eventSchemas } from '@red-packet/sdk/schemas';
 import type { Identity } from '../auth/tokens.js';
 import type { CurfewRule } from '../domain/curfew.js';
 import type { Clock } from '../domain/clock.js';
-import type { CodeService } from '../services/code-service.js';
-import type { KaraokeService } from '../services/karaoke-service.js';
-import type { NearbyService } from '../services/nearby-service.js';
-import type { PacketService } from '../services/packet-service.js';
-import type { PhraseService } from '../services/phrase-service.js';
-import type { RainService } from '../services/rain-service.js';
-import type { ReceiveService } from '../services/receive-service.js';
-import type { RoomService } from '../services/room-service.js';
+import type { CodeService } from '../services/codes/code-service.js';
+import type { KaraokeService } from '../services/packets/karaoke-service.js';
+import type { NearbyService } from '../services/fences/nearby-service.js';
+import type { PacketService } from '../services/packets/packet-service.js';
+import type { PhraseService } from '../services/packets/phrase-service.js';
+import type { RainService } from '../services/rains/rain-service.js';
+import type { ReceiveService } from '../services/codes/receive-service.js';
+import type { RoomService } from '../services/rooms/room-service.js';
 
 export type GameSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 

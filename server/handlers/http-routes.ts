@@ -13,12 +13,12 @@ import {
 import type { TokenService } from '../auth/tokens.js';
 import { GameError } from '../domain/errors.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { FenceAudit } from '../services/fence-audit.js';
-import type { NearbyService } from '../services/nearby-service.js';
-import type { PacketService } from '../services/packet-service.js';
-import type { RainAudit } from '../services/rain-audit.js';
-import type { RainService } from '../services/rain-service.js';
-import type { WalletService } from '../services/wallet-service.js';
+import type { FenceAudit } from '../services/fences/fence-audit.js';
+import type { NearbyService } from '../services/fences/nearby-service.js';
+import type { PacketService } from '../services/packets/packet-service.js';
+import type { RainAudit } from '../services/rains/rain-audit.js';
+import type { RainService } from '../services/rains/rain-service.js';
+import type { WalletService } from '../services/money/wallet-service.js';
 import type { Store } from '../store/store.js';
 import { StoreUnavailableError } from '../store/store.js';
 import { errorResponse, withBody, withQuery, type Route } from '../transport/http-router.js';

@@ -5,7 +5,7 @@
  * Everything else about a grab is the wrapped handler's.
  */
 import { GameError } from '../domain/errors.js';
-import type { RiskService } from '../services/risk-service.js';
+import type { RiskService } from '../services/risk/risk-service.js';
 import type { ClusterWin } from '../store/risk/risk-store.js';
 import type { EventContext, EventHandlers } from './context.js';
 

@@ -1,6 +1,6 @@
 import { curfewLiftsAt } from '../domain/curfew.js';
 import { GameError } from '../domain/errors.js';
-import { roomTopic } from '../services/broadcaster.js';
+import { roomTopic } from '../services/runtime/broadcaster.js';
 import type { EventContext, EventHandlers, HandlerServices } from './context.js';
 
 /** Throws NOT_IN_ROOM unless this socket has joined `roomId`. */

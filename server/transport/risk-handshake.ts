@@ -6,7 +6,7 @@
 import { deviceIdSchema } from '@red-packet/sdk/schemas';
 import { GameError } from '../domain/errors.js';
 import type { GameSocket } from '../handlers/context.js';
-import type { RiskService } from '../services/risk-service.js';
+import type { RiskService } from '../services/risk/risk-service.js';
 import { clientAddress } from './client-address.js';
 
 type Next = (err?: Error) => void;

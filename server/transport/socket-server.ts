@@ -18,9 +18,9 @@ import type { GameSocket } from '../handlers/context.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { UserSockets } from './user-sockets.js';
-import { roomIdOfTopic, roomTopic, type Broadcaster } from '../services/broadcaster.js';
-import type { NodeRelay } from '../services/node-relay.js';
-import type { RoomService } from '../services/room-service.js';
+import { roomIdOfTopic, roomTopic, type Broadcaster } from '../services/runtime/broadcaster.js';
+import type { NodeRelay } from '../services/cluster/node-relay.js';
+import type { RoomService } from '../services/rooms/room-service.js';
 import type { NodeMembership } from '../store/nodes/node-registry.js';
 
 export type GameServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
