@@ -13,7 +13,7 @@
 import { Packr, Unpackr } from 'msgpackr';
 import type { Logger } from '../../observability/logger.js';
 import type { NodeLink } from '../../transport/node-link.js';
-import type { ExhaustedReason } from '../packets/exhausted-cache.js';
+import type { ExhaustedReason } from '../packets/packet-facts.js';
 
 const packr = new Packr({ useRecords: false });
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });

@@ -13,7 +13,6 @@ import { GameError } from '../../domain/errors.js';
 import { packetCodePath, type CodeSigner } from '../../domain/signed-codes.js';
 import type { PacketRecord, Store } from '../../store/store.js';
 import type { PacketService } from '../packets/packet-service.js';
-import { PacketRules } from '../packets/packet-rules-cache.js';
 
 export interface CodeClaimResult {
   packetId: string;
@@ -22,16 +21,12 @@ export interface CodeClaimResult {
 }
 
 export class CodeService {
-  private readonly rules: PacketRules;
-
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly packets: PacketService,
     private readonly signer: CodeSigner,
-  ) {
-    this.rules = new PacketRules(store);
-  }
+  ) {}
 
   /** The packet's current rotating code (its sender only). */
   async rotating(user: UserRef, packetId: string): Promise<PacketCodeView> {
@@ -77,7 +72,7 @@ export class CodeService {
     if (parsed.kind === 'receive') {
       throw new GameError('CODE_INVALID', 'this is a receive code: pay it (POST /v1/receive-codes/pay)');
     }
-    const rule = await this.rules.claimRule(parsed.packetId);
+    const rule = (await this.packets.facts.find(parsed.packetId))?.claim;
     if (rule?.type !== 'code') throw new GameError('CODE_INVALID', 'this code names no code packet');
     // A fenced code packet (a shop opening: 扫码 + 地理围栏) also needs the claimer inside it.
     const result = await this.packets.grab(user, parsed.packetId, location ? { location } : {});

@@ -28,7 +28,6 @@ import type { Broadcaster } from '../runtime/broadcaster.js';
 import type { GrabResult, PacketService } from '../packets/packet-service.js';
 import { packetView } from '../packets/packet-views.js';
 import type { TextCheck } from '../screening/content-screen.js';
-import { PacketRules } from '../packets/packet-rules-cache.js';
 
 /** The room an exclusive packet is filed under: no client can join it (ids have no `@`). */
 export const inboxRoomId = (ownerId: string): string => `@${ownerId}`;
@@ -37,8 +36,6 @@ export const inboxRoomId = (ownerId: string): string => `@${ownerId}`;
 const INBOX_PAGE = 50;
 
 export class ReceiveService {
-  private readonly rules: PacketRules;
-
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -48,9 +45,7 @@ export class ReceiveService {
     private readonly log: Logger,
     /** Content screening of the note (services/screening/content-screen.ts). */
     private readonly screenText?: TextCheck,
-  ) {
-    this.rules = new PacketRules(store);
-  }
+  ) {}
 
   /** The caller's current receive code (made on first use). */
   async mine(user: UserRef): Promise<ReceiveCodeView> {
@@ -109,9 +104,8 @@ export class ReceiveService {
 
   /** Opens an exclusive packet paid to the caller (FORBIDDEN for anyone else's). */
   async open(user: UserRef, packetId: string): Promise<GrabResult> {
-    const rule = await this.rules.claimRule(packetId);
-    if (!rule) throw new GameError('NOT_FOUND', 'no such packet');
-    if (rule.type !== 'exclusive') {
+    const { claim } = await this.packets.facts.of(packetId);
+    if (claim.type !== 'exclusive') {
       throw new GameError('INVALID_PAYLOAD', 'not a packet paid to a receive code: grab it in its room');
     }
     const result = await this.packets.grab(user, packetId);

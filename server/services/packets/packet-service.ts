@@ -17,8 +17,7 @@ import type { Metrics } from '../../observability/metrics.js';
 import type { PacketRecord, Store } from '../../store/store.js';
 import type { Broadcaster } from '../runtime/broadcaster.js';
 import type { TextCheck } from '../screening/content-screen.js';
-import { ExhaustedCache, type ExhaustedReason } from './exhausted-cache.js';
-import { PacketAudience, type Audience } from './packet-audience.js';
+import { PacketFacts, type ExhaustedReason, type PacketFact } from './packet-facts.js';
 import type { GrabBatcher } from './grab-batcher.js';
 import type { Payments } from '../money/payments.js';
 import type { SendGate, SendGateUser } from '../risk/risk-service.js';
@@ -94,10 +93,15 @@ export interface SendOptions {
 }
 
 export class PacketService {
-  private readonly exhausted = new ExhaustedCache();
-  private readonly audience = new PacketAudience((id) => this.deps.store.packets.getPacket(id));
+  /**
+   * The node's one memory of packets (room, audience, claim rule, closed): a grab's audience
+   * and closed checks read it, and so do code claims and receive-code opens (through here).
+   */
+  readonly facts: PacketFacts;
 
-  constructor(private readonly deps: PacketServiceDeps) {}
+  constructor(private readonly deps: PacketServiceDeps) {
+    this.facts = new PacketFacts((id) => deps.store.packets.getPacket(id));
+  }
 
   /**
    * Funds a packet from `sender`'s wallet (Payments.fund) and announces it in `roomId` at once;
@@ -158,7 +162,7 @@ export class PacketService {
       await undoRisk?.();
       throw err;
     }
-    this.audience.remember(record);
+    this.facts.remember(record);
     const view = packetView(record);
     this.deps.broadcaster.toRoom(roomId, 'packet:created', view);
     return view;
@@ -176,14 +180,12 @@ export class PacketService {
     }
   }
 
-  /** The room a packet belongs to (NOT_FOUND if there is no such packet). */
-  async roomOf(packetId: string): Promise<string> {
-    return (await this.audience.of(packetId)).roomId;
-  }
-
-  /** Its room, and whether it is fenced (then the fence, not the room, decides who claims). */
-  audienceOf(packetId: string): Promise<Audience> {
-    return this.audience.of(packetId);
+  /**
+   * Its room, and whether it is fenced (then the fence, not the room, decides who claims);
+   * NOT_FOUND if there is no such packet.
+   */
+  audienceOf(packetId: string): Promise<PacketFact> {
+    return this.facts.of(packetId);
   }
 
   /**
@@ -218,7 +220,7 @@ export class PacketService {
     request: GrabRequest | undefined,
     conn: string | undefined,
   ): Promise<GrabResult> {
-    const known = this.exhausted.get(packetId);
+    const known = this.facts.closed(packetId);
     if (known) throw closedError(known);
     const { store, clock, broadcaster } = this.deps;
     const now = clock.now();
@@ -317,7 +319,7 @@ export class PacketService {
         break;
     }
     const { packet, refund } = outcome;
-    this.exhausted.add(packetId, 'PACKET_EXPIRED');
+    this.facts.close(packetId, 'PACKET_EXPIRED');
     if (packet.fence) await this.unindexFence(packetId);
     await this.deps.payments.pay(refund);
     this.deps.broadcaster.toRoom(packet.roomId, 'packet:finished', {
@@ -370,13 +372,13 @@ export class PacketService {
 
   /** What another node learned: later grabs of the packet here are answered without the store. */
   learnClosed(packetId: string, reason: ExhaustedReason): void {
-    this.exhausted.add(packetId, reason);
+    this.facts.close(packetId, reason);
   }
 
   /** Remembers a closed packet and tells the other nodes (once per node and packet). */
   private markClosed(packetId: string, reason: ExhaustedReason): void {
-    if (this.exhausted.get(packetId) === reason) return;
-    this.exhausted.add(packetId, reason);
+    if (this.facts.closed(packetId) === reason) return;
+    this.facts.close(packetId, reason);
     this.deps.onClosed?.(packetId, reason);
   }
 

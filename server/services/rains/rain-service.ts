@@ -19,7 +19,6 @@ import type { LotteryWaiter } from './lottery-waiter.js';
 import type { Payments } from '../money/payments.js';
 import type { SendGate } from '../risk/risk-service.js';
 import { dropView, rainView } from './rain-views.js';
-import { RoomDirectory } from './room-directory.js';
 
 /** Leaderboard entries in `rain:ended` and GET /v1/rains/:id. */
 const LEADERBOARD_SIZE = 10;
@@ -68,10 +67,7 @@ const ENTRY_REFUSALS = {
 } as const;
 
 export class RainService {
-  private readonly rooms = new RoomDirectory(
-    async (id) => (await this.deps.store.rains.getRain(id))?.roomId ?? null,
-    'rain',
-  );
+  private readonly rooms = new Map<string, string>();
   private readonly timelines = new Map<string, DropPlan[]>();
   private readonly goneDrops = new Set<string>();
 
@@ -128,15 +124,20 @@ export class RainService {
       await undoRisk?.();
       throw err;
     }
-    this.rooms.remember(rain.id, roomId);
+    this.remember(this.rooms, rain.id, roomId);
     const view = rainView(rain);
     this.deps.broadcaster.toRoom(roomId, 'rain:scheduled', { rain: view, serverTime: clock.now() });
     return view;
   }
 
   /** The room a rain falls in (NOT_FOUND if there is no such rain). */
-  roomOf(rainId: string): Promise<string> {
-    return this.rooms.roomOf(rainId);
+  async roomOf(rainId: string): Promise<string> {
+    const known = this.rooms.get(rainId);
+    if (known) return known;
+    const rain = await this.deps.store.rains.getRain(rainId);
+    if (!rain) throw new GameError('NOT_FOUND', 'no such rain');
+    this.remember(this.rooms, rainId, rain.roomId);
+    return rain.roomId;
   }
 
   /**
