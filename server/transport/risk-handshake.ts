@@ -5,7 +5,7 @@
  */
 import { deviceIdSchema } from '@red-packet/sdk/schemas';
 import { GameError } from '../domain/errors.js';
-import type { GameSocket } from '../handlers/context.js';
+import type { GameSocket } from './game-events.js';
 import type { RiskService } from '../services/risk/risk-service.js';
 import { clientAddress } from './client-address.js';
 

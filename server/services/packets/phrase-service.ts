@@ -9,7 +9,7 @@ import { normalizePhrase, PHRASE_MAX } from '@red-packet/sdk/schemas';
 import type { Clock } from '../../domain/clock.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Store } from '../../store/store.js';
-import { toAckError } from '../../handlers/to-error.js';
+import { toAckError } from '../runtime/ack-errors.js';
 import type { PacketService } from './packet-service.js';
 
 export class PhraseService {

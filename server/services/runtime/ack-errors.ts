@@ -1,7 +1,7 @@
 import type { AckError } from '@red-packet/sdk/protocol';
-import { GameError } from '../domain/errors.js';
-import type { Logger } from '../observability/logger.js';
-import { StoreUnavailableError } from '../store/store.js';
+import { GameError } from '../../domain/errors.js';
+import type { Logger } from '../../observability/logger.js';
+import { StoreUnavailableError } from '../../store/store.js';
 
 /** Maps anything a handler threw to the error clients see; unexpected errors are logged. */
 export function toAckError(err: unknown, log: Logger, context: Record<string, unknown>): AckError {

@@ -12,8 +12,8 @@ import type { Clock } from '../domain/clock.js';
 import { TokenBucket } from '../domain/rate-limit.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { EventContext, EventHandlers, GameSocket } from './context.js';
-import { toAckError } from './to-error.js';
+import type { EventContext, EventHandlers, GameSocket } from './game-events.js';
+import { toAckError } from '../services/runtime/ack-errors.js';
 
 export interface RateLimits {
   eventsPerSec: number;
