@@ -1,66 +1,68 @@
 /**
- * The composition root: builds one node from its config — store, services, socket.io,
- * HTTP routes, background tasks — starts listening, and knows how to stop in order.
+ * The composition root: builds one node from its config and starts it.
+ *
+ *   infrastructure   store, broadcast adapter, socket.io, the relay and broadcaster
+ *   concepts         risk · screening · money · fences · packets · rains · rooms · codes ·
+ *                    cluster — each wires its own services and periodic tasks
+ *                    (services/<concept>/index.ts); what one concept needs of another is
+ *                    passed here, in this order
+ *   edge             socket events and HTTP routes, each declaring its own guards
+ *                    (handlers/event-table.ts, handlers/*-routes.ts)
+ *
+ * It starts listening, then the tasks, and knows how to stop in order.
  */
 import { TokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
+import { isCodePagePath } from './domain/signed-codes.js';
 import type { RandomInt } from './domain/split.js';
-import { isCodePagePath, CodeSigner } from './domain/signed-codes.js';
-import { codeHandlers } from './handlers/code-handlers.js';
 import { codeRoutes } from './handlers/code-routes.js';
+import type { Guards } from './handlers/context.js';
+import { curfewGuard } from './handlers/curfew-guard.js';
+import { eventHandlers } from './handlers/event-table.js';
 import { httpRoutes } from './handlers/http-routes.js';
-import { karaokeHandlers } from './handlers/karaoke-handlers.js';
-import { packetHandlers } from './handlers/packet-handlers.js';
-import { rainHandlers } from './handlers/rain-handlers.js';
-import { roomHandlers } from './handlers/room-handlers.js';
-import { createLogger, type Logger } from './observability/logger.js';
-import { Metrics } from './observability/metrics.js';
-import { CodeService } from './services/code-service.js';
-import { CreditAcker } from './services/credit-acker.js';
-import { ExpirySweeper } from './services/expiry-sweeper.js';
-import { FenceAudit } from './services/fence-audit.js';
-import { NearbyService } from './services/nearby-service.js';
-import { PacketService } from './services/packet-service.js';
-import { Payments } from './services/payments.js';
-import { Periodic } from './services/periodic.js';
-import { PhraseService } from './services/phrase-service.js';
-import { GoneBatcher } from './services/gone-batcher.js';
-import { GrabBatcher } from './services/grab-batcher.js';
-import { NodeRelay } from './services/node-relay.js';
-import { KaraokeService } from './services/karaoke-service.js';
-import { NodeReaper } from './services/node-reaper.js';
-import { Presence } from './services/presence.js';
-import { LotteryWaiter } from './services/lottery-waiter.js';
-import { RainAudit } from './services/rain-audit.js';
-import { RainRunner } from './services/rain-runner.js';
-import { RainService } from './services/rain-service.js';
-import { ReceiveService } from './services/receive-service.js';
-import { Reconciler } from './services/reconciler.js';
-import { AuditProbe } from './services/audit-probe.js';
-import { StoreProbe } from './services/store-probe.js';
-import { RoomService } from './services/room-service.js';
-import { WalletService } from './services/wallet-service.js';
-import { createStore } from './store/create-store.js';
-import { authHandlers } from './handlers/auth-handlers.js';
-import { guardGrabs } from './handlers/risk-guard.js';
+import { landingResponse } from './handlers/landing-page.js';
+import { riskGates } from './handlers/risk-guard.js';
 import { riskRoutes } from './handlers/risk-routes.js';
 import { screenRoutes } from './handlers/screen-routes.js';
-import { ContentScreen, type TextCheck } from './services/content-screen.js';
-import { loadStartupWordLists } from './services/word-list-files.js';
-import { listenScreenBroadcasts, socketScreenBus } from './transport/screen-bus.js';
-import { BanList } from './services/risk-bans.js';
-import { RiskService, type SendGate } from './services/risk-service.js';
-import { listenRiskBroadcasts, socketRiskBus } from './transport/risk-bus.js';
-import { UserSockets } from './transport/user-sockets.js';
-import { riskHandshake } from './transport/risk-handshake.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { Metrics } from './observability/metrics.js';
+import { createClusterConcept } from './services/cluster/index.js';
+import { NodeRelay } from './services/cluster/node-relay.js';
+import type { NodeReaper } from './services/cluster/node-reaper.js';
+import { createCodesConcept } from './services/codes/index.js';
+import type { CodeService } from './services/codes/code-service.js';
+import type { ReceiveService } from './services/codes/receive-service.js';
+import { createFencesConcept } from './services/fences/index.js';
+import { createMoneyConcept } from './services/money/index.js';
+import type { Reconciler } from './services/money/reconciler.js';
+import type { ExpirySweeper } from './services/packets/expiry-sweeper.js';
+import { createPacketsConcept } from './services/packets/index.js';
+import type { KaraokeService } from './services/packets/karaoke-service.js';
+import type { PacketService } from './services/packets/packet-service.js';
+import { createRainsConcept } from './services/rains/index.js';
+import type { RainAudit } from './services/rains/rain-audit.js';
+import type { RainRunner } from './services/rains/rain-runner.js';
+import type { RainService } from './services/rains/rain-service.js';
+import { createRiskConcept } from './services/risk/index.js';
+import type { BanList } from './services/risk/risk-bans.js';
+import type { RiskService } from './services/risk/risk-service.js';
+import { createRoomsConcept } from './services/rooms/index.js';
+import type { Presence } from './services/rooms/presence.js';
+import type { ConceptTasks, NodeBasics } from './services/runtime/node-basics.js';
+import { Periodic } from './services/runtime/periodic.js';
+import { StoreProbe } from './services/runtime/store-probe.js';
+import type { ContentScreen } from './services/screening/content-screen.js';
+import { createScreeningConcept } from './services/screening/index.js';
+import { loadStartupWordLists } from './services/screening/word-list-files.js';
+import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
 import { createBroadcastAdapter } from './transport/adapter.js';
 import { createRouter, type Route } from './transport/http-router.js';
-import { guardEvents, guardRoutes } from './handlers/curfew-guard.js';
 import { listen } from './transport/listen.js';
-import { loadStaticSite } from './transport/static-site.js';
-import { landingResponse } from './handlers/landing-page.js';
+import { listenRiskBroadcasts, socketRiskBus } from './transport/risk-bus.js';
+import { riskHandshake } from './transport/risk-handshake.js';
+import { listenScreenBroadcasts, socketScreenBus } from './transport/screen-bus.js';
 import {
   createSocketServer,
   dropSlowConsumers,
@@ -69,6 +71,8 @@ import {
   socketBroadcaster,
   type GameServer,
 } from './transport/socket-server.js';
+import { loadStaticSite } from './transport/static-site.js';
+import { UserSockets } from './transport/user-sockets.js';
 
 export interface AppOverrides {
   clock?: Clock;
@@ -115,10 +119,8 @@ export interface RunningApp {
 export async function startApp(config: Config, overrides: AppOverrides = {}): Promise<RunningApp> {
   // Before anything opens: a bad word-list file stops the start, naming SCREEN_WORDLIST_PATH.
   const screenLists = loadStartupWordLists(config.screen.paths);
-  const { timers } = config;
   const log = overrides.logger ?? createLogger(config.logLevel, config.nodeId);
   const clock = overrides.clock ?? systemClock;
-  const randomInt = overrides.randomInt ? { randomInt: overrides.randomInt } : {};
   const metrics = new Metrics(config.nodeId);
   const created = overrides.store
     ? { store: overrides.store, whenReady: () => Promise.resolve(true) }
@@ -139,9 +141,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       { storeReady, adapterReady },
       'starting without Redis: requests that need the store answer STORE_UNAVAILABLE until it is reachable',
     );
-  const tokens = new TokenService(config.auth.jwtSecret);
-  const riskStore = store.risk;
-
+  const { issuer, audience } = config.auth;
+  const tokens = new TokenService(config.auth.jwtSecret, undefined, { issuer, audience });
   const io = createSocketServer(config, adapter.adapter);
   const userSockets = new UserSockets();
   const relay = new NodeRelay(
@@ -150,106 +151,56 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     (u, e, a, except) => userSockets.emit(u, e, a, except),
     log,
   );
-  const broadcaster = socketBroadcaster(io, relay);
-  const riskBus = socketRiskBus(io, store.kind !== 'memory', userSockets);
-  const bans = new BanList(riskStore, riskBus, log);
-  const risk = new RiskService({
-    store: riskStore,
-    bans,
-    bus: riskBus,
-    clock,
-    policy: config.risk,
-    registry: metrics.registry,
-    log,
-  });
-  const admitSend: SendGate = (sender, id, kind, amount) => risk.admitSend(sender, id, kind, amount);
+  const node: NodeBasics = { config, store, clock, broadcaster: socketBroadcaster(io, relay), metrics, log };
+  const multiNode = store.kind !== 'memory';
+
+  // The concepts, each needing only those above it; `tasks` collects their periodic work.
+  const tasks: Periodic[] = [];
+  const withTasks = <C extends ConceptTasks>(concept: C): C => {
+    tasks.push(...concept.tasks);
+    return concept;
+  };
+  const { risk, bans, admitSend } = withTasks(
+    createRiskConcept(node, socketRiskBus(io, multiNode, userSockets)),
+  );
   listenRiskBroadcasts(io, bans, risk, log);
-  const screen = new ContentScreen({
-    nodeId: config.nodeId,
-    paths: config.screen.paths,
-    lists: screenLists,
-    riskStore,
-    clock,
-    registry: metrics.registry,
-    log,
-    countDecision: (outcome) => risk.count('content-blocked', outcome),
-  });
-  screen.connect(socketScreenBus(io, config.nodeId, store.kind !== 'memory'));
+  const { screen, screenText } = createScreeningConcept(
+    node,
+    risk,
+    socketScreenBus(io, config.nodeId, multiNode),
+    screenLists,
+  );
   listenScreenBroadcasts(io, screen);
-  const screenText: TextCheck = (user, where, text) => screen.check(user, where, text);
-  const acker = new CreditAcker(store, log);
-  const payments = new Payments(store, clock, broadcaster, acker, log);
-  const presence = new Presence(store, broadcaster, config.nodeId);
-  const wallets = new WalletService(store, clock, broadcaster);
-  const grabs = new GrabBatcher(broadcaster);
-  const fenceAudit = new FenceAudit(store, riskStore, risk, clock, log, config.fence.probeFlagAt);
-  const nearby = new NearbyService(store, clock, log, config.fence.nearbyMaxRadiusM);
-  const packets = new PacketService({
-    store,
-    clock,
-    broadcaster,
-    payments,
-    grabs,
-    metrics,
-    log,
-    limits: config.limits,
-    admitSend,
-    screenText,
-    onClosed: (packetId, reason) => relay.packetClosed(packetId, reason),
-    fence: config.fence,
-    onFenceAttempt: (attempt) => fenceAudit.record(attempt),
-    ...randomInt,
-  });
-  const gone = new GoneBatcher(broadcaster);
-  const rains = new RainService({
-    store,
-    clock,
-    broadcaster,
-    payments,
-    gone,
-    metrics,
-    limits: config.limits,
-    admitSend,
-    onGone: (rainId, dropId) => relay.dropGone(rainId, dropId),
-    waiter: new LotteryWaiter(store.lottery, clock, log),
-    ...(overrides.newRainSeed ? { newSeed: overrides.newRainSeed } : {}),
-  });
+  const { payments, acker, wallets, reconciler } = withTasks(createMoneyConcept(node));
+  const { nearby, fenceAudit } = createFencesConcept(node, risk);
+  const { packets, grabs, sweeper, phrases, karaoke } = withTasks(
+    createPacketsConcept(node, {
+      payments,
+      peers: relay,
+      admitSend,
+      screenText,
+      onFenceAttempt: (attempt) => fenceAudit.record(attempt),
+      ...(overrides.randomInt ? { randomInt: overrides.randomInt } : {}),
+    }),
+  );
+  const { rains, runner, rainAudit } = withTasks(
+    createRainsConcept(node, {
+      payments,
+      peers: relay,
+      admitSend,
+      ...(overrides.newRainSeed ? { newSeed: overrides.newRainSeed } : {}),
+    }),
+  );
   relay.handle({
     packetClosed: (packetId, reason) => packets.learnClosed(packetId, reason),
     dropGone: (rainId, dropId) => rains.learnGone(rainId, dropId),
   });
-  const rainAudit = new RainAudit(store);
-  const runner = new RainRunner(store, clock, rains, broadcaster, gone, metrics, log, {
-    nodeId: config.nodeId,
-    leaseTtlMs: config.rain.leaseTtlMs,
-    scanMs: config.rain.scanMs,
-  });
-  const karaoke = new KaraokeService(store, clock, broadcaster, config.karaoke);
-  const rooms = new RoomService(
-    store,
-    clock,
-    broadcaster,
-    presence,
-    rains,
-    karaoke,
-    config.limits.chatHistory,
-    screenText,
-  );
-  const sweeper = new ExpirySweeper(store, packets, clock);
-  const reaper = new NodeReaper(store, clock, presence, log, {
-    nodeId: config.nodeId,
-    deadAfterMs: timers.nodeDeadAfterMs,
-    localMemberships: () => localMemberships(io),
-  });
-  const reconciler = new Reconciler(store, clock, broadcaster, metrics, log, config.timers.reconcileGraceMs);
+  const { rooms, presence } = withTasks(createRoomsConcept(node, { rains, karaoke, screenText }));
+  const { codes, receive } = createCodesConcept(node, packets, screenText);
+  const cluster = withTasks(createClusterConcept(node, presence, () => localMemberships(io)));
 
-  const signer = new CodeSigner(config.codes.secret, config.codes.rotateMs);
-  const codes = new CodeService(store, clock, packets, signer);
-  const receive = new ReceiveService(store, clock, packets, signer, broadcaster, log, screenText);
-  const phrases = new PhraseService(store, clock, packets, log);
-
-  const storeProbe = new StoreProbe(store, metrics);
-  const auditProbe = new AuditProbe(store, clock, metrics);
+  // The edge: socket events and HTTP routes, each guarded where it is declared.
+  const guards: Guards = { curfew: curfewGuard(config.curfew, clock), risk: riskGates(risk) };
   const services = {
     clock,
     rooms,
@@ -270,27 +221,13 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     metrics,
     clock,
     rateLimit: config.rateLimit,
-    handlers: guardEvents(
-      guardGrabs(
-        {
-          ...roomHandlers(services),
-          ...packetHandlers(services),
-          ...rainHandlers(services),
-          ...karaokeHandlers(services),
-          ...codeHandlers(services),
-          ...authHandlers(tokens, risk),
-        },
-        risk,
-      ),
-      config.curfew,
-      clock,
-    ),
+    handlers: eventHandlers(services, guards, { tokens, risk }),
   });
   // After authentication (registered by handleConnections): bans, address, device id.
   io.use(riskHandshake(risk, config.risk.trustedProxies));
-  const site = loadStaticSite(config.webDir);
   const routes = [
     ...httpRoutes({
+      curfew: guards.curfew,
       store,
       tokens,
       metrics,
@@ -304,12 +241,13 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       metricsToken: config.metricsToken,
       broadcastReady: () => adapter.isReady(),
     }),
-    ...codeRoutes({ codes, receive }),
-    ...riskRoutes({ risk, bans, store: riskStore, clock }),
+    ...codeRoutes({ curfew: guards.curfew, codes, receive }),
+    ...riskRoutes({ risk, bans, store: store.risk, clock }),
     ...screenRoutes({ screen }),
   ];
+  const site = loadStaticSite(config.webDir);
   const router = createRouter(
-    guardRoutes(routes, config.curfew, clock),
+    routes,
     tokens,
     metrics,
     log,
@@ -321,61 +259,28 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     (user) => risk.checkCaller(user.userId),
   );
 
-  const tasks = [
-    new Periodic('rain-runner', config.rain.tickMs, () => runner.tick(), log),
-    new Periodic('expiry-sweeper', timers.sweepIntervalMs, () => sweeper.sweep().then(() => undefined), log),
+  // This node's own upkeep, beside the concepts' tasks.
+  const storeProbe = new StoreProbe(store, metrics);
+  tasks.push(
     new Periodic(
-      'reconciler',
-      timers.reconcileIntervalMs,
-      () => reconciler.reconcile().then(() => undefined),
+      'store-probe',
+      config.timers.storeProbeMs,
+      () => storeProbe.probe().then(() => undefined),
       log,
     ),
-    new Periodic('store-probe', timers.storeProbeMs, () => storeProbe.probe().then(() => undefined), log),
-    ...(timers.auditIntervalMs > 0
-      ? [new Periodic('audit', timers.auditIntervalMs, () => auditProbe.run().then(() => undefined), log)]
-      : []),
-    new Periodic('presence', timers.presenceIntervalMs, () => presence.flush(), log),
-    new Periodic('node-heartbeat', timers.nodeHeartbeatMs, () => reaper.beat(), log),
-    new Periodic('node-reaper', timers.nodeHeartbeatMs, () => reaper.reap().then(() => undefined), log),
-    new Periodic(
-      'grab-batches',
-      timers.grabBatchMs,
-      () => {
-        grabs.flush();
-        relay.flush();
-        return Promise.resolve();
-      },
-      log,
-    ),
-    new Periodic(
-      'karaoke-listened',
-      config.karaoke.listenedIntervalMs,
-      () => {
-        karaoke.flushListened();
-        return Promise.resolve();
-      },
-      log,
-    ),
-    new Periodic('risk-flush', config.risk.flushMs, () => risk.flush(), log),
-    new Periodic('risk-bans', config.risk.banRefreshMs, () => bans.refresh(), log),
     new Periodic(
       'slow-consumers',
       1000,
       () => Promise.resolve(void dropSlowConsumers(io, config.ws.maxBackpressureBytes, log)),
       log,
     ),
-  ];
+  );
 
   // Bans load now if the store answers, else on the first periodic refresh once it does.
   await bans.refresh().catch((err: unknown) => {
     log.warn({ err }, 'could not load bans at start; retrying every RISK_BAN_REFRESH_MS');
   });
-  await reaper
-    .clearPrevious()
-    .then(() => reaper.beat())
-    .catch((err: unknown) => {
-      log.warn({ err }, 'could not record this node as alive yet');
-    });
+  await cluster.announce();
   const listening = await listen(io, router, config);
   for (const task of tasks) task.start();
   await storeProbe.probe(); // rp_store_up is right from the first scrape
@@ -392,6 +297,11 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       (config.auth.devMode ? ' (dev mode: random JWT secret)' : '') +
       (config.auth.devTokens ? '; dev tokens ON at POST /v1/dev/token' : ''),
   );
+  if (config.auth.devTokensOverridden)
+    log.warn(
+      'UNSAFE_DEV_TOKENS=1: this node shares a Redis store or listens beyond loopback and still hands out ' +
+        'admin tokens to anyone at POST /v1/dev/token — a test deployment only, never production',
+    );
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
@@ -430,7 +340,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     reconciler,
     sweeper,
     presence,
-    reaper,
+    reaper: cluster.reaper,
     tokens,
     routes,
     codes,

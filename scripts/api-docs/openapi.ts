@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import { HTTP_STATUS, type ErrorCode } from '@red-packet/sdk/codes';
 import { idSchema } from '@red-packet/sdk/schemas';
+import { noCurfew } from '../../server/handlers/curfew-guard.js';
 import { httpRoutes, type HttpDeps } from '../../server/handlers/http-routes.js';
 import { screenRoutes, type ScreenRouteDeps } from '../../server/handlers/screen-routes.js';
 import type { Route } from '../../server/transport/http-router.js';
@@ -15,7 +16,10 @@ import { inputSchema } from './zod-schemas.js';
 
 /** The routes the server serves, read from its own table; handlers are never called here. */
 export function serverRoutes(): Route[] {
-  return [...httpRoutes({ devTokens: true } as HttpDeps), ...screenRoutes({} as ScreenRouteDeps)];
+  return [
+    ...httpRoutes({ devTokens: true, curfew: noCurfew } as HttpDeps),
+    ...screenRoutes({} as ScreenRouteDeps),
+  ];
 }
 
 const statuses = (): Map<number, ErrorCode[]> => {

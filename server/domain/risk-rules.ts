@@ -59,7 +59,7 @@ export type RiskRule =
   | 'cluster-device'
   | 'cluster-ip'
   | 'content-blocked'
-  /** Repeated claims from outside one location-fenced packet's fence (services/fence-audit.ts). */
+  /** Repeated claims from outside one location-fenced packet's fence (services/fences/fence-audit.ts). */
   | 'fence-probe';
 
 /** One user's totals for one risk day. */

@@ -1,6 +1,6 @@
 /**
  * Word lists for content screening and the screen built from them. Pure: the caller reads the
- * files (services/content-screen.ts); docs/operations.md, "Content screening", is the
+ * files (services/screening/content-screen.ts); docs/operations.md, "Content screening", is the
  * operator's description of the format.
  *
  * Format: UTF-8 text, one term per line. Blank lines and lines starting with `#` are skipped.

@@ -1,7 +1,7 @@
 import type { TokenService } from '../auth/tokens.js';
 import { GameError } from '../domain/errors.js';
-import type { RiskService } from '../services/risk-service.js';
-import type { EventHandlers } from './context.js';
+import type { RiskService } from '../services/risk/risk-service.js';
+import type { EventHandlers } from '../transport/game-events.js';
 
 /**
  * `auth:refresh`: step-up verification on a live connection. The client signs in again and

@@ -10,12 +10,15 @@ import {
   staticCodeBodySchema,
 } from '@red-packet/sdk/schemas';
 import { GameError } from '../domain/errors.js';
-import type { CodeService } from '../services/code-service.js';
-import type { ReceiveService } from '../services/receive-service.js';
+import type { CodeService } from '../services/codes/code-service.js';
+import type { ReceiveService } from '../services/codes/receive-service.js';
+import type { CurfewGuard } from './curfew-guard.js';
 import type { Route } from '../transport/http-router.js';
 import { json } from '../transport/http-types.js';
 
 export interface CodeRouteDeps {
+  /** Around the routes that move a minor's money (curfew-guard.ts). */
+  curfew: CurfewGuard;
   codes: CodeService;
   receive: ReceiveService;
 }
@@ -44,7 +47,7 @@ export function codeRoutes(d: CodeRouteDeps): Route[] {
         return json(201, await d.codes.static(user, packetId, ttlMs));
       },
     },
-    {
+    d.curfew.route({
       method: 'POST',
       path: '/v1/claims',
       access: 'user',
@@ -52,13 +55,13 @@ export function codeRoutes(d: CodeRouteDeps): Route[] {
         const { code, location } = parse(codeClaimSchema, body);
         return json(200, await d.codes.claim(user, code, location));
       },
-    },
-    {
+    }),
+    d.curfew.route({
       method: 'POST',
       path: '/v1/packets/:packetId/open',
       access: 'user',
       handle: async ({ user, params }) => json(200, await d.receive.open(user, parse(idSchema, params[0]))),
-    },
+    }),
     {
       method: 'GET',
       path: '/v1/me/receive-code',
@@ -84,12 +87,12 @@ export function codeRoutes(d: CodeRouteDeps): Route[] {
       access: 'user',
       handle: async ({ params }) => json(200, await d.receive.resolve(parse(codeSchema, params[0]))),
     },
-    {
+    d.curfew.route({
       method: 'POST',
       path: '/v1/receive-codes/pay',
       access: 'user',
       handle: async ({ user, body }) =>
         json(201, { packet: await d.receive.pay(user, parse(receivePaySchema, body)) }),
-    },
+    }),
   ];
 }

@@ -1,27 +1,16 @@
-import type { Socket } from 'socket.io';
-import type { z } from 'zod';
-import type {
-  ClientEventName,
-  ClientToServerEvents,
-  EventResult,
-  InterServerEvents,
-  ServerToClientEvents,
-  SocketData,
-} from '@red-packet/sdk/protocol';
-import type { eventSchemas } from '@red-packet/sdk/schemas';
-import type { Identity } from '../auth/tokens.js';
+/** What the event and route handlers are given: the services they call and the guards they declare. */
 import type { CurfewRule } from '../domain/curfew.js';
 import type { Clock } from '../domain/clock.js';
-import type { CodeService } from '../services/code-service.js';
-import type { KaraokeService } from '../services/karaoke-service.js';
-import type { NearbyService } from '../services/nearby-service.js';
-import type { PacketService } from '../services/packet-service.js';
-import type { PhraseService } from '../services/phrase-service.js';
-import type { RainService } from '../services/rain-service.js';
-import type { ReceiveService } from '../services/receive-service.js';
-import type { RoomService } from '../services/room-service.js';
-
-export type GameSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+import type { CodeService } from '../services/codes/code-service.js';
+import type { ReceiveService } from '../services/codes/receive-service.js';
+import type { NearbyService } from '../services/fences/nearby-service.js';
+import type { KaraokeService } from '../services/packets/karaoke-service.js';
+import type { PacketService } from '../services/packets/packet-service.js';
+import type { PhraseService } from '../services/packets/phrase-service.js';
+import type { RainService } from '../services/rains/rain-service.js';
+import type { RoomService } from '../services/rooms/room-service.js';
+import type { CurfewGuard } from './curfew-guard.js';
+import type { RiskGates } from './risk-guard.js';
 
 /** What event handlers may use. */
 export interface HandlerServices {
@@ -35,22 +24,14 @@ export interface HandlerServices {
   phrases: PhraseService;
   /** Nearby discovery of location-fenced packets. */
   nearby: NearbyService;
-  /** The minors' curfew (curfew-guard.ts guards the money events; chat phrases check it here). */
+  /** The minors' curfew (the curfew guard refuses money events; chat phrases check it here). */
   curfew: CurfewRule;
 }
 
-export interface EventContext {
-  socket: GameSocket;
-  user: Identity;
+/** The guards handlers wrap themselves in (guard.ts). */
+export interface Guards {
+  /** CURFEW for a minor's money-moving event or route during the curfew hours. */
+  curfew: CurfewGuard;
+  /** Risk checks and records around grabs (socket events only). */
+  risk: RiskGates;
 }
-
-/** An event's payload after its schema accepted it. */
-export type ParsedPayload<E extends ClientEventName> = z.output<(typeof eventSchemas)[E]>;
-
-/** Handles one valid event; resolves with the ack result or throws a GameError. */
-export type EventHandler<E extends ClientEventName> = (
-  ctx: EventContext,
-  payload: ParsedPayload<E>,
-) => Promise<EventResult<E>>;
-
-export type EventHandlers = { [E in ClientEventName]: EventHandler<E> };

@@ -13,19 +13,22 @@ import {
 import type { TokenService } from '../auth/tokens.js';
 import { GameError } from '../domain/errors.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { FenceAudit } from '../services/fence-audit.js';
-import type { NearbyService } from '../services/nearby-service.js';
-import type { PacketService } from '../services/packet-service.js';
-import type { RainAudit } from '../services/rain-audit.js';
-import type { RainService } from '../services/rain-service.js';
-import type { WalletService } from '../services/wallet-service.js';
+import type { FenceAudit } from '../services/fences/fence-audit.js';
+import type { NearbyService } from '../services/fences/nearby-service.js';
+import type { PacketService } from '../services/packets/packet-service.js';
+import type { RainAudit } from '../services/rains/rain-audit.js';
+import type { RainService } from '../services/rains/rain-service.js';
+import type { WalletService } from '../services/money/wallet-service.js';
 import type { Store } from '../store/store.js';
 import { StoreUnavailableError } from '../store/store.js';
 import { errorResponse, withBody, withQuery, type Route } from '../transport/http-router.js';
+import type { CurfewGuard } from './curfew-guard.js';
 import { apiDocsRoutes } from './api-docs-routes.js';
 import { json } from '../transport/http-types.js';
 
 export interface HttpDeps {
+  /** Around the routes that move a minor's money (curfew-guard.ts). */
+  curfew: CurfewGuard;
   store: Store;
   tokens: TokenService;
   metrics: Metrics;
@@ -120,16 +123,18 @@ export function httpRoutes(d: HttpDeps): Route[] {
         return json(200, me);
       },
     },
-    withBody(packetSpecSchema, {
-      method: 'POST',
-      path: '/v1/rooms/:roomId/packets',
-      access: 'user',
-      summary: 'Send a group packet to a room (as packet:send)',
-      handle: async ({ user, params, body }) => {
-        const roomId = parse(idSchema, params[0]);
-        return json(201, { packet: await d.packets.send(user, roomId, body) });
-      },
-    }),
+    d.curfew.route(
+      withBody(packetSpecSchema, {
+        method: 'POST',
+        path: '/v1/rooms/:roomId/packets',
+        access: 'user',
+        summary: 'Send a group packet to a room (as packet:send)',
+        handle: async ({ user, params, body }) => {
+          const roomId = parse(idSchema, params[0]);
+          return json(201, { packet: await d.packets.send(user, roomId, body) });
+        },
+      }),
+    ),
     // Before /v1/packets/:packetId, which would otherwise take `nearby` for an id.
     withQuery(nearbyQuerySchema, {
       method: 'GET',
@@ -161,16 +166,18 @@ export function httpRoutes(d: HttpDeps): Route[] {
       summary: 'Cancel your timed packet before it opens: all of it is refunded (as packet:cancel)',
       handle: async ({ user, params }) => json(200, await d.packets.cancel(user, parse(idSchema, params[0]))),
     },
-    withBody(rainSpecSchema, {
-      method: 'POST',
-      path: '/v1/rooms/:roomId/rains',
-      access: 'host',
-      summary: 'Schedule a rain in a room (as rain:schedule)',
-      handle: async ({ user, params, body }) => {
-        const roomId = parse(idSchema, params[0]);
-        return json(201, { rain: await d.rains.schedule(user, roomId, body) });
-      },
-    }),
+    d.curfew.route(
+      withBody(rainSpecSchema, {
+        method: 'POST',
+        path: '/v1/rooms/:roomId/rains',
+        access: 'host',
+        summary: 'Schedule a rain in a room (as rain:schedule)',
+        handle: async ({ user, params, body }) => {
+          const roomId = parse(idSchema, params[0]);
+          return json(201, { rain: await d.rains.schedule(user, roomId, body) });
+        },
+      }),
+    ),
     {
       method: 'GET',
       path: '/v1/rains/:rainId',

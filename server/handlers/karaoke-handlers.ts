@@ -1,4 +1,5 @@
-import type { EventContext, EventHandlers, HandlerServices } from './context.js';
+import type { EventContext, EventHandlers } from '../transport/game-events.js';
+import type { HandlerServices } from './context.js';
 import { requireJoined } from './room-handlers.js';
 
 /** Room members only — except for a fenced packet, which is for whoever is inside its fence. */

@@ -1,13 +1,27 @@
 /**
- * Risk control in front of the grab handlers, for sockets: the local checks before a grab
- * (ban, cooldown, received cap; in enforcing mode the device/address admission), and after it
- * the win (queued received fen and clustering record) or the failure (cooldown count).
+ * Risk control around the grab handlers, for sockets: the local checks before a grab (ban,
+ * cooldown, received cap; in enforcing mode the device/address admission), and after it the
+ * win (queued received fen and clustering record) or the failure (cooldown count).
  * Everything else about a grab is the wrapped handler's.
  */
 import { GameError } from '../domain/errors.js';
-import type { RiskService } from '../services/risk-service.js';
+import type { RiskService } from '../services/risk/risk-service.js';
 import type { ClusterWin } from '../store/risk/risk-store.js';
-import type { EventContext, EventHandlers } from './context.js';
+import type { EventContext } from '../transport/game-events.js';
+import type { Guard } from './guard.js';
+
+/** One guard per kind of grab: what differs is how the packet or rain grabbed is known. */
+export interface RiskGates {
+  /** A room grab: the packet is the payload's. */
+  packetGrab: Guard<'packet:grab'>;
+  /** A rain drop grab: the rain is the payload's. */
+  dropGrab: Guard<'drop:grab'>;
+  /**
+   * A code claim: the packet is known only from the code, so from the result; such claims
+   * skip the enforcing-mode admission but count toward clustering like any win.
+   */
+  codeClaim: Guard<'code:claim'>;
+}
 
 const winOf = (ctx: EventContext): ClusterWin => ({
   userId: ctx.user.userId,
@@ -15,12 +29,8 @@ const winOf = (ctx: EventContext): ClusterWin => ({
   deviceId: ctx.socket.data.deviceId,
 });
 
-/**
- * @param sourceId the packet or rain grabbed, or (a code claim, whose packet is known only
- *   from the code) how to read it from the result; such claims skip the enforcing-mode
- *   admission but count toward clustering like any win.
- */
-async function guarded<T extends { amount: number }>(
+/** @param sourceId the packet or rain grabbed, or how to read it from the result */
+async function guardedGrab<T extends { amount: number }>(
   risk: RiskService,
   ctx: EventContext,
   sourceId: string | ((result: T) => string),
@@ -39,20 +49,18 @@ async function guarded<T extends { amount: number }>(
   }
 }
 
-export function guardGrabs(handlers: EventHandlers, risk: RiskService): EventHandlers {
-  const packetGrab = handlers['packet:grab'];
-  const dropGrab = handlers['drop:grab'];
-  const codeClaim = handlers['code:claim'];
+export function riskGates(risk: RiskService): RiskGates {
   return {
-    ...handlers,
-    'code:claim': (ctx, payload) =>
-      guarded(
+    packetGrab: (handler) => (ctx, payload) =>
+      guardedGrab(risk, ctx, payload.packetId, () => handler(ctx, payload)),
+    dropGrab: (handler) => (ctx, payload) =>
+      guardedGrab(risk, ctx, payload.rainId, () => handler(ctx, payload)),
+    codeClaim: (handler) => (ctx, payload) =>
+      guardedGrab(
         risk,
         ctx,
         (r) => r.packetId,
-        () => codeClaim(ctx, payload),
+        () => handler(ctx, payload),
       ),
-    'packet:grab': (ctx, payload) => guarded(risk, ctx, payload.packetId, () => packetGrab(ctx, payload)),
-    'drop:grab': (ctx, payload) => guarded(risk, ctx, payload.rainId, () => dropGrab(ctx, payload)),
   };
 }

@@ -1,7 +1,8 @@
 import { curfewLiftsAt } from '../domain/curfew.js';
 import { GameError } from '../domain/errors.js';
-import { roomTopic } from '../services/broadcaster.js';
-import type { EventContext, EventHandlers, HandlerServices } from './context.js';
+import { roomTopic } from '../services/runtime/broadcaster.js';
+import type { EventContext, EventHandlers } from '../transport/game-events.js';
+import type { HandlerServices } from './context.js';
 
 /** Throws NOT_IN_ROOM unless this socket has joined `roomId`. */
 export function requireJoined(ctx: EventContext, roomId: string): void {

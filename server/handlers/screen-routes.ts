@@ -6,7 +6,7 @@
  *                                    400 INVALID_PAYLOAD (naming the file and line) if a
  *                                    list does not load — the lists in force stay
  */
-import type { ContentScreen } from '../services/content-screen.js';
+import type { ContentScreen } from '../services/screening/content-screen.js';
 import type { Route } from '../transport/http-router.js';
 import { json } from '../transport/http-types.js';
 

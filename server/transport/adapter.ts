@@ -34,7 +34,7 @@ export interface AdapterHandle {
   isReady(): boolean;
   /** Resolves true once broadcasts can cross nodes, or false after `timeoutMs`. */
   whenReady(timeoutMs: number): Promise<boolean>;
-  /** The channel to the other nodes (services/node-relay.ts); null on the memory store. */
+  /** The channel to the other nodes (services/cluster/node-relay.ts); null on the memory store. */
   link: NodeLink | null;
   /** Closes the adapter's Redis clients (after socket.io has closed). */
   close(): Promise<void>;

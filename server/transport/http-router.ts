@@ -10,7 +10,7 @@ import type { Identity, TokenService } from '../auth/tokens.js';
 import { GameError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { toAckError } from '../handlers/to-error.js';
+import { toAckError } from '../services/runtime/ack-errors.js';
 import { json, type HttpHandler, type HttpRequest, type HttpResponse } from './http-types.js';
 
 export type Access = 'public' | 'user' | 'host' | 'admin';

@@ -3,8 +3,8 @@
  * received cap are announced to every other node; each node kicks its own sockets.
  */
 import type { Logger } from '../observability/logger.js';
-import type { BanList, RiskBus } from '../services/risk-bans.js';
-import type { RiskService } from '../services/risk-service.js';
+import type { BanList, RiskBus } from '../services/risk/risk-bans.js';
+import type { RiskService } from '../services/risk/risk-service.js';
 import type { GameServer } from './socket-server.js';
 import type { UserSockets } from './user-sockets.js';
 

@@ -5,8 +5,8 @@
  */
 import { deviceIdSchema } from '@red-packet/sdk/schemas';
 import { GameError } from '../domain/errors.js';
-import type { GameSocket } from '../handlers/context.js';
-import type { RiskService } from '../services/risk-service.js';
+import type { GameSocket } from './game-events.js';
+import type { RiskService } from '../services/risk/risk-service.js';
 import { clientAddress } from './client-address.js';
 
 type Next = (err?: Error) => void;

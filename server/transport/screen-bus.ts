@@ -2,7 +2,7 @@
  * Content screening between nodes, over the socket.io adapter (InterServerEvents): a reload
  * on one node tells every other node to re-read its word-list files.
  */
-import type { ContentScreen, ScreenBus } from '../services/content-screen.js';
+import type { ContentScreen, ScreenBus } from '../services/screening/content-screen.js';
 import type { GameServer } from './socket-server.js';
 
 /** @param multiNode false on the memory store (one node, and no adapter to emit through) */

@@ -5,7 +5,7 @@
  * uWebSockets.js topic subscription (memory, and work at every connect) for messages that
  * only ever go to one or two sockets. Other nodes' connections are reached by the node relay.
  */
-import type { GameSocket } from '../handlers/context.js';
+import type { GameSocket } from './game-events.js';
 
 export class UserSockets {
   private readonly byUser = new Map<string, Set<GameSocket>>();

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../server/domain/clock.js';
 import { EARTH_RADIUS_M, type FencePass } from '../../server/domain/geo-fence.js';
 import { createLogger } from '../../server/observability/logger.js';
-import { NearbyService } from '../../server/services/nearby-service.js';
+import { NearbyService } from '../../server/services/fences/nearby-service.js';
 import type { ClaimRecord, Credit, GrabOutcome, PacketRecord, Store } from '../../server/store/store.js';
 import { fundPacket } from './store-contract.js';
 

@@ -6,7 +6,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { drawLottery, seedCommitment } from '../../server/domain/rain-fairness.js';
 import { verifyReplay } from '../../server/domain/rain-replay.js';
-import { RainAudit } from '../../server/services/rain-audit.js';
+import { RainAudit } from '../../server/services/rains/rain-audit.js';
 import type { Credit, Store } from '../../server/store/store.js';
 import { fundRain, type Funded } from './rain-contract.js';
 

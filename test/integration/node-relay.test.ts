@@ -1,6 +1,6 @@
 /**
  * Two nodes sharing one Redis: what nodes tell each other besides room broadcasts
- * (services/node-relay.ts). A user's wallet notice reaches their connection on the other
+ * (services/cluster/node-relay.ts). A user's wallet notice reaches their connection on the other
  * node; a packet one node saw run out is refused by the other without a store call — proven
  * by freezing Redis before the grab: a store call would fail as STORE_UNAVAILABLE.
  */

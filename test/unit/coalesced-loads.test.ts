@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CoalescedLoads } from '../../server/services/coalesced-loads.js';
+import { CoalescedLoads } from '../../server/services/rooms/coalesced-loads.js';
 
 /** A read the test settles by hand; `started` counts reads begun per key. */
 function manualReads(): {

@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../server/domain/clock.js';
 import { createLogger } from '../../server/observability/logger.js';
-import type { Broadcaster } from '../../server/services/broadcaster.js';
-import { NodeReaper } from '../../server/services/node-reaper.js';
-import { Presence } from '../../server/services/presence.js';
+import type { Broadcaster } from '../../server/services/runtime/broadcaster.js';
+import { NodeReaper } from '../../server/services/cluster/node-reaper.js';
+import { Presence } from '../../server/services/rooms/presence.js';
 import { MemoryStore } from '../../server/store/memory-store.js';
 import type { NodeMembership } from '../../server/store/nodes/node-registry.js';
 

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../server/domain/clock.js';
 import { Metrics } from '../../server/observability/metrics.js';
-import { AuditProbe } from '../../server/services/audit-probe.js';
-import { StoreProbe } from '../../server/services/store-probe.js';
+import { AuditProbe } from '../../server/services/money/audit-probe.js';
+import { StoreProbe } from '../../server/services/runtime/store-probe.js';
 import { MemoryStore } from '../../server/store/memory-store.js';
 import type { Store } from '../../server/store/store.js';
 

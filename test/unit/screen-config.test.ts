@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startApp } from '../../server/app.js';
 import { ConfigError, DEFAULT_WORDLIST, loadConfig } from '../../server/config.js';
-import { loadStartupWordLists } from '../../server/services/word-list-files.js';
+import { loadStartupWordLists } from '../../server/services/screening/word-list-files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rp-screen-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

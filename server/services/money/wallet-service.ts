@@ -1,0 +1,32 @@
+/** Wallets as the API sees them: balances and admin test money. */
+import type { Clock } from '../../domain/clock.js';
+import { newId } from '../../domain/ids.js';
+import type { Store } from '../../store/store.js';
+import type { Broadcaster } from '../runtime/broadcaster.js';
+
+export class WalletService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly broadcaster: Broadcaster,
+  ) {}
+
+  balance(userId: string): Promise<number> {
+    return this.store.wallets.getBalance(userId);
+  }
+
+  /**
+   * Mints test money into a wallet (ledgered). With an idempotency key a repeated request
+   * mints once; without one every request mints.
+   */
+  async mint(
+    userId: string,
+    amount: number,
+    idempotencyKey?: string,
+  ): Promise<{ balance: number; applied: boolean }> {
+    const mintId = idempotencyKey ? `mint:${idempotencyKey}` : newId('mint');
+    const result = await this.store.wallets.mint(userId, amount, mintId, this.clock.now());
+    if (result.applied) this.broadcaster.toUser(userId, 'wallet:updated', { balance: result.balance });
+    return result;
+  }
+}

@@ -1,0 +1,394 @@
+/**
+ * Group packets: send (fund + create), grab (claim + credit), expire (refund), details.
+ * Runs the step protocol of store.ts; every step is idempotent, so a failure part-way is
+ * finished by the reconciler, never paid twice.
+ */
+import type { ClaimLocation, ClaimRule, PacketDetails, PacketView, UserRef } from '@red-packet/sdk/protocol';
+import type { PacketSpec } from '@red-packet/sdk/schemas';
+import type { Clock } from '../../domain/clock.js';
+import { GameError } from '../../domain/errors.js';
+import { checkFence, fencePass, haversineM, outOfArea, type FenceBounds } from '../../domain/geo-fence.js';
+import { newId } from '../../domain/ids.js';
+import { notOpenYet, resolveOpening } from '../../domain/packet-opening.js';
+import { checkPacketLimits, packetTotal, splitPacket, type PacketLimits } from '../../domain/packet-rules.js';
+import type { RandomInt } from '../../domain/split.js';
+import type { Logger } from '../../observability/logger.js';
+import type { Metrics } from '../../observability/metrics.js';
+import type { PacketRecord, Store } from '../../store/store.js';
+import type { Broadcaster } from '../runtime/broadcaster.js';
+import type { TextCheck } from '../screening/content-screen.js';
+import { PacketFacts, type ExhaustedReason, type PacketFact } from './packet-facts.js';
+import type { GrabBatcher } from './grab-batcher.js';
+import type { Payments } from '../money/payments.js';
+import type { SendGate, SendGateUser } from '../risk/risk-service.js';
+import { bestLuckOf, claimView, packetView } from './packet-views.js';
+
+export interface PacketServiceDeps {
+  store: Store;
+  clock: Clock;
+  broadcaster: Broadcaster;
+  payments: Payments;
+  grabs: GrabBatcher;
+  metrics: Metrics;
+  log: Logger;
+  limits: PacketLimits & { packetTtlMs: number; packetMaxOpenDelayMs: number };
+  randomInt?: RandomInt;
+  /** Risk control: checks and counts a send before it is funded (RiskService.admitSend). */
+  admitSend?: SendGate;
+  /**
+   * Content screening (services/screening/content-screen.ts) of the texts a packet carries: greeting,
+   * password phrase, song title and link. Runs before anything is written or funded.
+   */
+  screenText?: TextCheck;
+  /** Called when this node learns a packet ran out or expired (to tell the other nodes). */
+  onClosed?: (packetId: string, reason: ExhaustedReason) => void;
+  /** Location fences: the radius bounds and the most of a reported accuracy that is credited. */
+  fence: FenceBounds & { accuracyCapM: number };
+  /** Risk side: a claim on a fenced packet that presented a location (FenceAudit.record). Never rejects. */
+  onFenceAttempt?: (attempt: FenceAttemptEvent) => Promise<void>;
+}
+
+/** A claim on a fenced packet with a location, as the fence judged it. */
+export interface FenceAttemptEvent {
+  packetId: string;
+  user: UserRef;
+  location: ClaimLocation;
+  inside: boolean;
+  distanceM: number;
+  /** The packet's expiry (its claim-location log is kept a while past it). */
+  expiresAt: number;
+}
+
+/** What a grab presents besides the user: a password packet's phrase, where the claimer is. */
+export interface GrabRequest {
+  /** The normalised chat line that asks for a password packet (phrase-service.ts). */
+  phrase?: string;
+  /** Required for a location-fenced packet (OUT_OF_AREA without it). */
+  location?: ClaimLocation;
+}
+
+const closedError = (reason: ExhaustedReason): GameError =>
+  reason === 'PACKET_EMPTY'
+    ? new GameError('PACKET_EMPTY', 'all shares are taken')
+    : new GameError('PACKET_EXPIRED', 'the packet has expired');
+
+export interface GrabResult {
+  amount: number;
+  remaining: number;
+  /** The grabber's balance after it, when a `conn` grab's credit landed in the grab step. */
+  balance?: number;
+}
+
+/** What a packet made by another service (receive codes) sets beyond its spec. */
+export interface SendOptions {
+  /** The packet id, when the caller indexed it before creating (write-ahead). */
+  id?: string;
+  /** Overrides the spec's claim rule (an exclusive packet paid to a receive code). */
+  claim?: ClaimRule;
+  /**
+   * The caller has screened the texts already (a receive-code payment: the payer's greeting
+   * before its write-ahead, the owner's note when the owner set it).
+   */
+  screened?: boolean;
+}
+
+export class PacketService {
+  /**
+   * The node's one memory of packets (room, audience, claim rule, closed): a grab's audience
+   * and closed checks read it, and so do code claims and receive-code opens (through here).
+   */
+  readonly facts: PacketFacts;
+
+  constructor(private readonly deps: PacketServiceDeps) {
+    this.facts = new PacketFacts((id) => deps.store.packets.getPacket(id));
+  }
+
+  /**
+   * Funds a packet from `sender`'s wallet (Payments.fund) and announces it in `roomId` at once;
+   * a timed packet (spec.opensAt / opensInMs) opens for grabs at its opening time.
+   */
+  async send(
+    sender: UserRef & SendGateUser,
+    roomId: string,
+    spec: PacketSpec,
+    options: SendOptions = {},
+  ): Promise<PacketView> {
+    const { store, clock, limits } = this.deps;
+    checkPacketLimits(spec, limits);
+    if (!options.screened) await this.screen(sender, spec);
+    const total = packetTotal(spec);
+    const shares = splitPacket(spec, this.deps.randomInt);
+    const now = clock.now();
+    const { opensAt, expiresAt } = resolveOpening(spec, now, limits.packetMaxOpenDelayMs, limits.packetTtlMs);
+    if (spec.fence) checkFence(spec.fence, this.deps.fence);
+    const record: PacketRecord = {
+      id: options.id ?? newId('pk'),
+      roomId,
+      senderId: sender.userId,
+      senderName: sender.name,
+      kind: spec.kind,
+      total,
+      count: spec.count,
+      greeting: spec.greeting ?? '',
+      createdAt: now,
+      opensAt,
+      expiresAt,
+      status: 'open',
+      remainingCount: spec.count,
+      remainingAmount: total,
+      bestLuck: null,
+      unlock: spec.unlock ?? null,
+    };
+    const claim = options.claim ?? (spec.claim?.type === 'code' ? spec.claim : undefined);
+    if (claim) record.claim = claim;
+    if (spec.fence && !options.claim) record.fence = { ...spec.fence };
+    if (record.unlock?.type === 'phrase') {
+      // Write-ahead: an entry for a packet that never appears is skipped by the grab (missing).
+      const entry = { packetId: record.id, phrase: record.unlock.phrase, expiresAt: record.expiresAt };
+      await store.codes.indexPhrase(roomId, entry, now);
+    }
+    const undoRisk = await this.deps.admitSend?.(sender, record.id, 'packet', total);
+    try {
+      if (record.fence) {
+        // Write-ahead: a nearby search skips an entry whose packet never appears, and drops it
+        // a minute on (removing it here could hide a packet whose creation did land).
+        const entry = { packetId: record.id, ...record.fence, expiresAt: record.expiresAt, at: now };
+        await store.fences.index(entry);
+      }
+      await this.deps.payments.fund(sender.userId, record.id, total, () =>
+        store.packets.createPacket(record, shares),
+      );
+    } catch (err) {
+      await undoRisk?.();
+      throw err;
+    }
+    this.facts.remember(record);
+    const view = packetView(record);
+    this.deps.broadcaster.toRoom(roomId, 'packet:created', view);
+    return view;
+  }
+
+  /** Refuses (CONTENT_BLOCKED) a packet whose greeting, phrase or song title or link hits a word list. */
+  private async screen(sender: UserRef, spec: PacketSpec): Promise<void> {
+    const check = this.deps.screenText;
+    if (!check) return;
+    await check(sender, 'greeting', spec.greeting);
+    if (spec.unlock?.type === 'phrase') await check(sender, 'phrase', spec.unlock.phrase);
+    if (spec.unlock?.type === 'listen') {
+      await check(sender, 'song-title', spec.unlock.song.title);
+      await check(sender, 'song-url', spec.unlock.song.url);
+    }
+  }
+
+  /**
+   * Its room, and whether it is fenced (then the fence, not the room, decides who claims);
+   * NOT_FOUND if there is no such packet.
+   */
+  audienceOf(packetId: string): Promise<PacketFact> {
+    return this.facts.of(packetId);
+  }
+
+  /**
+   * Grabs one share for `user`: at most one per (packet, user), whatever the retries. The
+   * claim and its credit are one store step where the store allows (grabAndCredit), else the
+   * claim is paid by Payments.pay (Redis Cluster).
+   * Once this node knows the packet is empty or expired it answers so without a store call,
+   * to everyone (a winner's late retry included: their share shows in their wallet and in
+   * GET /v1/packets/:id).
+   * @param conn the grabbing connection: when the credit lands in the grab step, the result
+   *   carries the new balance and `wallet:updated` goes to the user's other connections only
+   *   (the ack already tells this one; the SDK raises `wallet:updated` from it).
+   */
+  async grab(user: UserRef, packetId: string, pass?: GrabRequest, conn?: string): Promise<GrabResult> {
+    const started = performance.now();
+    let outcomeLabel = 'error';
+    try {
+      const result = await this.grabOnce(user, packetId, pass, conn);
+      outcomeLabel = 'ok';
+      return result;
+    } catch (err) {
+      if (err instanceof GameError) outcomeLabel = err.code;
+      throw err;
+    } finally {
+      this.deps.metrics.grabLatency.observe({ outcome: outcomeLabel }, (performance.now() - started) / 1000);
+    }
+  }
+
+  private async grabOnce(
+    user: UserRef,
+    packetId: string,
+    request: GrabRequest | undefined,
+    conn: string | undefined,
+  ): Promise<GrabResult> {
+    const known = this.facts.closed(packetId);
+    if (known) throw closedError(known);
+    const { store, clock, broadcaster } = this.deps;
+    const now = clock.now();
+    const { location, phrase } = request ?? {};
+    const pass = {
+      ...(phrase !== undefined ? { phrase } : {}),
+      ...(location ? { location: fencePass(location, this.deps.fence.accuracyCapM) } : {}),
+    };
+    const outcome = await store.packets.grabAndCredit(packetId, user, now, pass);
+    switch (outcome.status) {
+      case 'missing':
+        throw new GameError('NOT_FOUND', 'no such packet');
+      case 'not-open':
+        throw notOpenYet(outcome.opensAt, now);
+      case 'expired':
+        this.markClosed(packetId, 'PACKET_EXPIRED');
+        throw closedError('PACKET_EXPIRED');
+      case 'empty':
+        this.markClosed(packetId, 'PACKET_EMPTY');
+        throw closedError('PACKET_EMPTY');
+      case 'already':
+        throw new GameError(
+          'ALREADY_GRABBED',
+          `already grabbed ${outcome.claim.amount} fen from this packet`,
+        );
+      case 'locked':
+        throw new GameError(
+          'LOCKED',
+          'locked: listen to the song first (karaoke:start, then karaoke:progress), or say the phrase in chat',
+        );
+      case 'forbidden':
+        throw new GameError('FORBIDDEN', 'this packet was paid to someone else’s receive code');
+      case 'outside':
+        if (location && outcome.distanceM !== null) {
+          const { distanceM } = outcome;
+          const expiresAt = await this.expiryOf(packetId, now);
+          await this.deps.onFenceAttempt?.({ packetId, user, location, inside: false, distanceM, expiresAt });
+        }
+        throw outOfArea(outcome.radiusM, outcome.distanceM);
+      case 'claimed':
+        break;
+    }
+    const { claim, packet } = outcome;
+    if (packet.fence && location) {
+      const distanceM = haversineM(packet.fence, location);
+      const attempt = { packetId, user, location, inside: true, distanceM, expiresAt: packet.expiresAt };
+      await this.deps.onFenceAttempt?.(attempt);
+    }
+    if (outcome.credited) {
+      this.deps.payments.credited(claim.userId, outcome.balance, conn);
+    } else {
+      await this.deps.payments.pay({
+        claimId: claim.claimId,
+        userId: claim.userId,
+        amount: claim.amount,
+        sourceId: packetId,
+        reason: 'grab',
+        at: claim.at,
+      });
+    }
+    this.deps.grabs.add(packetId, packet.roomId, claimView(claim), packet.remainingCount);
+    if (packet.status === 'finished') {
+      this.markClosed(packetId, 'PACKET_EMPTY');
+      if (packet.fence) await this.unindexFence(packetId);
+      this.deps.grabs.flushRoom(packet.roomId);
+      broadcaster.toRoom(packet.roomId, 'packet:finished', {
+        packetId,
+        roomId: packet.roomId,
+        reason: 'empty',
+        refunded: 0,
+        bestLuck: bestLuckOf(packet),
+      });
+    }
+    const result: GrabResult = { amount: claim.amount, remaining: packet.remainingCount };
+    if (outcome.credited && conn !== undefined) result.balance = outcome.balance;
+    return result;
+  }
+
+  /**
+   * Cancels `user`'s timed packet before it opens and refunds all of it (FORBIDDEN for someone
+   * else's packet or one already open). Idempotent across nodes: only the call that cancels it
+   * refunds and announces it.
+   */
+  async cancel(user: UserRef, packetId: string): Promise<{ refunded: number }> {
+    const outcome = await this.deps.store.packets.cancelPacket(packetId, user.userId, this.deps.clock.now());
+    switch (outcome.status) {
+      case 'missing':
+        throw new GameError('NOT_FOUND', 'no such packet');
+      case 'not-sender':
+        throw new GameError('FORBIDDEN', 'only its sender can cancel a packet');
+      case 'opened':
+        throw new GameError('FORBIDDEN', 'a packet can be cancelled only before it opens');
+      case 'closed':
+        throw new GameError('FORBIDDEN', 'the packet is no longer open');
+      case 'cancelled':
+        break;
+    }
+    const { packet, refund } = outcome;
+    this.facts.close(packetId, 'PACKET_EXPIRED');
+    if (packet.fence) await this.unindexFence(packetId);
+    await this.deps.payments.pay(refund);
+    this.deps.broadcaster.toRoom(packet.roomId, 'packet:finished', {
+      packetId,
+      roomId: packet.roomId,
+      reason: 'cancelled',
+      refunded: refund.amount,
+      bestLuck: null,
+    });
+    return { refunded: refund.amount };
+  }
+
+  /**
+   * Refunds one due packet's remainder to its sender. Idempotent across calls and nodes:
+   * only the call that expires it announces it.
+   */
+  async expire(packetId: string): Promise<boolean> {
+    const outcome = await this.deps.store.packets.expirePacket(packetId, this.deps.clock.now());
+    if (outcome.status !== 'expired') return false;
+    const { packet, refund } = outcome;
+    this.markClosed(packetId, 'PACKET_EXPIRED');
+    if (packet.fence) await this.unindexFence(packetId);
+    if (refund) await this.deps.payments.pay(refund);
+    this.deps.metrics.expired.inc();
+    this.deps.broadcaster.toRoom(packet.roomId, 'packet:finished', {
+      packetId,
+      roomId: packet.roomId,
+      reason: 'expired',
+      refunded: refund?.amount ?? 0,
+      bestLuck: bestLuckOf(packet),
+    });
+    return true;
+  }
+
+  /**
+   * Takes a closed fenced packet out of the nearby index. A failure is logged, not thrown: the
+   * money step already happened, and the search drops entries of closed packets it meets.
+   */
+  private async unindexFence(packetId: string): Promise<void> {
+    await this.deps.store.fences.unindex([packetId]).catch((err: unknown) => {
+      this.deps.log.warn({ err, packetId }, 'could not take a fenced packet out of the nearby index');
+    });
+  }
+
+  /** A refused fenced grab's packet expiry, for how long its claim log is kept. */
+  private async expiryOf(packetId: string, now: number): Promise<number> {
+    const packet = await this.deps.store.packets.getPacket(packetId).catch(() => null);
+    return packet?.expiresAt ?? now + this.deps.limits.packetTtlMs;
+  }
+
+  /** What another node learned: later grabs of the packet here are answered without the store. */
+  learnClosed(packetId: string, reason: ExhaustedReason): void {
+    this.facts.close(packetId, reason);
+  }
+
+  /** Remembers a closed packet and tells the other nodes (once per node and packet). */
+  private markClosed(packetId: string, reason: ExhaustedReason): void {
+    if (this.facts.closed(packetId) === reason) return;
+    this.facts.close(packetId, reason);
+    this.deps.onClosed?.(packetId, reason);
+  }
+
+  /** A packet with every claim, for GET /v1/packets/:id. */
+  async details(packetId: string): Promise<PacketDetails> {
+    const [packet, claims] = await Promise.all([
+      this.deps.store.packets.getPacket(packetId),
+      this.deps.store.packets.getClaims(packetId),
+    ]);
+    if (!packet) throw new GameError('NOT_FOUND', 'no such packet');
+    return { packet: packetView(packet), claims: claims.map(claimView), bestLuck: bestLuckOf(packet) };
+  }
+}

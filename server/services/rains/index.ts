@@ -1,0 +1,66 @@
+/**
+ * Rains (红包雨): scheduled and grabbed through RainService, driven by the RainRunner on the
+ * one node holding each rain's lease (every RAIN_TICK_MS), lottery drops answered when drawn
+ * (LotteryWaiter), drops that ran out announced in batches (GoneBatcher), and looked back at
+ * through replays and reports (RainAudit).
+ */
+import type { Payments } from '../money/payments.js';
+import type { SendGate } from '../risk/risk-service.js';
+import type { ConceptTasks, NodeBasics } from '../runtime/node-basics.js';
+import { Periodic } from '../runtime/periodic.js';
+import { GoneBatcher } from './gone-batcher.js';
+import { LotteryWaiter } from './lottery-waiter.js';
+import { RainAudit } from './rain-audit.js';
+import { RainRunner } from './rain-runner.js';
+import { RainService } from './rain-service.js';
+
+/** What rains tell the other nodes: the cluster's NodeRelay. */
+export interface RainPeers {
+  /** This node learned a drop ran out: the others refuse its grabs without the store. */
+  dropGone(rainId: string, dropId: string): void;
+}
+
+export interface RainsNeeds {
+  payments: Payments;
+  peers: RainPeers;
+  admitSend: SendGate;
+  /** Where rain seeds come from. @default 32 random bytes (rain-service.ts) */
+  newSeed?: () => string;
+}
+
+export interface RainsConcept extends ConceptTasks {
+  rains: RainService;
+  /** Hands its rain leases back at close. */
+  runner: RainRunner;
+  rainAudit: RainAudit;
+}
+
+export function createRainsConcept(node: NodeBasics, needs: RainsNeeds): RainsConcept {
+  const { config, store, clock, broadcaster, metrics, log } = node;
+  const { peers } = needs;
+  const gone = new GoneBatcher(broadcaster);
+  const rains = new RainService({
+    store,
+    clock,
+    broadcaster,
+    payments: needs.payments,
+    gone,
+    metrics,
+    limits: config.limits,
+    admitSend: needs.admitSend,
+    onGone: (rainId, dropId) => peers.dropGone(rainId, dropId),
+    waiter: new LotteryWaiter(store.lottery, clock, log),
+    ...(needs.newSeed ? { newSeed: needs.newSeed } : {}),
+  });
+  const runner = new RainRunner(store, clock, rains, broadcaster, gone, metrics, log, {
+    nodeId: config.nodeId,
+    leaseTtlMs: config.rain.leaseTtlMs,
+    scanMs: config.rain.scanMs,
+  });
+  return {
+    rains,
+    runner,
+    rainAudit: new RainAudit(store),
+    tasks: [new Periodic('rain-runner', config.rain.tickMs, () => runner.tick(), log)],
+  };
+}

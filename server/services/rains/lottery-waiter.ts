@@ -1,0 +1,128 @@
+/**
+ * Holds the acks of lottery grabs on this node until their drop is drawn (docs/fairness.md).
+ * A ticket's ack is the draw's result for that user: the amount won, or LOTTERY_LOST. A grab
+ * that arrived after the window but before the draw waits for the draw and then goes first
+ * come. The driver (on any node) draws; every node learns results by reading the store once
+ * per pending drop per tick after the window closed, or at once when it drew the drop itself.
+ *
+ *   node A: ticket ─┐                                         ┌─ ack { amount } / LOTTERY_LOST
+ *   node B: ticket ─┼─ wait ── window closes ── driver draws ─┼─ (B reads dropDraw on its tick)
+ *   node A: late  ──┘                                         └─ late grab retried first come
+ */
+import type { Clock } from '../../domain/clock.js';
+import { GameError } from '../../domain/errors.js';
+import type { Logger } from '../../observability/logger.js';
+import type { DrawState, LotteryStore } from '../../store/rains/lottery-store.js';
+
+interface Waiting {
+  rainId: string;
+  dropId: string;
+  closeAt: number;
+  /** userId → settle with the amount won, or fail. */
+  tickets: Map<string, { resolve: (amount: number) => void; reject: (err: Error) => void }[]>;
+  /** Grabs to retry once the draw is in. */
+  late: { resolve: () => void; reject: (err: Error) => void }[];
+}
+
+export interface LotteryWaiterOptions {
+  /** Give up on a draw this long after its window closed (the driver is gone for good), ms. @default 30000 */
+  giveUpMs: number;
+}
+
+export class LotteryWaiter {
+  private readonly waiting = new Map<string, Waiting>();
+
+  constructor(
+    private readonly store: LotteryStore,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly options: LotteryWaiterOptions = { giveUpMs: 30_000 },
+  ) {}
+
+  /** Pending drops on this node. */
+  get pending(): number {
+    return this.waiting.size;
+  }
+
+  /** Resolves with what `userId` won when the drop is drawn; rejects LOTTERY_LOST if nothing. */
+  ticket(rainId: string, dropId: string, userId: string, closeAt: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const w = this.entry(rainId, dropId, closeAt);
+      const list = w.tickets.get(userId) ?? [];
+      list.push({ resolve, reject });
+      w.tickets.set(userId, list);
+    });
+  }
+
+  /** Resolves once the drop is drawn (then a grab goes first come). */
+  drawn(rainId: string, dropId: string, closeAt: number): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.entry(rainId, dropId, closeAt).late.push({ resolve, reject }),
+    );
+  }
+
+  /** Settles a drop this node just drew, without a store read. */
+  settle(rainId: string, dropId: string, winners: { userId: string; amount: number }[]): void {
+    this.finish(`${rainId}\n${dropId}`, { state: 'drawn', winners });
+  }
+
+  /** Checks every pending drop whose window has closed (the runner calls it every tick). */
+  async poll(now = this.clock.now()): Promise<void> {
+    const due = [...this.waiting.entries()].filter(([, w]) => now >= w.closeAt);
+    await Promise.all(
+      due.map(async ([key, w]) => {
+        try {
+          const state = await this.store.dropDraw(w.rainId, w.dropId);
+          if (state.state !== 'open') this.finish(key, state);
+          else if (now >= w.closeAt + this.options.giveUpMs) this.fail(key, 'the draw is late');
+        } catch (err) {
+          this.log.warn({ err, rainId: w.rainId, dropId: w.dropId }, 'could not read a lottery draw');
+          if (now >= w.closeAt + this.options.giveUpMs) this.fail(key, 'the draw could not be read');
+        }
+      }),
+    );
+  }
+
+  private entry(rainId: string, dropId: string, closeAt: number): Waiting {
+    const key = `${rainId}\n${dropId}`;
+    let w = this.waiting.get(key);
+    if (!w) {
+      w = { rainId, dropId, closeAt, tickets: new Map(), late: [] };
+      this.waiting.set(key, w);
+    }
+    return w;
+  }
+
+  private finish(key: string, state: Exclude<DrawState, { state: 'open' }>): void {
+    const w = this.waiting.get(key);
+    if (!w) return;
+    this.waiting.delete(key);
+    if (state.state === 'closed') {
+      const err = (): GameError =>
+        new GameError('RAIN_NOT_ACTIVE', 'the rain ended before this drop was drawn');
+      for (const list of w.tickets.values()) for (const t of list) t.reject(err());
+      for (const l of w.late) l.reject(err());
+      return;
+    }
+    const won = new Map(state.winners.map((x) => [x.userId, x.amount]));
+    for (const [userId, list] of w.tickets) {
+      const amount = won.get(userId);
+      for (const t of list) {
+        if (amount === undefined)
+          t.reject(new GameError('LOTTERY_LOST', 'the draw for this drop went to others'));
+        else t.resolve(amount);
+      }
+    }
+    for (const l of w.late) l.resolve();
+  }
+
+  private fail(key: string, why: string): void {
+    const w = this.waiting.get(key);
+    if (!w) return;
+    this.waiting.delete(key);
+    const err = (): GameError =>
+      new GameError('STORE_UNAVAILABLE', `${why}; a win still reaches your wallet when it is drawn`);
+    for (const list of w.tickets.values()) for (const t of list) t.reject(err());
+    for (const l of w.late) l.reject(err());
+  }
+}

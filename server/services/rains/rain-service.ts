@@ -1,0 +1,335 @@
+/**
+ * Rains as users meet them: schedule (fund + create), grab a drop, cancel, details, and the
+ * room snapshot's view. The RainRunner drives the timeline; both end a rain through finish().
+ */
+import type { RainDetails, RainSnapshot, RainView, UserRef } from '@red-packet/sdk/protocol';
+import type { RainSpec } from '@red-packet/sdk/schemas';
+import type { Identity } from '../../auth/tokens.js';
+import type { Clock } from '../../domain/clock.js';
+import { GameError } from '../../domain/errors.js';
+import { newId } from '../../domain/ids.js';
+import { checkRainLimits, rainStartAt, splitRain, type RainLimits } from '../../domain/rain-rules.js';
+import { newRainSeed, rainTimeline, type DropPlan } from '../../domain/rain-timeline.js';
+import { seedCommitment, splitRandomInt } from '../../domain/rain-fairness.js';
+import type { Metrics } from '../../observability/metrics.js';
+import type { ActiveDrop, Credit, EndRainOutcome, RainRecord, Store } from '../../store/store.js';
+import type { Broadcaster } from '../runtime/broadcaster.js';
+import type { GoneBatcher } from './gone-batcher.js';
+import type { LotteryWaiter } from './lottery-waiter.js';
+import type { Payments } from '../money/payments.js';
+import type { SendGate } from '../risk/risk-service.js';
+import { dropView, rainView } from './rain-views.js';
+
+/** Leaderboard entries in `rain:ended` and GET /v1/rains/:id. */
+const LEADERBOARD_SIZE = 10;
+/** Remembered per-node facts (rain → room, timelines, gone drops) before they are dropped. */
+const CACHE_LIMIT = 10_000;
+
+/** A room's rain as every member sees it (RainService.roomRain), read once for many joins. */
+export interface RoomRain {
+  rain: RainRecord;
+  /** Drops whose window was open when it was read. */
+  active: ActiveDrop[];
+}
+
+export interface RainServiceDeps {
+  store: Store;
+  clock: Clock;
+  broadcaster: Broadcaster;
+  payments: Payments;
+  gone: GoneBatcher;
+  metrics: Metrics;
+  limits: RainLimits;
+  /** Risk control: checks and counts a rain's funding first (RiskService.admitSend). */
+  admitSend?: SendGate;
+  /** Called when this node learns a drop ran out (to tell the other nodes). */
+  onGone?: (rainId: string, dropId: string) => void;
+  waiter: LotteryWaiter;
+  /** Where rain seeds come from. @default newRainSeed (32 random bytes) */
+  newSeed?: () => string;
+}
+
+const GRAB_REFUSALS = {
+  missing: ['NOT_FOUND', 'no such rain'],
+  'rain-inactive': ['RAIN_NOT_ACTIVE', 'the rain is not falling'],
+  'drop-inactive': ['DROP_NOT_ACTIVE', 'no such drop is falling now'],
+  already: ['ALREADY_GRABBED', 'you already grabbed this drop'],
+  cap: ['GRAB_CAP_REACHED', 'you reached this rain’s grab limit'],
+  'drop-empty': ['PACKET_EMPTY', 'this drop is all taken'],
+} as const;
+
+/** Grab outcomes as metric labels and error acks, for the fair-rain gate (rain-fair-store.ts). */
+const ENTRY_REFUSALS = {
+  missing: GRAB_REFUSALS.missing,
+  'rain-inactive': GRAB_REFUSALS['rain-inactive'],
+  'drop-inactive': GRAB_REFUSALS['drop-inactive'],
+  already: ['ALREADY_GRABBED', 'you already hold a ticket for this drop'],
+} as const;
+
+export class RainService {
+  private readonly rooms = new Map<string, string>();
+  private readonly timelines = new Map<string, DropPlan[]>();
+  private readonly goneDrops = new Set<string>();
+
+  constructor(private readonly deps: RainServiceDeps) {}
+
+  /** Funds a rain from the host's wallet and schedules it in `roomId`. */
+  async schedule(host: Identity, roomId: string, spec: RainSpec): Promise<RainView> {
+    const { store, clock, limits } = this.deps;
+    checkRainLimits(spec, host.role, limits);
+    const now = clock.now();
+    const seed = (this.deps.newSeed ?? newRainSeed)();
+    const rain: RainRecord = {
+      id: newId('rn'), // RAIN_ID_PREFIX
+      roomId,
+      hostId: host.userId,
+      hostName: host.name,
+      total: spec.total,
+      drops: spec.drops,
+      sharesPerDrop: spec.sharesPerDrop,
+      split: spec.split,
+      startAt: rainStartAt(spec, now),
+      durationMs: spec.durationMs,
+      dropTtlMs: spec.dropTtlMs,
+      maxGrabsPerUser: spec.maxGrabsPerUser ?? null,
+      mode: spec.mode,
+      windowMs: spec.windowMs,
+      reactionFloorMs: spec.reactionFloorMs,
+      maxTapsPerSec: spec.maxTapsPerSec,
+      seed,
+      seedHash: seedCommitment(seed),
+      createdAt: now,
+      status: 'scheduled',
+      released: 0,
+      lastReleaseAt: 0,
+      paid: 0,
+      grabs: 0,
+      refunded: 0,
+      remainingAmount: spec.total,
+      endedAt: null,
+      leaseOwner: null,
+      leaseUntil: 0,
+      drawn: 0,
+    };
+    const timeline = this.timeline(rain);
+    // Amounts derive from the seed too, so a replay can recompute them (docs/fairness.md).
+    const shares = splitRain(spec, splitRandomInt(seed));
+    const drops = timeline.map((plan, i) => ({ dropId: plan.dropId, shares: shares[i] ?? [] }));
+    const undoRisk = await this.deps.admitSend?.(host, rain.id, 'rain', rain.total);
+    try {
+      await this.deps.payments.fund(host.userId, rain.id, rain.total, () =>
+        store.rains.createRain(rain, drops),
+      );
+    } catch (err) {
+      await undoRisk?.();
+      throw err;
+    }
+    this.remember(this.rooms, rain.id, roomId);
+    const view = rainView(rain);
+    this.deps.broadcaster.toRoom(roomId, 'rain:scheduled', { rain: view, serverTime: clock.now() });
+    return view;
+  }
+
+  /** The room a rain falls in (NOT_FOUND if there is no such rain). */
+  async roomOf(rainId: string): Promise<string> {
+    const known = this.rooms.get(rainId);
+    if (known) return known;
+    const rain = await this.deps.store.rains.getRain(rainId);
+    if (!rain) throw new GameError('NOT_FOUND', 'no such rain');
+    this.remember(this.rooms, rainId, rain.roomId);
+    return rain.roomId;
+  }
+
+  /**
+   * Grabs one share of a falling drop: once per (drop, user), within the window, the tap limit
+   * and the cap. Lottery drops take a ticket inside their window and answer when it is drawn
+   * (the amount won, or LOTTERY_LOST). A drop this node knows is empty is refused without a
+   * store call.
+   */
+  async grab(user: UserRef, rainId: string, dropId: string): Promise<{ amount: number }> {
+    const started = performance.now();
+    const result = { outcome: 'error' };
+    try {
+      return await this.tryGrab(user, rainId, dropId, result, true);
+    } finally {
+      this.deps.metrics.rainGrabs.inc({ outcome: result.outcome });
+      this.deps.metrics.dropGrabLatency.observe(
+        { outcome: result.outcome },
+        (performance.now() - started) / 1000,
+      );
+    }
+  }
+
+  private async tryGrab(
+    user: UserRef,
+    rainId: string,
+    dropId: string,
+    result: { outcome: string },
+    waitForDraw: boolean,
+  ): Promise<{ amount: number }> {
+    if (this.goneDrops.has(`${rainId}\n${dropId}`)) {
+      result.outcome = 'drop-empty';
+      throw new GameError('PACKET_EMPTY', GRAB_REFUSALS['drop-empty'][1]);
+    }
+    const { store, clock, waiter } = this.deps;
+    const entry = await store.lottery.enterDrop(rainId, dropId, user, clock.now());
+    result.outcome = entry.status;
+    switch (entry.status) {
+      case 'pass':
+        break;
+      case 'ticket':
+        try {
+          const amount = await waiter.ticket(rainId, dropId, user.userId, entry.closeAt);
+          result.outcome = 'lottery-won';
+          return { amount };
+        } catch (err) {
+          if (err instanceof GameError && err.code === 'LOTTERY_LOST') result.outcome = 'lottery-lost';
+          throw err;
+        }
+      case 'drawing':
+        if (!waitForDraw) throw new GameError('DROP_NOT_ACTIVE', 'this drop is being drawn');
+        await waiter.drawn(rainId, dropId, entry.closeAt);
+        return this.tryGrab(user, rainId, dropId, result, false);
+      case 'early':
+        throw new GameError(
+          'GRAB_TOO_EARLY',
+          `this drop opens ${Math.max(0, entry.opensAt - clock.now())} ms from now: grabs before the reaction floor do not count`,
+        );
+      case 'rate':
+        throw new GameError(
+          'RATE_LIMITED',
+          `too many taps in this rain; try again in ${entry.retryAt - clock.now()} ms`,
+        );
+      default: {
+        const [code, message] = ENTRY_REFUSALS[entry.status];
+        throw new GameError(code, message);
+      }
+    }
+    const grabbed = await store.rains.grabDrop(rainId, dropId, user, clock.now());
+    result.outcome = grabbed.status;
+    if (grabbed.status !== 'claimed') {
+      if (grabbed.status === 'drop-empty') await this.markGone(rainId, dropId);
+      const [code, message] = GRAB_REFUSALS[grabbed.status];
+      throw new GameError(code, message);
+    }
+    await this.deps.payments.pay(grabbed.credit);
+    if (grabbed.dropLeft === 0) await this.markGone(rainId, dropId);
+    return { amount: grabbed.credit.amount };
+  }
+
+  /** Answers lottery grabs waiting on this node whose drop has been drawn (every runner tick). */
+  pollDraws(now: number): Promise<void> {
+    return this.deps.waiter.poll(now);
+  }
+
+  /** Pays a drop's draw (the driver drew it) and announces it if it emptied the drop. */
+  async payDraw(rain: RainRecord, dropId: string, credits: Credit[], dropLeft: number): Promise<void> {
+    this.deps.waiter.settle(
+      rain.id,
+      dropId,
+      credits.map((c) => ({ userId: c.userId, amount: c.amount })),
+    );
+    await Promise.all(credits.map((c) => this.deps.payments.pay(c)));
+    if (dropLeft === 0) await this.markGone(rain.id, dropId);
+  }
+
+  /** Stops a rain at once and refunds what was not paid: its host or an admin only. */
+  async cancel(user: Identity, rainId: string): Promise<{ refunded: number }> {
+    const rain = await this.deps.store.rains.getRain(rainId);
+    if (!rain) throw new GameError('NOT_FOUND', 'no such rain');
+    if (rain.hostId !== user.userId && user.role !== 'admin')
+      throw new GameError('FORBIDDEN', 'only its host or an admin can cancel a rain');
+    const outcome = await this.deps.store.rains.endRain(rainId, this.deps.clock.now(), 'cancelled');
+    if (outcome.status !== 'ended') throw new GameError('RAIN_NOT_ACTIVE', 'the rain is already over');
+    await this.finish(outcome);
+    return { refunded: outcome.rain.refunded };
+  }
+
+  /** Pays the refund of a rain that just ended and announces the end with the leaderboard. */
+  async finish(outcome: Extract<EndRainOutcome, { status: 'ended' }>): Promise<void> {
+    const { rain, refund, winners } = outcome;
+    if (refund) await this.deps.payments.pay(refund);
+    const leaderboard = await this.deps.store.rains.rainLeaderboard(rain.id, LEADERBOARD_SIZE);
+    this.deps.broadcaster.toRoom(rain.roomId, 'rain:ended', {
+      rainId: rain.id,
+      roomId: rain.roomId,
+      reason: rain.status === 'cancelled' ? 'cancelled' : 'finished',
+      totals: { paid: rain.paid, refunded: rain.refunded, grabs: rain.grabs, winners },
+      leaderboard,
+      seed: rain.seed,
+    });
+  }
+
+  async details(rainId: string): Promise<RainDetails> {
+    const [rain, board] = await Promise.all([
+      this.deps.store.rains.getRain(rainId),
+      this.deps.store.rains.rainLeaderboard(rainId, Number.MAX_SAFE_INTEGER),
+    ]);
+    if (!rain) throw new GameError('NOT_FOUND', 'no such rain');
+    return {
+      rain: rainView(rain),
+      totals: { paid: rain.paid, refunded: rain.refunded, grabs: rain.grabs, winners: board.length },
+      leaderboard: board.slice(0, LEADERBOARD_SIZE),
+    };
+  }
+
+  /** The room's running rain (else its next scheduled one) as `userId` sees it, or null. */
+  /**
+   * What every member of `roomId` sees of its rain (the running one, else the latest): the
+   * rain and the drops falling at the time of the read. Null if the room has none.
+   */
+  async roomRain(roomId: string): Promise<RoomRain | null> {
+    const rains = await this.deps.store.rains.listRoomRains(roomId);
+    const rain = rains.find((r) => r.status === 'running') ?? rains[0];
+    if (!rain) return null;
+    const at = this.deps.clock.now();
+    return { rain, active: await this.deps.store.rains.activeDrops(rain.id, at) };
+  }
+
+  /** A room's rain as `userId` sees it in a join snapshot (with their grabs so far). */
+  async snapshot(shared: RoomRain, userId: string): Promise<RainSnapshot> {
+    const { rain, active } = shared;
+    const mine = await this.deps.store.rains.rainUserStats(rain.id, userId);
+    const now = this.deps.clock.now();
+    const plans = new Map(this.timeline(rain).map((p) => [p.dropId, p]));
+    return {
+      rain: rainView(rain),
+      mine,
+      drops: active.flatMap((d) => {
+        const ttlMs = d.releasedAt + rain.dropTtlMs - now;
+        const plan = plans.get(d.dropId);
+        return plan && ttlMs > 0 ? [dropView(plan, d.shares, ttlMs)] : [];
+      }),
+    };
+  }
+
+  /** The rain's drop timeline (derived from its seed once per node). */
+  timeline(rain: RainRecord): DropPlan[] {
+    let plans = this.timelines.get(rain.id);
+    if (!plans) {
+      plans = rainTimeline(rain.seed, rain.drops, rain.durationMs);
+      this.remember(this.timelines, rain.id, plans);
+    }
+    return plans;
+  }
+
+  private async markGone(rainId: string, dropId: string): Promise<void> {
+    const key = `${rainId}\n${dropId}`;
+    if (this.goneDrops.has(key)) return;
+    if (this.goneDrops.size >= CACHE_LIMIT) this.goneDrops.clear();
+    this.goneDrops.add(key);
+    this.deps.onGone?.(rainId, dropId);
+    this.deps.gone.add(rainId, await this.roomOf(rainId), dropId);
+  }
+
+  /** What another node learned: later grabs of the drop here are refused without the store. */
+  learnGone(rainId: string, dropId: string): void {
+    if (this.goneDrops.size >= CACHE_LIMIT) this.goneDrops.clear();
+    this.goneDrops.add(`${rainId}\n${dropId}`);
+  }
+
+  private remember<V>(map: Map<string, V>, key: string, value: V): void {
+    if (map.size >= CACHE_LIMIT) map.clear();
+    map.set(key, value);
+  }
+}
