@@ -54,7 +54,7 @@ export class RedisEscrow extends RedisPart implements EscrowStore {
 
   abortFunded(id: string): Promise<'aborted' | 'exists'> {
     const source = this.sourceKeys(id);
-    return this.script('abort-funded', [source.record, source.tomb], []) as Promise<'aborted' | 'exists'>;
+    return this.script('abort-funded', [source.record, source.tomb], []);
   }
 
   ackCredits(sourceId: string, claimIds: string[]): Promise<void> {

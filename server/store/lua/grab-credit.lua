@@ -1,7 +1,8 @@
 -- The grab and its wallet credit in one atomic step, for a single Redis only (the packet's
 -- and the wallet's keys live in different Redis Cluster slots; Cluster runs `grab` then
 -- `apply-credit`). Pops one share for a user, records the claim, and credits the wallet once
--- per claim id exactly as apply-credit.lua does — so no outbox entry is left to apply or ack.
+-- per claim id by the same fragment as apply-credit.lua (_credit.lua) — so no outbox entry is
+-- left to apply or ack.
 -- At most one claim per (packet, user): the claims hash is keyed by user.
 -- KEYS[1] packet hash   KEYS[2] shares list   KEYS[3] claims hash (userId -> JSON)
 -- KEYS[4] outbox hash (unused here; kept so the packet keys match grab.lua)
@@ -16,20 +17,12 @@
 -- Returns { 'missing' } | { 'expired' } (also once cancelled)
 --       | { 'not-open', opensAt } (a timed packet before its opening)
 --       | { 'locked' } | { 'forbidden' } | { 'empty' }
---       | { 'outside', '<radiusM> <distanceM>' } (fenced, outside; '<radiusM>' alone without a location)
+--       | { 'outside', radiusM, distanceM ('' without a location), expiresAt } (fenced, outside)
 --       | { 'already', claim JSON }
---       | { 'claimed', claim JSON, balance, shares left, static record JSON,
---           best claim JSON once the last share is gone (else '') }
+--       | { 'claimed', claim JSON, fence distance ('' unfenced), shares left, static record JSON,
+--           best claim JSON, balance } (grab.lua's claimed reply plus the wallet's new balance)
 -- @include _claim.lua
-local balance
-if redis.call('SADD', KEYS[8], ARGV[5]) == 1 then
-  balance = redis.call('HINCRBY', KEYS[6], 'balance', amount)
-  redis.call('RPUSH', KEYS[7], cjson.encode({
-    userId = ARGV[2], kind = 'credit', amount = amount, balance = balance, ref = ARGV[5], at = at,
-  }))
-else
-  balance = tonumber(redis.call('HGET', KEYS[6], 'balance') or '0')
-end
-local best_claim = ''
-if left == 0 then best_claim = redis.call('HGET', KEYS[1], 'best') end
-return { 'claimed', claim, balance, left, redis.call('HGET', KEYS[1], 'record'), best_claim }
+local wallet, ledger, credited, user, claim_id = KEYS[6], KEYS[7], KEYS[8], ARGV[2], ARGV[5]
+-- @include _credit.lua
+reply[#reply + 1] = balance
+return reply

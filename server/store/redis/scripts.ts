@@ -1,10 +1,11 @@
 /**
  * The Lua scripts, one file per atomic operation in ../lua (copied next to the compiled code
- * by the build), run with `runScript`.
+ * by the build), run with `runScript`, which decodes each reply (replies.ts).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Cluster, Redis } from 'ioredis';
+import { decodeReply, type ScriptReply } from './replies.js';
 
 /** Script name → number of KEYS it takes (its file is `lua/<name>.lua`). */
 export const SCRIPTS = {
@@ -47,6 +48,11 @@ export const SCRIPTS = {
 
 export type ScriptName = keyof typeof SCRIPTS;
 
+const isScriptName = (name: string): name is ScriptName => Object.hasOwn(SCRIPTS, name);
+
+/** Every script's name. */
+export const SCRIPT_NAMES: readonly ScriptName[] = Object.keys(SCRIPTS).filter(isScriptName);
+
 const LUA_DIR = new URL('../lua/', import.meta.url);
 
 /**
@@ -70,34 +76,39 @@ interface LoadedScript {
 
 /** Every script's source and SHA1, read once when the module loads. */
 const LOADED = new Map<ScriptName, LoadedScript>(
-  (Object.entries(SCRIPTS) as [ScriptName, number][]).map(([name, numberOfKeys]) => {
+  SCRIPT_NAMES.map((name) => {
     const source = scriptSource(name);
-    return [name, { source, sha: createHash('sha1').update(source).digest('hex'), numberOfKeys }];
+    const sha = createHash('sha1').update(source).digest('hex');
+    return [name, { source, sha, numberOfKeys: SCRIPTS[name] }];
   }),
 );
 
 /**
  * Runs a script by EVALSHA, and by EVAL when Redis answers NOSCRIPT (its script cache is empty
  * after a restart; EVAL caches the script again). `keys.length` must equal its KEYS count.
+ * Resolves to the reply decoded by the script's decoder (replies.ts).
  *
  * Why not ioredis `defineCommand`: every defined command is copied onto each Pipeline ioredis
  * creates, and with auto-pipelining it creates one per event-loop turn that sends a command —
  * 30 scripts made that ~25 µs per turn, about a tenth of a grab's CPU. Plain EVALSHA through
  * the same auto-pipeline costs nothing extra.
  */
-export function runScript(
+export async function runScript<N extends ScriptName>(
   client: Redis | Cluster,
-  name: ScriptName,
+  name: N,
   keys: string[],
   args: (string | number)[],
-): Promise<unknown> {
+): Promise<ScriptReply<N>> {
   const script = LOADED.get(name);
   if (!script || keys.length !== script.numberOfKeys)
-    return Promise.reject(new Error(`script ${name} takes ${script?.numberOfKeys} keys, not ${keys.length}`));
-  return client.evalsha(script.sha, keys.length, ...keys, ...args).catch((err: unknown) => {
-    if (!isNoScript(err)) throw err;
-    return client.eval(script.source, keys.length, ...keys, ...args);
-  });
+    throw new Error(`script ${name} takes ${script?.numberOfKeys} keys, not ${keys.length}`);
+  const raw: unknown = await client
+    .evalsha(script.sha, keys.length, ...keys, ...args)
+    .catch((err: unknown) => {
+      if (!isNoScript(err)) throw err;
+      return client.eval(script.source, keys.length, ...keys, ...args);
+    });
+  return decodeReply(name, raw);
 }
 
 const isNoScript = (err: unknown): boolean => err instanceof Error && err.message.startsWith('NOSCRIPT');

@@ -22,27 +22,15 @@ export class RedisRooms extends RedisPart implements RoomStore {
   }
 
   addMember(roomId: string, userId: string, connId: string): Promise<number> {
-    return this.guard(async () =>
-      Number(
-        await this.script(
-          'member-add',
-          [this.keys.members(roomId), this.keys.memberUsers(roomId)],
-          [userId, connId],
-        ),
-      ),
+    return this.script(
+      'member-add',
+      [this.keys.members(roomId), this.keys.memberUsers(roomId)],
+      [userId, connId],
     );
   }
 
   removeMember(roomId: string, _userId: string, connId: string): Promise<number> {
-    return this.guard(async () =>
-      Number(
-        await this.script(
-          'member-remove',
-          [this.keys.members(roomId), this.keys.memberUsers(roomId)],
-          [connId],
-        ),
-      ),
-    );
+    return this.script('member-remove', [this.keys.members(roomId), this.keys.memberUsers(roomId)], [connId]);
   }
 
   memberCount(roomId: string): Promise<number> {
