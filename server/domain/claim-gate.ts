@@ -3,7 +3,7 @@
  * scanned code, a phrase said in chat, opening a packet paid to one's receive code — the
  * claim itself is the store's one `grab`, keyed by (packet, user), so nobody is paid twice.
  * What differs is who the store lets through, decided here (MemoryStore) and mirrored
- * line for line by lua/grab.lua (RedisStore):
+ * line for line by lua/packet-grab.lua (RedisStore):
  *
  *   exclusive   only the owner of the receive code it was paid to        else `forbidden`
  *   karaoke     users who listened (unlocked by saveListen)              else `locked`

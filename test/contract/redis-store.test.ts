@@ -43,16 +43,16 @@ describe('Lua scripts', () => {
   });
 
   it('a reply that does not fit its script is a bug naming the script, not "store unavailable"', () => {
-    expect(decodeReply('hold', [1, 250])).toEqual({ ok: true, balance: 250 });
+    expect(decodeReply('wallet-hold', [1, 250])).toEqual({ ok: true, balance: 250 });
     const malformed = (() => {
       try {
-        decodeReply('hold', ['1', 'lots']);
+        decodeReply('wallet-hold', ['1', 'lots']);
       } catch (err) {
         return err;
       }
     })();
     expect(malformed).toBeInstanceOf(MalformedReplyError);
-    expect(String(malformed)).toMatch(/script hold/);
+    expect(String(malformed)).toMatch(/script wallet-hold/);
     expect(toStoreError(malformed)).toBe(malformed);
   });
 });

@@ -2,7 +2,7 @@
  * CodeStore over Redis / Redis Cluster (see code-store.ts). Keys share the owner's wallet
  * tag `{u:<userId>}` or the room's tag `{r:<roomId>}`, so every call touches one slot:
  *
- *   rp:{u:<userId>}:recv-code   hash   version, name, amount, note, issuedAt (receive-code.lua)
+ *   rp:{u:<userId>}:recv-code   hash   version, name, amount, note, issuedAt (code-receive.lua)
  *   rp:{u:<userId>}:received    zset   exclusive packets paid to the user; score = when
  *   rp:{r:<roomId>}:phrases     zset   `<packetId>\n<phrase>`; score = the packet's expiresAt
  */
@@ -32,7 +32,7 @@ export class RedisCodes extends RedisPart implements CodeStore {
   private issue(mode: 'current' | 'renew', user: UserRef, spec: ReceiveCodeSpec, at: number) {
     return this.guard(async () => {
       const hash = await this.script(
-        'receive-code',
+        'code-receive',
         [this.key('u', user.userId, ':recv-code')],
         [mode, user.name, spec.amount ?? '', spec.note, at],
       );

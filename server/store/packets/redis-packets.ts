@@ -32,7 +32,7 @@ import type { StoreKind } from '../store.js';
 /** Room packet index entries kept per room. */
 const ROOM_INDEX_CAP = 500;
 
-/** ARGV of grab.lua and grab-credit.lua (lua/_claim.lua reads them). */
+/** ARGV of packet-grab.lua and packet-grab-credit.lua (lua/_packet-claim.lua reads them). */
 function grabArgs(packetId: string, user: UserRef, at: number, pass?: GrabPass): (string | number)[] {
   const where = pass?.location;
   return [
@@ -87,7 +87,7 @@ export class RedisPackets extends RedisPart implements PacketStore {
         this.redis.zadd(roomIndex, packet.createdAt, packet.id),
       ]);
       const result = await this.script(
-        'create-packet',
+        'packet-create',
         [k.packet, k.shares, k.tomb],
         [
           JSON.stringify(staticPart(packet)),
@@ -115,7 +115,7 @@ export class RedisPackets extends RedisPart implements PacketStore {
   grab(packetId: string, user: UserRef, at: number, pass?: GrabPass): Promise<GrabOutcome> {
     const k = this.packetKeys(packetId);
     return this.script(
-      'grab',
+      'packet-grab',
       [k.packet, k.shares, k.claims, k.outbox, this.keys.unlocked(packetId)],
       grabArgs(packetId, user, at, pass),
     );
@@ -133,7 +133,7 @@ export class RedisPackets extends RedisPart implements PacketStore {
     }
     const k = this.packetKeys(packetId);
     return this.script(
-      'grab-credit',
+      'packet-grab-credit',
       [
         k.packet,
         k.shares,
@@ -150,7 +150,7 @@ export class RedisPackets extends RedisPart implements PacketStore {
     return this.guard(async () => {
       const k = this.packetKeys(packetId);
       const reply = await this.script(
-        'expire-packet',
+        'packet-expire',
         [k.packet, k.shares, k.outbox],
         [at, packetRefundId(packetId), packetId],
       );
@@ -182,7 +182,7 @@ export class RedisPackets extends RedisPart implements PacketStore {
     return this.guard(async () => {
       const record: ListenRecord = { ...listen, version: expectedVersion + 1 };
       return this.script(
-        'save-listen',
+        'packet-save-listen',
         [this.keys.listens(packetId), this.keys.unlocked(packetId)],
         [userId, expectedVersion, JSON.stringify(record), listen.unlocked ? 1 : 0],
       );

@@ -5,7 +5,7 @@ import type { RedisKeys } from '../redis/keys.js';
 import { runScript } from '../redis/scripts.js';
 import type { CancelOutcome } from '../store.js';
 
-/** One cancel-packet.lua call on the packet's slot; a cancelled packet leaves the expiry schedule. */
+/** One packet-cancel.lua call on the packet's slot; a cancelled packet leaves the expiry schedule. */
 export async function cancelTimedPacket(
   redis: Redis | Cluster,
   keys: RedisKeys,
@@ -15,7 +15,7 @@ export async function cancelTimedPacket(
 ): Promise<CancelOutcome> {
   const outcome = await runScript(
     redis,
-    'cancel-packet',
+    'packet-cancel',
     [keys.packet(packetId), keys.shares(packetId), keys.outbox(packetId)],
     [senderId, at, packetRefundId(packetId), packetId],
   );

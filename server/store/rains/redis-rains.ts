@@ -129,7 +129,7 @@ export class RedisRains extends RedisPart implements RainStore {
         JSON.stringify({ i, r: 0, n: d.shares.length, s: d.shares }),
       ]);
       const result = await this.script(
-        'create-rain',
+        'rain-create',
         [k.rain(rain.id), k.rainDrops(rain.id), k.rainOrder(rain.id), k.rainTombstone(rain.id)],
         [
           JSON.stringify(staticRain(rain)),

@@ -39,7 +39,7 @@ const fail = (detail: string): never => {
 
 const CREATE_RESULTS = ['created', 'exists', 'aborted'] as const satisfies readonly CreateResult[];
 
-/** `{ balance, applied (1 | 0) }`: mint, apply-credit, release-hold. */
+/** `{ balance, applied (1 | 0) }`: wallet-mint, wallet-apply-credit, wallet-release-hold. */
 function balanceReply(raw: unknown): { balance: number; applied: boolean } {
   const [balance, applied] = list(raw);
   return { balance: num(balance), applied: flag(applied) };
@@ -52,9 +52,9 @@ const orNull = <T>(value: unknown, decode: (v: string) => T): T | null => {
 };
 
 /**
- * The reply both grab scripts answer (lua/_claim.lua): every refusal, or `claimed` with the
+ * The reply both grab scripts answer (lua/_packet-claim.lua): every refusal, or `claimed` with the
  * claim, the fence distance, the shares left, the static record and the best claim —
- * grab-credit.lua's followed by the wallet's new balance, returned as `balance` (else null).
+ * packet-grab-credit.lua's followed by the wallet's new balance, returned as `balance` (else null).
  */
 function grabReply(raw: unknown): { outcome: GrabOutcome; balance: number | null } {
   const [status, ...rest] = list(raw);
@@ -96,7 +96,7 @@ function grabReply(raw: unknown): { outcome: GrabOutcome; balance: number | null
     case 'forbidden':
       return { outcome: { status }, balance: null };
     default:
-      return fail(`unknown grab status ${String(status)}`);
+      return fail(`unknown status ${String(status)}`);
   }
 }
 
@@ -121,31 +121,31 @@ function sendReply(raw: unknown): SendDecision {
     case 'daily-rain-fen':
       return { ok: false, refusal: { rule: tag, used: num(a), cap: num(b) }, breaker: CLOSED_BREAKER };
     default:
-      return fail(`unknown risk-send tag ${String(tag)}`);
+      return fail(`unknown tag ${String(tag)}`);
   }
 }
 
 /** Every script's decoder. A script added to SCRIPTS without one here fails to compile. */
 const REPLIES = {
-  mint: balanceReply,
-  hold: (raw): HoldResult => {
+  'wallet-mint': balanceReply,
+  'wallet-hold': (raw): HoldResult => {
     const [ok, balance] = list(raw);
     return { ok: flag(ok), balance: num(balance) };
   },
-  'settle-hold': flag,
-  'release-hold': balanceReply,
-  'apply-credit': balanceReply,
-  'create-packet': (raw): CreateResult => oneOf(raw, CREATE_RESULTS),
-  'abort-funded': (raw) => oneOf(raw, ['aborted', 'exists']),
-  grab: (raw): GrabOutcome => grabReply(raw).outcome,
-  'grab-credit': (raw): Exclude<CreditedGrabOutcome, { credited: false }> => {
+  'wallet-settle-hold': flag,
+  'wallet-release-hold': balanceReply,
+  'wallet-apply-credit': balanceReply,
+  'packet-create': (raw): CreateResult => oneOf(raw, CREATE_RESULTS),
+  'escrow-abort-funded': (raw) => oneOf(raw, ['aborted', 'exists']),
+  'packet-grab': (raw): GrabOutcome => grabReply(raw).outcome,
+  'packet-grab-credit': (raw): Exclude<CreditedGrabOutcome, { credited: false }> => {
     const { outcome, balance } = grabReply(raw);
     if (outcome.status !== 'claimed') return outcome;
     return { ...outcome, credited: true, balance: balance ?? fail('claimed without a balance') };
   },
-  'save-listen': flag,
+  'packet-save-listen': flag,
   /** `{ 'noop', unscheduled, done }` | `{ 'expired', refund JSON or '', packet hash… }`. */
-  'expire-packet': (raw) => {
+  'packet-expire': (raw) => {
     const [status, ...rest] = list(raw);
     switch (status) {
       case 'expired': {
@@ -155,10 +155,10 @@ const REPLIES = {
       case 'noop':
         return { status, unscheduled: flag(rest[0]), done: flag(rest[1]) };
       default:
-        return fail(`unknown expire-packet status ${String(status)}`);
+        return fail(`unknown status ${String(status)}`);
     }
   },
-  'cancel-packet': (raw): CancelOutcome => {
+  'packet-cancel': (raw): CancelOutcome => {
     const [status, refund, ...packet] = list(raw);
     switch (status) {
       case 'cancelled':
@@ -169,10 +169,10 @@ const REPLIES = {
       case 'opened':
         return { status };
       default:
-        return fail(`unknown cancel-packet status ${String(status)}`);
+        return fail(`unknown status ${String(status)}`);
     }
   },
-  'create-rain': (raw): CreateResult => oneOf(raw, CREATE_RESULTS),
+  'rain-create': (raw): CreateResult => oneOf(raw, CREATE_RESULTS),
   /** `{ acquired, rain hash… }`; the hash is null for an unknown rain. */
   'rain-lease': (raw) => {
     const [acquired, ...rain] = list(raw);
@@ -211,7 +211,7 @@ const REPLIES = {
       case 'noop':
         return { status, rain: rest.length > 0 ? pairs(strings(rest)) : null };
       default:
-        return fail(`unknown rain-end status ${String(status)}`);
+        return fail(`unknown status ${String(status)}`);
     }
   },
   'rain-enter': (raw): EnterOutcome => {
@@ -237,11 +237,11 @@ const REPLIES = {
       reason: oneOf(status, ['lease-lost', 'cursor-moved', 'not-closed', 'tickets-moved', 'closed']),
     };
   },
-  'member-add': num,
-  'member-remove': num,
+  'room-member-add': num,
+  'room-member-remove': num,
   'node-heartbeat': flag,
   'node-forget': flag,
-  'receive-code': (raw) => pairs(strings(raw)),
+  'code-receive': (raw) => pairs(strings(raw)),
   'risk-send': sendReply,
   'risk-send-undo': flag,
   'risk-received': strings,

@@ -41,14 +41,14 @@ export class RedisWallets extends RedisPart implements WalletStore {
     mintId: string,
     at: number,
   ): Promise<{ balance: number; applied: boolean }> {
-    return this.script('mint', this.walletKeys(userId, 'mints'), [userId, amount, mintId, at]);
+    return this.script('wallet-mint', this.walletKeys(userId, 'mints'), [userId, amount, mintId, at]);
   }
 
   hold(hold: Hold): Promise<HoldResult> {
     return this.guard(async () => {
       const entry = `${hold.userId}\n${hold.holdId}`;
       await this.redis.zadd(this.keys.pendingHolds(), hold.at, entry);
-      const result = await this.script('hold', this.walletKeys(hold.userId, 'holds'), [
+      const result = await this.script('wallet-hold', this.walletKeys(hold.userId, 'holds'), [
         hold.userId,
         hold.holdId,
         hold.amount,
@@ -61,21 +61,25 @@ export class RedisWallets extends RedisPart implements WalletStore {
 
   settleHold(userId: string, holdId: string): Promise<void> {
     return this.guard(async () => {
-      await this.script('settle-hold', [this.keys.holds(userId)], [holdId]);
+      await this.script('wallet-settle-hold', [this.keys.holds(userId)], [holdId]);
       await this.redis.zrem(this.keys.pendingHolds(), `${userId}\n${holdId}`);
     });
   }
 
   releaseHold(userId: string, holdId: string, at: number): Promise<{ balance: number; applied: boolean }> {
     return this.guard(async () => {
-      const reply = await this.script('release-hold', this.walletKeys(userId, 'holds'), [userId, holdId, at]);
+      const reply = await this.script('wallet-release-hold', this.walletKeys(userId, 'holds'), [
+        userId,
+        holdId,
+        at,
+      ]);
       await this.redis.zrem(this.keys.pendingHolds(), `${userId}\n${holdId}`);
       return reply;
     });
   }
 
   applyCredit(credit: Credit): Promise<{ balance: number; applied: boolean }> {
-    return this.script('apply-credit', this.walletKeys(credit.userId, 'credits'), [
+    return this.script('wallet-apply-credit', this.walletKeys(credit.userId, 'credits'), [
       credit.userId,
       credit.claimId,
       credit.amount,

@@ -1,5 +1,5 @@
--- Included by grab.lua and grab-credit.lua (redis/scripts.ts expands `-- @include`): the
--- claim both make. Checks the packet and the gate, pops one share and records the claim;
+-- Included by packet-grab.lua and packet-grab-credit.lua (redis/scripts.ts expands
+-- `-- @include`): the claim both make. Checks the packet and the gate, pops one share and records the claim;
 -- leaves `at`, `amount` and `reply` (the claimed reply, below) to the script that includes
 -- it, which pays the claim (an outbox credit, or the wallet credit at once) and answers
 -- `reply`. `distance` is the fence distance, m, as '%.17g' ('' for a packet without a fence).
@@ -53,6 +53,7 @@ if not best or amount > tonumber(best) then
   redis.call('HSET', KEYS[1], 'bestAmount', amount, 'best', claim)
 end
 if left == 0 then redis.call('HSET', KEYS[1], 'status', 'finished') end
--- The claimed reply both scripts answer (grab-credit.lua appends the wallet's new balance):
+-- The claimed reply both scripts answer (packet-grab-credit.lua appends the new balance):
 -- { 'claimed', claim JSON, distance, shares left, static record JSON, best claim JSON }
-local reply = { 'claimed', claim, distance, left, redis.call('HGET', KEYS[1], 'record'), redis.call('HGET', KEYS[1], 'best') }
+local record, best_claim = redis.call('HGET', KEYS[1], 'record'), redis.call('HGET', KEYS[1], 'best')
+local reply = { 'claimed', claim, distance, left, record, best_claim }

@@ -16,7 +16,7 @@
 --         packet, outside) | { 'empty' } | { 'already', claim JSON }
 --       | { 'claimed', claim JSON, fence distance ('' unfenced), shares left,
 --           static record JSON, best claim JSON }
--- @include _claim.lua
+-- @include _packet-claim.lua
 redis.call('HSET', KEYS[4], ARGV[5], cjson.encode({
   claimId = ARGV[5], userId = ARGV[2], amount = amount, sourceId = ARGV[1], reason = 'grab', at = at,
 }))

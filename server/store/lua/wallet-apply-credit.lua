@@ -4,5 +4,5 @@
 -- Returns { balance, applied (1 | 0) }
 local wallet, ledger, credited = KEYS[1], KEYS[2], KEYS[3]
 local user, claim_id, amount, at = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
--- @include _credit.lua
+-- @include _wallet-credit.lua
 return { balance, applied }

@@ -1,5 +1,5 @@
--- Included by apply-credit.lua and grab-credit.lua (redis/scripts.ts expands `-- @include`):
--- credits a wallet once per claim id, ledgered as `credit`. Expects the locals `wallet`
+-- Included by wallet-apply-credit.lua and packet-grab-credit.lua (redis/scripts.ts expands
+-- `-- @include`): credits a wallet once per claim id, ledgered as `credit`. Expects the locals `wallet`
 -- (wallet hash), `ledger` (ledger list), `credited` (applied claim ids, a set), `user`,
 -- `claim_id`, `amount` (fen) and `at` (ms); leaves `balance` (after the call) and `applied`
 -- (1 when this call credited, 0 when the claim id was applied before).
