@@ -46,7 +46,7 @@ const SIZE = QUICK
       redisOps: 200_000,
     };
 /** The script one grab runs on a single Redis (the Redis limit is measured for it). */
-const GRAB_SCRIPT = 'grab-credit' as const;
+const GRAB_SCRIPT = 'packet-grab-credit' as const;
 /** BENCH_PROFILE_DIR=dir: servers run under --cpu-prof and leave their profiles there. */
 const PROFILE = process.env.BENCH_PROFILE_DIR
   ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]

@@ -3,8 +3,8 @@
  * room grab, a scanned code, a phrase said in chat, opening a packet paid to one's receive
  * code — the claim itself is the store's one `grab`, keyed by (packet, user), so nobody is
  * paid twice. What differs is who the store lets through, decided here (MemoryStore) and
- * mirrored line for line by server/store/lua/_claim.lua, the claim fragment grab.lua and
- * grab-credit.lua share (RedisStore):
+ * mirrored line for line by server/store/lua/_packet-claim.lua, the claim fragment
+ * packet-grab.lua and packet-grab-credit.lua share (RedisStore):
  *
  *   exclusive   only the owner of the receive code it was paid to        else `forbidden`
  *   karaoke     users who listened (unlocked by saveListen)              else `locked`

@@ -1,8 +1,8 @@
 /**
  * Location fences (同城 / 地理围栏): who is inside a packet's circle. Pure; the store's grab
- * step applies `fenceVerdict` (MemoryStore) and server/store/lua/_claim.lua (the claim fragment
- * of grab.lua and grab-credit.lua) mirrors it operation for operation (RedisStore), so every
- * backend decides alike.
+ * step applies `fenceVerdict` (MemoryStore) and server/store/lua/_packet-claim.lua (shared by
+ * packet-grab.lua and packet-grab-credit.lua) mirrors it operation for operation
+ * (RedisStore), so every backend decides alike.
  *
  * Distance: great-circle distance by the haversine formula on a sphere of the mean Earth
  * radius (IUGG, 6,371,008.8 m). Against the WGS 84 ellipsoid it errs by at most about 0.5 %
@@ -35,7 +35,7 @@
 import type { ClaimLocation, Fence } from '@red-packet/sdk/protocol';
 import { GameError } from './errors.js';
 
-/** Mean Earth radius (IUGG), metres. server/store/lua/_claim.lua uses the same. */
+/** Mean Earth radius (IUGG), metres. server/store/lua/_packet-claim.lua uses the same. */
 export const EARTH_RADIUS_M = 6_371_008.8;
 
 export interface GeoPoint {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../server/domain/clock.js';
-import { EARTH_RADIUS_M, type FencePass } from '../../server/domain/geo-fence.js';
+import { EARTH_RADIUS_M, haversineM, type FencePass } from '../../server/domain/geo-fence.js';
 import { createLogger } from '../../server/observability/logger.js';
 import { NearbyService } from '../../server/services/fences/nearby-service.js';
 import type { ClaimRecord, Credit, GrabOutcome, PacketRecord, Store } from '../../server/store/store.js';
@@ -86,7 +86,12 @@ export function describeFenceContract(getStore: () => Store): void {
         expect(distanceM).toBeGreaterThan(300);
       }
       expect(of('none')).toEqual(
-        Array.from({ length: 10 }, () => ({ status: 'outside', radiusM: 300, distanceM: null })),
+        Array.from({ length: 10 }, () => ({
+          status: 'outside',
+          radiusM: 300,
+          distanceM: null,
+          expiresAt: packet.expiresAt,
+        })),
       );
 
       // The refusals consumed nothing: one share is left, and an outsider who walks in gets it.
@@ -112,17 +117,21 @@ export function describeFenceContract(getStore: () => Store): void {
         status: 'outside',
         radiusM: 300,
         distanceM: null,
+        expiresAt: packet.expiresAt,
       });
+      // A refusal carries the distance the fence measured and the packet's expiry.
       const far = await store.packets.grabAndCredit(packet.id, user, T0 + 1, {
         location: northOf(CENTRE, 1_000, 50),
       });
-      expect(far.status).toBe('outside');
-      expect((far as { distanceM: number }).distanceM).toBeCloseTo(1_000, 3);
-      const near = await store.packets.grabAndCredit(packet.id, user, T0 + 2, {
-        location: northOf(CENTRE, 250),
-      });
-      expect(near.status).toBe('claimed');
-      if (near.status === 'claimed' && !near.credited) await pay(store, [near]);
+      expect(far).toMatchObject({ status: 'outside', radiusM: 300, expiresAt: packet.expiresAt });
+      expect(far.status === 'outside' ? far.distanceM : null).toBeCloseTo(1_000, 3);
+      // So does a claim: the distance, as the fence check measured it.
+      const location = northOf(CENTRE, 250);
+      const near = await store.packets.grabAndCredit(packet.id, user, T0 + 2, { location });
+      if (near.status !== 'claimed') throw new Error(`expected a claim, got ${near.status}`);
+      expect(near.distanceM).toBe(haversineM(FENCE, location));
+      expect(near.packet).toMatchObject({ expiresAt: packet.expiresAt, fence: FENCE, remainingCount: 1 });
+      if (!near.credited) await pay(store, [near]);
       expect(await store.packets.getPacket(packet.id)).toMatchObject({ remainingCount: 1, fence: FENCE });
       const again = await store.packets.grabAndCredit(packet.id, user, T0 + 3, {
         location: northOf(CENTRE, 5_000),

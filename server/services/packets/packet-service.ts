@@ -7,7 +7,7 @@ import type { ClaimLocation, ClaimRule, PacketDetails, PacketView, UserRef } fro
 import type { PacketSpec } from '@red-packet/sdk/schemas';
 import type { Clock } from '../../domain/clock.js';
 import { GameError } from '../../domain/errors.js';
-import { checkFence, fencePass, haversineM, outOfArea, type FenceBounds } from '../../domain/geo-fence.js';
+import { checkFence, fencePass, outOfArea, type FenceBounds } from '../../domain/geo-fence.js';
 import { newId } from '../../domain/ids.js';
 import { notOpenYet, resolveOpening } from '../../domain/packet-opening.js';
 import { checkPacketLimits, packetTotal, splitPacket, type PacketLimits } from '../../domain/packet-rules.js';
@@ -255,8 +255,7 @@ export class PacketService {
         throw new GameError('FORBIDDEN', 'this packet was paid to someone else’s receive code');
       case 'outside':
         if (location && outcome.distanceM !== null) {
-          const { distanceM } = outcome;
-          const expiresAt = await this.expiryOf(packetId, now);
+          const { distanceM, expiresAt } = outcome;
           await this.deps.onFenceAttempt?.({ packetId, user, location, inside: false, distanceM, expiresAt });
         }
         throw outOfArea(outcome.radiusM, outcome.distanceM);
@@ -264,9 +263,16 @@ export class PacketService {
         break;
     }
     const { claim, packet } = outcome;
-    if (packet.fence && location) {
-      const distanceM = haversineM(packet.fence, location);
-      const attempt = { packetId, user, location, inside: true, distanceM, expiresAt: packet.expiresAt };
+    // The store measured the distance when it let the grab through (no second haversine here).
+    if (location && outcome.distanceM !== null) {
+      const attempt = {
+        packetId,
+        user,
+        location,
+        inside: true,
+        distanceM: outcome.distanceM,
+        expiresAt: packet.expiresAt,
+      };
       await this.deps.onFenceAttempt?.(attempt);
     }
     if (outcome.credited) {
@@ -365,11 +371,6 @@ export class PacketService {
   }
 
   /** A refused fenced grab's packet expiry, for how long its claim log is kept. */
-  private async expiryOf(packetId: string, now: number): Promise<number> {
-    const packet = await this.deps.store.packets.getPacket(packetId).catch(() => null);
-    return packet?.expiresAt ?? now + this.deps.limits.packetTtlMs;
-  }
-
   /** What another node learned: later grabs of the packet here are answered without the store. */
   learnClosed(packetId: string, reason: ExhaustedReason): void {
     this.facts.close(packetId, reason);

@@ -7,7 +7,7 @@ import type { AuditReport } from '@red-packet/sdk/protocol';
 import { fundedSourceOf } from '../../domain/ids.js';
 import type { AuditStore } from './audit-store.js';
 import { AuditTally } from './audit-tally.js';
-import { decodeCredit, decodeLedger } from '../redis/codec.js';
+import { decodeCredit, decodeHold, decodeLedger } from '../redis/codec.js';
 import type { RedisKeys } from '../redis/keys.js';
 import { keyspaceServers } from '../redis/masters.js';
 import { RedisPart } from '../redis/part.js';
@@ -56,7 +56,7 @@ export async function auditRedis(redis: Redis | Cluster, keys: RedisKeys): Promi
     ]);
     tally.wallet(Number(balance ?? 0), ledger.map(decodeLedger));
     for (const raw of holds) {
-      const hold = JSON.parse(raw) as { holdId: string; amount: number; state: string };
+      const hold = decodeHold(raw);
       const funded =
         fundedSourceOf(hold.holdId) === 'rain' ? keys.rain(hold.holdId) : keys.packet(hold.holdId);
       if (hold.state === 'held' && (await redis.exists(funded)) === 0) tally.addInFlight(hold.amount);

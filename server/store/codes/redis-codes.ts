@@ -2,14 +2,12 @@
  * CodeStore over Redis / Redis Cluster (see code-store.ts). Keys share the owner's wallet
  * tag `{u:<userId>}` or the room's tag `{r:<roomId>}`, so every call touches one slot:
  *
- *   rp:{u:<userId>}:recv-code   hash   version, name, amount, note, issuedAt (receive-code.lua)
+ *   rp:{u:<userId>}:recv-code   hash   version, name, amount, note, issuedAt (code-receive.lua)
  *   rp:{u:<userId>}:received    zset   exclusive packets paid to the user; score = when
  *   rp:{r:<roomId>}:phrases     zset   `<packetId>\n<phrase>`; score = the packet's expiresAt
  */
 import type { UserRef } from '@red-packet/sdk/protocol';
-import { pairs } from '../redis/codec.js';
 import { RedisPart } from '../redis/part.js';
-import { runScript } from '../redis/scripts.js';
 import type { CodeStore, PhraseEntry, ReceiveCodeRecord, ReceiveCodeSpec } from './code-store.js';
 
 /** Inbox entries kept per user. */
@@ -33,13 +31,12 @@ export class RedisCodes extends RedisPart implements CodeStore {
 
   private issue(mode: 'current' | 'renew', user: UserRef, spec: ReceiveCodeSpec, at: number) {
     return this.guard(async () => {
-      const reply = (await runScript(
-        this.redis,
-        'receive-code',
+      const hash = await this.script(
+        'code-receive',
         [this.key('u', user.userId, ':recv-code')],
         [mode, user.name, spec.amount ?? '', spec.note, at],
-      )) as string[];
-      return decodeReceiveCode(user.userId, pairs(reply));
+      );
+      return decodeReceiveCode(user.userId, hash);
     });
   }
 

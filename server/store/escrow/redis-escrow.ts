@@ -1,5 +1,5 @@
 /**
- * Escrow over Redis (escrow-store.ts): tombstones (abort-funded.lua on the source's slot),
+ * Escrow over Redis (escrow-store.ts): tombstones (escrow-abort-funded.lua on the source's slot),
  * acking landed credits, the reconciler's rolling scan for stale ones, and retiring closed
  * packets and rains from the live-packet index (their data stays readable for
  * RETAIN_CLOSED_MS). Which keys a source has depends on its kind: `sourceKeys` is that seam.
@@ -54,7 +54,7 @@ export class RedisEscrow extends RedisPart implements EscrowStore {
 
   abortFunded(id: string): Promise<'aborted' | 'exists'> {
     const source = this.sourceKeys(id);
-    return this.script('abort-funded', [source.record, source.tomb], []) as Promise<'aborted' | 'exists'>;
+    return this.script('escrow-abort-funded', [source.record, source.tomb], []);
   }
 
   ackCredits(sourceId: string, claimIds: string[]): Promise<void> {

@@ -12,9 +12,10 @@
  * domain's 6,371,008.8 m; so the search asks Redis for a slightly larger circle and the
  * answer is filtered and ordered by the domain's exact distance, and memory and Redis agree.
  */
+import { z } from 'zod';
 import { haversineM } from '../../domain/geo-fence.js';
+import { parseJson } from '../redis/codec.js';
 import { RedisPart } from '../redis/part.js';
-import { runScript } from '../redis/scripts.js';
 import {
   FENCE_LOG_CAP,
   FENCE_LOG_RETAIN_MS,
@@ -29,6 +30,28 @@ const GEO_MAX_LAT = 85.05112878;
 /** Candidates asked of Redis beyond the limit, for entries the exact filter or the caller drops. */
 const CANDIDATE_SLACK = 20;
 
+const entrySchema = z.object({
+  packetId: z.string(),
+  lat: z.number(),
+  lng: z.number(),
+  radiusM: z.number(),
+  expiresAt: z.number(),
+  at: z.number(),
+});
+
+const attemptSchema = z.object({
+  userId: z.string(),
+  lat: z.number(),
+  lng: z.number(),
+  accuracyM: z.number(),
+  distanceM: z.number(),
+  inside: z.boolean(),
+  at: z.number(),
+});
+
+const decodeEntry = (json: string): FenceEntry => parseJson(entrySchema, json, 'fence entry');
+const decodeAttempt = (json: string): FenceAttempt => parseJson(attemptSchema, json, 'fence attempt');
+
 export class RedisFences extends RedisPart implements FenceStore {
   private indexKeys(): string[] {
     const base = `${this.keys.prefix}rp:{geo}`;
@@ -42,7 +65,7 @@ export class RedisFences extends RedisPart implements FenceStore {
 
   index(entry: FenceEntry): Promise<void> {
     return this.guard(async () => {
-      await runScript(this.redis, 'fence-index', this.indexKeys(), [
+      await this.script('fence-index', this.indexKeys(), [
         entry.packetId,
         entry.lng,
         entry.lat,
@@ -55,7 +78,7 @@ export class RedisFences extends RedisPart implements FenceStore {
   unindex(packetIds: string[]): Promise<void> {
     if (packetIds.length === 0) return Promise.resolve();
     return this.guard(async () => {
-      await runScript(this.redis, 'fence-unindex', this.indexKeys(), packetIds);
+      await this.script('fence-unindex', this.indexKeys(), packetIds);
     });
   }
 
@@ -71,15 +94,15 @@ export class RedisFences extends RedisPart implements FenceStore {
       const lat = Math.max(-GEO_MAX_LAT, Math.min(GEO_MAX_LAT, point.lat));
       const gapM = haversineM(point, { lat, lng: point.lng });
       const searchM = (radiusM + gapM) * 1.001 + 5;
-      const raw = (await runScript(this.redis, 'fence-search', this.indexKeys(), [
+      const raw = await this.script('fence-search', this.indexKeys(), [
         point.lng,
         lat,
         searchM,
         now,
         limit + CANDIDATE_SLACK,
-      ])) as string[];
+      ]);
       return raw
-        .map((json) => JSON.parse(json) as FenceEntry)
+        .map(decodeEntry)
         .filter((e) => e.expiresAt > now)
         .map((e) => ({ ...e, distanceM: haversineM(point, e) }))
         .filter((h) => h.distanceM <= radiusM)
@@ -89,24 +112,20 @@ export class RedisFences extends RedisPart implements FenceStore {
   }
 
   recordAttempt(packetId: string, attempt: FenceAttempt, keepUntil: number): Promise<number> {
-    return this.guard(async () =>
-      Number(
-        await runScript(this.redis, 'fence-attempt', this.logKeys(packetId), [
-          JSON.stringify(attempt),
-          attempt.userId,
-          attempt.inside ? 1 : 0,
-          FENCE_LOG_CAP,
-          keepUntil + FENCE_LOG_RETAIN_MS,
-        ]),
-      ),
-    );
+    return this.script('fence-attempt', this.logKeys(packetId), [
+      JSON.stringify(attempt),
+      attempt.userId,
+      attempt.inside ? 1 : 0,
+      FENCE_LOG_CAP,
+      keepUntil + FENCE_LOG_RETAIN_MS,
+    ]);
   }
 
   attempts(packetId: string, limit: number): Promise<FenceAttempt[]> {
     return this.guard(async () => {
       const [log] = this.logKeys(packetId);
       const raw = await this.redis.lrange(log ?? '', 0, limit - 1);
-      return raw.map((json) => JSON.parse(json) as FenceAttempt);
+      return raw.map(decodeAttempt);
     });
   }
 }

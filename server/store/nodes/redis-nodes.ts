@@ -4,7 +4,6 @@
  * slot (`{m:<nodeId>}`), so joins on different nodes never touch the same slot.
  */
 import { RedisPart } from '../redis/part.js';
-import { runScript } from '../redis/scripts.js';
 import type { HeartbeatResult, NodeMembership, NodeRegistry } from './node-registry.js';
 
 const field = (roomId: string, connId: string): string => `${roomId}\n${connId}`;
@@ -12,13 +11,12 @@ const field = (roomId: string, connId: string): string => `${roomId}\n${connId}`
 export class RedisNodes extends RedisPart implements NodeRegistry {
   heartbeat(nodeId: string, now: number, ttlMs: number): Promise<HeartbeatResult> {
     return this.guard(async () => {
-      const live = await runScript(
-        this.redis,
+      const live = await this.script(
         'node-heartbeat',
         [this.keys.nodesAlive(), this.keys.nodesReaped()],
         [nodeId, now, now + ttlMs],
       );
-      return live === 1 ? 'alive' : 'late';
+      return live ? 'alive' : 'late';
     });
   }
 
@@ -60,14 +58,6 @@ export class RedisNodes extends RedisPart implements NodeRegistry {
   }
 
   forget(nodeId: string, now: number): Promise<boolean> {
-    return this.guard(
-      async () =>
-        (await runScript(
-          this.redis,
-          'node-forget',
-          [this.keys.nodesAlive(), this.keys.nodesReaped()],
-          [nodeId, now],
-        )) === 1,
-    );
+    return this.script('node-forget', [this.keys.nodesAlive(), this.keys.nodesReaped()], [nodeId, now]);
   }
 }

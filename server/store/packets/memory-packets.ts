@@ -18,6 +18,7 @@ import type {
   CreditedGrabOutcome,
   ExpireOutcome,
   GrabOutcome,
+  GrabbedPacket,
   ListenRecord,
   PacketRecord,
   PacketStore,
@@ -93,7 +94,12 @@ export class MemoryPackets implements PacketStore {
     if (r.opensAt !== null && at < r.opensAt) return { status: 'not-open', opensAt: r.opensAt };
     const fence = r.fence ? fenceVerdict(r.fence, pass?.location) : null;
     if (r.fence && fence?.inside === false)
-      return { status: 'outside', radiusM: r.fence.radiusM, distanceM: fence.distanceM };
+      return {
+        status: 'outside',
+        radiusM: r.fence.radiusM,
+        distanceM: fence.distanceM,
+        expiresAt: r.expiresAt,
+      };
     const gate = grabGate(r, user.userId, p.listens.get(user.userId)?.unlocked === true, pass);
     if (gate !== 'open') return { status: gate };
     const amount = p.shares.pop();
@@ -124,7 +130,7 @@ export class MemoryPackets implements PacketStore {
       r.status = 'finished';
       this.expiries.delete(packetId);
     }
-    return { status: 'claimed', claim: copy(claim), packet: copy(r) };
+    return { status: 'claimed', claim: copy(claim), packet: grabbed(r), distanceM: fence?.distanceM ?? null };
   }
 
   cancelPacket(packetId: string, senderId: string, at: number): Promise<CancelOutcome> {
@@ -208,4 +214,10 @@ export class MemoryPackets implements PacketStore {
     }
     return Promise.resolve(due);
   }
+}
+
+/** What grab answers of its packet: the fields GrabbedPacket names, as the Redis scripts do. */
+function grabbed(r: PacketRecord): GrabbedPacket {
+  const { id, roomId, kind, status, remainingCount, bestLuck, expiresAt, fence } = r;
+  return copy({ id, roomId, kind, status, remainingCount, bestLuck, expiresAt, ...(fence ? { fence } : {}) });
 }

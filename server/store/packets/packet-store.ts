@@ -34,8 +34,18 @@ export interface ListenRecord extends Listen {
 
 export type CreateResult = 'created' | 'exists' | 'aborted';
 
+/** What a grab needs to know of its packet afterwards (the grab scripts answer no more). */
+export type GrabbedPacket = Pick<
+  PacketRecord,
+  'id' | 'roomId' | 'kind' | 'status' | 'remainingCount' | 'bestLuck' | 'expiresAt' | 'fence'
+>;
+
 export type GrabOutcome =
-  | { status: 'claimed'; claim: ClaimRecord; packet: PacketRecord }
+  /**
+   * `distanceM`: for a fenced packet, how far the grab's location is from the fence's centre
+   * (domain/geo-fence.ts haversineM), as the fence check measured it; null without a fence.
+   */
+  | { status: 'claimed'; claim: ClaimRecord; packet: GrabbedPacket; distanceM: number | null }
   | { status: 'already'; claim: ClaimRecord }
   /** A karaoke packet this user has not unlocked, or a password packet without its phrase. */
   | { status: 'locked' }
@@ -45,9 +55,9 @@ export type GrabOutcome =
   | { status: 'forbidden' }
   /**
    * A location-fenced packet and a grab whose location is outside it (domain/geo-fence.ts);
-   * `distanceM` null when the grab presented none. Nothing was written.
+   * `distanceM` null when the grab presented none; `expiresAt` the packet's. Nothing was written.
    */
-  | { status: 'outside'; radiusM: number; distanceM: number | null }
+  | { status: 'outside'; radiusM: number; distanceM: number | null; expiresAt: number }
   | { status: 'empty' }
   | { status: 'expired' }
   | { status: 'missing' };
@@ -60,20 +70,16 @@ export type CancelOutcome =
   /** Open already (or never timed), finished, expired or cancelled: nothing changed. */
   | { status: 'opened' | 'closed' | 'missing' };
 
+type Claimed = Extract<GrabOutcome, { status: 'claimed' }>;
+
 /**
  * A grab whose credit may have landed in the same atomic step: `credited: true` carries the
  * grabber's new balance; `credited: false` is a plain `grab` claim whose credit waits in the
  * packet's outbox for applyCredit.
  */
-/** What a grab needs to know of its packet afterwards (grab-credit.lua returns no more). */
-export type GrabbedPacket = Pick<
-  PacketRecord,
-  'id' | 'roomId' | 'kind' | 'status' | 'remainingCount' | 'bestLuck' | 'expiresAt' | 'fence'
->;
-
 export type CreditedGrabOutcome =
-  | { status: 'claimed'; claim: ClaimRecord; packet: GrabbedPacket; credited: true; balance: number }
-  | { status: 'claimed'; claim: ClaimRecord; packet: GrabbedPacket; credited: false }
+  | (Claimed & { credited: true; balance: number })
+  | (Claimed & { credited: false })
   | Exclude<GrabOutcome, { status: 'claimed' }>;
 
 export type ExpireOutcome =

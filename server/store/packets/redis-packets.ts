@@ -21,15 +21,7 @@ import type {
   PacketRecord,
   PacketStore,
 } from './packet-store.js';
-import {
-  claimView,
-  decodeClaim,
-  decodeCredit,
-  decodePacket,
-  pairs,
-  staticPart,
-  type StaticPacket,
-} from '../redis/codec.js';
+import { decodeClaim, decodeListen, decodePacket, staticPart, withoutSeq } from '../redis/codec.js';
 import type { RedisKeys } from '../redis/keys.js';
 import type { RedisEscrow } from '../escrow/redis-escrow.js';
 import { RedisPart } from '../redis/part.js';
@@ -40,33 +32,7 @@ import type { StoreKind } from '../unavailable.js';
 /** Room packet index entries kept per room. */
 const ROOM_INDEX_CAP = 500;
 
-/** The answers grab.lua and grab-credit.lua share: every outcome but 'claimed'. */
-function grabRefusal(
-  script: string,
-  status: string | undefined,
-  second: string,
-): Exclude<GrabOutcome, { status: 'claimed' }> {
-  switch (status) {
-    case 'already':
-      return { status, claim: withoutSeq(decodeClaim(second)) };
-    case 'not-open':
-      return { status, opensAt: Number(second) };
-    case 'outside': {
-      const [radiusM, distanceM] = second.split(' ');
-      return { status, radiusM: Number(radiusM), distanceM: distanceM ? Number(distanceM) : null };
-    }
-    case 'empty':
-    case 'expired':
-    case 'missing':
-    case 'locked':
-    case 'forbidden':
-      return { status };
-    default:
-      throw new Error(`${script} script answered ${String(status)}`);
-  }
-}
-
-/** ARGV of grab.lua and grab-credit.lua. */
+/** ARGV of packet-grab.lua and packet-grab-credit.lua (lua/_packet-claim.lua reads them). */
 function grabArgs(packetId: string, user: UserRef, at: number, pass?: GrabPass): (string | number)[] {
   const where = pass?.location;
   return [
@@ -120,8 +86,8 @@ export class RedisPackets extends RedisPart implements PacketStore {
         this.redis.zadd(this.keys.livePackets(), packet.expiresAt, packet.id),
         this.redis.zadd(roomIndex, packet.createdAt, packet.id),
       ]);
-      const result = (await this.script(
-        'create-packet',
+      const result = await this.script(
+        'packet-create',
         [k.packet, k.shares, k.tomb],
         [
           JSON.stringify(staticPart(packet)),
@@ -132,7 +98,7 @@ export class RedisPackets extends RedisPart implements PacketStore {
           packet.opensAt ?? 0,
           ...shares,
         ],
-      )) as CreateResult;
+      );
       if (result === 'aborted') {
         await Promise.all([
           this.redis.zrem(this.keys.duePackets(), packet.id),
@@ -147,21 +113,12 @@ export class RedisPackets extends RedisPart implements PacketStore {
   }
 
   grab(packetId: string, user: UserRef, at: number, pass?: GrabPass): Promise<GrabOutcome> {
-    return this.guard(async () => {
-      const k = this.packetKeys(packetId);
-      const reply = (await this.script(
-        'grab',
-        [k.packet, k.shares, k.claims, k.outbox, this.keys.unlocked(packetId)],
-        grabArgs(packetId, user, at, pass),
-      )) as string[];
-      const [status, claim = '', ...packet] = reply;
-      switch (status) {
-        case 'claimed':
-          return { status, claim: withoutSeq(decodeClaim(claim)), packet: decodePacket(pairs(packet)) };
-        default:
-          return grabRefusal('grab', status, claim);
-      }
-    });
+    const k = this.packetKeys(packetId);
+    return this.script(
+      'packet-grab',
+      [k.packet, k.shares, k.claims, k.outbox, this.keys.unlocked(packetId)],
+      grabArgs(packetId, user, at, pass),
+    );
   }
 
   cancelPacket(packetId: string, senderId: string, at: number): Promise<CancelOutcome> {
@@ -174,68 +131,35 @@ export class RedisPackets extends RedisPart implements PacketStore {
         o.status === 'claimed' ? { ...o, credited: false } : o,
       );
     }
-    return this.guard(async (): Promise<CreditedGrabOutcome> => {
-      const k = this.packetKeys(packetId);
-      const reply = (await this.script(
-        'grab-credit',
-        [
-          k.packet,
-          k.shares,
-          k.claims,
-          k.outbox,
-          this.keys.unlocked(packetId),
-          ...walletKeys(this.keys, user.userId, 'credits'),
-        ],
-        grabArgs(packetId, user, at, pass),
-      )) as string[];
-      const [status, claim = '', ...rest] = reply;
-      switch (status) {
-        case 'claimed': {
-          const [balance, left, record = '{}', best = ''] = rest;
-          const { id, roomId, kind, expiresAt, fence } = JSON.parse(record) as StaticPacket;
-          const remainingCount = Number(left);
-          return {
-            status,
-            claim: withoutSeq(decodeClaim(claim)),
-            packet: {
-              id,
-              roomId,
-              kind,
-              status: remainingCount === 0 ? 'finished' : 'open',
-              remainingCount,
-              bestLuck: best ? claimView(decodeClaim(best)) : null,
-              expiresAt,
-              ...(fence ? { fence } : {}),
-            },
-            credited: true,
-            balance: Number(balance),
-          };
-        }
-        default:
-          return grabRefusal('grab-credit', status, claim);
-      }
-    });
+    const k = this.packetKeys(packetId);
+    return this.script(
+      'packet-grab-credit',
+      [
+        k.packet,
+        k.shares,
+        k.claims,
+        k.outbox,
+        this.keys.unlocked(packetId),
+        ...walletKeys(this.keys, user.userId, 'credits'),
+      ],
+      grabArgs(packetId, user, at, pass),
+    );
   }
 
   expirePacket(packetId: string, at: number): Promise<ExpireOutcome> {
     return this.guard(async () => {
       const k = this.packetKeys(packetId);
-      const [status, second, ...packet] = (await this.script(
-        'expire-packet',
+      const reply = await this.script(
+        'packet-expire',
         [k.packet, k.shares, k.outbox],
         [at, packetRefundId(packetId), packetId],
-      )) as [string, string | number, ...string[]];
-      if (status === 'expired') {
+      );
+      if (reply.status === 'expired') {
         await this.redis.zrem(this.keys.duePackets(), packetId);
-        return {
-          status,
-          packet: decodePacket(pairs(packet)),
-          refund: second ? decodeCredit(String(second)) : null,
-        };
+        return reply;
       }
-      const [done] = packet;
-      if (second === 1) await this.redis.zrem(this.keys.duePackets(), packetId);
-      if (Number(done) === 1) await this.escrow.retire(packetId);
+      if (reply.unscheduled) await this.redis.zrem(this.keys.duePackets(), packetId);
+      if (reply.done) await this.escrow.retire(packetId);
       return { status: 'noop' };
     });
   }
@@ -250,19 +174,18 @@ export class RedisPackets extends RedisPart implements PacketStore {
   getListen(packetId: string, userId: string): Promise<ListenRecord | null> {
     return this.guard(async () => {
       const raw = await this.redis.hget(this.keys.listens(packetId), userId);
-      return raw ? (JSON.parse(raw) as ListenRecord) : null;
+      return raw ? decodeListen(raw) : null;
     });
   }
 
   saveListen(packetId: string, userId: string, listen: Listen, expectedVersion: number): Promise<boolean> {
     return this.guard(async () => {
       const record: ListenRecord = { ...listen, version: expectedVersion + 1 };
-      const saved = await this.script(
-        'save-listen',
+      return this.script(
+        'packet-save-listen',
         [this.keys.listens(packetId), this.keys.unlocked(packetId)],
         [userId, expectedVersion, JSON.stringify(record), listen.unlocked ? 1 : 0],
       );
-      return saved === 1;
     });
   }
 
@@ -301,9 +224,4 @@ export class RedisPackets extends RedisPart implements PacketStore {
   listDueExpiries(now: number, limit: number): Promise<string[]> {
     return this.guard(() => this.redis.zrangebyscore(this.keys.duePackets(), '-inf', now, 'LIMIT', 0, limit));
   }
-}
-
-function withoutSeq(c: ClaimRecord & { seq?: number }): ClaimRecord {
-  const { seq: _seq, ...claim } = c;
-  return claim;
 }

@@ -1,12 +1,11 @@
 /** Timed packets on Redis: cancelling one before it opens (packet-store.ts cancelPacket). */
 import type { Cluster, Redis } from 'ioredis';
 import { packetRefundId } from '../../domain/ids.js';
-import { decodeCredit, decodePacket, pairs } from '../redis/codec.js';
 import type { RedisKeys } from '../redis/keys.js';
 import { runScript } from '../redis/scripts.js';
 import type { CancelOutcome } from './packet-store.js';
 
-/** One cancel-packet.lua call on the packet's slot; a cancelled packet leaves the expiry schedule. */
+/** One packet-cancel.lua call on the packet's slot; a cancelled packet leaves the expiry schedule. */
 export async function cancelTimedPacket(
   redis: Redis | Cluster,
   keys: RedisKeys,
@@ -14,22 +13,12 @@ export async function cancelTimedPacket(
   senderId: string,
   at: number,
 ): Promise<CancelOutcome> {
-  const [status, refund = '', ...packet] = (await runScript(
+  const outcome = await runScript(
     redis,
-    'cancel-packet',
+    'packet-cancel',
     [keys.packet(packetId), keys.shares(packetId), keys.outbox(packetId)],
     [senderId, at, packetRefundId(packetId), packetId],
-  )) as string[];
-  switch (status) {
-    case 'cancelled':
-      await redis.zrem(keys.duePackets(), packetId);
-      return { status, packet: decodePacket(pairs(packet)), refund: decodeCredit(refund) };
-    case 'missing':
-    case 'not-sender':
-    case 'closed':
-    case 'opened':
-      return { status };
-    default:
-      throw new Error(`cancel-packet script answered ${String(status)}`);
-  }
+  );
+  if (outcome.status === 'cancelled') await redis.zrem(keys.duePackets(), packetId);
+  return outcome;
 }

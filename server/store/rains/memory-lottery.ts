@@ -153,7 +153,8 @@ export class MemoryLottery implements LotteryStore {
     if (winners.length > drop.shares.length) throw new Error(`more winners than shares in ${dropId}`);
     const paid: { userId: string; amount: number }[] = [];
     const credits = winners.map((w) => {
-      const amount = drop.shares.pop() as number;
+      const amount = drop.shares.pop();
+      if (amount === undefined) throw new Error(`more winners than shares in ${dropId}`);
       paid.push({ userId: w.userId, amount });
       return copy(recordClaim(rain, dropId, w, amount, now));
     });

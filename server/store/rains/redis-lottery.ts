@@ -3,6 +3,7 @@
  * plus plain reads for the audit trail. Every key is the rain's, so this works unchanged on
  * Redis Cluster.
  */
+import { z } from 'zod';
 import type { UserRef } from '@red-packet/sdk/protocol';
 import { dropClaimId } from '../../domain/ids.js';
 import {
@@ -13,24 +14,27 @@ import {
   type GrabLogEntry,
   type LotteryStore,
   type RainTrail,
-  type TapOutcome,
   type Ticket,
 } from './lottery-store.js';
+import { luaList, oneOf, parseJson } from '../redis/codec.js';
+import { MalformedReplyError } from '../redis/errors.js';
 import { RedisPart } from '../redis/part.js';
-import { runScript } from '../redis/scripts.js';
+import { decodeDrop } from './redis-rains.js';
 
 /** Ticket lists outlive a closed rain's retention (7 days) by a day, then expire. */
 const TICKETS_RETAIN_MS = 8 * 86_400_000;
 
-/** cjson writes an empty list as `{}`. */
-const list = <T>(value: T[] | Record<string, never>): T[] => (Array.isArray(value) ? value : []);
+/** A ticket: who, their name, when. */
+const ticketSchema = z.object({ u: z.string(), n: z.string(), t: z.number() });
+
+/** A drawn drop's winners: who, how much. */
+const winnersSchema = luaList(z.object({ u: z.string(), a: z.number() }));
 
 export class RedisLottery extends RedisPart implements LotteryStore {
   enterDrop(rainId: string, dropId: string, user: UserRef, now: number): Promise<EnterOutcome> {
     const k = this.keys;
     return this.guard(async () => {
-      const [status, at] = (await runScript(
-        this.redis,
+      return this.script(
         'rain-enter',
         [
           k.rain(rainId),
@@ -42,18 +46,7 @@ export class RedisLottery extends RedisPart implements LotteryStore {
           k.rainEntrants(rainId),
         ],
         [dropId, user.userId, user.name, now, GRAB_LOG_CAP, TICKETS_RETAIN_MS],
-      )) as [string, number?];
-      switch (status) {
-        case 'ticket':
-        case 'drawing':
-          return { status, closeAt: Number(at) };
-        case 'early':
-          return { status, opensAt: Number(at) };
-        case 'rate':
-          return { status, retryAt: Number(at) };
-        default:
-          return { status: status as 'pass' | 'already' | 'drop-inactive' | 'rain-inactive' | 'missing' };
-      }
+      );
     });
   }
 
@@ -63,7 +56,7 @@ export class RedisLottery extends RedisPart implements LotteryStore {
         this.redis.hget(this.keys.rainDrops(rainId), dropId),
         this.redis.lrange(this.keys.rainTickets(rainId, dropId), 0, -1),
       ]);
-      const releasedAt = raw ? (JSON.parse(raw) as { r: number }).r : 0;
+      const releasedAt = raw ? decodeDrop(raw).r : 0;
       if (releasedAt === 0) return null;
       return { releasedAt, tickets: tickets.map(decodeTicket) };
     });
@@ -80,8 +73,7 @@ export class RedisLottery extends RedisPart implements LotteryStore {
   ): Promise<DrawOutcome> {
     const k = this.keys;
     return this.guard(async () => {
-      const [status, left, ...amounts] = (await runScript(
-        this.redis,
+      const drawn = await this.script(
         'rain-draw',
         [
           k.rain(rainId),
@@ -103,16 +95,17 @@ export class RedisLottery extends RedisPart implements LotteryStore {
           rainId,
           ...winners.flatMap((w) => [w.userId, w.name, dropClaimId(rainId, dropId, w.userId)]),
         ],
-      )) as [string, number?, ...number[]];
-      if (status !== 'ok')
-        return { ok: false, reason: status as Extract<DrawOutcome, { ok: false }>['reason'] };
+      );
+      if (!drawn.ok) return drawn;
+      if (drawn.amounts.length !== winners.length)
+        throw new MalformedReplyError(`rain-draw paid ${drawn.amounts.length} of ${winners.length} winners`);
       return {
         ok: true,
-        dropLeft: Number(left),
+        dropLeft: drawn.left,
         credits: winners.map((w, i) => ({
           claimId: dropClaimId(rainId, dropId, w.userId),
           userId: w.userId,
-          amount: Number(amounts[i]),
+          amount: drawn.amounts[i] ?? 0,
           sourceId: rainId,
           reason: 'drop' as const,
           at: now,
@@ -153,7 +146,7 @@ export class RedisLottery extends RedisPart implements LotteryStore {
           return {
             index,
             dropId,
-            releasedAt: raw ? (JSON.parse(raw) as { r: number }).r : 0,
+            releasedAt: raw ? decodeDrop(raw).r : 0,
             tickets: (tickets[index] ?? []).map((t) => decodeTicket(t).userId),
             winners: draw ? decodeWinners(draw) : null,
           };
@@ -169,13 +162,12 @@ export class RedisLottery extends RedisPart implements LotteryStore {
 }
 
 function decodeTicket(raw: string): Ticket {
-  const t = JSON.parse(raw) as { u: string; n: string; t: number };
+  const t = parseJson(ticketSchema, raw, 'ticket');
   return { userId: t.u, name: t.n, at: t.t };
 }
 
 function decodeWinners(raw: string): { userId: string; amount: number }[] {
-  const paid = JSON.parse(raw) as { u: string; a: number }[] | Record<string, never>;
-  return list(paid).map((p) => ({ userId: p.u, amount: p.a }));
+  return parseJson(winnersSchema, raw, 'winners').map((p) => ({ userId: p.u, amount: p.a }));
 }
 
 function decodeLogEntry(raw: string): GrabLogEntry {
@@ -184,6 +176,6 @@ function decodeLogEntry(raw: string): GrabLogEntry {
     userId,
     dropIndex: Number(dropIndex),
     reactionMs: Number(reactionMs),
-    outcome: outcome as TapOutcome,
+    outcome: oneOf(outcome, ['tap', 'ticket', 'early', 'rate']),
   };
 }

@@ -3,10 +3,11 @@
  * slot. The active-rain index and the room's rain index live elsewhere and are written ahead
  * of creation (readers skip ids with no rain behind them).
  */
-import type { LeaderboardEntry, RainStatus, UserRef } from '@red-packet/sdk/protocol';
+import { z } from 'zod';
+import type { LeaderboardEntry, UserRef } from '@red-packet/sdk/protocol';
 import { dropClaimId, rainRefundId } from '../../domain/ids.js';
 import { dropWindowOpen, isRainActive } from '../../domain/rain-rules.js';
-import { decodeCredit, pairs } from '../redis/codec.js';
+import { luaList, oneOf, parseJson } from '../redis/codec.js';
 import { RedisPart } from '../redis/part.js';
 import type { CreateResult } from '../packets/packet-store.js';
 import type {
@@ -20,13 +21,37 @@ import type {
 } from './rain-store.js';
 
 /** How a drop is stored: index, releasedAt (0 = not yet), initial share count, shares left. */
-interface StoredDrop {
-  i: number;
-  r: number;
-  n: number;
-  /** cjson writes an empty list as `{}`. */
-  s: number[] | Record<string, never>;
-}
+const dropSchema = z.object({ i: z.number(), r: z.number(), n: z.number(), s: luaList(z.number()) });
+
+export const decodeDrop = (json: string): z.output<typeof dropSchema> => parseJson(dropSchema, json, 'drop');
+
+/** A leaderboard entry's name and grab count. */
+const boardInfoSchema = z.object({ name: z.string(), grabs: z.number() });
+
+const decodeBoardInfo = (json: string) => parseJson(boardInfoSchema, json, 'leaderboard info');
+
+/** The part of a rain that never changes (rains before fair rains lack the LEGACY_RAIN fields). */
+const staticRainSchema = z.object({
+  id: z.string(),
+  roomId: z.string(),
+  hostId: z.string(),
+  hostName: z.string(),
+  total: z.number(),
+  drops: z.number(),
+  sharesPerDrop: z.number(),
+  split: z.enum(['lucky', 'equal']),
+  startAt: z.number(),
+  durationMs: z.number(),
+  dropTtlMs: z.number(),
+  maxGrabsPerUser: z.number().nullable(),
+  mode: z.enum(['race', 'lottery']).optional(),
+  windowMs: z.number().optional(),
+  reactionFloorMs: z.number().optional(),
+  maxTapsPerSec: z.number().optional(),
+  seedHash: z.string().optional(),
+  createdAt: z.number(),
+  seed: z.string(),
+});
 
 type StaticRain = Omit<
   RainRecord,
@@ -71,12 +96,12 @@ const LEGACY_RAIN = {
 } as const satisfies Partial<RainRecord>;
 
 export function decodeRain(h: Record<string, string>): RainRecord {
-  const record = JSON.parse(h.record ?? '{}') as StaticRain;
+  const record = parseJson(staticRainSchema, h.record ?? '{}', 'rain record');
   const num = (field: string): number => Number(h[field] ?? 0);
   return {
     ...LEGACY_RAIN,
     ...record,
-    status: (h.status ?? 'scheduled') as RainStatus,
+    status: oneOf(h.status ?? 'scheduled', ['scheduled', 'running', 'ended', 'cancelled']),
     released: num('released'),
     lastReleaseAt: num('lastReleaseAt'),
     paid: num('paid'),
@@ -89,8 +114,6 @@ export function decodeRain(h: Record<string, string>): RainRecord {
     drawn: num('drawn'),
   };
 }
-
-const sharesLeft = (d: StoredDrop): number => (Array.isArray(d.s) ? d.s.length : 0);
 
 export class RedisRains extends RedisPart implements RainStore {
   createRain(rain: RainRecord, drops: { dropId: string; shares: number[] }[]): Promise<CreateResult> {
@@ -105,8 +128,8 @@ export class RedisRains extends RedisPart implements RainStore {
         d.dropId,
         JSON.stringify({ i, r: 0, n: d.shares.length, s: d.shares }),
       ]);
-      const result = (await this.script(
-        'create-rain',
+      const result = await this.script(
+        'rain-create',
         [k.rain(rain.id), k.rainDrops(rain.id), k.rainOrder(rain.id), k.rainTombstone(rain.id)],
         [
           JSON.stringify(staticRain(rain)),
@@ -116,7 +139,7 @@ export class RedisRains extends RedisPart implements RainStore {
           rain.maxGrabsPerUser ?? 0,
           ...dropArgs,
         ],
-      )) as CreateResult;
+      );
       if (result === 'aborted') await this.unindex(rain.id, rain.roomId);
       return result;
     });
@@ -156,13 +179,9 @@ export class RedisRains extends RedisPart implements RainStore {
 
   acquireRainLease(rainId: string, nodeId: string, now: number, ttlMs: number): Promise<LeaseResult> {
     return this.guard(async () => {
-      const [acquired, ...rest] = (await this.script(
-        'rain-lease',
-        [this.keys.rain(rainId)],
-        [nodeId, now, ttlMs],
-      )) as [number, ...string[]];
-      const rain = rest.length > 0 ? decodeRain(pairs(rest)) : null;
-      return acquired === 1 && rain ? { acquired: true, rain } : { acquired: false, rain };
+      const lease = await this.script('rain-lease', [this.keys.rain(rainId)], [nodeId, now, ttlMs]);
+      const rain = lease.rain ? decodeRain(lease.rain) : null;
+      return lease.acquired && rain ? { acquired: true, rain } : { acquired: false, rain };
     });
   }
 
@@ -182,13 +201,11 @@ export class RedisRains extends RedisPart implements RainStore {
   ): Promise<ReleaseResult> {
     return this.guard(async () => {
       const k = this.keys;
-      const [status, started] = (await this.script(
+      return this.script(
         'rain-release',
         [k.rain(rainId), k.rainDrops(rainId), k.rainOrder(rainId)],
         [nodeId, from, now, leaseTtlMs, ...dropIds],
-      )) as [string, number?];
-      if (status === 'ok') return { ok: true, started: started === 1 };
-      return { ok: false, reason: status as 'lease-lost' | 'cursor-moved' | 'closed' };
+      );
     });
   }
 
@@ -196,7 +213,7 @@ export class RedisRains extends RedisPart implements RainStore {
     return this.guard(async () => {
       const k = this.keys;
       const claimId = dropClaimId(rainId, dropId, user.userId);
-      const [status, amount, left] = (await this.script(
+      const reply = await this.script(
         'rain-grab',
         [
           k.rain(rainId),
@@ -207,19 +224,19 @@ export class RedisRains extends RedisPart implements RainStore {
           k.rainOutbox(rainId),
         ],
         [rainId, dropId, user.userId, user.name, now, claimId],
-      )) as [string, number?, number?];
-      if (status !== 'claimed') return { status: status as Exclude<DropGrabOutcome['status'], 'claimed'> };
+      );
+      if (reply.status !== 'claimed') return reply;
       return {
         status: 'claimed',
         credit: {
           claimId,
           userId: user.userId,
-          amount: Number(amount),
+          amount: reply.amount,
           sourceId: rainId,
           reason: 'drop',
           at: now,
         },
-        dropLeft: Number(left),
+        dropLeft: reply.left,
       };
     });
   }
@@ -227,24 +244,15 @@ export class RedisRains extends RedisPart implements RainStore {
   endRain(rainId: string, now: number, reason: 'finished' | 'cancelled'): Promise<EndRainOutcome> {
     return this.guard(async () => {
       const k = this.keys;
-      const reply = (await this.script(
+      const reply = await this.script(
         'rain-end',
         [k.rain(rainId), k.rainDrops(rainId), k.rainOutbox(rainId), k.rainBoard(rainId)],
         [now, reason, rainRefundId(rainId), rainId],
-      )) as (string | number)[];
-      if (reply[0] !== 'ended') {
-        const rest = reply.slice(1).map(String);
-        return { status: 'noop', rain: rest.length > 0 ? decodeRain(pairs(rest)) : null };
-      }
-      const [, refund, winners, ...rest] = reply;
-      const rain = decodeRain(pairs(rest.map(String)));
+      );
+      if (reply.status !== 'ended')
+        return { status: 'noop', rain: reply.rain ? decodeRain(reply.rain) : null };
       await this.redis.zrem(k.activeRains(), rainId);
-      return {
-        status: 'ended',
-        rain,
-        refund: refund ? decodeCredit(String(refund)) : null,
-        winners: Number(winners),
-      };
+      return { ...reply, rain: decodeRain(reply.rain) };
     });
   }
 
@@ -255,7 +263,7 @@ export class RedisRains extends RedisPart implements RainStore {
       if (ids.length === 0) return [];
       const infos = await this.redis.hmget(this.keys.rainBoardInfo(rainId), ...ids);
       return ids.map((userId, i) => {
-        const info = JSON.parse(infos[i] ?? '{"name":"","grabs":0}') as { name: string; grabs: number };
+        const info = decodeBoardInfo(infos[i] ?? '{"name":"","grabs":0}');
         return { userId, name: info.name, amount: Number(flat[i * 2 + 1]), grabs: info.grabs };
       });
     });
@@ -267,7 +275,7 @@ export class RedisRains extends RedisPart implements RainStore {
         this.redis.zscore(this.keys.rainBoard(rainId), userId),
         this.redis.hget(this.keys.rainBoardInfo(rainId), userId),
       ]);
-      return { grabs: info ? (JSON.parse(info) as { grabs: number }).grabs : 0, amount: Number(score ?? 0) };
+      return { grabs: info ? decodeBoardInfo(info).grabs : 0, amount: Number(score ?? 0) };
     });
   }
 
@@ -277,10 +285,10 @@ export class RedisRains extends RedisPart implements RainStore {
       if (rain?.status !== 'running') return [];
       const raw = await this.redis.hgetall(this.keys.rainDrops(rainId));
       return Object.entries(raw)
-        .map(([dropId, json]) => ({ dropId, d: JSON.parse(json) as StoredDrop }))
-        .filter(({ d }) => sharesLeft(d) > 0 && dropWindowOpen(d.r, rain.dropTtlMs, now))
+        .map(([dropId, json]) => ({ dropId, d: decodeDrop(json) }))
+        .filter(({ d }) => d.s.length > 0 && dropWindowOpen(d.r, rain.dropTtlMs, now))
         .sort((a, b) => a.d.i - b.d.i)
-        .map(({ dropId, d }) => ({ dropId, releasedAt: d.r, left: sharesLeft(d), shares: d.n }));
+        .map(({ dropId, d }) => ({ dropId, releasedAt: d.r, left: d.s.length, shares: d.n }));
     });
   }
 }

@@ -8,15 +8,16 @@
  *           {rk:<bucket>}   content-screening strikes, per user (cs:<userId>)
  *   global  (own slots)     bans and flags: small hashes read whole by the operator view
  */
+import { z } from 'zod';
+import { parseJson } from '../redis/codec.js';
 import { RedisPart } from '../redis/part.js';
 import type { RiskDay } from '../../domain/risk-day.js';
-import {
-  CLOSED_BREAKER,
-  type BreakerState,
-  type DayCounters,
-  type RiskPolicy,
-  type SendDecision,
-  type SendRefusal,
+import type {
+  BreakerState,
+  DayCounters,
+  RiskPolicy,
+  RiskRule,
+  SendDecision,
 } from '../../domain/risk-rules.js';
 import {
   CONTENT_STRIKES_TTL_MS,
@@ -72,32 +73,40 @@ export class RiskKeys {
 
 const num = (v: unknown): number => Number(v ?? 0);
 
-function decodeSend(reply: unknown[]): SendDecision {
-  const [tag, a, b, c, d, e, f, g] = reply;
-  if (tag === 'ok') {
-    const breaker: BreakerState = { amount: num(d), run: num(e), since: num(f), until: num(g) };
-    return { ok: true, day: { sends: num(a), sentFen: num(b), rainFen: num(c) }, breaker };
-  }
-  let refusal: SendRefusal;
-  let breaker: BreakerState = CLOSED_BREAKER;
-  if (tag === 'breaker') {
-    refusal = { rule: 'breaker', until: num(a), tripped: num(b) === 1 };
-    breaker = { ...CLOSED_BREAKER, until: num(a) };
-  } else if (tag === 'step-up') {
-    refusal = { rule: 'step-up', sends: num(a) };
-  } else if (tag === 'daily-sends' || tag === 'daily-sent-fen' || tag === 'daily-rain-fen') {
-    refusal = { rule: tag, used: num(a), cap: num(b) };
-  } else {
-    throw new Error(`risk-send answered ${String(tag)}`);
-  }
-  return { ok: false, refusal, breaker };
-}
-
 const pairsOf = (flat: string[]): [string, string][] => {
   const out: [string, string][] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i] ?? '', flat[i + 1] ?? '']);
   return out;
 };
+
+/** Every rule a flag may name (a rule added to RiskRule and not here fails to compile). */
+const RISK_RULES = {
+  'daily-sends': 'daily-sends',
+  'daily-sent-fen': 'daily-sent-fen',
+  'daily-received-fen': 'daily-received-fen',
+  'daily-rain-fen': 'daily-rain-fen',
+  'step-up': 'step-up',
+  breaker: 'breaker',
+  'grab-cooldown': 'grab-cooldown',
+  ban: 'ban',
+  'cluster-device': 'cluster-device',
+  'cluster-ip': 'cluster-ip',
+  'content-blocked': 'content-blocked',
+  'fence-probe': 'fence-probe',
+} as const satisfies { [R in RiskRule]: R };
+
+const banSchema = z.object({ userId: z.string(), reason: z.string(), by: z.string(), at: z.number() });
+
+const flagSchema = z.object({
+  id: z.string(),
+  rule: z.enum(RISK_RULES),
+  userIds: z.array(z.string()),
+  evidence: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string())])),
+  at: z.number(),
+});
+
+const decodeBan = (json: string): BanRecord => parseJson(banSchema, json, 'ban');
+const decodeFlag = (json: string): RiskFlag => parseJson(flagSchema, json, 'risk flag');
 
 /** The strikes hash (total, lastAt, lastList, lastWhere, `l:<list>` counts) as ContentStrikes. */
 function decodeStrikes(hash: Record<string, string>): ContentStrikes {
@@ -118,7 +127,7 @@ function decodeStrikes(hash: Record<string, string>): ContentStrikes {
 export class RedisRisk extends RedisPart<RiskKeys> implements RiskStore {
   async admitSend(a: SendAdmission, p: RiskPolicy): Promise<SendDecision> {
     const k = this.keys;
-    const reply = (await this.script(
+    return this.script(
       'risk-send',
       [k.day(a.userId, a.day.day), k.sent(riskBucket(a.userId), a.day.day), k.breaker(a.userId)],
       [
@@ -137,8 +146,7 @@ export class RedisRisk extends RedisPart<RiskKeys> implements RiskStore {
         p.breakerWindowMs,
         p.breakerCooldownMs,
       ],
-    )) as unknown[];
-    return decodeSend(reply);
+    );
   }
 
   async undoSend(userId: string, sendId: string, day: RiskDay): Promise<void> {
@@ -164,13 +172,12 @@ export class RedisRisk extends RedisPart<RiskKeys> implements RiskStore {
       byBucket.set(bucket, lines);
     }
     const replies = await Promise.all(
-      [...byBucket].map(
-        ([bucket, lines]) =>
-          this.script(
-            'risk-received',
-            [this.keys.received(bucket, day.day)],
-            [day.resetAt + DAY_KEY_GRACE_MS, cap, lines.join('\n')],
-          ) as Promise<string[]>,
+      [...byBucket].map(([bucket, lines]) =>
+        this.script(
+          'risk-received',
+          [this.keys.received(bucket, day.day)],
+          [day.resetAt + DAY_KEY_GRACE_MS, cap, lines.join('\n')],
+        ),
       ),
     );
     return replies.flat();
@@ -222,12 +229,11 @@ export class RedisRisk extends RedisPart<RiskKeys> implements RiskStore {
   }
 
   async countGrabFailure(userId: string, now: number, p: RiskPolicy): Promise<number> {
-    const reply = await this.script(
+    return this.script(
       'risk-grab-fail',
       [this.keys.grabFails(userId)],
       [now, p.grabFailMax, p.grabFailWindowMs, p.grabCooldownMs],
     );
-    return num(reply);
   }
 
   private clusterArgs(mode: 'record' | 'admit', wins: ClusterWin[], p: RiskPolicy, expiresAt: number) {
@@ -246,12 +252,12 @@ export class RedisRisk extends RedisPart<RiskKeys> implements RiskStore {
     p: RiskPolicy,
     expiresAt: number,
   ): Promise<ClusterHit[]> {
-    const reply = (await this.script(
+    const hits = await this.script(
       'risk-cluster',
       [this.keys.cluster(sourceId)],
       this.clusterArgs('record', wins, p, expiresAt),
-    )) as string[];
-    return pairsOf(reply).map(([field, members]) => ({ field, members: members.split(',') }));
+    );
+    return hits.map(([field, members]) => ({ field, members: members.split(',') }));
   }
 
   async admitWinner(
@@ -260,24 +266,24 @@ export class RedisRisk extends RedisPart<RiskKeys> implements RiskStore {
     p: RiskPolicy,
     expiresAt: number,
   ): Promise<{ ok: true } | { ok: false; hit: ClusterHit }> {
-    const reply = (await this.script(
+    const [hit] = await this.script(
       'risk-cluster',
       [this.keys.cluster(sourceId)],
       this.clusterArgs('admit', [win], p, expiresAt),
-    )) as string[];
-    const [field, members] = reply;
-    return field === undefined
+    );
+    return hit === undefined
       ? { ok: true }
-      : { ok: false, hit: { field, members: (members ?? '').split(',') } };
+      : { ok: false, hit: { field: hit[0], members: hit[1].split(',') } };
   }
 
   async countContentBlock(userId: string, list: string, where: string, now: number): Promise<ContentStrikes> {
-    const flat = (await this.script(
-      'risk-content',
-      [this.keys.contentStrikes(userId)],
-      [list, where, now, CONTENT_STRIKES_TTL_MS],
-    )) as string[];
-    return decodeStrikes(Object.fromEntries(pairsOf(flat)));
+    return decodeStrikes(
+      await this.script(
+        'risk-content',
+        [this.keys.contentStrikes(userId)],
+        [list, where, now, CONTENT_STRIKES_TTL_MS],
+      ),
+    );
   }
 
   async contentStrikes(userId: string): Promise<ContentStrikes> {
@@ -298,7 +304,7 @@ export class RedisRisk extends RedisPart<RiskKeys> implements RiskStore {
 
   async listBans(): Promise<BanRecord[]> {
     const all = await this.guard(() => this.redis.hgetall(this.keys.bans()));
-    return Object.values(all).map((v) => JSON.parse(v) as BanRecord);
+    return Object.values(all).map(decodeBan);
   }
 
   async raiseFlag(flag: RiskFlag): Promise<void> {
@@ -311,11 +317,11 @@ export class RedisRisk extends RedisPart<RiskKeys> implements RiskStore {
 
   async getFlag(id: string): Promise<RiskFlag | null> {
     const v = await this.guard(() => this.redis.hget(this.keys.flags(), id));
-    return v ? (JSON.parse(v) as RiskFlag) : null;
+    return v ? decodeFlag(v) : null;
   }
 
   async listFlags(): Promise<RiskFlag[]> {
     const all = await this.guard(() => this.redis.hgetall(this.keys.flags()));
-    return Object.values(all).map((v) => JSON.parse(v) as RiskFlag);
+    return Object.values(all).map(decodeFlag);
   }
 }

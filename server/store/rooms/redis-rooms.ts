@@ -22,26 +22,18 @@ export class RedisRooms extends RedisPart implements RoomStore {
   }
 
   addMember(roomId: string, userId: string, connId: string): Promise<number> {
-    return this.guard(async () =>
-      Number(
-        await this.script(
-          'member-add',
-          [this.keys.members(roomId), this.keys.memberUsers(roomId)],
-          [userId, connId],
-        ),
-      ),
+    return this.script(
+      'room-member-add',
+      [this.keys.members(roomId), this.keys.memberUsers(roomId)],
+      [userId, connId],
     );
   }
 
   removeMember(roomId: string, _userId: string, connId: string): Promise<number> {
-    return this.guard(async () =>
-      Number(
-        await this.script(
-          'member-remove',
-          [this.keys.members(roomId), this.keys.memberUsers(roomId)],
-          [connId],
-        ),
-      ),
+    return this.script(
+      'room-member-remove',
+      [this.keys.members(roomId), this.keys.memberUsers(roomId)],
+      [connId],
     );
   }
 

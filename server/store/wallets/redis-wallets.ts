@@ -7,7 +7,7 @@
  */
 import type { Cluster, Redis } from 'ioredis';
 import type { EscrowStore } from '../escrow/escrow-store.js';
-import { balanceReply, decodeLedger } from '../redis/codec.js';
+import { decodeHold, decodeLedger } from '../redis/codec.js';
 import type { RedisKeys } from '../redis/keys.js';
 import { RedisPart } from '../redis/part.js';
 import type { Credit, Hold, HoldResult, LedgerEntry, WalletStore } from './wallet-store.js';
@@ -41,54 +41,50 @@ export class RedisWallets extends RedisPart implements WalletStore {
     mintId: string,
     at: number,
   ): Promise<{ balance: number; applied: boolean }> {
-    return this.guard(async () =>
-      balanceReply(await this.script('mint', this.walletKeys(userId, 'mints'), [userId, amount, mintId, at])),
-    );
+    return this.script('wallet-mint', this.walletKeys(userId, 'mints'), [userId, amount, mintId, at]);
   }
 
   hold(hold: Hold): Promise<HoldResult> {
     return this.guard(async () => {
       const entry = `${hold.userId}\n${hold.holdId}`;
       await this.redis.zadd(this.keys.pendingHolds(), hold.at, entry);
-      const [ok, balance] = (await this.script('hold', this.walletKeys(hold.userId, 'holds'), [
+      const result = await this.script('wallet-hold', this.walletKeys(hold.userId, 'holds'), [
         hold.userId,
         hold.holdId,
         hold.amount,
         hold.at,
-      ])) as [number, number];
-      if (ok !== 1) await this.redis.zrem(this.keys.pendingHolds(), entry);
-      return { ok: ok === 1, balance };
+      ]);
+      if (!result.ok) await this.redis.zrem(this.keys.pendingHolds(), entry);
+      return result;
     });
   }
 
   settleHold(userId: string, holdId: string): Promise<void> {
     return this.guard(async () => {
-      await this.script('settle-hold', [this.keys.holds(userId)], [holdId]);
+      await this.script('wallet-settle-hold', [this.keys.holds(userId)], [holdId]);
       await this.redis.zrem(this.keys.pendingHolds(), `${userId}\n${holdId}`);
     });
   }
 
   releaseHold(userId: string, holdId: string, at: number): Promise<{ balance: number; applied: boolean }> {
     return this.guard(async () => {
-      const reply = balanceReply(
-        await this.script('release-hold', this.walletKeys(userId, 'holds'), [userId, holdId, at]),
-      );
+      const reply = await this.script('wallet-release-hold', this.walletKeys(userId, 'holds'), [
+        userId,
+        holdId,
+        at,
+      ]);
       await this.redis.zrem(this.keys.pendingHolds(), `${userId}\n${holdId}`);
       return reply;
     });
   }
 
   applyCredit(credit: Credit): Promise<{ balance: number; applied: boolean }> {
-    return this.guard(async () =>
-      balanceReply(
-        await this.script('apply-credit', this.walletKeys(credit.userId, 'credits'), [
-          credit.userId,
-          credit.claimId,
-          credit.amount,
-          credit.at,
-        ]),
-      ),
-    );
+    return this.script('wallet-apply-credit', this.walletKeys(credit.userId, 'credits'), [
+      credit.userId,
+      credit.claimId,
+      credit.amount,
+      credit.at,
+    ]);
   }
 
   listStaleHolds(before: number, limit: number): Promise<Hold[]> {
@@ -105,7 +101,7 @@ export class RedisWallets extends RedisPart implements WalletStore {
         entries.map(async (entry) => {
           const [userId = '', holdId = ''] = entry.split('\n');
           const raw = await this.redis.hget(this.keys.holds(userId), holdId);
-          const hold = raw ? (JSON.parse(raw) as Hold & { state: string }) : null;
+          const hold = raw ? decodeHold(raw) : null;
           if (hold?.state === 'held') return { holdId, userId, amount: hold.amount, at: hold.at };
           // Settled or released (the index removal was lost), or never made (the hold script
           // never ran): make sure no packet can appear for it, then forget the entry.

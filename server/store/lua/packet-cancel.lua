@@ -1,6 +1,6 @@
 -- Cancels a timed packet before it opens: its whole escrow becomes an outbox refund credit to
--- the sender and it turns 'cancelled'. Atomic with grab.lua on the same packet (same slot), so
--- a share is never paid from a cancelled packet. Idempotent: only the first call cancels.
+-- the sender and it turns 'cancelled'. Atomic with packet-grab.lua on the same packet (same
+-- slot), so a share is never paid from a cancelled packet. Idempotent: only the first call cancels.
 -- KEYS[1] packet hash   KEYS[2] shares list   KEYS[3] outbox hash (claimId -> credit JSON)
 -- ARGV[1] sender's userId   ARGV[2] at (ms)   ARGV[3] refund claim id   ARGV[4] packet id
 -- Returns { 'missing' } | { 'not-sender' } | { 'closed' } (no longer open) | { 'opened' }

@@ -12,13 +12,12 @@
 -- only for a grab presenting a location inside it ('outside'; domain/geo-fence.ts).
 -- Returns { 'missing' } | { 'expired' } (also once cancelled)
 --       | { 'not-open', opensAt } (a timed packet before its opening) | { 'locked' } | { 'forbidden' }
---       | { 'outside', '<radiusM> <distanceM>' } (a fenced packet, outside; '<radiusM>' alone
---         without a location) | { 'empty' } | { 'already', claim JSON }
---       | { 'claimed', claim JSON, packet hash as field, value, … }
--- @include _claim.lua
+--       | { 'outside', radiusM, distanceM ('' without a location), expiresAt } (a fenced
+--         packet, outside) | { 'empty' } | { 'already', claim JSON }
+--       | { 'claimed', claim JSON, fence distance ('' unfenced), shares left,
+--           static record JSON, best claim JSON }
+-- @include _packet-claim.lua
 redis.call('HSET', KEYS[4], ARGV[5], cjson.encode({
   claimId = ARGV[5], userId = ARGV[2], amount = amount, sourceId = ARGV[1], reason = 'grab', at = at,
 }))
-local result = { 'claimed', claim }
-for _, v in ipairs(redis.call('HGETALL', KEYS[1])) do result[#result + 1] = v end
-return result
+return reply
