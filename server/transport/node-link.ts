@@ -11,14 +11,9 @@
 import type { Redis } from 'ioredis';
 import type { createCluster } from 'redis';
 import type { Logger } from '../observability/logger.js';
+import type { NodeLink } from '../services/cluster/node-relay.js';
 
-export interface NodeLink {
-  /** Sends to every other node (and this one: receivers skip their own messages). */
-  publish(message: Buffer): void;
-  /** Registers the receiver (one per node). */
-  onMessage(listener: (message: Buffer) => void): void;
-  close(): Promise<void>;
-}
+export type { NodeLink };
 
 export function ioredisLink(pub: Redis, sub: Redis, channel: string, log: Logger): NodeLink {
   let listener: (message: Buffer) => void = () => undefined;

@@ -12,7 +12,6 @@
  */
 import { Packr, Unpackr } from 'msgpackr';
 import type { Logger } from '../../observability/logger.js';
-import type { NodeLink } from '../../transport/node-link.js';
 import type { ExhaustedReason } from '../packets/packet-facts.js';
 
 const packr = new Packr({ useRecords: false });
@@ -26,6 +25,18 @@ interface RelayMessage {
   users?: UserEvent[];
   packet?: [string, ExhaustedReason];
   drop?: [string, string];
+}
+
+/**
+ * A pub/sub channel between the nodes of one deployment, beside the socket.io adapter
+ * (transport/node-link.ts implements it over Redis).
+ */
+export interface NodeLink {
+  /** Sends to every other node (and this one: receivers skip their own messages). */
+  publish(message: Buffer): void;
+  /** Registers the receiver (one per node). */
+  onMessage(listener: (message: Buffer) => void): void;
+  close(): Promise<void>;
 }
 
 export interface RelayHandlers {

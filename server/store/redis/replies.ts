@@ -31,7 +31,7 @@ import {
   withoutSeq,
 } from './codec.js';
 import { MalformedReplyError } from './errors.js';
-import type { ScriptName } from './scripts.js';
+import type { ScriptName } from './script-names.js';
 
 const fail = (detail: string): never => {
   throw new MalformedReplyError(detail);
