@@ -22,7 +22,6 @@ import { curfewGuard } from './handlers/curfew-guard.js';
 import { eventHandlers } from './handlers/event-table.js';
 import { httpRoutes } from './handlers/http-routes.js';
 import { landingResponse } from './handlers/landing-page.js';
-import { riskGates } from './handlers/risk-guard.js';
 import { riskRoutes } from './handlers/risk-routes.js';
 import { screenRoutes } from './handlers/screen-routes.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -178,6 +177,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       payments,
       peers: relay,
       admitSend,
+      claimRisk: risk,
       screenText,
       onFenceAttempt: (attempt) => fenceAudit.record(attempt),
       ...(overrides.randomInt ? { randomInt: overrides.randomInt } : {}),
@@ -188,6 +188,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       payments,
       peers: relay,
       admitSend,
+      claimRisk: risk,
       ...(overrides.newRainSeed ? { newSeed: overrides.newRainSeed } : {}),
     }),
   );
@@ -200,7 +201,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const cluster = withTasks(createClusterConcept(node, presence, () => localMemberships(io)));
 
   // The edge: socket events and HTTP routes, each guarded where it is declared.
-  const guards: Guards = { curfew: curfewGuard(config.curfew, clock), risk: riskGates(risk) };
+  const guards: Guards = { curfew: curfewGuard(config.curfew, clock) };
   const services = {
     clock,
     rooms,

@@ -10,7 +10,6 @@ import type { PhraseService } from '../services/packets/phrase-service.js';
 import type { RainService } from '../services/rains/rain-service.js';
 import type { RoomService } from '../services/rooms/room-service.js';
 import type { CurfewGuard } from './curfew-guard.js';
-import type { RiskGates } from './risk-guard.js';
 
 /** What event handlers may use. */
 export interface HandlerServices {
@@ -28,10 +27,11 @@ export interface HandlerServices {
   curfew: CurfewRule;
 }
 
-/** The guards handlers wrap themselves in (guard.ts). */
+/**
+ * The guards handlers wrap themselves in (guard.ts). Risk is not one: it is the claim's own
+ * gate (services/risk/claim-risk.ts), so no path to money can leave it out.
+ */
 export interface Guards {
   /** CURFEW for a minor's money-moving event or route during the curfew hours. */
   curfew: CurfewGuard;
-  /** Risk checks and records around grabs (socket events only). */
-  risk: RiskGates;
 }

@@ -2,7 +2,7 @@
  * Guards: checks around one event's handler, declared where the handler is declared, so what
  * runs before and after an event reads in one place:
  *
- *   'packet:grab': guarded(g.curfew, g.risk.packetGrab)(async (ctx, payload) => …)
+ *   'rain:schedule': guarded(g.curfew, …)(async (ctx, payload) => …)
  *
  * The first guard is the outermost: it runs first and sees the outcome last.
  */

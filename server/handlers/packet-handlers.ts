@@ -1,6 +1,6 @@
 import type { EventHandlers } from '../transport/game-events.js';
 import type { Guards, HandlerServices } from './context.js';
-import { guarded } from './guard.js';
+import { roomGrabVia } from './claim-via.js';
 import { requireJoined } from './room-handlers.js';
 
 export function packetHandlers(
@@ -13,16 +13,11 @@ export function packetHandlers(
       return { packet: await s.packets.send(ctx.user, roomId, spec) };
     }),
 
-    // A fenced packet is for whoever is inside its fence, in its room or not (the drifting
-    // 同城 packet found by packet:nearby): its fence, checked in the grab step, decides.
-    'packet:grab': guarded(
-      g.curfew,
-      g.risk.packetGrab,
-    )(async (ctx, { packetId, location }) => {
-      const { roomId, fenced } = await s.packets.audienceOf(packetId);
-      if (!fenced) requireJoined(ctx, roomId);
-      return s.packets.grab(ctx.user, packetId, location ? { location } : undefined, ctx.socket.id);
-    }),
+    // The room check (fenced packets excepted) and the risk gate are the claim's own
+    // (PacketService.grab), so every way to claim a packet passes them.
+    'packet:grab': g.curfew((ctx, { packetId, location }) =>
+      s.packets.grab(ctx.user, packetId, location ? { location } : undefined, roomGrabVia(ctx)),
+    ),
 
     'packet:nearby': (_ctx, search) => s.nearby.search(search),
 

@@ -1,6 +1,6 @@
 import type { EventHandlers } from '../transport/game-events.js';
 import type { Guards, HandlerServices } from './context.js';
-import { guarded } from './guard.js';
+import { roomGrabVia } from './claim-via.js';
 import { requireJoined } from './room-handlers.js';
 
 export function rainHandlers(
@@ -15,12 +15,9 @@ export function rainHandlers(
 
     'rain:cancel': (ctx, { rainId }) => s.rains.cancel(ctx.user, rainId),
 
-    'drop:grab': guarded(
-      g.curfew,
-      g.risk.dropGrab,
-    )(async (ctx, { rainId, dropId }) => {
-      requireJoined(ctx, await s.rains.roomOf(rainId));
-      return s.rains.grab(ctx.user, rainId, dropId);
-    }),
+    // The room check and the risk gate are the claim's own (RainService.grab).
+    'drop:grab': g.curfew((ctx, { rainId, dropId }) =>
+      s.rains.grab(ctx.user, rainId, dropId, roomGrabVia(ctx)),
+    ),
   };
 }

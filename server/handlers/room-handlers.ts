@@ -2,6 +2,7 @@ import { curfewLiftsAt } from '../domain/curfew.js';
 import { GameError } from '../domain/errors.js';
 import { roomTopic } from '../services/runtime/broadcaster.js';
 import type { EventContext, EventHandlers } from '../transport/game-events.js';
+import { socketVia } from './claim-via.js';
 import type { HandlerServices } from './context.js';
 
 /** Throws NOT_IN_ROOM unless this socket has joined `roomId`. */
@@ -41,7 +42,7 @@ export function roomHandlers(
       // A password packet's phrase said in chat grabs it (phrase-service.ts).
       // A minor during the curfew may chat, but saying a phrase grabs nothing.
       if (ctx.user.minor && curfewLiftsAt(s.clock.now(), s.curfew) !== null) return { message };
-      const grabs = await s.phrases.grabByChat(ctx.user, roomId, text);
+      const grabs = await s.phrases.grabByChat(ctx.user, roomId, text, socketVia(ctx));
       return grabs.length > 0 ? { message, grabs } : { message };
     },
   };

@@ -30,7 +30,8 @@ import { PacketService } from '../../server/services/packets/packet-service.js';
 import { Payments } from '../../server/services/money/payments.js';
 import { RainRunner } from '../../server/services/rains/rain-runner.js';
 import { RainService } from '../../server/services/rains/rain-service.js';
-import type { SendGate } from '../../server/services/risk/risk-service.js';
+import { BanList, type RiskBus } from '../../server/services/risk/risk-bans.js';
+import { RiskService, type SendGate } from '../../server/services/risk/risk-service.js';
 import { MemoryStore } from '../../server/store/memory-store.js';
 
 /** One event as a service handed it to the broadcaster. */
@@ -161,6 +162,15 @@ export function serviceFixture(options: FixtureOptions = {}): ServiceFixture {
     NODE_ID,
     LOG_LEVEL: 'silent',
     SCREEN_WORDLIST_PATH: 'off',
+    // Risk rules off (0) unless a test turns one on, as on the test servers; the gate still runs.
+    RISK_DAILY_MAX_SENDS: '0',
+    RISK_DAILY_MAX_SENT_FEN: '0',
+    RISK_DAILY_MAX_RECEIVED_FEN: '0',
+    RISK_DAILY_MAX_RAIN_FEN: '0',
+    RISK_VERIFY_AFTER_SENDS: '0',
+    RISK_BREAKER_REPEAT: '0',
+    RISK_GRAB_FAIL_MAX: '0',
+    RISK_MAX_ACCOUNTS_PER_IP: '0',
     ...options.env,
   });
   const store = new MemoryStore();
@@ -171,7 +181,22 @@ export function serviceFixture(options: FixtureOptions = {}): ServiceFixture {
   const closed: ServiceFixture['closed'] = [];
   const goneDrops: ServiceFixture['goneDrops'] = [];
 
-  // As in app.ts, minus the transport, risk control and screening (gates passed in instead).
+  // As in app.ts, minus the transport and screening; risk's claim gate is the real one (its
+  // rules off unless a test's env turns one on), the send gate is passed in.
+  const riskBus: RiskBus = {
+    publishBan: () => undefined,
+    publishCapped: () => undefined,
+    kickLocal: () => undefined,
+  };
+  const risk = new RiskService({
+    store: store.risk,
+    bans: new BanList(store.risk, riskBus, log),
+    bus: riskBus,
+    clock,
+    policy: config.risk,
+    registry: metrics.registry,
+    log,
+  });
   const acker = new CreditAcker(store, log);
   const payments = new Payments(store, clock, broadcaster, acker, log);
   const grabs = new GrabBatcher(broadcaster);
@@ -185,6 +210,7 @@ export function serviceFixture(options: FixtureOptions = {}): ServiceFixture {
     log,
     limits: config.limits,
     ...(options.admitSend ? { admitSend: options.admitSend } : {}),
+    claimRisk: risk,
     ...(options.screenText ? { screenText: options.screenText } : {}),
     onClosed: (packetId, reason) => closed.push([packetId, reason]),
     fence: config.fence,
@@ -201,6 +227,7 @@ export function serviceFixture(options: FixtureOptions = {}): ServiceFixture {
     metrics,
     limits: config.limits,
     ...(options.admitSend ? { admitSend: options.admitSend } : {}),
+    claimRisk: risk,
     onGone: (rainId, dropId) => goneDrops.push([rainId, dropId]),
     waiter,
     newSeed: options.newSeed ?? seedSequence(),

@@ -174,7 +174,7 @@ describe('PacketService.grab', () => {
     const { id } = await fx.packets.send(fx.user('host'), 'r', equal(40, 2));
     await fx.mint('phone-owner', 10);
     fx.broadcaster.clear();
-    expect(await fx.packets.grab(ref('phone-owner'), id, undefined, 'conn-phone')).toEqual({
+    expect(await fx.packets.grab(ref('phone-owner'), id, undefined, { conn: 'conn-phone' })).toEqual({
       amount: 40,
       remaining: 1,
       balance: 50,

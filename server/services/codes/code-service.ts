@@ -12,6 +12,7 @@ import type { Clock } from '../../domain/clock.js';
 import { GameError } from '../../domain/errors.js';
 import { packetCodePath, type CodeSigner } from '../../domain/signed-codes.js';
 import type { PacketRecord, Store } from '../../store/store.js';
+import type { ClaimVia } from '../risk/claim-risk.js';
 import type { PacketService } from '../packets/packet-service.js';
 
 export interface CodeClaimResult {
@@ -67,7 +68,12 @@ export class CodeService {
    * claimed from outside its fence or without a location) (ALREADY_GRABBED for a user who
    * already has a share of it by any path).
    */
-  async claim(user: UserRef, code: string, location?: ClaimLocation): Promise<CodeClaimResult> {
+  async claim(
+    user: UserRef,
+    code: string,
+    location?: ClaimLocation,
+    via: ClaimVia = {},
+  ): Promise<CodeClaimResult> {
     const parsed = this.signer.verify(code, this.clock.now());
     if (parsed.kind === 'receive') {
       throw new GameError('CODE_INVALID', 'this is a receive code: pay it (POST /v1/receive-codes/pay)');
@@ -75,7 +81,7 @@ export class CodeService {
     const rule = (await this.packets.facts.find(parsed.packetId))?.claim;
     if (rule?.type !== 'code') throw new GameError('CODE_INVALID', 'this code names no code packet');
     // A fenced code packet (a shop opening: 扫码 + 地理围栏) also needs the claimer inside it.
-    const result = await this.packets.grab(user, parsed.packetId, location ? { location } : {});
+    const result = await this.packets.grab(user, parsed.packetId, location ? { location } : {}, via);
     return { packetId: parsed.packetId, ...result };
   }
 

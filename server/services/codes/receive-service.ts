@@ -25,6 +25,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { ReceiveCodeRecord } from '../../store/codes/code-store.js';
 import type { Store } from '../../store/store.js';
 import type { Broadcaster } from '../runtime/broadcaster.js';
+import type { ClaimVia } from '../risk/claim-risk.js';
 import type { GrabResult, PacketService } from '../packets/packet-service.js';
 import { packetView } from '../packets/packet-views.js';
 import type { TextCheck } from '../screening/content-screen.js';
@@ -103,12 +104,12 @@ export class ReceiveService {
   }
 
   /** Opens an exclusive packet paid to the caller (FORBIDDEN for anyone else's). */
-  async open(user: UserRef, packetId: string): Promise<GrabResult> {
+  async open(user: UserRef, packetId: string, via: ClaimVia = {}): Promise<GrabResult> {
     const { claim } = await this.packets.facts.of(packetId);
     if (claim.type !== 'exclusive') {
       throw new GameError('INVALID_PAYLOAD', 'not a packet paid to a receive code: grab it in its room');
     }
-    const result = await this.packets.grab(user, packetId);
+    const result = await this.packets.grab(user, packetId, undefined, via);
     await this.store.codes.removeReceived(user.userId, [packetId]).catch((err: unknown) => {
       this.log.warn({ err, packetId }, 'could not drop an opened packet from the inbox');
     });

@@ -6,12 +6,14 @@
  *
  *   a grab ─► PacketService.grab ─► Payments.pay ─► GrabBatcher (one packet:grabbed per room
  *             │                                      per GRAB_BATCH_MS)
- *             ├─► admitSend / screenText on a send (risk, screening)
+ *             ├─► claimRisk around every claim, admitSend / screenText on a send (risk,
+ *             │   screening)
  *             ├─► onFenceAttempt on a fenced claim with a location (fences: FenceAudit)
  *             └─► peers, when it learns a packet closed (the cluster's relay: the other nodes)
  */
 import type { RandomInt } from '../../domain/split.js';
 import type { Payments } from '../money/payments.js';
+import type { ClaimRisk } from '../risk/claim-risk.js';
 import type { SendGate } from '../risk/risk-service.js';
 import type { ConceptTasks, NodeBasics } from '../runtime/node-basics.js';
 import { Periodic } from '../runtime/periodic.js';
@@ -35,6 +37,8 @@ export interface PacketsNeeds {
   payments: Payments;
   peers: PacketPeers;
   admitSend: SendGate;
+  /** The risk gate every claim passes (RiskService.guardClaim). */
+  claimRisk: ClaimRisk;
   screenText: TextCheck;
   /** Logs a claim on a fenced packet that presented a location (the fences' FenceAudit). */
   onFenceAttempt: (attempt: FenceAttemptEvent) => Promise<void>;
@@ -64,6 +68,7 @@ export function createPacketsConcept(node: NodeBasics, needs: PacketsNeeds): Pac
     log,
     limits: config.limits,
     admitSend: needs.admitSend,
+    claimRisk: needs.claimRisk,
     screenText: needs.screenText,
     onClosed: (packetId, reason) => peers.packetClosed(packetId, reason),
     fence: config.fence,

@@ -16,6 +16,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { PacketRecord, Store } from '../../store/store.js';
 import type { Broadcaster } from '../runtime/broadcaster.js';
+import type { ClaimRisk, ClaimVia } from '../risk/claim-risk.js';
 import type { TextCheck } from '../screening/content-screen.js';
 import { PacketFacts, type ExhaustedReason, type PacketFact } from './packet-facts.js';
 import type { GrabBatcher } from './grab-batcher.js';
@@ -35,6 +36,8 @@ export interface PacketServiceDeps {
   randomInt?: RandomInt;
   /** Risk control: checks and counts a send before it is funded (RiskService.admitSend). */
   admitSend?: SendGate;
+  /** Risk control: the gate every claim passes (RiskService.guardClaim). */
+  claimRisk: ClaimRisk;
   /**
    * Content screening (services/screening/content-screen.ts) of the texts a packet carries: greeting,
    * password phrase, song title and link. Runs before anything is written or funded.
@@ -195,11 +198,31 @@ export class PacketService {
    * Once this node knows the packet is empty or expired it answers so without a store call,
    * to everyone (a winner's late retry included: their share shows in their wallet and in
    * GET /v1/packets/:id).
-   * @param conn the grabbing connection: when the credit lands in the grab step, the result
-   *   carries the new balance and `wallet:updated` goes to the user's other connections only
-   *   (the ack already tells this one; the SDK raises `wallet:updated` from it).
+   * Every way to claim a packet ends here, so every claim passes the risk gate
+   * (services/risk/claim-risk.ts) and, for a room grab (`via.inRoom`), the room check.
+   * @param via how the claim came: `via.conn`, the grabbing connection — when the credit
+   *   lands in the grab step, the result carries the new balance and `wallet:updated` goes to
+   *   the user's other connections only (the ack already tells this one; the SDK raises
+   *   `wallet:updated` from it); the caller's address and device for the gate.
    */
-  async grab(user: UserRef, packetId: string, pass?: GrabRequest, conn?: string): Promise<GrabResult> {
+  grab(user: UserRef, packetId: string, pass?: GrabRequest, via: ClaimVia = {}): Promise<GrabResult> {
+    return this.deps.claimRisk.guardClaim(user.userId, packetId, via, async () => {
+      if (via.inRoom) {
+        const { roomId, fenced } = await this.facts.of(packetId);
+        // A fenced packet is for whoever is inside its fence, in its room or not (the drifting
+        // 同城 packet found by packet:nearby): its fence, checked in the grab step, decides.
+        if (!fenced && !via.inRoom(roomId)) throw new GameError('NOT_IN_ROOM', `join room ${roomId} first`);
+      }
+      return this.grabTimed(user, packetId, pass, via.conn);
+    });
+  }
+
+  private async grabTimed(
+    user: UserRef,
+    packetId: string,
+    pass: GrabRequest | undefined,
+    conn: string | undefined,
+  ): Promise<GrabResult> {
     const started = performance.now();
     let outcomeLabel = 'error';
     try {

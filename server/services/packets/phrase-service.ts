@@ -9,6 +9,7 @@ import { normalizePhrase, PHRASE_MAX } from '@red-packet/sdk/schemas';
 import type { Clock } from '../../domain/clock.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Store } from '../../store/store.js';
+import type { ClaimVia } from '../risk/claim-risk.js';
 import { toAckError } from '../runtime/ack-errors.js';
 import type { PacketService } from './packet-service.js';
 
@@ -25,14 +26,14 @@ export class PhraseService {
    * `user`; one result per packet, an empty list when the line is no phrase. A refusal
    * (ALREADY_GRABBED, PACKET_EMPTY, …) is a result, not a failure: the chat line stands.
    */
-  async grabByChat(user: UserRef, roomId: string, text: string): Promise<PhraseGrab[]> {
+  async grabByChat(user: UserRef, roomId: string, text: string, via: ClaimVia = {}): Promise<PhraseGrab[]> {
     const phrase = normalizePhrase(text);
     if (phrase.length === 0 || phrase.length > PHRASE_MAX) return [];
     const ids = await this.store.codes.findPhrase(roomId, phrase, this.clock.now());
     const grabs = await Promise.all(
       ids.map(async (packetId): Promise<PhraseGrab> => {
         try {
-          return { packetId, ok: true, ...(await this.packets.grab(user, packetId, { phrase })) };
+          return { packetId, ok: true, ...(await this.packets.grab(user, packetId, { phrase }, via)) };
         } catch (err) {
           return { packetId, ok: false, error: toAckError(err, this.log, { packetId, via: 'phrase' }) };
         }

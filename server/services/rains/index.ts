@@ -5,6 +5,7 @@
  * through replays and reports (RainAudit).
  */
 import type { Payments } from '../money/payments.js';
+import type { ClaimRisk } from '../risk/claim-risk.js';
 import type { SendGate } from '../risk/risk-service.js';
 import type { ConceptTasks, NodeBasics } from '../runtime/node-basics.js';
 import { Periodic } from '../runtime/periodic.js';
@@ -24,6 +25,8 @@ export interface RainsNeeds {
   payments: Payments;
   peers: RainPeers;
   admitSend: SendGate;
+  /** The risk gate every claim passes (RiskService.guardClaim). */
+  claimRisk: ClaimRisk;
   /** Where rain seeds come from. @default 32 random bytes (rain-service.ts) */
   newSeed?: () => string;
 }
@@ -48,6 +51,7 @@ export function createRainsConcept(node: NodeBasics, needs: RainsNeeds): RainsCo
     metrics,
     limits: config.limits,
     admitSend: needs.admitSend,
+    claimRisk: needs.claimRisk,
     onGone: (rainId, dropId) => peers.dropGone(rainId, dropId),
     waiter: new LotteryWaiter(store.lottery, clock, log),
     ...(needs.newSeed ? { newSeed: needs.newSeed } : {}),

@@ -17,6 +17,7 @@ import type { Broadcaster } from '../runtime/broadcaster.js';
 import type { GoneBatcher } from './gone-batcher.js';
 import type { LotteryWaiter } from './lottery-waiter.js';
 import type { Payments } from '../money/payments.js';
+import type { ClaimRisk, ClaimVia } from '../risk/claim-risk.js';
 import type { SendGate } from '../risk/risk-service.js';
 import { dropView, rainView } from './rain-views.js';
 
@@ -42,6 +43,8 @@ export interface RainServiceDeps {
   limits: RainLimits;
   /** Risk control: checks and counts a rain's funding first (RiskService.admitSend). */
   admitSend?: SendGate;
+  /** Risk control: the gate every drop claim passes (RiskService.guardClaim). */
+  claimRisk: ClaimRisk;
   /** Called when this node learns a drop ran out (to tell the other nodes). */
   onGone?: (rainId: string, dropId: string) => void;
   waiter: LotteryWaiter;
@@ -144,9 +147,20 @@ export class RainService {
    * Grabs one share of a falling drop: once per (drop, user), within the window, the tap limit
    * and the cap. Lottery drops take a ticket inside their window and answer when it is drawn
    * (the amount won, or LOTTERY_LOST). A drop this node knows is empty is refused without a
-   * store call.
+   * store call. Every drop claim passes the risk gate (services/risk/claim-risk.ts) and, with
+   * `via.inRoom`, the room check.
    */
-  async grab(user: UserRef, rainId: string, dropId: string): Promise<{ amount: number }> {
+  grab(user: UserRef, rainId: string, dropId: string, via: ClaimVia = {}): Promise<{ amount: number }> {
+    return this.deps.claimRisk.guardClaim(user.userId, rainId, via, async () => {
+      if (via.inRoom) {
+        const roomId = await this.roomOf(rainId);
+        if (!via.inRoom(roomId)) throw new GameError('NOT_IN_ROOM', `join room ${roomId} first`);
+      }
+      return this.grabTimed(user, rainId, dropId);
+    });
+  }
+
+  private async grabTimed(user: UserRef, rainId: string, dropId: string): Promise<{ amount: number }> {
     const started = performance.now();
     const result = { outcome: 'error' };
     try {

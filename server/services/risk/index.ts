@@ -1,7 +1,8 @@
 /**
  * Risk control on this node: the ban list (cached, refreshed every RISK_BAN_REFRESH_MS) and
  * the risk service (send admission, grab checks, batched win records flushed every
- * RISK_FLUSH_MS). The grab checks are applied by the handlers' risk guard (handlers/risk-guard.ts).
+ * RISK_FLUSH_MS). Its claim gate (RiskService.guardClaim, claim-risk.ts) is given to packets
+ * and rains, whose claims every path ends in.
  */
 import type { ConceptTasks, NodeBasics } from '../runtime/node-basics.js';
 import { Periodic } from '../runtime/periodic.js';

@@ -18,6 +18,7 @@ import { riskDay, type RiskDay } from '../../domain/risk-day.js';
 import { sendRefusalError, type RiskPolicy, type RiskRule, type SendKind } from '../../domain/risk-rules.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ClusterHit, ClusterWin, RiskStore } from '../../store/risk/risk-store.js';
+import type { ClaimRisk, ClaimVia } from './claim-risk.js';
 import type { BanList, RiskBus } from './risk-bans.js';
 
 /** Grab refusals that count towards the cooldown: probing ids, hammering closed drops. */
@@ -60,7 +61,7 @@ export type SendGate = (
   amount: number,
 ) => Promise<() => Promise<void>>;
 
-export class RiskService {
+export class RiskService implements ClaimRisk {
   readonly decisions: Counter<'rule' | 'outcome'>;
   private today: RiskDay;
   /** Users at the received cap, by day (local cache, fed by flushes and broadcasts). */
@@ -147,6 +148,26 @@ export class RiskService {
       store.undoSend(sender.userId, sendId, day).catch((err: unknown) => {
         log.warn({ err, sendId }, 'could not undo a refused send in the risk counters');
       });
+  }
+
+  /** The claim gate (claim-risk.ts): checks before `claim`, accounts for its outcome after. */
+  async guardClaim<T extends { amount: number }>(
+    userId: string,
+    sourceId: string,
+    via: ClaimVia,
+    claim: () => Promise<T>,
+  ): Promise<T> {
+    const win: ClusterWin = { userId, ip: via.ip, deviceId: via.deviceId };
+    this.checkGrab(userId);
+    try {
+      if (this.deps.policy.clusterEnforce) await this.admitWinner(sourceId, win);
+      const result = await claim();
+      this.grabWon(sourceId, win, result.amount);
+      return result;
+    } catch (err) {
+      if (err instanceof GameError) await this.grabFailed(userId, err.code);
+      throw err;
+    }
   }
 
   /** The local checks before a grab: ban, grab cooldown, daily received cap. No store call. */

@@ -1,0 +1,18 @@
+/** How a claim made over a socket reached the server (services/risk/claim-risk.ts ClaimVia). */
+import type { ClaimVia } from '../services/risk/claim-risk.js';
+import { roomTopic } from '../services/runtime/broadcaster.js';
+import type { EventContext } from '../transport/game-events.js';
+
+/** The socket's address and device, for the risk gate's account clustering. */
+export function socketVia(ctx: EventContext): ClaimVia {
+  return { ip: ctx.socket.data.ip, deviceId: ctx.socket.data.deviceId };
+}
+
+/**
+ * A room grab's: also the room check (whether this socket has joined the packet's or rain's
+ * room) and, for a packet, the grabbing connection (its ack carries the new balance).
+ */
+export function roomGrabVia(ctx: EventContext): ClaimVia {
+  const { id, rooms } = ctx.socket;
+  return { ...socketVia(ctx), conn: id, inRoom: (roomId: string) => rooms.has(roomTopic(roomId)) };
+}
