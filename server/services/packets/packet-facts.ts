@@ -31,6 +31,8 @@ export interface PacketFact {
   /** Location-fenced: its fence, checked in the grab step, decides who claims (not the room). */
   readonly fenced: boolean;
   readonly claim: ClaimRule;
+  /** How many shares it was split into: the most that can be left (the grab queue's bound). */
+  readonly shares?: number;
 }
 
 interface Known {
@@ -53,10 +55,22 @@ export class PacketFacts {
   ) {}
 
   /** Remembers a packet's fixed facts (at creation, or when it was read). */
-  remember(packet: Pick<PacketRecord, 'id' | 'roomId' | 'fence' | 'claim'>): PacketFact {
-    const fact = { roomId: packet.roomId, fenced: packet.fence !== undefined, claim: packet.claim ?? ROOM };
+  remember(
+    packet: Pick<PacketRecord, 'id' | 'roomId' | 'fence' | 'claim'> & Partial<Pick<PacketRecord, 'count'>>,
+  ): PacketFact {
+    const fact: PacketFact = {
+      roomId: packet.roomId,
+      fenced: packet.fence !== undefined,
+      claim: packet.claim ?? ROOM,
+      ...(packet.count !== undefined ? { shares: packet.count } : {}),
+    };
     this.entry(packet.id).fact = fact;
     return fact;
+  }
+
+  /** The packet's fixed facts if this node knows them already (no store read). */
+  peek(packetId: string): PacketFact | undefined {
+    return this.known.get(packetId)?.fact;
   }
 
   /** The packet's fixed facts, or null if there is no such packet. */

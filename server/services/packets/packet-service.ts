@@ -18,6 +18,7 @@ import type { PacketRecord, Store } from '../../store/store.js';
 import type { Broadcaster } from '../runtime/broadcaster.js';
 import type { ClaimRisk, ClaimVia } from '../risk/claim-risk.js';
 import type { TextCheck } from '../screening/content-screen.js';
+import { GrabQueue } from './grab-queue.js';
 import { PacketFacts, type ExhaustedReason, type PacketFact } from './packet-facts.js';
 import type { GrabBatcher } from './grab-batcher.js';
 import type { Payments } from '../money/payments.js';
@@ -75,6 +76,12 @@ const closedError = (reason: ExhaustedReason): GameError =>
     ? new GameError('PACKET_EMPTY', 'all shares are taken')
     : new GameError('PACKET_EXPIRED', 'the packet has expired');
 
+/** Whether a grab's refusal says the packet closed (for the grab queue). */
+const closedReasonOf = (err: unknown): ExhaustedReason | undefined =>
+  err instanceof GameError && (err.code === 'PACKET_EMPTY' || err.code === 'PACKET_EXPIRED')
+    ? err.code
+    : undefined;
+
 export interface GrabResult {
   amount: number;
   remaining: number;
@@ -101,6 +108,8 @@ export class PacketService {
    * and closed checks read it, and so do code claims and receive-code opens (through here).
    */
   readonly facts: PacketFacts;
+  /** Grabs of a packet in flight on this node, at most its shares left (grab-queue.ts). */
+  readonly queue = new GrabQueue();
 
   constructor(private readonly deps: PacketServiceDeps) {
     this.facts = new PacketFacts((id) => deps.store.packets.getPacket(id));
@@ -226,7 +235,13 @@ export class PacketService {
     const started = performance.now();
     let outcomeLabel = 'error';
     try {
-      const result = await this.grabOnce(user, packetId, pass, conn);
+      const result = await this.queue.run(
+        packetId,
+        this.facts.peek(packetId)?.shares,
+        () => this.grabOnce(user, packetId, pass, conn),
+        (r) => r.remaining,
+        closedReasonOf,
+      );
       outcomeLabel = 'ok';
       return result;
     } catch (err) {
