@@ -172,12 +172,16 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   listenScreenBroadcasts(io, screen);
   const { payments, acker, wallets, reconciler } = withTasks(createMoneyConcept(node));
   const { nearby, fenceAudit } = createFencesConcept(node, risk);
+  // Rooms come after packets (they need karaoke and rains); the grab batches read room sizes
+  // from their presence once it exists.
+  const roomsLater: { presence?: Presence } = {};
   const { packets, grabs, sweeper, phrases, karaoke } = withTasks(
     createPacketsConcept(node, {
       payments,
       peers: relay,
       admitSend,
       claimRisk: risk,
+      roomSize: (roomId) => roomsLater.presence?.members(roomId),
       screenText,
       onFenceAttempt: (attempt) => fenceAudit.record(attempt),
       ...(overrides.randomInt ? { randomInt: overrides.randomInt } : {}),
@@ -197,6 +201,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     dropGone: (rainId, dropId) => rains.learnGone(rainId, dropId),
   });
   const { rooms, presence } = withTasks(createRoomsConcept(node, { rains, karaoke, screenText }));
+  roomsLater.presence = presence;
   const { codes, receive } = createCodesConcept(node, packets, screenText);
   const cluster = withTasks(createClusterConcept(node, presence, () => localMemberships(io)));
 
@@ -312,7 +317,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       await runner.handOver().catch((err: unknown) => {
         log.warn({ err }, 'could not hand rain leases back');
       });
-      grabs.flush();
+      grabs.flushAll();
       await acker.flush();
       await risk.flush();
       // `local`: with the Redis adapter a bare disconnectSockets() reaches every node's sockets.

@@ -211,6 +211,7 @@ export function loadConfig(env: Env = process.env): Config {
       reconcileGraceMs: read(env, 'RECONCILE_GRACE_MS', int(0, 3_600_000)),
       presenceIntervalMs: read(env, 'PRESENCE_INTERVAL_MS', int(10, 60_000)),
       grabBatchMs: read(env, 'GRAB_BATCH_MS', int(5, 10_000)),
+      grabRoomDeliveriesPerSec: read(env, 'GRAB_ROOM_DELIVERIES_PER_SEC', int(1, 1_000_000_000)),
       storeProbeMs: read(env, 'STORE_PROBE_MS', int(100, 600_000)),
       auditIntervalMs: read(env, 'AUDIT_INTERVAL_MS', int(0, 86_400_000)),
       nodeHeartbeatMs: read(env, 'NODE_HEARTBEAT_MS', int(10, 60_000)),

@@ -130,7 +130,12 @@ export const ENV_VARS = {
   PRESENCE_INTERVAL_MS: { default: '1000', about: 'how often member counts are broadcast (coalesced)' },
   GRAB_BATCH_MS: {
     default: '50',
-    about: 'how often grabs are broadcast, coalesced per room, as `packet:grabbed`',
+    about: 'how often grabs are broadcast, coalesced per room, as `packet:grabbed` (at most)',
+  },
+  GRAB_ROOM_DELIVERIES_PER_SEC: {
+    default: '50000',
+    about:
+      "a room's `packet:grabbed` budget from one node, in deliveries (messages × members) a second: a crowded room gets fewer, larger batches (50,000 members: one a second)",
   },
   STORE_START_WAIT_MS: {
     default: '5000',

@@ -98,8 +98,10 @@ export interface Config {
     reconcileGraceMs: number;
     /** How often coalesced presence counts are broadcast. */
     presenceIntervalMs: number;
-    /** How often coalesced packet:grabbed batches are broadcast. */
+    /** How often coalesced packet:grabbed batches are broadcast (at most). */
     grabBatchMs: number;
+    /** A room's packet:grabbed budget from this node: messages × members a second. */
+    grabRoomDeliveriesPerSec: number;
     /** How often the store is pinged for `rp_store_up`. */
     storeProbeMs: number;
     /** How often the audit runs for the `rp_audit_*` gauges; 0 = never. */

@@ -39,6 +39,8 @@ export interface PacketsNeeds {
   admitSend: SendGate;
   /** The risk gate every claim passes (RiskService.guardClaim). */
   claimRisk: ClaimRisk;
+  /** A room's member count as this node knows it (rooms' Presence), for the grab batches' budget. */
+  roomSize: (roomId: string) => number | undefined;
   screenText: TextCheck;
   /** Logs a claim on a fenced packet that presented a location (the fences' FenceAudit). */
   onFenceAttempt: (attempt: FenceAttemptEvent) => Promise<void>;
@@ -57,7 +59,12 @@ export interface PacketsConcept extends ConceptTasks {
 export function createPacketsConcept(node: NodeBasics, needs: PacketsNeeds): PacketsConcept {
   const { config, store, clock, broadcaster, metrics, log } = node;
   const { peers } = needs;
-  const grabs = new GrabBatcher(broadcaster);
+  const grabs = new GrabBatcher(broadcaster, {
+    members: needs.roomSize,
+    deliveriesPerSec: config.timers.grabRoomDeliveriesPerSec,
+    batchMs: config.timers.grabBatchMs,
+    now: () => clock.now(),
+  });
   const packets = new PacketService({
     store,
     clock,

@@ -13,8 +13,13 @@ import type { NodeMembership } from '../../store/nodes/node-registry.js';
 import type { Store } from '../../store/store.js';
 import type { Broadcaster } from '../runtime/broadcaster.js';
 
+/** Rooms whose last count is remembered before the memory starts over. */
+const COUNTS_LIMIT = 100_000;
+
 export class Presence {
   private dirty = new Set<string>();
+  /** Each room's user count as this node last learned it (a join's answer or a flush). */
+  private readonly counts = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
@@ -26,8 +31,19 @@ export class Presence {
   async add(m: NodeMembership): Promise<number> {
     await this.store.nodes.track(this.nodeId, m);
     const members = await this.store.rooms.addMember(m.roomId, m.userId, m.connId);
+    this.remember(m.roomId, members);
     this.markDirty(m.roomId);
     return members;
+  }
+
+  /** The room's user count as this node last learned it, without a store call. */
+  members(roomId: string): number | undefined {
+    return this.counts.get(roomId);
+  }
+
+  private remember(roomId: string, members: number): void {
+    if (this.counts.size >= COUNTS_LIMIT && !this.counts.has(roomId)) this.counts.clear();
+    this.counts.set(roomId, members);
   }
 
   /** Removes one connection from a room (idempotent). */
@@ -48,6 +64,7 @@ export class Presence {
     await Promise.all(
       [...rooms].map(async (roomId) => {
         const members = await this.store.rooms.memberCount(roomId);
+        this.remember(roomId, members);
         this.broadcaster.toRoom(roomId, 'room:presence', { roomId, members });
       }),
     );
