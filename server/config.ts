@@ -174,6 +174,8 @@ export function loadConfig(env: Env = process.env): Config {
       packetTtlMs: read(env, 'PACKET_TTL_MS', int(1_000, 30 * 86_400_000)),
       packetMaxOpenDelayMs: read(env, 'PACKET_MAX_OPEN_DELAY_MS', int(0, 30 * 86_400_000)),
       chatHistory: 50,
+      chatTtlMs: read(env, 'CHAT_TTL_SEC', int(60, 365 * 86_400)) * 1_000,
+      roomsPerSocket: read(env, 'ROOMS_PER_SOCKET_MAX', int(1, 10_000)),
       rainMaxTotalHost: read(env, 'RAIN_MAX_TOTAL_HOST', int(1, Number.MAX_SAFE_INTEGER)),
       rainMaxTotalAdmin: read(env, 'RAIN_MAX_TOTAL_ADMIN', int(1, Number.MAX_SAFE_INTEGER)),
       rainMaxDrops: read(env, 'RAIN_MAX_DROPS', int(1, 100_000)),

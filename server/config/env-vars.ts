@@ -121,6 +121,14 @@ export const ENV_VARS = {
   },
   RATE_LIMIT_EVENTS_BURST: { default: '100', about: 'burst allowance of those events' },
   RATE_LIMIT_CHAT_PER_SEC: { default: '2', about: 'chat lines per second per socket (burst 5×)' },
+  ROOMS_PER_SOCKET_MAX: {
+    default: '20',
+    about: 'rooms one connection may be in at once; one more `room:join` is `LIMIT_EXCEEDED`',
+  },
+  CHAT_TTL_SEC: {
+    default: '86400',
+    about: "a room's chat history is forgotten this long after its last line (each line renews it)",
+  },
   SWEEP_INTERVAL_MS: { default: '1000', about: 'how often expired packets are refunded' },
   RECONCILE_INTERVAL_MS: { default: '5000', about: 'how often half-done money moves are looked for' },
   RECONCILE_GRACE_MS: {

@@ -40,6 +40,10 @@ export interface Config {
     packetMaxOpenDelayMs: number;
     /** Chat lines kept per room. */
     chatHistory: number;
+    /** How long a room's chat history outlives its last line, ms (CHAT_TTL_SEC). */
+    chatTtlMs: number;
+    /** Rooms one connection may be in at once (ROOMS_PER_SOCKET_MAX). */
+    roomsPerSocket: number;
     /** Largest rain budget a host / an admin may fund, fen. */
     rainMaxTotalHost: number;
     rainMaxTotalAdmin: number;

@@ -1,6 +1,6 @@
 import { curfewLiftsAt } from '../domain/curfew.js';
 import { GameError } from '../domain/errors.js';
-import { roomTopic } from '../services/runtime/broadcaster.js';
+import { roomIdOfTopic, roomTopic } from '../services/runtime/broadcaster.js';
 import type { EventContext, EventHandlers } from '../transport/game-events.js';
 import { socketVia } from './claim-via.js';
 import type { HandlerServices } from './context.js';
@@ -12,6 +12,13 @@ export function requireJoined(ctx: EventContext, roomId: string): void {
   }
 }
 
+/** How many chat rooms this socket is in. */
+function joinedRooms(ctx: EventContext): number {
+  let joined = 0;
+  for (const topic of ctx.socket.rooms) if (roomIdOfTopic(topic) !== null) joined += 1;
+  return joined;
+}
+
 export function roomHandlers(
   s: HandlerServices,
 ): Pick<EventHandlers, 'time:sync' | 'room:join' | 'room:leave' | 'chat:send'> {
@@ -19,6 +26,8 @@ export function roomHandlers(
     'time:sync': () => Promise.resolve({ serverTime: s.clock.now() }),
 
     'room:join': async (ctx, { roomId }) => {
+      // Counted and joined in one turn of the event loop, so concurrent joins cannot overshoot.
+      if (!ctx.socket.rooms.has(roomTopic(roomId))) s.rooms.checkRoomCount(joinedRooms(ctx));
       // Subscribe first, so nothing broadcast between the snapshot and the join is missed.
       await ctx.socket.join(roomTopic(roomId));
       try {

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { CodeSigner } from '../../server/domain/signed-codes.js';
 import type { UserRef } from '@red-packet/sdk/protocol';
+import { INBOX_CAP } from '../../server/store/codes/code-store.js';
 import type { GrabOutcome, Store } from '../../server/store/store.js';
 import { fundPacket } from './store-contract.js';
 
@@ -173,6 +174,15 @@ export function describeCodeContract(getStore: () => Store): void {
       expect(await store.codes.listReceived('o1', 10)).toEqual(['pk_a']);
       expect(await store.codes.listReceived('o2', 10)).toEqual(['pk_c']);
       expect(await store.codes.listReceived('nobody', 10)).toEqual([]);
+    });
+
+    it('keeps the newest INBOX_CAP entries of an inbox', async () => {
+      const store = getStore();
+      for (let i = 0; i < INBOX_CAP + 5; i++) await store.codes.addReceived('busy', `pk_${i}`, T0 + i);
+      const kept = await store.codes.listReceived('busy', INBOX_CAP + 10);
+      expect(kept).toHaveLength(INBOX_CAP);
+      expect(kept[0]).toBe(`pk_${INBOX_CAP + 4}`);
+      expect(kept.at(-1)).toBe('pk_5');
     });
 
     it('finds a room’s live password packets by exact phrase', async () => {

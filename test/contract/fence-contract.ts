@@ -259,6 +259,31 @@ export function describeFenceContract(getStore: () => Store): void {
       expect(await store.fences.nearby(CENTRE, 1_000, far.expiresAt - 1, 10)).toEqual([]);
     });
 
+    it('nearby with 8,100 fences beyond ±85.05°: a search anywhere answers, a polar one the nearest only', async () => {
+      const store = getStore();
+      const entry = (packetId: string, lat: number, lng: number) =>
+        store.fences.index({ packetId, lat, lng, radiusM: 300, expiresAt: T0 + 60_000, at: T0 });
+      // A crowd far from the search (a quarter of the way round the pole), more than a Lua
+      // `unpack` takes in one call; then five near it, and one at the other pole.
+      const crowd = Array.from({ length: 8_100 }, (_, i) => i);
+      for (let i = 0; i < crowd.length; i += 500) {
+        await Promise.all(
+          crowd.slice(i, i + 500).map((n) => entry(`crowd-${n}`, 86 + (n % 390) / 100, 90 + (n % 180))),
+        );
+      }
+      const here = { lat: 88, lng: 0 };
+      for (let k = 0; k < 5; k++) await entry(`near-${k}`, here.lat + (k * 100) / DEGREE_M, here.lng);
+      await entry('south', -89.9, 50);
+      await entry('town', CENTRE.lat, CENTRE.lng);
+
+      expect((await store.fences.nearby(CENTRE, 1_000, T0, 10)).map((h) => h.packetId)).toEqual(['town']);
+      const polar = await store.fences.nearby(here, 50_000, T0, 3);
+      expect(polar.map((h) => h.packetId)).toEqual(['near-0', 'near-1', 'near-2']);
+      expect(polar[2]?.distanceM).toBeCloseTo(200, 3);
+      const south = await store.fences.nearby({ lat: -89.95, lng: -120 }, 20_000, T0, 10);
+      expect(south.map((h) => h.packetId)).toEqual(['south']);
+    });
+
     it('logs claim locations per packet and counts refusals per user', async () => {
       const store = getStore();
       // The log outlives the packet; the keys expire by wall-clock time, so keep it in the future.

@@ -56,3 +56,62 @@ describe('Lua scripts', () => {
     expect(toStoreError(malformed)).toBe(malformed);
   });
 });
+
+describe('RedisStore: what a read costs and what lapses', () => {
+  const fresh = () => {
+    const client = new Redis(redis.url);
+    const keys = new RedisKeys(`b-${randomBytes(4).toString('hex')}:`);
+    return { client, keys, store: new RedisStore('redis', client, keys) };
+  };
+  /** Bytes Redis has written to clients so far (every client: measure one call at a time). */
+  const bytesOut = async (client: Redis): Promise<number> =>
+    Number(/total_net_output_bytes:(\d+)/.exec(await client.info('stats'))?.[1]);
+
+  it('a phrase lookup reads that phrase’s packets only, not the room’s other phrases', async () => {
+    const { client, store } = fresh();
+    try {
+      const now = Date.now();
+      const expiresAt = now + 3_600_000;
+      for (let i = 0; i < 5_000; i += 500) {
+        await Promise.all(
+          Array.from({ length: 500 }, (_, k) =>
+            store.codes.indexPhrase(
+              'crowded',
+              { packetId: `pk_other_${i + k}`, phrase: `other ${i + k}`, expiresAt },
+              now,
+            ),
+          ),
+        );
+      }
+      await store.codes.indexPhrase('crowded', { packetId: 'pk_hi', phrase: 'hi', expiresAt }, now);
+      const before = await bytesOut(client);
+      expect(await store.codes.findPhrase('crowded', 'hi', now)).toEqual(['pk_hi']);
+      const read = (await bytesOut(client)) - before;
+      // The INFO reply itself is a few kB; the room's 5,000 other phrases would be ~150 kB.
+      expect(read).toBeLessThan(20_000);
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('a phrase’s key lapses with its last packet; a room’s chat key a lifetime after its last line', async () => {
+    const { client, keys, store } = fresh();
+    try {
+      const now = Date.now();
+      await store.codes.indexPhrase('r', { packetId: 'pk_1', phrase: 'hi', expiresAt: now + 10_000 }, now);
+      await store.codes.indexPhrase('r', { packetId: 'pk_2', phrase: 'hi', expiresAt: now + 20_000 }, now);
+      const [phraseKey] = await client.keys(`${keys.prefix}rp:{r:r}:phrase:*`);
+      const phraseTtl = await client.pttl(phraseKey ?? '');
+      expect(phraseTtl).toBeGreaterThan(20_000);
+      expect(phraseTtl).toBeLessThanOrEqual(20_000 + 60_000);
+
+      const line = { id: 'm1', roomId: 'talk', userId: 'u', name: 'U', text: 'hi', at: now };
+      await store.rooms.appendChat(line, 50, 3_600_000);
+      const chatTtl = await client.pttl(keys.chat('talk'));
+      expect(chatTtl).toBeGreaterThan(3_500_000);
+      expect(chatTtl).toBeLessThanOrEqual(3_600_000);
+    } finally {
+      client.disconnect();
+    }
+  });
+});

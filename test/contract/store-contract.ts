@@ -385,6 +385,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
           await store.rooms.appendChat(
             { id: `m${i}`, roomId: 'r', userId: 'u', name: 'U', text: `line ${i}`, at: T0 + i },
             50,
+            86_400_000,
           );
         }
         const lines = await store.rooms.recentChat('r', 50);

@@ -38,6 +38,24 @@ describe('rooms and chat', () => {
     expect(later.members).toBe(3);
   });
 
+  it('a connection is in at most ROOMS_PER_SOCKET_MAX rooms (20 by default)', async () => {
+    const roamer = await server.client('roamer');
+    for (let i = 0; i < 20; i++) await roamer.join(`roam-${i}`);
+    await expect(roamer.join('roam-20')).rejects.toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      details: { limit: 'rooms-per-socket' },
+    });
+    // Refused before anything was recorded: nobody is counted in the room.
+    expect(await server.app.store.rooms.memberCount('roam-20')).toBe(0);
+    // A room it is in may be joined again (a re-join after a reconnect), and leaving frees a place.
+    await roamer.join('roam-3');
+    await roamer.leave('roam-3');
+    await roamer.join('roam-20');
+    // Another connection of the same user has places of its own.
+    const second = await server.client('roamer');
+    await second.join('roam-21');
+  });
+
   it('refuses chat and leave outside a joined room with NOT_IN_ROOM', async () => {
     const dave = await server.client('dave');
     await expect(dave.chat('elsewhere', 'hello?')).rejects.toMatchObject({ code: 'NOT_IN_ROOM' });

@@ -5,7 +5,7 @@
  * is refunded to the payer at expiry like any packet.
  *
  *   pay   verify HMAC (no store call) → current version? (the owner's slot)
- *         → inbox entry (write-ahead, owner's slot) → PacketService.send (fund + create)
+ *         → PacketService.send: hold → inbox entry (write-ahead, owner's slot) → create
  *         → `packet:received` to the owner's sockets on every node (user room, via adapter)
  *   open  PacketService.grab — the store lets only the owner through (domain/claim-gate.ts)
  */
@@ -89,12 +89,14 @@ export class ReceiveService {
     // The payer answers for their own greeting only: the owner's note was screened when set.
     await this.screenText?.(payer, 'greeting', body.greeting);
     const id = newId('pk');
-    await this.store.codes.addReceived(owner.userId, id, this.clock.now());
+    // The inbox entry is written by send once the payer's money is held, before the packet
+    // (write-ahead): a payment refused for funds leaves the owner's inbox alone.
+    const indexAhead = () => this.store.codes.addReceived(owner.userId, id, this.clock.now());
     const packet = await this.packets.send(
       payer,
       inboxRoomId(owner.userId),
       { kind: 'equal', amount, count: 1, greeting: body.greeting ?? record.note },
-      { id, claim, screened: true },
+      { id, claim, screened: true, indexAhead },
     );
     this.broadcaster.toUser(owner.userId, 'packet:received', {
       packet,

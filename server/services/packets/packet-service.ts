@@ -91,8 +91,13 @@ export interface GrabResult {
 
 /** What a packet made by another service (receive codes) sets beyond its spec. */
 export interface SendOptions {
-  /** The packet id, when the caller indexed it before creating (write-ahead). */
+  /** The packet id, when the caller indexes it (`indexAhead`). */
   id?: string;
+  /**
+   * The caller's own index entry for the packet (a receive code's inbox), written with the
+   * packet's indexes: once the money is held, before the packet is created.
+   */
+  indexAhead?: () => Promise<void>;
   /** Overrides the spec's claim rule (an exclusive packet paid to a receive code). */
   claim?: ClaimRule;
   /**
@@ -154,22 +159,14 @@ export class PacketService {
     const claim = options.claim ?? (spec.claim?.type === 'code' ? spec.claim : undefined);
     if (claim) record.claim = claim;
     if (spec.fence && !options.claim) record.fence = { ...spec.fence };
-    if (record.unlock?.type === 'phrase') {
-      // Write-ahead: an entry for a packet that never appears is skipped by the grab (missing).
-      const entry = { packetId: record.id, phrase: record.unlock.phrase, expiresAt: record.expiresAt };
-      await store.codes.indexPhrase(roomId, entry, now);
-    }
     const undoRisk = await this.deps.admitSend?.(sender, record.id, 'packet', total);
     try {
-      if (record.fence) {
-        // Write-ahead: a nearby search skips an entry whose packet never appears, and drops it
-        // a minute on (removing it here could hide a packet whose creation did land).
-        const entry = { packetId: record.id, ...record.fence, expiresAt: record.expiresAt, at: now };
-        await store.fences.index(entry);
-      }
-      await this.deps.payments.fund(sender.userId, record.id, total, () =>
-        store.packets.createPacket(record, shares),
-      );
+      // The indexes go in between the hold and the packet: a send refused for funds (the hold)
+      // writes none, and no packet exists that its indexes do not list (write-ahead).
+      await this.deps.payments.fund(sender.userId, record.id, total, async () => {
+        await this.indexAhead(record, now, options.indexAhead);
+        return store.packets.createPacket(record, shares);
+      });
     } catch (err) {
       await undoRisk?.();
       throw err;
@@ -178,6 +175,34 @@ export class PacketService {
     const view = packetView(record);
     this.deps.broadcaster.toRoom(roomId, 'packet:created', view);
     return view;
+  }
+
+  /**
+   * Writes the packet's index entries (phrase, fence, the caller's) before the packet exists.
+   * Called with the sender's money held, so only a funded send gets this far.
+   *
+   * Why ahead and not after: a crash between an index write and the packet leaves an entry
+   * pointing at nothing, which every reader skips (the grab answers NOT_FOUND and
+   * phrase-service leaves it out, and the entry lapses with the packet's expiry; the nearby
+   * search unindexes it a minute on; the inbox listing skips it until INBOX_CAP pushes it
+   * out). Writing after the packet would turn the same crash into a funded packet nobody can
+   * find by its phrase, place or inbox (the sweeper would still refund it at expiry).
+   * Why behind the hold: a refused hold is what a request alone can cause, as often as it
+   * likes; an entry pointing at nothing now needs a crash or a store failure.
+   * A failure here fails the send: Payments.fund aborts the packet and releases the hold.
+   * Entries of a send that fails after this point are left for the readers, not removed: a
+   * store that failed may have created the packet after all.
+   */
+  private async indexAhead(record: PacketRecord, now: number, callers?: () => Promise<void>): Promise<void> {
+    const { codes, fences } = this.deps.store;
+    const { id: packetId, expiresAt, unlock, fence } = record;
+    await Promise.all([
+      unlock?.type === 'phrase'
+        ? codes.indexPhrase(record.roomId, { packetId, phrase: unlock.phrase, expiresAt }, now)
+        : undefined,
+      fence ? fences.index({ packetId, ...fence, expiresAt, at: now }) : undefined,
+      callers?.(),
+    ]);
   }
 
   /** Refuses (CONTENT_BLOCKED) a packet whose greeting, phrase or song title or link hits a word list. */

@@ -32,7 +32,11 @@ export function createRoomsConcept(node: NodeBasics, needs: RoomsNeeds): RoomsCo
     presence,
     needs.rains,
     needs.karaoke,
-    config.limits.chatHistory,
+    {
+      history: config.limits.chatHistory,
+      ttlMs: config.limits.chatTtlMs,
+      roomsPerSocket: config.limits.roomsPerSocket,
+    },
     needs.screenText,
   );
   return {

@@ -1,6 +1,7 @@
 /** Rooms: membership, the join snapshot, chat. */
 import type { ChatMessage, RoomSnapshot, UserRef } from '@red-packet/sdk/protocol';
 import type { Clock } from '../../domain/clock.js';
+import { GameError } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
 import type { PacketRecord, Store } from '../../store/store.js';
 import type { Broadcaster } from '../runtime/broadcaster.js';
@@ -13,6 +14,16 @@ import type { RainService, RoomRain } from '../rains/rain-service.js';
 
 /** Open packets listed in a snapshot. */
 const SNAPSHOT_PACKETS = 50;
+
+/** What rooms keep and allow. */
+export interface RoomLimits {
+  /** Chat lines kept per room. */
+  history: number;
+  /** How long a room's chat outlives its last line, ms (CHAT_TTL_SEC). */
+  ttlMs: number;
+  /** Rooms one connection may be in at once (ROOMS_PER_SOCKET_MAX). */
+  roomsPerSocket: number;
+}
 
 /** What a join snapshot shows every member alike. */
 interface SharedSnapshot {
@@ -28,7 +39,7 @@ export class RoomService {
    */
   private readonly shared = new CoalescedLoads<SharedSnapshot>(async (roomId) => {
     const [chat, open, rain] = await Promise.all([
-      this.store.rooms.recentChat(roomId, this.chatHistory),
+      this.store.rooms.recentChat(roomId, this.limits.history),
       this.store.packets.listOpenPackets(roomId, SNAPSHOT_PACKETS),
       this.rains.roomRain(roomId),
     ]);
@@ -42,10 +53,23 @@ export class RoomService {
     private readonly presence: Presence,
     private readonly rains: RainService,
     private readonly karaoke: KaraokeService,
-    private readonly chatHistory: number,
+    private readonly limits: RoomLimits,
     /** Content screening (services/screening/content-screen.ts): a refused line is neither stored nor sent. */
     private readonly screenText?: TextCheck,
   ) {}
+
+  /**
+   * LIMIT_EXCEEDED (`limit: 'rooms-per-socket'`) for a connection already in `joined` rooms
+   * that asks for one more: each room it is in is a membership in the store and a
+   * subscription here, so a connection's share of both stays bounded.
+   */
+  checkRoomCount(joined: number): void {
+    const most = this.limits.roomsPerSocket;
+    if (joined < most) return;
+    throw new GameError('LIMIT_EXCEEDED', `a connection may be in at most ${most} rooms: leave one first`, {
+      limit: 'rooms-per-socket',
+    });
+  }
 
   /** Records one connection of `user` in the room and returns the snapshot it sees. */
   async join(user: UserRef, connId: string, roomId: string): Promise<RoomSnapshot> {
@@ -88,7 +112,7 @@ export class RoomService {
       text,
       at: this.clock.now(),
     };
-    await this.store.rooms.appendChat(message, this.chatHistory);
+    await this.store.rooms.appendChat(message, this.limits.history, this.limits.ttlMs);
     this.broadcaster.toRoom(roomId, 'chat:message', message);
     return message;
   }

@@ -1,13 +1,19 @@
 /** CodeStore in this process's memory (see code-store.ts); each method runs to completion. */
 import type { UserRef } from '@red-packet/sdk/protocol';
-import type { CodeStore, PhraseEntry, ReceiveCodeRecord, ReceiveCodeSpec } from './code-store.js';
+import {
+  INBOX_CAP,
+  type CodeStore,
+  type PhraseEntry,
+  type ReceiveCodeRecord,
+  type ReceiveCodeSpec,
+} from './code-store.js';
 
 export class MemoryCodes implements CodeStore {
   private readonly receiveCodes = new Map<string, ReceiveCodeRecord>();
   /** owner → packet id → when received (insertion order = arrival order). */
   private readonly inboxes = new Map<string, Map<string, number>>();
-  /** room → packet id → entry. */
-  private readonly phrases = new Map<string, Map<string, PhraseEntry>>();
+  /** room → phrase → packet id → expiresAt. */
+  private readonly phrases = new Map<string, Map<string, Map<string, number>>>();
 
   currentReceiveCode(user: UserRef, at: number): Promise<ReceiveCodeRecord> {
     const existing = this.receiveCodes.get(user.userId);
@@ -37,6 +43,10 @@ export class MemoryCodes implements CodeStore {
   addReceived(ownerId: string, packetId: string, at: number): Promise<void> {
     const inbox = this.inboxes.get(ownerId) ?? new Map<string, number>();
     if (!inbox.has(packetId)) inbox.set(packetId, at);
+    if (inbox.size > INBOX_CAP) {
+      const oldest = [...inbox.entries()].sort((a, b) => a[1] - b[1]).slice(0, inbox.size - INBOX_CAP);
+      for (const [id] of oldest) inbox.delete(id);
+    }
     this.inboxes.set(ownerId, inbox);
     return Promise.resolve();
   }
@@ -55,18 +65,21 @@ export class MemoryCodes implements CodeStore {
   }
 
   indexPhrase(roomId: string, entry: PhraseEntry, at: number): Promise<void> {
-    const room = this.phrases.get(roomId) ?? new Map<string, PhraseEntry>();
-    for (const [id, e] of room) if (e.expiresAt < at) room.delete(id);
-    room.set(entry.packetId, { ...entry });
+    const room = this.phrases.get(roomId) ?? new Map<string, Map<string, number>>();
+    const ids = room.get(entry.phrase) ?? new Map<string, number>();
+    for (const [id, expiresAt] of ids) if (expiresAt < at) ids.delete(id);
+    ids.set(entry.packetId, entry.expiresAt);
+    room.set(entry.phrase, ids);
     this.phrases.set(roomId, room);
     return Promise.resolve();
   }
 
   findPhrase(roomId: string, phrase: string, at: number): Promise<string[]> {
-    const found = [...(this.phrases.get(roomId)?.values() ?? [])]
-      .filter((e) => e.phrase === phrase && e.expiresAt > at)
-      .sort((a, b) => a.expiresAt - b.expiresAt)
-      .map((e) => e.packetId);
+    const ids = this.phrases.get(roomId)?.get(phrase) ?? new Map<string, number>();
+    const found = [...ids.entries()]
+      .filter(([, expiresAt]) => expiresAt > at)
+      .sort((a, b) => a[1] - b[1])
+      .map(([id]) => id);
     return Promise.resolve(found);
   }
 }

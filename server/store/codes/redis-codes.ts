@@ -4,14 +4,25 @@
  *
  *   rp:{u:<userId>}:recv-code   hash   version, name, amount, note, issuedAt (code-receive.lua)
  *   rp:{u:<userId>}:received    zset   exclusive packets paid to the user; score = when
- *   rp:{r:<roomId>}:phrases     zset   `<packetId>\n<phrase>`; score = the packet's expiresAt
+ *   rp:{r:<roomId>}:phrase:<p>  zset   packets with the phrase whose UTF-8 bytes in base64url
+ *                                      are <p>; score = the packet's expiresAt; the key expires
+ *                                      a minute after its last entry (code-phrase-index.lua)
+ *
+ * A phrase has a key of its own so a chat line reads only the packets it can grab: a room
+ * with ten thousand phrases costs a line no more than a room with one.
  */
 import type { UserRef } from '@red-packet/sdk/protocol';
 import { RedisPart } from '../redis/part.js';
-import type { CodeStore, PhraseEntry, ReceiveCodeRecord, ReceiveCodeSpec } from './code-store.js';
+import {
+  INBOX_CAP,
+  type CodeStore,
+  type PhraseEntry,
+  type ReceiveCodeRecord,
+  type ReceiveCodeSpec,
+} from './code-store.js';
 
-/** Inbox entries kept per user. */
-const INBOX_CAP = 1_000;
+/** How long a phrase's key outlives its last entry, ms. */
+const PHRASE_KEY_SLACK_MS = 60_000;
 
 function decodeReceiveCode(userId: string, h: Record<string, string>): ReceiveCodeRecord {
   return {
@@ -74,21 +85,17 @@ export class RedisCodes extends RedisPart implements CodeStore {
     return this.guard(() => this.redis.zrevrange(this.key('u', ownerId, ':received'), 0, limit - 1));
   }
 
+  private phraseKey(roomId: string, phrase: string): string {
+    return this.key('r', roomId, `:phrase:${Buffer.from(phrase).toString('base64url')}`);
+  }
+
   indexPhrase(roomId: string, entry: PhraseEntry, at: number): Promise<void> {
-    return this.guard(async () => {
-      const key = this.key('r', roomId, ':phrases');
-      await this.redis.zremrangebyscore(key, '-inf', `(${at}`);
-      await this.redis.zadd(key, entry.expiresAt, `${entry.packetId}\n${entry.phrase}`);
-    });
+    const key = this.phraseKey(roomId, entry.phrase);
+    const args = [entry.packetId, entry.expiresAt, at, PHRASE_KEY_SLACK_MS];
+    return this.script('code-phrase-index', [key], args).then(() => undefined);
   }
 
   findPhrase(roomId: string, phrase: string, at: number): Promise<string[]> {
-    return this.guard(async () => {
-      const members = await this.redis.zrangebyscore(this.key('r', roomId, ':phrases'), `(${at}`, '+inf');
-      return members.flatMap((m) => {
-        const cut = m.indexOf('\n');
-        return m.slice(cut + 1) === phrase ? [m.slice(0, cut)] : [];
-      });
-    });
+    return this.guard(() => this.redis.zrangebyscore(this.phraseKey(roomId, phrase), `(${at}`, '+inf'));
   }
 }

@@ -8,7 +8,10 @@
  * the packet's own `grab` step enforces it (domain/geo-fence.ts). The index is written
  * *before* the packet it points at (write-ahead, like the phrase index), so a crash leaves an
  * entry pointing at nothing — readers skip it, and drop it once it is older than a send can
- * take — never a fenced packet nobody can find. Entries leave the index when the packet
+ * take — never a fenced packet nobody can find. It is written once the sender's money is held
+ * (PacketService.send), so a send refused for funds leaves no entry; only a store failure
+ * between the hold and the packet can. A search reads a bounded number of entries wherever
+ * it looks, the poles included (redis-fences.ts). Entries leave the index when the packet
  * finishes, expires or is cancelled (PacketService), and readers also drop entries past their
  * `expiresAt`, so a lost removal costs nothing but a skipped entry.
  *

@@ -242,6 +242,7 @@ const REPLIES = {
   'node-heartbeat': flag,
   'node-forget': flag,
   'code-receive': (raw) => pairs(strings(raw)),
+  'code-phrase-index': num,
   'risk-send': sendReply,
   'risk-send-undo': flag,
   'risk-received': strings,

@@ -26,6 +26,7 @@ export const SCRIPTS = {
   'node-heartbeat': 2,
   'node-forget': 2,
   'code-receive': 1,
+  'code-phrase-index': 1,
   'risk-send': 3,
   'risk-send-undo': 2,
   'risk-received': 1,

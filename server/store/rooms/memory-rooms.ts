@@ -8,19 +8,28 @@ import type { RoomStore } from './room-store.js';
 const copy = <T>(value: T): T => structuredClone(value);
 
 export class MemoryRooms implements RoomStore {
-  private readonly chats = new Map<string, ChatMessage[]>();
+  /**
+   * room → its lines and when they lapse, least recently spoken-in first (an append moves the
+   * room to the end), so dropping lapsed rooms reads only the front.
+   */
+  private readonly chats = new Map<string, { lines: ChatMessage[]; lapsesAt: number }>();
   private readonly members = new Map<string, Map<string, Set<string>>>();
 
-  appendChat(message: ChatMessage, keep: number): Promise<void> {
-    const lines = this.chats.get(message.roomId) ?? [];
+  appendChat(message: ChatMessage, keep: number, ttlMs: number): Promise<void> {
+    const lines = this.chats.get(message.roomId)?.lines ?? [];
     lines.push(copy(message));
     if (lines.length > keep) lines.splice(0, lines.length - keep);
-    this.chats.set(message.roomId, lines);
+    this.chats.delete(message.roomId);
+    this.chats.set(message.roomId, { lines, lapsesAt: message.at + ttlMs });
+    for (const [roomId, chat] of this.chats) {
+      if (chat.lapsesAt > message.at) break;
+      this.chats.delete(roomId);
+    }
     return Promise.resolve();
   }
 
   recentChat(roomId: string, limit: number): Promise<ChatMessage[]> {
-    return Promise.resolve(copy((this.chats.get(roomId) ?? []).slice(-limit)));
+    return Promise.resolve(copy((this.chats.get(roomId)?.lines ?? []).slice(-limit)));
   }
 
   addMember(roomId: string, userId: string, connId: string): Promise<number> {

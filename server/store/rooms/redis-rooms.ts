@@ -1,6 +1,7 @@
 /**
  * Rooms over Redis / Redis Cluster (room-store.ts): a room's chat list and member hashes share
- * its slot; a join or a leave is one script.
+ * its slot; a join or a leave is one script. The chat list expires `ttlMs` after its last
+ * line (renewed by each append in the same MULTI).
  */
 import type { ChatMessage } from '@red-packet/sdk/protocol';
 import { decodeChat } from '../redis/codec.js';
@@ -8,10 +9,15 @@ import { RedisPart } from '../redis/part.js';
 import type { RoomStore } from './room-store.js';
 
 export class RedisRooms extends RedisPart implements RoomStore {
-  appendChat(message: ChatMessage, keep: number): Promise<void> {
+  appendChat(message: ChatMessage, keep: number, ttlMs: number): Promise<void> {
     return this.guard(async () => {
       const key = this.keys.chat(message.roomId);
-      await this.redis.multi().rpush(key, JSON.stringify(message)).ltrim(key, -keep, -1).exec();
+      await this.redis
+        .multi()
+        .rpush(key, JSON.stringify(message))
+        .ltrim(key, -keep, -1)
+        .pexpire(key, ttlMs)
+        .exec();
     });
   }
 

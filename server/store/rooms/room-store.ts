@@ -7,8 +7,12 @@
 import type { ChatMessage } from '@red-packet/sdk/protocol';
 
 export interface RoomStore {
-  /** Appends a chat line, keeping only the newest `keep` lines of the room. */
-  appendChat(message: ChatMessage, keep: number): Promise<void>;
+  /**
+   * Appends a chat line, keeping only the newest `keep` lines of the room, and renews the
+   * room's chat history for `ttlMs` from this line: a room nobody speaks in for `ttlMs` keeps
+   * no chat (on Redis the key expires; in memory it is dropped by a later append). Atomic.
+   */
+  appendChat(message: ChatMessage, keep: number, ttlMs: number): Promise<void>;
 
   /** The newest `limit` chat lines, oldest first. */
   recentChat(roomId: string, limit: number): Promise<ChatMessage[]>;
