@@ -10,7 +10,7 @@ export interface ReplayDrop {
   dropId: string;
   /** Server time of release, ms epoch (0: never released). */
   releasedAt: number;
-  /** Lottery: user ids holding a ticket, in the order the store took them. */
+  /** Lottery: user ids holding a ticket, in the order the store took them (a draw sorts them). */
   tickets: string[];
   /** Lottery: the draw as stored (winner, amount) in draw order; null if never drawn. */
   winners: { userId: string; amount: number }[] | null;
@@ -37,8 +37,11 @@ export interface ReplayBundle {
 
 export interface ReplayVerdict {
   ok: boolean;
-  /** What was checked, for the printed verdict. */
-  checked: { drops: number; draws: number; claims: number; paid: number };
+  /**
+   * What was checked, for the printed verdict. `passedOver`: ticket holders the draws skipped
+   * because their wins had reached the rain's maxGrabsPerUser.
+   */
+  checked: { drops: number; draws: number; passedOver: number; claims: number; paid: number };
   /** Every mismatch found (empty when ok). */
   problems: string[];
 }

@@ -74,11 +74,13 @@ export async function runReplayCommand(argv: string[], env: Env = process.env): 
     return { exitCode: 2, output: `replay failed: ${err instanceof Error ? err.message : String(err)}` };
   }
   const verdict = verifyReplay(bundle);
-  const { drops, draws, claims, paid } = verdict.checked;
+  const { drops, draws, passedOver, claims, paid } = verdict.checked;
+  const cap = bundle.rain.maxGrabsPerUser;
   const lines = [
     `rain ${bundle.rain.id} (${bundle.rain.mode}, ${bundle.rain.status})`,
     `seed ${bundle.seed}`,
     `commitment ${bundle.rain.seedHash}`,
+    `cap ${cap === null ? 'none' : `${cap} shares per user`}, ${passedOver} ticket holders passed over at it`,
     `checked ${drops} drops, ${draws} lottery draws, ${claims} paid shares (${paid} fen)`,
     ...verdict.problems.map((p) => `MISMATCH: ${p}`),
     verdict.ok ? 'VERIFIED' : `NOT VERIFIED (${verdict.problems.length} problems)`,

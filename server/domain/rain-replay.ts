@@ -1,10 +1,18 @@
 /**
  * Verifying a rain from its revealed seed (docs/fairness.md): re-derives the drop timeline,
- * every drop's shares and every lottery draw, and checks each paid share against them and
- * against the ledger. Pure: the bundle is all it reads, so a player can run it anywhere.
+ * every drop's shares and every lottery draw, and checks each paid share against them, against
+ * the rain's per-user cap and against the ledger. Pure: the bundle is all it reads, so a
+ * player can run it anywhere.
+ *
+ * A draw walks drawOrder (tickets sorted, then shuffled by the seed) and skips holders at the
+ * cap, so the holders it passed over are the non-winners ahead of its last winner (all
+ * non-winners when it paid fewer than the drop's shares). The bundle does not say when a
+ * first-come grab landed, so a passed-over holder is checked against what they had won on
+ * earlier drops (they must have reached the cap there), a winner against their earlier
+ * lottery wins (certainly before the draw; they must be below it), and every user's total.
  */
 import type { ReplayBundle, ReplayVerdict } from '@red-packet/sdk/rain-fairness';
-import { drawLottery, lotteryPayouts, seedCommitment, splitRandomInt } from './rain-fairness.js';
+import { drawOrder, lotteryPayouts, seedCommitment, splitRandomInt } from './rain-fairness.js';
 import { splitRain } from './rain-rules.js';
 import { rainTimeline } from './rain-timeline.js';
 
@@ -26,8 +34,18 @@ export function verifyReplay(bundle: ReplayBundle): ReplayVerdict {
     problems.push(`the store lists ${bundle.drops.length} drops, the rain has ${rain.drops}`);
 
   const indexOf = new Map<string, number>();
+  const cap = rain.maxGrabsPerUser;
+  const claimedIn = new Map<string, string[]>();
+  for (const c of bundle.claims) claimedIn.set(c.dropId, [...(claimedIn.get(c.dropId) ?? []), c.userId]);
+  /** Shares won on the drops checked so far, any way, and by lottery draws alone. */
+  const wonBefore = new Map<string, number>();
+  const drawnBefore = new Map<string, number>();
+  const bump = (counts: Map<string, number>, userId: string): void => {
+    counts.set(userId, (counts.get(userId) ?? 0) + 1);
+  };
   let draws = 0;
-  for (const d of bundle.drops) {
+  let passedOver = 0;
+  for (const d of [...bundle.drops].sort((a, b) => a.index - b.index)) {
     const plan = timeline[d.index];
     if (!plan || plan.dropId !== d.dropId) {
       problems.push(`drop #${d.index} (${d.dropId}) is not the seed's drop #${d.index}`);
@@ -40,15 +58,39 @@ export function verifyReplay(bundle: ReplayBundle): ReplayVerdict {
     if (new Set(d.tickets).size !== d.tickets.length) problems.push(`drop #${d.index} has a repeated ticket`);
     if (d.winners) {
       draws += 1;
-      const expected = lotteryPayouts(
-        drawLottery(seed, d.dropId, d.tickets, rain.sharesPerDrop),
-        shares[d.index] ?? [],
-      );
-      if (JSON.stringify(expected) !== JSON.stringify(d.winners))
+      const winners = new Set(d.winners.map((w) => w.userId));
+      const picked: string[] = [];
+      const skipped: string[] = [];
+      for (const userId of drawOrder(seed, d.dropId, d.tickets)) {
+        if (winners.has(userId)) picked.push(userId);
+        else if (picked.length < winners.size || winners.size < rain.sharesPerDrop) skipped.push(userId);
+      }
+      const expected = lotteryPayouts(picked, shares[d.index] ?? []);
+      if (JSON.stringify(expected) !== JSON.stringify(d.winners) || (skipped.length > 0 && cap === null))
         problems.push(`the draw of drop #${d.index} does not follow from the seed and its tickets`);
+      else if (cap !== null) {
+        for (const userId of skipped) {
+          const won = wonBefore.get(userId) ?? 0;
+          if (won < cap)
+            problems.push(
+              `the draw of drop #${d.index} passed over ${userId}, who had won ${won} of ${cap} shares before it`,
+            );
+        }
+        for (const userId of picked) {
+          if ((drawnBefore.get(userId) ?? 0) >= cap)
+            problems.push(`the draw of drop #${d.index} gave ${userId} a share over the cap of ${cap}`);
+        }
+      }
+      passedOver += skipped.length;
+      for (const userId of picked) bump(drawnBefore, userId);
     } else if (rain.mode === 'lottery' && rain.status === 'ended' && d.tickets.length > 0) {
       problems.push(`drop #${d.index} had tickets but was never drawn`);
     }
+    for (const userId of claimedIn.get(d.dropId) ?? []) bump(wonBefore, userId);
+  }
+  if (cap !== null) {
+    for (const [userId, won] of wonBefore)
+      if (won > cap) problems.push(`${userId} was paid ${won} shares, over the rain's cap of ${cap}`);
   }
 
   const left = new Map<number, Map<number, number>>();
@@ -90,7 +132,7 @@ export function verifyReplay(bundle: ReplayBundle): ReplayVerdict {
     problems.push(`paid ${rain.paid} + refunded ${rain.refunded} fen is not the budget ${rain.total} fen`);
   return {
     ok: problems.length === 0,
-    checked: { drops: bundle.drops.length, draws, claims: bundle.claims.length, paid },
+    checked: { drops: bundle.drops.length, draws, passedOver, claims: bundle.claims.length, paid },
     problems,
   };
 }

@@ -38,6 +38,25 @@ export function checkRainLimits(spec: RainSpec, role: Role, limits: RainLimits):
   }
 }
 
+/**
+ * How many fair shares one user may win when the host sets no maxGrabsPerUser. A fair share is
+ * the rain's shares ÷ the room's members at scheduling: what each would win if all of them
+ * tapped every drop. People miss drops and many members only watch, so an active person's
+ * lottery odds sit above the fair share; three times it rarely stops a person, and still keeps
+ * a client that taps every drop from collecting the rain of a quiet room (docs/fairness.md).
+ */
+export const DEFAULT_CAP_FAIR_SHARES = 3;
+
+/**
+ * The per-user cap of a rain whose host gave none: DEFAULT_CAP_FAIR_SHARES fair shares,
+ * rounded up, at least 1 and at most `drops` (one share per drop per user is the most anyone
+ * can win anyway). `members` is the room's member count at scheduling (an empty room counts 1).
+ */
+export function defaultGrabCap(spec: Pick<RainSpec, 'drops' | 'sharesPerDrop'>, members: number): number {
+  const fairShare = (spec.drops * spec.sharesPerDrop) / Math.max(1, members);
+  return Math.min(spec.drops, Math.max(1, Math.ceil(DEFAULT_CAP_FAIR_SHARES * fairShare)));
+}
+
 /** When the rain starts, by server time. Throws INVALID_PAYLOAD for a start in the past. */
 export function rainStartAt(spec: RainSpec, now: number): number {
   if (spec.startAt !== undefined) {

@@ -4,7 +4,7 @@
  * a replay of the result from the revealed seed.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { drawLottery, seedCommitment } from '../../server/domain/rain-fairness.js';
+import { drawLottery, drawOrder, seedCommitment } from '../../server/domain/rain-fairness.js';
 import { verifyReplay } from '../../server/domain/rain-replay.js';
 import { RainAudit } from '../../server/services/rains/rain-audit.js';
 import type { Credit, Store } from '../../server/store/store.js';
@@ -70,19 +70,24 @@ export function describeRainFairContract(getStore: () => Store): void {
       const tickets = state!.tickets.map((t) => t.userId);
       expect(tickets).toHaveLength(500);
       expect(new Set(tickets).size).toBe(500);
+      const order = drawOrder(f.rain.seed, dropId, tickets);
       const winners = drawLottery(f.rain.seed, dropId, tickets, 10).map(user);
+      expect(winners.map((w) => w.userId)).toEqual(order.slice(0, 10));
       const draw = (
         node: string,
         from: number,
         count: number,
         at: number,
-      ): ReturnType<typeof fair.drawDrop> => fair.drawDrop(f.rain.id, node, from, dropId, count, winners, at);
+      ): ReturnType<typeof fair.drawDrop> => fair.drawDrop(f.rain.id, node, from, dropId, count, order, at);
       expect(await draw('n1', 0, 500, RELEASE + 549)).toEqual({ ok: false, reason: 'not-closed' });
       expect(await draw('n2', 0, 500, RELEASE + 550)).toEqual({ ok: false, reason: 'lease-lost' });
       expect(await draw('n1', 0, 499, RELEASE + 550)).toEqual({ ok: false, reason: 'tickets-moved' });
+      // The order must be every ticket holder once: only ticket holders can win.
+      const forged = ['eager', ...order.slice(1)];
+      await expect(fair.drawDrop(f.rain.id, 'n1', 0, dropId, 500, forged, RELEASE + 550)).rejects.toThrow();
       await expect(
-        fair.drawDrop(f.rain.id, 'n1', 0, dropId, 500, [user('eager')], RELEASE + 550),
-      ).rejects.toThrow(); // only ticket holders can win
+        fair.drawDrop(f.rain.id, 'n1', 0, dropId, 500, order.slice(0, 10), RELEASE + 550),
+      ).rejects.toThrow();
       const [first, again] = await Promise.all([
         draw('n1', 0, 500, RELEASE + 551),
         draw('n1', 0, 500, RELEASE + 551),
@@ -130,8 +135,88 @@ export function describeRainFairContract(getStore: () => Store): void {
       expect(verifyReplay(bundle)).toMatchObject({
         ok: true,
         problems: [],
-        checked: { drops: 1, draws: 1, claims: 10, paid: 1_000 },
+        checked: { drops: 1, draws: 1, passedOver: 0, claims: 10, paid: 1_000 },
       });
+    });
+
+    it('maxGrabsPerUser in a lottery: no ticket at the cap, draws pass over holders at it; replayable', async () => {
+      const f = await fundRain(store, {
+        drops: 3,
+        sharesPerDrop: 2,
+        total: 600,
+        mode: 'lottery',
+        maxGrabsPerUser: 1,
+        maxTapsPerSec: 10,
+      });
+      const [d0, d1, d2] = f.timeline.map((d) => d.dropId) as [string, string, string];
+      const fair = store.lottery;
+      expect((await store.rains.acquireRainLease(f.rain.id, 'n1', RELEASE, 60_000)).acquired).toBe(true);
+      expect(await store.rains.releaseDrops(f.rain.id, 'n1', 0, [d0, d1], RELEASE, 60_000)).toMatchObject({
+        ok: true,
+      });
+      // Four players hold a ticket for both open drops before either is drawn.
+      const players = ['a', 'b', 'c', 'd'];
+      for (const dropId of [d0, d1])
+        for (const p of players)
+          expect(await fair.enterDrop(f.rain.id, dropId, user(p), RELEASE + 200)).toMatchObject({
+            status: 'ticket',
+          });
+      const drawn = async (dropId: string, from: number, at: number): Promise<Credit[]> => {
+        const tickets = (await fair.dropTickets(f.rain.id, dropId))!.tickets.map((t) => t.userId);
+        const order = drawOrder(f.rain.seed, dropId, tickets);
+        const result = await fair.drawDrop(f.rain.id, 'n1', from, dropId, tickets.length, order, at);
+        if (!result.ok) throw new Error(`expected the draw, got ${result.reason}`);
+        return result.credits;
+      };
+      const first = await drawn(d0, 0, RELEASE + 550);
+      const capped = new Set(first.map((c) => c.userId));
+      expect(capped.size).toBe(2);
+      // Drop 1's draw passes over the two who just reached the cap: the other two win.
+      const second = await drawn(d1, 1, RELEASE + 550);
+      expect(second.map((c) => c.userId)).toEqual(
+        drawLottery(f.rain.seed, d1, players, 2, (u) => capped.has(u)),
+      );
+      expect(second.map((c) => c.userId).sort()).toEqual(players.filter((p) => !capped.has(p)));
+      const order1 = drawOrder(f.rain.seed, d1, players);
+      const lastWinner = Math.max(...second.map((c) => order1.indexOf(c.userId)));
+      const passedOver = order1.slice(0, lastWinner).filter((p) => capped.has(p)).length;
+      expect(await fair.dropDraw(f.rain.id, d1)).toEqual({
+        state: 'drawn',
+        winners: second.map((c) => ({ userId: c.userId, amount: c.amount })),
+      });
+
+      // Everyone has won once now: no tickets for them in the next drop; a newcomer takes one.
+      expect(await store.rains.releaseDrops(f.rain.id, 'n1', 2, [d2], RELEASE + 600, 60_000)).toMatchObject({
+        ok: true,
+      });
+      for (const p of players)
+        expect(await fair.enterDrop(f.rain.id, d2, user(p), RELEASE + 800)).toEqual({ status: 'cap' });
+      expect(await fair.enterDrop(f.rain.id, d2, user('e'), RELEASE + 800)).toMatchObject({
+        status: 'ticket',
+      });
+      const third = await drawn(d2, 2, RELEASE + 1_150);
+      expect(third.map((c) => c.userId)).toEqual(['e']);
+      // After the draw, first come: the cap holds there too.
+      expect(await fair.enterDrop(f.rain.id, d2, user('a'), RELEASE + 1_200)).toEqual({ status: 'pass' });
+      expect(await store.rains.grabDrop(f.rain.id, d2, user('a'), RELEASE + 1_200)).toEqual({
+        status: 'cap',
+      });
+
+      await payAll(store, [...first, ...second, ...third]);
+      const ended = await store.rains.endRain(f.rain.id, RELEASE + 4_000, 'finished');
+      expect(ended).toMatchObject({ status: 'ended', winners: 5 });
+      const trail = await fair.rainTrail(f.rain.id);
+      const wins = new Map<string, number>();
+      for (const c of trail!.claims) wins.set(c.userId, (wins.get(c.userId) ?? 0) + 1);
+      expect([...wins.values()].every((n) => n === 1)).toBe(true);
+      const bundle = await new RainAudit(store).replay(f.rain.id);
+      expect(verifyReplay(bundle)).toMatchObject({
+        ok: true,
+        problems: [],
+        checked: { drops: 3, draws: 3, passedOver, claims: 5 },
+      });
+      if (ended.status === 'ended' && ended.refund) await payAll(store, [ended.refund]);
+      expect(await store.audit.report()).toMatchObject({ balanced: true, doubleClaims: 0 });
     });
 
     it('limits taps per user per second, counting only accepted taps', async () => {
@@ -179,9 +264,10 @@ export function describeRainFairContract(getStore: () => Store): void {
       expect(await store.lottery.dropDraw(f.rain.id, dropId)).toEqual({ state: 'open' });
       await store.rains.endRain(f.rain.id, RELEASE + 300, 'cancelled');
       expect(await store.lottery.dropDraw(f.rain.id, dropId)).toEqual({ state: 'closed' });
-      expect(await store.lottery.drawDrop(f.rain.id, 'n1', 0, dropId, 1, [user('a')], RELEASE + 600)).toEqual(
-        { ok: false, reason: 'closed' },
-      );
+      expect(await store.lottery.drawDrop(f.rain.id, 'n1', 0, dropId, 1, ['a'], RELEASE + 600)).toEqual({
+        ok: false,
+        reason: 'closed',
+      });
       expect(await store.audit.report()).toMatchObject({ balanced: true });
       await payAll(store, await store.escrow.listStaleCredits(RELEASE + 700, 10));
     });

@@ -95,7 +95,10 @@ describe.each(storeBackends())('lottery rain on %s', (_name, makeBackend) => {
     const bundle = replay.body as unknown as ReplayBundle;
     expect(bundle.drops[0]).toMatchObject({ dropId, releasedAt });
     expect(bundle.drops[0]!.tickets).toHaveLength(30);
-    expect(verifyReplay(bundle)).toMatchObject({ ok: true, checked: { claims: 5, paid: 1_000, draws: 1 } });
+    expect(verifyReplay(bundle)).toMatchObject({
+      ok: true,
+      checked: { claims: 5, paid: 1_000, draws: 1, passedOver: 0 },
+    });
     const cli = await runReplayCommand([rain.id, '--url', server.url, '--token', await server.token('p')]);
     expect(cli.exitCode).toBe(0);
     expect(cli.output).toContain('checked 1 drops, 1 lottery draws, 5 paid shares (1000 fen)');
@@ -112,6 +115,86 @@ describe.each(storeBackends())('lottery rain on %s', (_name, makeBackend) => {
       token: await server.token('other-host', 'host'),
     });
     expect(forbidden.status).toBe(403);
+    await server.expectBalanced();
+  }, 30_000);
+
+  it('holds every player to maxGrabsPerUser: draws pass over winners at the cap; replay verifies', async () => {
+    await server.mint('cap-host', 10_000);
+    const host = await server.client('cap-host', 'host');
+    await host.join('capped');
+    const players = await Promise.all(Array.from({ length: 6 }, (_, i) => server.client(`cp${i}`)));
+    await Promise.all(players.map((p) => p.join('capped')));
+    const { rain } = await host.scheduleRain({
+      roomId: 'capped',
+      total: 1_800,
+      drops: 6,
+      sharesPerDrop: 3,
+      split: 'equal',
+      maxGrabsPerUser: 1,
+      startInMs: 1_000,
+      durationMs: 1_000,
+      dropTtlMs: 2_000,
+      reactionFloorMs: 0,
+    });
+    expect(rain.maxGrabsPerUser).toBe(1);
+    const t0 = clock.now();
+
+    // Every drop falls in one tick; every player takes a ticket in all six windows at once.
+    const released: string[] = [];
+    let releasedAt = 0;
+    const allOut = new Promise<void>((resolve) =>
+      players[0]!.on('rain:drops', (e) => {
+        if (e.rainId !== rain.id) return;
+        released.push(...e.drops.map((d) => d.dropId));
+        releasedAt = e.serverTime;
+        if (released.length === 6) resolve();
+      }),
+    );
+    clock.set(t0 + 2_000);
+    await allOut;
+    const grabs = players.flatMap((p, i) =>
+      released.map((dropId) =>
+        p.grabDrop(rain.id, dropId).then(
+          (r) => ({ player: `cp${i}`, won: r.amount }),
+          (err: unknown) => ({ player: `cp${i}`, refused: (err as RedPacketError).code }),
+        ),
+      ),
+    );
+    const hostToken = await server.token('cap-host', 'host');
+    await expect
+      .poll(async () => {
+        const report = await server.http('GET', `/v1/rains/${rain.id}/report`, { token: hostToken });
+        return (report.body as unknown as RainReport).timeline.reduce((s, b) => s + b.grabs, 0);
+      })
+      .toBe(36);
+
+    const ended = host.waitFor('rain:ended', (e) => e.rainId === rain.id);
+    clock.set(releasedAt + 400); // every window closes: six draws
+    const results = await Promise.all(grabs);
+    const wins = results.filter((r): r is { player: string; won: number } => 'won' in r);
+    // Six players, one share each: the first two draws pay them all, the rest pass them over.
+    expect(wins.map((w) => w.player).sort()).toEqual(players.map((_, i) => `cp${i}`));
+    expect(wins.every((w) => w.won === 100)).toBe(true);
+    expect(results.filter((r) => 'refused' in r && r.refused === 'LOTTERY_LOST')).toHaveLength(30);
+    // First come after the draw: shares are left, but not for anyone at the cap.
+    await expect(players[0]!.grabDrop(rain.id, released[5]!)).rejects.toMatchObject({
+      code: 'GRAB_CAP_REACHED',
+    });
+
+    clock.set(releasedAt + 2_000);
+    const end: RainEndedEvent = await ended;
+    expect(end.totals).toMatchObject({ paid: 600, refunded: 1_200, grabs: 6, winners: 6 });
+    const replay = await server.http('GET', `/v1/rains/${rain.id}/replay`, {
+      token: await server.token('anyone'),
+    });
+    const verdict = verifyReplay(replay.body as unknown as ReplayBundle);
+    expect(verdict).toMatchObject({ ok: true, checked: { draws: 6, claims: 6, paid: 600 } });
+    expect(verdict.checked.passedOver).toBeGreaterThanOrEqual(24); // all six in each of the last four
+    const cli = await runReplayCommand([rain.id, '--url', server.url, '--token', await server.token('p')]);
+    expect(cli.exitCode).toBe(0);
+    expect(cli.output).toContain(
+      `cap 1 shares per user, ${verdict.checked.passedOver} ticket holders passed over`,
+    );
     await server.expectBalanced();
   }, 30_000);
 

@@ -64,7 +64,7 @@ describe('RainService.schedule', () => {
       released: 0,
       paid: 0,
       mode: 'race',
-      maxGrabsPerUser: null,
+      maxGrabsPerUser: 10, // nobody in the room: the default cap is every drop
     });
     expect(view.id).toMatch(/^rn_/);
     expect(view).not.toHaveProperty('seed');
@@ -76,6 +76,27 @@ describe('RainService.schedule', () => {
       { to: { room: 'plaza' }, event: 'rain:scheduled', payload: { rain: view, serverTime: now } },
     ]);
     expect(await fx.expectBalanced()).toMatchObject({ wallets: 7_000, escrow: 3_000, inFlight: 0 });
+  });
+
+  it('without maxGrabsPerUser, caps each user at three fair shares of the members present', async () => {
+    await fx.mint('host', 100_000);
+    for (let i = 0; i < 10; i++) await fx.store.rooms.addMember('crowd', `m${i}`, `c${i}`);
+    await fx.store.rooms.addMember('crowd', 'm0', 'c0-again'); // a member, not a connection
+    const body = { total: 2_000, drops: 20, durationMs: 10_000, startInMs: 60_000 };
+    const host = fx.user('host', 'host');
+    // 20 shares among 10 members: a fair share is 2, the cap 3 × 2.
+    expect(await fx.rains.schedule(host, 'crowd', spec(body))).toMatchObject({ maxGrabsPerUser: 6 });
+    expect(
+      await fx.rains.schedule(host, 'crowd', spec({ ...body, sharesPerDrop: 2, total: 4_000 })),
+    ).toMatchObject({ maxGrabsPerUser: 12 });
+    // Rounded up, never below one; never above the drops (one share per drop is the most).
+    for (let i = 10; i < 100; i++) await fx.store.rooms.addMember('crowd', `m${i}`, `c${i}`);
+    expect(await fx.rains.schedule(host, 'crowd', spec(body))).toMatchObject({ maxGrabsPerUser: 1 });
+    expect(await fx.rains.schedule(host, 'empty', spec(body))).toMatchObject({ maxGrabsPerUser: 20 });
+    // The host's own cap stands.
+    expect(await fx.rains.schedule(host, 'crowd', spec({ ...body, maxGrabsPerUser: 15 }))).toMatchObject({
+      maxGrabsPerUser: 15,
+    });
   });
 
   it('refuses plain users, broken limits, a start in the past and missing funds, changing nothing', async () => {
@@ -357,6 +378,50 @@ describe('a lottery rain', () => {
     ]);
     expect(await fx.balance('host')).toBe(9_100);
     expect(await fx.expectBalanced()).toMatchObject({ escrow: 0, inFlight: 0, wallets: 10_000 });
+  });
+
+  it('stops at maxGrabsPerUser: a winner at the cap gets no ticket in a later drop', async () => {
+    await fx.mint('host', 10_000);
+    const rain = await fx.rains.schedule(
+      fx.user('host', 'host'),
+      'lotto',
+      spec({
+        total: 300,
+        drops: 3,
+        sharesPerDrop: 1,
+        split: 'equal',
+        maxGrabsPerUser: 1,
+        startInMs: 0,
+        durationMs: 6_000,
+        dropTtlMs: 1_000,
+      }),
+    );
+    // Drops 0 and 2 fall at least 2 s apart: drop 0 is drawn before drop 2 opens.
+    const [d0, , d2] = await dropTimes(rain.id);
+    await tickAt(d0!.at);
+    fx.clock.set(d0!.at + 150);
+    const first = ['a', 'b'].map((u) =>
+      fx.rains.grab(ref(u), rain.id, d0!.dropId).then(
+        (r) => ({ u, won: r.amount }),
+        () => ({ u, won: 0 }),
+      ),
+    );
+    await tickAt(d0!.at + 550);
+    const results = await Promise.all(first);
+    const winner = results.find((r) => r.won > 0)!.u;
+    const loser = results.find((r) => r.won === 0)!.u;
+
+    await tickAt(d2!.at);
+    fx.clock.set(d2!.at + 150);
+    expect((await refusal(fx.rains.grab(ref(winner), rain.id, d2!.dropId))).code).toBe('GRAB_CAP_REACHED');
+    const second = fx.rains.grab(ref(loser), rain.id, d2!.dropId);
+    await tickAt(d2!.at + 550);
+    expect(await second).toEqual({ amount: 100 });
+    expect(await fx.balance(winner)).toBe(100);
+    await tickAt(d2!.at + 1_000);
+    expect(fx.broadcaster.toRoomOf('lotto', 'rain:ended')).toMatchObject([
+      { totals: { paid: 200, refunded: 100, grabs: 2, winners: 2 } },
+    ]);
   });
 
   it('a late grab after the draw goes first come while shares are left', async () => {

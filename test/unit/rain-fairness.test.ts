@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  canonicalTickets,
   drawLottery,
+  drawOrder,
   hmacRandomInt,
   lotteryPayouts,
   seedCommitment,
@@ -13,7 +15,7 @@ import { newRainSeed } from '../../server/domain/rain-timeline.js';
 const tickets = Array.from({ length: 500 }, (_, i) => `user-${i}`);
 
 describe('lottery draw', () => {
-  it('is reproducible from the seed and the ordered ticket list alone', () => {
+  it('is reproducible from the seed and the ticket list alone', () => {
     const seed = newRainSeed();
     const first = drawLottery(seed, 'd_drop', tickets, 10);
     expect(drawLottery(seed, 'd_drop', [...tickets], 10)).toEqual(first);
@@ -22,13 +24,32 @@ describe('lottery draw', () => {
     for (const w of first) expect(tickets).toContain(w);
   });
 
-  it('changes with the seed, the drop and the order of the tickets', () => {
+  it('changes with the seed and the drop, never with the order the tickets were taken in', () => {
     const seed = newRainSeed();
     const base = drawLottery(seed, 'd_drop', tickets, 10);
     expect(drawLottery(newRainSeed(), 'd_drop', tickets, 10)).not.toEqual(base);
     expect(drawLottery(seed, 'd_other', tickets, 10)).not.toEqual(base);
-    expect(drawLottery(seed, 'd_drop', [...tickets].reverse(), 10)).not.toEqual(base);
+    // The server picks the arrival order; the draw sorts it away.
+    expect(drawLottery(seed, 'd_drop', [...tickets].reverse(), 10)).toEqual(base);
+    const rotated = [...tickets.slice(217), ...tickets.slice(0, 217)];
+    expect(drawOrder(seed, 'd_drop', rotated)).toEqual(drawOrder(seed, 'd_drop', tickets));
     expect(ticketsDigest(['a', 'b'])).not.toBe(ticketsDigest(['b', 'a']));
+  });
+
+  it('sorts tickets by the UTF-8 bytes of their user ids', () => {
+    expect(canonicalTickets(['b', 'a', 'B', 'é', 'z', 'a1'])).toEqual(['B', 'a', 'a1', 'b', 'z', 'é']);
+  });
+
+  it('walks one order: every holder once, its first holders win, holders at the cap are skipped', () => {
+    const seed = newRainSeed();
+    const order = drawOrder(seed, 'd_drop', tickets);
+    expect([...order].sort()).toEqual([...tickets].sort());
+    expect(drawLottery(seed, 'd_drop', tickets, 10)).toEqual(order.slice(0, 10));
+    const capped = new Set(order.slice(0, 15).filter((_, i) => i % 2 === 0));
+    expect(drawLottery(seed, 'd_drop', tickets, 10, (u) => capped.has(u))).toEqual(
+      order.filter((u) => !capped.has(u)).slice(0, 10),
+    );
+    expect(drawLottery(seed, 'd', ['a', 'b', 'c'], 3, (u) => u !== 'b')).toEqual(['b']);
   });
 
   it('everyone wins when there are no more tickets than shares; nobody without tickets', () => {

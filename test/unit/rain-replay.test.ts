@@ -22,8 +22,11 @@ import { newRainSeed, rainTimeline } from '../../server/domain/rain-timeline.js'
 
 const START = 1_800_000_000_000;
 
-/** An ended 4-drop lottery rain, 3 shares a drop, 5 ticket holders per drop, paid honestly. */
-function honestBundle(): ReplayBundle {
+/**
+ * An ended 4-drop lottery rain, 3 shares a drop, 5 ticket holders per drop (of 7 users), paid
+ * honestly; with a `cap`, each draw skips holders who have won `cap` shares already.
+ */
+function honestBundle(cap: number | null = null): ReplayBundle {
   const seed = newRainSeed();
   const rain = {
     id: 'rn_replay',
@@ -35,9 +38,13 @@ function honestBundle(): ReplayBundle {
   };
   const timeline = rainTimeline(seed, rain.drops, rain.durationMs);
   const shares = splitRain(rain, splitRandomInt(seed));
+  const won = new Map<string, number>();
   const drops = timeline.map((plan, index) => {
-    const tickets = Array.from({ length: 5 }, (_, i) => `u${(index + i) % 7}`);
-    const winners = lotteryPayouts(drawLottery(seed, plan.dropId, tickets, 3), shares[index]!);
+    // In arrival order, which the draw must not care about.
+    const tickets = Array.from({ length: 5 }, (_, i) => `u${(index + i) % 7}`).reverse();
+    const atCap = (u: string): boolean => cap !== null && (won.get(u) ?? 0) >= cap;
+    const winners = lotteryPayouts(drawLottery(seed, plan.dropId, tickets, 3, atCap), shares[index]!);
+    for (const w of winners) won.set(w.userId, (won.get(w.userId) ?? 0) + 1);
     return { index, dropId: plan.dropId, releasedAt: START + plan.offsetMs + 5, tickets, winners };
   });
   const claims = drops.flatMap((d) =>
@@ -49,6 +56,7 @@ function honestBundle(): ReplayBundle {
       ledgered: { userId: w.userId, amount: w.amount },
     })),
   );
+  const paid = claims.reduce((s, c) => s + c.amount, 0);
   return {
     seed,
     drops,
@@ -60,7 +68,7 @@ function honestBundle(): ReplayBundle {
       hostName: 'H',
       startAt: START,
       dropTtlMs: 2_000,
-      maxGrabsPerUser: null,
+      maxGrabsPerUser: cap,
       mode: 'lottery',
       windowMs: 400,
       reactionFloorMs: 150,
@@ -68,9 +76,9 @@ function honestBundle(): ReplayBundle {
       seedHash: seedCommitment(seed),
       status: 'ended',
       released: 4,
-      paid: 1_200,
-      grabs: 12,
-      refunded: 0,
+      paid,
+      grabs: claims.length,
+      refunded: rain.total - paid,
       createdAt: START - 1_000,
       endedAt: START + 7_000,
     },
@@ -81,9 +89,40 @@ describe('rain replay', () => {
   it('verifies an honest rain', () => {
     expect(verifyReplay(honestBundle())).toEqual({
       ok: true,
-      checked: { drops: 4, draws: 4, claims: 12, paid: 1_200 },
+      checked: { drops: 4, draws: 4, passedOver: 0, claims: 12, paid: 1_200 },
       problems: [],
     });
+  });
+
+  it('verifies draws that passed over holders at the cap', () => {
+    const b = honestBundle(1);
+    // 7 users, one share each at most, 12 shares: the draws must have skipped someone.
+    expect(b.claims.length).toBeLessThanOrEqual(7);
+    const v = verifyReplay(b);
+    expect(v).toMatchObject({ ok: true, problems: [] });
+    expect(v.checked.passedOver).toBeGreaterThan(0);
+  });
+
+  it('detects a draw that passed over a holder below the cap, or paid one over it', () => {
+    const raised = honestBundle(1);
+    raised.rain.maxGrabsPerUser = 2; // the draws skipped people with one win, under a cap of 2
+    expect(verifyReplay(raised).problems).toContainEqual(
+      expect.stringMatching(/^the draw of drop #\d passed over u\d, who had won 1 of 2 shares before it$/),
+    );
+
+    const uncapped = honestBundle(1);
+    uncapped.rain.maxGrabsPerUser = null; // skipping anyone without a cap is no draw of the seed's
+    expect(verifyReplay(uncapped).problems).toContainEqual(
+      expect.stringMatching(/^the draw of drop #\d does not follow from the seed and its tickets$/),
+    );
+
+    const over = honestBundle(null);
+    over.rain.maxGrabsPerUser = 1;
+    const problems = verifyReplay(over).problems;
+    expect(problems).toContainEqual(expect.stringMatching(/gave u\d a share over the cap of 1$/));
+    expect(problems).toContainEqual(
+      expect.stringMatching(/^u\d was paid \d shares, over the rain's cap of 1$/),
+    );
   });
 
   it('detects a tampered ledger entry', () => {

@@ -17,7 +17,7 @@
  * graceful stop the driver hands its leases back so the takeover is immediate.
  */
 import type { Clock } from '../../domain/clock.js';
-import { drawLottery } from '../../domain/rain-fairness.js';
+import { drawOrder } from '../../domain/rain-fairness.js';
 import { lotteryWindow } from '../../domain/rain-rules.js';
 import { dueDrops } from '../../domain/rain-timeline.js';
 import type { Logger } from '../../observability/logger.js';
@@ -154,7 +154,7 @@ export class RainRunner {
 
   /**
    * Draws every released lottery drop whose window has closed, in order, each fenced by the
-   * lease and the draw cursor (rain-fair-store.ts drawDrop). False if the lease is gone.
+   * lease and the draw cursor (lottery-store.ts drawDrop). False if the lease is gone.
    */
   private async drawClosedWindows(d: Driven, now: number): Promise<boolean> {
     const { rain } = d;
@@ -166,20 +166,19 @@ export class RainRunner {
       if (!state) break;
       d.nextCloseAt = lotteryWindow(state.releasedAt, rain).closesAt;
       if (now < d.nextCloseAt) break;
-      const names = new Map(state.tickets.map((t) => [t.userId, t.name]));
-      const winners = drawLottery(
+      // The store pays the first holders in this order who are below the cap (drawDrop).
+      const order = drawOrder(
         rain.seed,
         plan.dropId,
         state.tickets.map((t) => t.userId),
-        rain.sharesPerDrop,
-      ).map((userId) => ({ userId, name: names.get(userId) ?? userId }));
+      );
       const result = await this.store.lottery.drawDrop(
         rain.id,
         this.options.nodeId,
         rain.drawn,
         plan.dropId,
         state.tickets.length,
-        winners,
+        order,
         now,
       );
       if (!result.ok) {

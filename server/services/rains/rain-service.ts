@@ -8,7 +8,13 @@ import type { Identity } from '../../auth/tokens.js';
 import type { Clock } from '../../domain/clock.js';
 import { GameError } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
-import { checkRainLimits, rainStartAt, splitRain, type RainLimits } from '../../domain/rain-rules.js';
+import {
+  checkRainLimits,
+  defaultGrabCap,
+  rainStartAt,
+  splitRain,
+  type RainLimits,
+} from '../../domain/rain-rules.js';
 import { newRainSeed, rainTimeline, type DropPlan } from '../../domain/rain-timeline.js';
 import { seedCommitment, splitRandomInt } from '../../domain/rain-fairness.js';
 import type { Metrics } from '../../observability/metrics.js';
@@ -61,12 +67,13 @@ const GRAB_REFUSALS = {
   'drop-empty': ['PACKET_EMPTY', 'this drop is all taken'],
 } as const;
 
-/** Grab outcomes as metric labels and error acks, for the fair-rain gate (rain-fair-store.ts). */
+/** Grab outcomes as metric labels and error acks, for the fair-rain gate (lottery-store.ts). */
 const ENTRY_REFUSALS = {
   missing: GRAB_REFUSALS.missing,
   'rain-inactive': GRAB_REFUSALS['rain-inactive'],
   'drop-inactive': GRAB_REFUSALS['drop-inactive'],
   already: ['ALREADY_GRABBED', 'you already hold a ticket for this drop'],
+  cap: GRAB_REFUSALS.cap,
 } as const;
 
 export class RainService {
@@ -76,10 +83,15 @@ export class RainService {
 
   constructor(private readonly deps: RainServiceDeps) {}
 
-  /** Funds a rain from the host's wallet and schedules it in `roomId`. */
+  /**
+   * Funds a rain from the host's wallet and schedules it in `roomId`. Without the host's
+   * maxGrabsPerUser the cap comes from the room's members now (domain/rain-rules.ts
+   * defaultGrabCap).
+   */
   async schedule(host: Identity, roomId: string, spec: RainSpec): Promise<RainView> {
     const { store, clock, limits } = this.deps;
     checkRainLimits(spec, host.role, limits);
+    const cap = spec.maxGrabsPerUser ?? defaultGrabCap(spec, await store.rooms.memberCount(roomId));
     const now = clock.now();
     const seed = (this.deps.newSeed ?? newRainSeed)();
     const rain: RainRecord = {
@@ -94,7 +106,7 @@ export class RainService {
       startAt: rainStartAt(spec, now),
       durationMs: spec.durationMs,
       dropTtlMs: spec.dropTtlMs,
-      maxGrabsPerUser: spec.maxGrabsPerUser ?? null,
+      maxGrabsPerUser: cap,
       mode: spec.mode,
       windowMs: spec.windowMs,
       reactionFloorMs: spec.reactionFloorMs,

@@ -2,7 +2,7 @@
  * The fair-rain part of the store (docs/fairness.md): the entry gate in front of every drop
  * grab (tap limit, reaction floor, lottery tickets), the fenced draw that closes a lottery
  * window, and the audit trail that replay and the host's report read. Memory and Redis
- * implement it (memory-fair-rains.ts, redis-fair-rains.ts); like the rest of a rain, each
+ * implement it (memory-lottery.ts, redis-lottery.ts); like the rest of a rain, each
  * method is atomic on one rain (one Redis Cluster slot).
  *
  *   drop released at r            opens = r + reactionFloorMs        closes = opens + windowMs
@@ -11,7 +11,7 @@
  *         │  (GRAB_TOO_EARLY)           │ ack waits for the draw           │   drawing (waits)
  *         │                             │                                  │ after: pass → grabDrop
  *                                                                          ▲
- *                     the driver (lease holder) draws: dropTickets → drawLottery → drawDrop
+ *                     the driver (lease holder) draws: dropTickets → drawOrder → drawDrop
  *
  * Race rains take the same gate (tap limit, audit trail) and always `pass`.
  */
@@ -30,8 +30,9 @@ export type EnterOutcome =
   | { status: 'early'; opensAt: number }
   /** Over the rain's maxTapsPerSec: refused, the tap not counted. */
   | { status: 'rate'; retryAt: number }
-  /** `already`: this user holds a ticket for the drop already. */
-  | { status: 'already' | 'drop-inactive' | 'rain-inactive' | 'missing' };
+  /** `already`: this user holds a ticket for the drop already; `cap`: their wins in the rain
+   * reached its maxGrabsPerUser, so they get no more tickets. */
+  | { status: 'already' | 'cap' | 'drop-inactive' | 'rain-inactive' | 'missing' };
 
 export interface Ticket extends UserRef {
   /** Server time the ticket was taken, ms. */
@@ -39,7 +40,8 @@ export interface Ticket extends UserRef {
 }
 
 export type DrawOutcome =
-  /** Paid: one outbox credit per winner, in draw order; `dropLeft` shares remain. */
+  /** Paid: one outbox credit per winner, in draw order; `dropLeft` shares remain (holders at
+   * the cap were passed over, or there were fewer holders than shares). */
   | { ok: true; credits: Credit[]; dropLeft: number }
   | { ok: false; reason: 'lease-lost' | 'cursor-moved' | 'not-closed' | 'tickets-moved' | 'closed' };
 
@@ -76,8 +78,9 @@ export interface LotteryStore {
    * The gate every drop grab passes first, atomically: checks and counts the user's tap
    * against maxTapsPerSec (one-second windows by server time; a refused tap is not counted),
    * then the drop's window. Lottery: before release + floor → `early`; inside the window →
-   * one ticket per (drop, user) (`already` for a second); after it → `drawing` until the
-   * draw, then `pass`. Race: `pass`. Appends the attempt to the grab log.
+   * one ticket per (drop, user) (`already` for a second, `cap` for a user whose wins reached
+   * maxGrabsPerUser); after it → `drawing` until the draw, then `pass` (Store.grabDrop checks
+   * the cap there). Race: `pass`. Appends the attempt to the grab log.
    */
   enterDrop(rainId: string, dropId: string, user: UserRef, now: number): Promise<EnterOutcome>;
 
@@ -85,12 +88,15 @@ export interface LotteryStore {
   dropTickets(rainId: string, dropId: string): Promise<{ releasedAt: number; tickets: Ticket[] } | null>;
 
   /**
-   * Closes drop #`from`'s lottery window and pays `winners` (in draw order, each a ticket
-   * holder), atomically — exactly when `nodeId` holds the lease, `from` equals the drops
-   * drawn so far, the window has closed by `now`, and the drop holds exactly `ticketCount`
-   * tickets (the list the draw was computed from). The k-th winner takes the k-th share
-   * popped; each gets a claim, an outbox credit and the leaderboard. Fenced like
-   * releaseDrops: every drop is drawn at most once, whoever drives.
+   * Closes drop #`from`'s lottery window and pays its draw, atomically — exactly when `nodeId`
+   * holds the lease, `from` equals the drops drawn so far, the window has closed by `now`, and
+   * the drop holds exactly `ticketCount` tickets (the list the draw was computed from).
+   * `order` is every ticket holder once, in draw order (domain/rain-fairness.ts drawOrder);
+   * the store walks it and pays the first holders whose wins in the rain are below
+   * maxGrabsPerUser, one share each, skipping the others — so the cap is judged in the same
+   * step as the payment. The k-th winner takes the k-th share popped; each gets a claim, an
+   * outbox credit and the leaderboard. Fenced like releaseDrops: every drop is drawn at most
+   * once, whoever drives. Throws, changing nothing, if `order` is not the ticket holders.
    */
   drawDrop(
     rainId: string,
@@ -98,7 +104,7 @@ export interface LotteryStore {
     from: number,
     dropId: string,
     ticketCount: number,
-    winners: UserRef[],
+    order: readonly string[],
     now: number,
   ): Promise<DrawOutcome>;
 

@@ -5,7 +5,8 @@
  */
 import type { UserRef } from '@red-packet/sdk/protocol';
 import { dropWindowOpen, isRainActive, lotteryWindow, tapWindowStart } from '../../domain/rain-rules.js';
-import { recordClaim, type MemoryRains } from './memory-rains.js';
+import { recordClaim, type MemoryRains, type RainState } from './memory-rains.js';
+import type { Credit } from '../wallets/wallet-store.js';
 import {
   GRAB_LOG_CAP,
   type DrawOutcome,
@@ -31,6 +32,10 @@ interface FairState {
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
+
+/** Whether `userId`'s wins in the rain have reached its maxGrabsPerUser (null: no cap). */
+const atCap = (rain: RainState, userId: string): boolean =>
+  rain.record.maxGrabsPerUser !== null && (rain.board.get(userId)?.grabs ?? 0) >= rain.record.maxGrabsPerUser;
 
 export class MemoryLottery implements LotteryStore {
   private readonly fair = new Map<string, FairState>();
@@ -92,6 +97,10 @@ export class MemoryLottery implements LotteryStore {
     }
     const tickets = fair.tickets.get(dropId) ?? [];
     if (tickets.some((t) => t.userId === user.userId)) return { status: 'already' };
+    if (atCap(rain, user.userId)) {
+      log('tap');
+      return { status: 'cap' };
+    }
     tickets.push({ userId: user.userId, name: user.name, at: now });
     fair.tickets.set(dropId, tickets);
     log('ticket');
@@ -111,11 +120,11 @@ export class MemoryLottery implements LotteryStore {
     from: number,
     dropId: string,
     ticketCount: number,
-    winners: UserRef[],
+    order: readonly string[],
     now: number,
   ): Promise<DrawOutcome> {
     try {
-      return Promise.resolve(this.draw(rainId, nodeId, from, dropId, ticketCount, winners, now));
+      return Promise.resolve(this.draw(rainId, nodeId, from, dropId, ticketCount, order, now));
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
@@ -127,7 +136,7 @@ export class MemoryLottery implements LotteryStore {
     from: number,
     dropId: string,
     ticketCount: number,
-    winners: UserRef[],
+    order: readonly string[],
     now: number,
   ): DrawOutcome {
     const rain = this.rains.state(rainId);
@@ -143,21 +152,24 @@ export class MemoryLottery implements LotteryStore {
     const fair = this.stateOf(rainId);
     const tickets = fair.tickets.get(dropId) ?? [];
     if (tickets.length !== ticketCount) return { ok: false, reason: 'tickets-moved' };
-    // Check every winner before changing anything: a bad list changes nothing.
-    const holders = new Set(tickets.map((t) => t.userId));
+    // Check the order before changing anything: a bad list changes nothing.
+    const holders = new Map(tickets.map((t) => [t.userId, t]));
+    if (order.length !== tickets.length) throw new Error(`the draw order of ${dropId} is not its tickets`);
     const seen = new Set<string>();
-    for (const w of winners) {
-      if (!holders.has(w.userId) || seen.has(w.userId)) throw new Error(`${w.userId} holds no ticket to win`);
-      seen.add(w.userId);
+    for (const userId of order) {
+      if (!holders.has(userId) || seen.has(userId)) throw new Error(`${userId} holds no ticket to win`);
+      seen.add(userId);
     }
-    if (winners.length > drop.shares.length) throw new Error(`more winners than shares in ${dropId}`);
     const paid: { userId: string; amount: number }[] = [];
-    const credits = winners.map((w) => {
-      const amount = drop.shares.pop();
-      if (amount === undefined) throw new Error(`more winners than shares in ${dropId}`);
-      paid.push({ userId: w.userId, amount });
-      return copy(recordClaim(rain, dropId, w, amount, now));
-    });
+    const credits: Credit[] = [];
+    for (const userId of order) {
+      const holder = holders.get(userId);
+      if (drop.shares.length === 0) break;
+      if (!holder || atCap(rain, userId)) continue;
+      const amount = drop.shares.pop() ?? 0;
+      paid.push({ userId, amount });
+      credits.push(copy(recordClaim(rain, dropId, { userId, name: holder.name }, amount, now)));
+    }
     fair.draws.set(dropId, paid);
     r.drawn += 1;
     return { ok: true, credits, dropLeft: drop.shares.length };

@@ -17,7 +17,6 @@ import {
   type Ticket,
 } from './lottery-store.js';
 import { luaList, oneOf, parseJson } from '../redis/codec.js';
-import { MalformedReplyError } from '../redis/errors.js';
 import { RedisPart } from '../redis/part.js';
 import { decodeDrop } from './redis-rains.js';
 
@@ -44,6 +43,7 @@ export class RedisLottery extends RedisPart implements LotteryStore {
           k.rainLog(rainId),
           k.rainTickets(rainId, dropId),
           k.rainEntrants(rainId),
+          k.rainBoardInfo(rainId),
         ],
         [dropId, user.userId, user.name, now, GRAB_LOG_CAP, TICKETS_RETAIN_MS],
       );
@@ -68,7 +68,7 @@ export class RedisLottery extends RedisPart implements LotteryStore {
     from: number,
     dropId: string,
     ticketCount: number,
-    winners: UserRef[],
+    order: readonly string[],
     now: number,
   ): Promise<DrawOutcome> {
     const k = this.keys;
@@ -86,26 +86,17 @@ export class RedisLottery extends RedisPart implements LotteryStore {
           k.rainBoardInfo(rainId),
           k.rainOutbox(rainId),
         ],
-        [
-          nodeId,
-          from,
-          dropId,
-          ticketCount,
-          now,
-          rainId,
-          ...winners.flatMap((w) => [w.userId, w.name, dropClaimId(rainId, dropId, w.userId)]),
-        ],
+        // The script names each winner's claim prefix + userId, which is dropClaimId.
+        [nodeId, from, dropId, ticketCount, now, rainId, dropClaimId(rainId, dropId, ''), ...order],
       );
       if (!drawn.ok) return drawn;
-      if (drawn.amounts.length !== winners.length)
-        throw new MalformedReplyError(`rain-draw paid ${drawn.amounts.length} of ${winners.length} winners`);
       return {
         ok: true,
         dropLeft: drawn.left,
-        credits: winners.map((w, i) => ({
+        credits: drawn.winners.map((w) => ({
           claimId: dropClaimId(rainId, dropId, w.userId),
           userId: w.userId,
-          amount: drawn.amounts[i] ?? 0,
+          amount: w.amount,
           sourceId: rainId,
           reason: 'drop' as const,
           at: now,

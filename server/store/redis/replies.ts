@@ -225,13 +225,23 @@ const REPLIES = {
       case 'rate':
         return { status, retryAt: num(at) };
       default:
-        return { status: oneOf(status, ['pass', 'already', 'drop-inactive', 'rain-inactive', 'missing']) };
+        return {
+          status: oneOf(status, ['pass', 'already', 'cap', 'drop-inactive', 'rain-inactive', 'missing']),
+        };
     }
   },
   /** `{ 'ok', shares left, amount per winner… }` or why not. */
+  /** Winners in draw order: userId, amount pairs after the shares left. */
   'rain-draw': (raw) => {
-    const [status, left, ...amounts] = list(raw);
-    if (status === 'ok') return { ok: true as const, left: num(left), amounts: amounts.map(num) };
+    const [status, left, ...paid] = list(raw);
+    if (status === 'ok') {
+      if (paid.length % 2 !== 0) throw new MalformedReplyError('a winner without an amount');
+      const winners = Array.from({ length: paid.length / 2 }, (_, i) => ({
+        userId: str(paid[2 * i]),
+        amount: num(paid[2 * i + 1]),
+      }));
+      return { ok: true as const, left: num(left), winners };
+    }
     return {
       ok: false as const,
       reason: oneOf(status, ['lease-lost', 'cursor-moved', 'not-closed', 'tickets-moved', 'closed']),

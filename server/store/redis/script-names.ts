@@ -19,7 +19,7 @@ export const SCRIPTS = {
   'rain-release': 3,
   'rain-grab': 6,
   'rain-end': 4,
-  'rain-enter': 7,
+  'rain-enter': 8,
   'rain-draw': 9,
   'room-member-add': 2,
   'room-member-remove': 2,
