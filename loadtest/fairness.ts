@@ -212,6 +212,11 @@ async function main(): Promise<number> {
     WEB_DIR: 'test/helpers/no-web-build',
     RATE_LIMIT_EVENTS_PER_SEC: '100000',
     RATE_LIMIT_EVENTS_BURST: '100000',
+    RATE_LIMIT_USER_PER_SEC: '100000',
+    RATE_LIMIT_USER_BURST: '100000',
+    // Every simulated player connects from loopback.
+    WS_MAX_PER_IP: '0',
+    RATE_LIMIT_HTTP_IP_PER_SEC: '0',
   };
   if (values.redis) {
     redis = await startRedis();

@@ -57,6 +57,8 @@ import { loadStartupWordLists } from './services/screening/word-list-files.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
 import { createBroadcastAdapter } from './transport/adapter.js';
+import { ConnectionLimits } from './transport/connection-limits.js';
+import { HttpLimits } from './transport/http-limits.js';
 import { createRouter, type Route } from './transport/http-router.js';
 import { listen } from './transport/listen.js';
 import { listenRiskBroadcasts, socketRiskBus } from './transport/risk-bus.js';
@@ -71,6 +73,7 @@ import {
   type GameServer,
 } from './transport/socket-server.js';
 import { loadStaticSite } from './transport/static-site.js';
+import { watchTokenExpiry } from './transport/token-expiry.js';
 import { UserSockets } from './transport/user-sockets.js';
 
 export interface AppOverrides {
@@ -142,7 +145,17 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     );
   const { issuer, audience } = config.auth;
   const tokens = new TokenService(config.auth.jwtSecret, undefined, { issuer, audience });
-  const io = createSocketServer(config, adapter.adapter);
+  const connectionLimits = new ConnectionLimits(
+    {
+      maxPerIp: config.ws.maxPerIp,
+      maxPerUser: config.ws.maxPerUser,
+      handshakeTimeoutMs: config.ws.handshakeTimeoutMs,
+      origins: config.allowedOrigins,
+      trustedProxies: config.risk.trustedProxies,
+    },
+    metrics,
+  );
+  const io = createSocketServer(config, adapter.adapter, connectionLimits.allowRequest);
   const userSockets = new UserSockets();
   const relay = new NodeRelay(
     config.nodeId,
@@ -229,8 +242,11 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     rateLimit: config.rateLimit,
     handlers: eventHandlers(services, guards, { tokens, risk }),
   });
-  // After authentication (registered by handleConnections): bans, address, device id.
+  // After authentication (registered by handleConnections): bans, address, device id; then
+  // the per-user cap, last and synchronous (connection-limits.ts).
   io.use(riskHandshake(risk, config.risk.trustedProxies));
+  io.use(connectionLimits.userCap(userSockets));
+  watchTokenExpiry(io, config.ws.tokenExpiryGraceMs, clock, metrics);
   const routes = [
     ...httpRoutes({
       curfew: guards.curfew,
@@ -252,18 +268,31 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     ...screenRoutes({ screen }),
   ];
   const site = loadStaticSite(config.webDir);
-  const router = createRouter(
-    routes,
+  const { rateLimit } = config;
+  const httpLimits = new HttpLimits(
+    {
+      ipPerSec: rateLimit.httpIpPerSec,
+      ipBurst: rateLimit.httpIpBurst,
+      userPerSec: rateLimit.httpUserPerSec,
+      userBurst: rateLimit.httpUserBurst,
+      trustedProxies: config.risk.trustedProxies,
+      origins: config.allowedOrigins,
+    },
+    metrics,
+    () => clock.now(),
+  );
+  const router = createRouter(routes, {
     tokens,
     metrics,
     log,
-    (path) =>
+    limits: httpLimits,
+    fallback: (path) =>
       site.get(path) ??
       // A scanned code's short link (/c/<code>, /r/<code>) opens the page, which reads the path.
       (isCodePagePath(path) ? site.get('/') : null) ??
       (path === '/' ? landingResponse(store.kind, config.auth.devTokens) : null),
-    (user) => risk.checkCaller(user.userId),
-  );
+    gate: (user) => risk.checkCaller(user.userId),
+  });
 
   // This node's own upkeep, beside the concepts' tasks.
   const storeProbe = new StoreProbe(store, metrics);
@@ -288,6 +317,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   });
   await cluster.announce();
   const listening = await listen(io, router, config);
+  connectionLimits.attach(io); // io.engine exists once socket.io is attached to the listener
   for (const task of tasks) task.start();
   await storeProbe.probe(); // rp_store_up is right from the first scrape
   const url = `http://127.0.0.1:${listening.port}`;

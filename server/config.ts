@@ -116,6 +116,33 @@ function riskConfig(env: Env): Config['risk'] {
   };
 }
 
+/**
+ * ALLOWED_ORIGINS: `*` (any), or comma-separated origins (`https://game.example:8443`), each
+ * kept as the URL standard writes its origin. Unset: `same-host`.
+ */
+function parseAllowedOrigins(value: string | undefined): Config['allowedOrigins'] {
+  if (value === undefined) return 'same-host';
+  if (value.trim() === '*') return 'any';
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      let origin: string | undefined;
+      try {
+        origin = new URL(entry).origin;
+      } catch {
+        origin = undefined;
+      }
+      if (!origin || origin === 'null' || origin !== entry.replace(/\/$/, '').toLowerCase())
+        throw new ConfigError(
+          'ALLOWED_ORIGINS',
+          `expected origins like https://host[:port], got ${JSON.stringify(entry)}`,
+        );
+      return origin;
+    });
+}
+
 /** The shipped gambling list, next to this module in the source tree and in dist/ alike. */
 export const DEFAULT_WORDLIST = fileURLToPath(new URL('./wordlists/gambling.txt', import.meta.url));
 
@@ -201,11 +228,22 @@ export function loadConfig(env: Env = process.env): Config {
       idleTimeoutSec: read(env, 'WS_IDLE_TIMEOUT_SEC', int(8, 960)),
       pingIntervalMs: 25_000,
       pingTimeoutMs: 20_000,
+      maxPerIp: read(env, 'WS_MAX_PER_IP', int(0, 10_000_000)),
+      maxPerUser: read(env, 'WS_MAX_PER_USER', int(0, 100_000)),
+      handshakeTimeoutMs: read(env, 'WS_HANDSHAKE_TIMEOUT_MS', int(50, 120_000)),
+      tokenExpiryGraceMs: read(env, 'TOKEN_EXPIRY_GRACE_MS', int(0, 3_600_000)),
     },
+    allowedOrigins: parseAllowedOrigins(raw(env, 'ALLOWED_ORIGINS')),
     rateLimit: {
       eventsPerSec: read(env, 'RATE_LIMIT_EVENTS_PER_SEC', int(1, 100_000)),
       eventsBurst: read(env, 'RATE_LIMIT_EVENTS_BURST', int(1, 100_000)),
       chatPerSec: read(env, 'RATE_LIMIT_CHAT_PER_SEC', int(1, 10_000)),
+      userEventsPerSec: read(env, 'RATE_LIMIT_USER_PER_SEC', int(1, 100_000)),
+      userEventsBurst: read(env, 'RATE_LIMIT_USER_BURST', int(1, 100_000)),
+      httpIpPerSec: read(env, 'RATE_LIMIT_HTTP_IP_PER_SEC', int(0, 100_000)),
+      httpIpBurst: read(env, 'RATE_LIMIT_HTTP_IP_BURST', int(1, 100_000)),
+      httpUserPerSec: read(env, 'RATE_LIMIT_HTTP_USER_PER_SEC', int(0, 100_000)),
+      httpUserBurst: read(env, 'RATE_LIMIT_HTTP_USER_BURST', int(1, 100_000)),
     },
     timers: {
       sweepIntervalMs: read(env, 'SWEEP_INTERVAL_MS', int(10, 3_600_000)),

@@ -23,6 +23,8 @@ export interface Identity {
    * (absent when the token carries neither). Step-up verification compares it with now.
    */
   authTime?: number;
+  /** When the token expires (its `exp`), ms epoch: a live socket is asked to renew then. */
+  expiresAt?: number;
 }
 
 /** Clock skew allowed for a sign-in time ahead of ours; within it the time is taken as now. */
@@ -108,6 +110,8 @@ export class TokenService {
       ...(typeof signedIn === 'number' && Number.isFinite(signedIn)
         ? { authTime: Math.min(signedIn, now) * 1000 }
         : {}),
+      // verifyHs256 only returns payloads with a numeric `exp`.
+      ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp * 1000 } : {}),
     };
   }
 

@@ -129,6 +129,41 @@ export const ENV_VARS = {
     default: '86400',
     about: "a room's chat history is forgotten this long after its last line (each line renews it)",
   },
+  RATE_LIMIT_USER_PER_SEC: {
+    default: '100',
+    about: "sustained client→server events per second per user, across all of the user's sockets on a node",
+  },
+  RATE_LIMIT_USER_BURST: { default: '200', about: 'burst allowance of those per-user events' },
+  RATE_LIMIT_HTTP_IP_PER_SEC: {
+    default: '50',
+    about: 'HTTP requests per second per client address (`TRUSTED_PROXIES` honoured), `0`: no limit',
+  },
+  RATE_LIMIT_HTTP_IP_BURST: { default: '100', about: 'burst allowance of those per-address requests' },
+  RATE_LIMIT_HTTP_USER_PER_SEC: {
+    default: '20',
+    about: 'authenticated HTTP requests per second per user, `0`: no limit',
+  },
+  RATE_LIMIT_HTTP_USER_BURST: { default: '40', about: 'burst allowance of those per-user requests' },
+  WS_MAX_PER_IP: {
+    default: '200',
+    about:
+      'open sockets per client address on a node, from the upgrade (`TRUSTED_PROXIES` honoured), `0`: no cap',
+  },
+  WS_MAX_PER_USER: { default: '10', about: 'open sockets per user on a node, `0`: no cap' },
+  WS_HANDSHAKE_TIMEOUT_MS: {
+    default: '10000',
+    about: 'how long a socket may stay open without completing an authenticated socket.io CONNECT',
+  },
+  ALLOWED_ORIGINS: {
+    unset: 'same host name as the request, or no `Origin`',
+    about:
+      'browser origins (`https://a.example,…`; `*`: any) allowed on the socket handshake and on POST/DELETE; no `Origin` (not a browser) is always allowed',
+  },
+  TOKEN_EXPIRY_GRACE_MS: {
+    default: '30000',
+    about:
+      'a socket whose token expired gets `auth:expired` and is closed this long after unless `auth:refresh` renews it',
+  },
   SWEEP_INTERVAL_MS: { default: '1000', about: 'how often expired packets are refunded' },
   RECONCILE_INTERVAL_MS: { default: '5000', about: 'how often half-done money moves are looked for' },
   RECONCILE_GRACE_MS: {

@@ -84,7 +84,21 @@ export interface Config {
     /** socket.io heartbeat. */
     pingIntervalMs: number;
     pingTimeoutMs: number;
+    /** Open sockets per client address on this node, counted from the upgrade; 0 = no cap. */
+    maxPerIp: number;
+    /** Open sockets per user on this node; 0 = no cap. */
+    maxPerUser: number;
+    /** ms a socket may stay open without an authenticated socket.io CONNECT. */
+    handshakeTimeoutMs: number;
+    /** ms after a token's expiry (and `auth:expired`) before a socket that did not renew is closed. */
+    tokenExpiryGraceMs: number;
   };
+  /**
+   * Browser origins allowed on the socket handshake and on state-changing HTTP routes:
+   * `same-host` (an `Origin` whose host name is the request's `Host`), `any`, or a list of
+   * exact origins. A request without `Origin` (not a browser) is always allowed.
+   */
+  allowedOrigins: 'same-host' | 'any' | string[];
   rateLimit: {
     /** Sustained client→server events per second per socket. */
     eventsPerSec: number;
@@ -92,6 +106,15 @@ export interface Config {
     eventsBurst: number;
     /** Chat lines per second per socket (burst 5×). */
     chatPerSec: number;
+    /** Sustained events per second per user across their sockets on this node, and its burst. */
+    userEventsPerSec: number;
+    userEventsBurst: number;
+    /** HTTP requests per second per client address (0 = off), and the burst. */
+    httpIpPerSec: number;
+    httpIpBurst: number;
+    /** Authenticated HTTP requests per second per user (0 = off), and the burst. */
+    httpUserPerSec: number;
+    httpUserBurst: number;
   };
   timers: {
     /** How often the sweeper refunds expired packets. */

@@ -1,4 +1,5 @@
 /** The HTTP API (docs/protocol.md, "HTTP"). Bodies are validated with the shared schemas. */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
 import type { MeResponse } from '@red-packet/sdk/protocol';
 import {
@@ -71,7 +72,18 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
 }
 
+const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+
+/**
+ * Whether `given` equals the text whose SHA-256 is `expected`, in constant time: comparing
+ * fixed-length digests with timingSafeEqual leaks neither a matching prefix nor the length.
+ */
+function sameDigest(given: string, expected: Buffer): boolean {
+  return timingSafeEqual(digest(given), expected);
+}
+
 export function httpRoutes(d: HttpDeps): Route[] {
+  const metricsBearer = d.metricsToken ? digest(`Bearer ${d.metricsToken}`) : undefined;
   const routes: Route[] = [
     {
       method: 'GET',
@@ -102,7 +114,7 @@ export function httpRoutes(d: HttpDeps): Route[] {
       access: 'public',
       summary: 'Prometheus text exposition (bearer METRICS_TOKEN when configured)',
       handle: async ({ req }) => {
-        if (d.metricsToken && req.authorization !== `Bearer ${d.metricsToken}`) {
+        if (metricsBearer && !sameDigest(req.authorization ?? '', metricsBearer)) {
           return errorResponse('UNAUTHORIZED', 'metrics need the configured bearer token');
         }
         return {
@@ -182,8 +194,8 @@ export function httpRoutes(d: HttpDeps): Route[] {
       method: 'GET',
       path: '/v1/rains/:rainId',
       access: 'user',
-      summary: 'A rain: status, totals, leaderboard',
-      handle: async ({ params }) => json(200, await d.rains.details(parse(idSchema, params[0]))),
+      summary: 'A rain: status, totals (winners counted up to 1,000), top 10 winners',
+      handle: async ({ params }) => json(200, await d.rainAudit.details(parse(idSchema, params[0]))),
     },
     {
       method: 'GET',

@@ -13,6 +13,28 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  // ── limits of a public endpoint (README, "Security") ──────────────────────────────────
+
+  readonly connectionsRefused = new Counter({
+    name: 'rp_connections_refused_total',
+    help: 'Sockets refused or closed by a limit, by reason: origin, ip_cap, user_cap, handshake_timeout, token_expired',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rateLimited = new Counter({
+    name: 'rp_rate_limited_total',
+    help: 'Requests answered RATE_LIMITED, by scope: http_ip, http_user, events_socket, events_user',
+    labelNames: ['scope'] as const,
+    registers: [this.registry],
+  });
+
+  readonly originRefused = new Counter({
+    name: 'rp_http_origin_refused_total',
+    help: 'HTTP requests refused because their browser Origin is not allowed (ALLOWED_ORIGINS)',
+    registers: [this.registry],
+  });
+
   readonly events = new Counter({
     name: 'rp_events_total',
     help: 'Client→server events handled, by event name and outcome (ok or error code)',

@@ -1,6 +1,6 @@
 /**
  * Binds the event handlers to one socket, with the same edge for every event:
- *   no ack callback → ignored · over the rate → RATE_LIMITED · schema refuses →
+ *   no ack callback → ignored · over the socket's or the user's rate → RATE_LIMITED · schema refuses →
  *   INVALID_PAYLOAD · handler throws → its code (unexpected errors: INTERNAL, logged).
  * Exactly one ack per event; nothing a client sends can throw out of here.
  */
@@ -16,9 +16,19 @@ import type { EventContext, EventHandlers, GameSocket } from './game-events.js';
 import { toAckError } from '../services/runtime/ack-errors.js';
 
 export interface RateLimits {
+  /** Per socket. */
   eventsPerSec: number;
   eventsBurst: number;
   chatPerSec: number;
+  /** Per user, across all of the user's sockets on this node. */
+  userEventsPerSec: number;
+  userEventsBurst: number;
+}
+
+/** A user's shared event budget and how many of their sockets use it. */
+interface UserBudget {
+  bucket: TokenBucket;
+  sockets: number;
 }
 
 export interface BindDeps {
@@ -53,9 +63,28 @@ export function createEventBinder(deps: BindDeps): (socket: GameSocket, user: Id
     });
   }
 
+  // One budget per user across their sockets here: N sockets do not get N budgets. Found once
+  // per socket at bind time, so an event costs one more bucket take and no lookup.
+  const budgets = new Map<string, UserBudget>();
+  const { rateLimit } = deps;
+
   return (socket, user) => {
-    const events = new TokenBucket(deps.rateLimit.eventsPerSec, deps.rateLimit.eventsBurst, clock.now());
-    const chat = new TokenBucket(deps.rateLimit.chatPerSec, deps.rateLimit.chatPerSec * 5, clock.now());
+    const events = new TokenBucket(rateLimit.eventsPerSec, rateLimit.eventsBurst, clock.now());
+    const chat = new TokenBucket(rateLimit.chatPerSec, rateLimit.chatPerSec * 5, clock.now());
+    let budget = budgets.get(user.userId);
+    if (!budget) {
+      budget = {
+        bucket: new TokenBucket(rateLimit.userEventsPerSec, rateLimit.userEventsBurst, clock.now()),
+        sockets: 0,
+      };
+      budgets.set(user.userId, budget);
+    }
+    const shared = budget;
+    shared.sockets += 1;
+    socket.once('disconnect', () => {
+      shared.sockets -= 1;
+      if (shared.sockets === 0 && budgets.get(user.userId) === shared) budgets.delete(user.userId);
+    });
     const ctx = { socket, user };
     socket.onAny((event: string, payload: unknown, ack: unknown) => {
       const bound = table.get(event);
@@ -69,7 +98,13 @@ export function createEventBinder(deps: BindDeps): (socket: GameSocket, user: Id
       };
       const now = clock.now();
       if (!events.take(now) || (name === 'chat:send' && !chat.take(now))) {
+        metrics.rateLimited.inc({ scope: 'events_socket' });
         fail('RATE_LIMITED', 'too many requests; slow down');
+        return;
+      }
+      if (!shared.bucket.take(now)) {
+        metrics.rateLimited.inc({ scope: 'events_user' });
+        fail('RATE_LIMITED', 'too many requests from this user; slow down');
         return;
       }
       const parsed = bound.schema.safeParse(payload);

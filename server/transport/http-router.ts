@@ -11,6 +11,7 @@ import { GameError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { toAckError } from '../services/runtime/ack-errors.js';
+import type { HttpLimits } from './http-limits.js';
 import { json, type HttpHandler, type HttpRequest, type HttpResponse } from './http-types.js';
 
 export type Access = 'public' | 'user' | 'host' | 'admin';
@@ -92,17 +93,24 @@ export const errorResponse = (
 /** Refuses a verified caller (e.g. a banned user) by throwing a GameError. */
 export type CallerGate = (user: Identity) => void;
 
+export interface RouterDeps {
+  tokens: TokenService;
+  metrics: Metrics;
+  log: Logger;
+  /** Rates per address and per user, and the Origin rules (http-limits.ts). */
+  limits: HttpLimits;
+  /** Answers GET requests no route matched (the web page's files), or null. */
+  fallback?: (path: string) => HttpResponse | null;
+  gate?: CallerGate;
+}
+
 /**
- * @param fallback answers GET requests no route matched (the web page's files), or null
+ * Every request: address rate → (preflight) → Origin of a state-changing method → route →
+ * authentication → user rate → handler. Refusals answer with their code's status
+ * (RATE_LIMITED: 429 with Retry-After).
  */
-export function createRouter(
-  routes: Route[],
-  tokens: TokenService,
-  metrics: Metrics,
-  log: Logger,
-  fallback: (path: string) => HttpResponse | null = () => null,
-  gate: CallerGate = () => undefined,
-): HttpHandler {
+export function createRouter(routes: Route[], deps: RouterDeps): HttpHandler {
+  const { tokens, metrics, log, limits, fallback = () => null, gate = () => undefined } = deps;
   const compiled: CompiledRoute[] = routes.map((r) => ({
     ...r,
     regex: new RegExp(`^${r.path.replace(/:[a-zA-Z]+/g, '([^/]+)')}$`),
@@ -115,6 +123,10 @@ export function createRouter(
     const label = route ? `${route.method} ${route.path}` : req.method === 'GET' ? 'static' : 'unmatched';
     let res: HttpResponse;
     try {
+      limits.admitAddress(req);
+      if (req.method === 'OPTIONS' && req.corsMethod !== undefined)
+        return count(limits.preflight(req), 'preflight');
+      limits.checkOrigin(req);
       const file = !route && req.method === 'GET' ? fallback(req.path) : null;
       if (file) {
         res = file;
@@ -124,9 +136,11 @@ export function createRouter(
             ? { ...errorResponse('NOT_FOUND', `${req.method} is not allowed on ${req.path}`), status: 405 }
             : errorResponse('NOT_FOUND', `no route ${req.method} ${req.path}`);
       } else {
+        const user = route.access === 'public' ? anonymous : await authorize(req, route.access, tokens, gate);
+        if (route.access !== 'public') limits.admitUser(user.userId);
         res = await route.handle({
           params: decodeParams(route.regex.exec(req.path) ?? []),
-          user: route.access === 'public' ? anonymous : await authorize(req, route.access, tokens, gate),
+          user,
           body: route.body ? parseWith(route.body, parseBody(req.body)) : parseBody(req.body),
           query: route.query
             ? parseWith(route.query, Object.fromEntries(new URLSearchParams(req.query ?? '')))
@@ -140,9 +154,15 @@ export function createRouter(
       const { code, message, ...details } = error;
       res = errorResponse(code, message, details);
     }
+    const cors = limits.corsHeaders(req);
+    if (cors) res = { ...res, headers: { ...res.headers, ...cors } };
+    return count(res, label);
+  };
+
+  function count(res: HttpResponse, label: string): HttpResponse {
     metrics.httpRequests.inc({ route: label, status: String(res.status) });
     return res;
-  };
+  }
 }
 
 async function authorize(

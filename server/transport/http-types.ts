@@ -8,6 +8,15 @@ export interface HttpRequest {
   authorization: string | undefined;
   /** The raw body (empty string when none). */
   body: string;
+  /** The TCP peer's address (a proxy's, behind one). */
+  peer?: string;
+  /** The X-Forwarded-For header (believed only from TRUSTED_PROXIES). */
+  forwardedFor?: string;
+  /** The Origin and Host headers (browser origin checks, CORS). */
+  origin?: string;
+  host?: string;
+  /** Access-Control-Request-Method of a CORS preflight. */
+  corsMethod?: string;
 }
 
 export interface HttpResponse {
@@ -18,6 +27,8 @@ export interface HttpResponse {
   cacheControl?: string;
   /** Retry-After header, seconds (429 and 503 answers that know when to come back). */
   retryAfterSec?: number;
+  /** Any other headers (CORS). */
+  headers?: Record<string, string>;
 }
 
 export type HttpHandler = (req: HttpRequest) => Promise<HttpResponse>;

@@ -13,6 +13,7 @@ export function nodeHttpListener(handler: HttpHandler): (req: IncomingMessage, r
           'content-type': r.contentType,
           ...(r.cacheControl ? { 'cache-control': r.cacheControl } : {}),
           ...(r.retryAfterSec !== undefined ? { 'retry-after': String(r.retryAfterSec) } : {}),
+          ...r.headers,
         })
         .end(r.body);
     };
@@ -30,12 +31,19 @@ export function nodeHttpListener(handler: HttpHandler): (req: IncomingMessage, r
     req.on('end', () => {
       if (size > MAX_BODY_BYTES) return;
       const [path = '/', query = ''] = (req.url ?? '/').split('?');
+      const xff = req.headers['x-forwarded-for'];
+      const corsMethod = req.headers['access-control-request-method'];
       void handler({
         method: req.method ?? 'GET',
         path,
         query,
         authorization: req.headers.authorization,
         body: Buffer.concat(chunks).toString('utf8'),
+        ...(req.socket.remoteAddress ? { peer: req.socket.remoteAddress } : {}),
+        ...(typeof xff === 'string' ? { forwardedFor: xff } : {}),
+        ...(req.headers.origin ? { origin: req.headers.origin } : {}),
+        ...(req.headers.host ? { host: req.headers.host } : {}),
+        ...(typeof corsMethod === 'string' ? { corsMethod } : {}),
       }).then(send);
     });
   };

@@ -25,9 +25,21 @@ import type { NodeMembership } from '../store/nodes/node-registry.js';
 
 export type GameServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-export function createSocketServer(config: Config, adapter?: ServerOptions['adapter']): GameServer {
+/**
+ * @param allowRequest the handshake's Origin and per-address checks (connection-limits.ts)
+ */
+export function createSocketServer(
+  config: Config,
+  adapter?: ServerOptions['adapter'],
+  allowRequest?: ServerOptions['allowRequest'],
+): GameServer {
   const options: Partial<ServerOptions> = {
     ...(adapter ? { adapter } : {}),
+    ...(allowRequest ? { allowRequest } : {}),
+    // ConnectionLimits closes a socket with no authenticated CONNECT after
+    // WS_HANDSHAKE_TIMEOUT_MS (and counts it); socket.io's own timer (45 s by default) is
+    // the backstop a second later.
+    connectTimeout: config.ws.handshakeTimeoutMs + 1000,
     transports: ['websocket'],
     serveClient: false,
     maxHttpBufferSize: config.ws.maxPayloadBytes,

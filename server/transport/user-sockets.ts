@@ -25,6 +25,11 @@ export class UserSockets {
     });
   }
 
+  /** How many connections `userId` has open on this node. */
+  count(userId: string): number {
+    return this.byUser.get(userId)?.size ?? 0;
+  }
+
   /** Emits to every connection of `userId` on this node but `exceptId` (none: nothing happens). */
   emit(userId: string, event: string, args: unknown[], exceptId?: string): void {
     const sockets = this.byUser.get(userId);

@@ -17,6 +17,15 @@ export function serveHttpOnUws(app: TemplatedApp, handler: HttpHandler): void {
     const path = req.getUrl();
     const query = req.getQuery();
     const authorization = req.getHeader('authorization') || undefined;
+    const peer = Buffer.from(res.getRemoteAddressAsText()).toString();
+    const header = (name: string): string | undefined => req.getHeader(name) || undefined;
+    const seen = {
+      peer,
+      forwardedFor: header('x-forwarded-for'),
+      origin: header('origin'),
+      host: header('host'),
+      corsMethod: header('access-control-request-method'),
+    };
     const length = req.getHeader('content-length');
     const chunked = req.getHeader('transfer-encoding') !== '';
     const send = (r: HttpResponse): void => {
@@ -27,11 +36,12 @@ export function serveHttpOnUws(app: TemplatedApp, handler: HttpHandler): void {
           .writeHeader('content-type', r.contentType);
         if (r.cacheControl) res.writeHeader('cache-control', r.cacheControl);
         if (r.retryAfterSec !== undefined) res.writeHeader('retry-after', String(r.retryAfterSec));
+        for (const [name, value] of Object.entries(r.headers ?? {})) res.writeHeader(name, value);
         res.end(r.body);
       });
     };
     const dispatch = (body: string): void => {
-      void handler({ method, path, query, authorization, body }).then(send);
+      void handler({ method, path, query, authorization, body, ...defined(seen) }).then(send);
     };
     if (Number(length) > MAX_BODY_BYTES) {
       send(bodyTooLarge());
@@ -55,4 +65,11 @@ export function serveHttpOnUws(app: TemplatedApp, handler: HttpHandler): void {
       if (isLast) dispatch(Buffer.concat(chunks).toString('utf8'));
     });
   });
+}
+
+/** `value` without its undefined properties (the request type's optionals are exact). */
+function defined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
 }

@@ -69,7 +69,10 @@ export interface ClientToServerEvents {
   ) => void;
   /** Opens an exclusive packet paid to the caller's receive code. */
   'packet:open': (payload: PacketOpenPayload, ack: AckFn<{ amount: number; remaining: number }>) => void;
-  /** Step-up: hands the connection a fresh token of the same user (after VERIFICATION_REQUIRED). */
+  /**
+   * Hands the connection a fresh token of the same user: step-up after VERIFICATION_REQUIRED,
+   * and renewal after `auth:expired` (the connection's expiry becomes the new token's).
+   */
   'auth:refresh': (payload: AuthRefreshPayload, ack: AckFn<{ authTime: number }>) => void;
 }
 
@@ -93,6 +96,11 @@ export interface ServerToClientEvents {
   'karaoke:listened': (event: { roomId: string; listens: ListenedEntry[] }) => void;
   /** To a receive code's owner, on every node: someone paid them an exclusive packet. */
   'packet:received': (event: PacketReceivedEvent) => void;
+  /**
+   * The connection's token has expired: send a fresh one with `auth:refresh` within
+   * `graceMs`, or the server closes the connection (TOKEN_EXPIRY_GRACE_MS).
+   */
+  'auth:expired': (event: { expiredAt: number; graceMs: number }) => void;
 }
 
 /** Events between server nodes (through the adapter). */
@@ -112,6 +120,8 @@ export interface SocketData {
   role: Role;
   /** When the user last signed in (token `auth_time`, else `iat`), ms epoch; step-up checks it. */
   authTime?: number;
+  /** When the connection's token expires (its `exp`, ms epoch); `auth:refresh` moves it on. */
+  expiresAt?: number;
   /** The client's address (X-Forwarded-For honoured only from TRUSTED_PROXIES). */
   ip?: string;
   /** The device id the client sent in the handshake (`auth.deviceId`), if any. */

@@ -37,7 +37,10 @@ export type WireFormat = 'msgpack' | 'json';
 export interface RedPacketClientOptions {
   /** Server base URL, e.g. `http://localhost:3000`. */
   url: string;
-  /** JWT, or a function fetching a fresh one (called on every (re)connect). */
+  /**
+   * JWT, or a function fetching a fresh one (called on every (re)connect, and when the
+   * server says the connection's token expired: `auth:expired`, answered with `auth:refresh`).
+   */
   token: string | (() => string | Promise<string>);
   /** @default 'msgpack' — must match the server's WIRE_FORMAT */
   wireFormat?: WireFormat;
@@ -109,6 +112,15 @@ export class RedPacketClient {
     this.socket.on('disconnect', () => {
       this.connection += 1;
     });
+    // Without a provider there is nothing fresh to hand over: the server closes the connection
+    // after its grace period.
+    if (typeof token === 'function')
+      this.socket.on('auth:expired', () => {
+        void Promise.resolve()
+          .then(token)
+          .then((fresh) => this.reauthenticate(fresh))
+          .catch(() => undefined);
+      });
   }
 
   get connected(): boolean {

@@ -26,6 +26,14 @@ export const TEST_ENV: Record<string, string> = {
   RATE_LIMIT_EVENTS_PER_SEC: '100000',
   RATE_LIMIT_EVENTS_BURST: '100000',
   RATE_LIMIT_CHAT_PER_SEC: '10000',
+  RATE_LIMIT_USER_PER_SEC: '100000',
+  RATE_LIMIT_USER_BURST: '100000',
+  // Connection caps and HTTP rates off (0): tests open many sockets and requests from one
+  // address; test/integration/public-limits.test.ts turns each on.
+  RATE_LIMIT_HTTP_IP_PER_SEC: '0',
+  RATE_LIMIT_HTTP_USER_PER_SEC: '0',
+  WS_MAX_PER_IP: '0',
+  WS_MAX_PER_USER: '0',
   // Risk rules off (0) unless a test turns one on: tests send and grab far past daily habits.
   RISK_DAILY_MAX_SENDS: '0',
   RISK_DAILY_MAX_SENT_FEN: '0',

@@ -5,7 +5,7 @@
  * the replay bundle verifies against it. The host's report flags the early tap.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RainEndedEvent } from '@red-packet/sdk/protocol';
 import type { RainReport, ReplayBundle } from '@red-packet/sdk/rain-fairness';
 import type { RedPacketError } from '@red-packet/sdk';
@@ -99,6 +99,18 @@ describe.each(storeBackends())('lottery rain on %s', (_name, makeBackend) => {
       ok: true,
       checked: { claims: 5, paid: 1_000, draws: 1, passedOver: 0 },
     });
+    // An ended rain's replay is built once: later reads come from memory, not the store.
+    const trailReads = vi.spyOn(server.app.store.lottery, 'rainTrail');
+    const again = await server.http('GET', `/v1/rains/${rain.id}/replay`, { token: await server.token('b') });
+    expect(again.body).toEqual(replay.body);
+    expect(trailReads).not.toHaveBeenCalled();
+    // The details read the board to a bound, not whole.
+    const boardReads = vi.spyOn(server.app.store.rains, 'rainLeaderboard');
+    const details = await server.http('GET', `/v1/rains/${rain.id}`, { token: await server.token('b') });
+    expect(details.body).toMatchObject({ totals: { winners: 5 } });
+    expect(boardReads).toHaveBeenCalledWith(rain.id, 1000);
+    trailReads.mockRestore();
+    boardReads.mockRestore();
     const cli = await runReplayCommand([rain.id, '--url', server.url, '--token', await server.token('p')]);
     expect(cli.exitCode).toBe(0);
     expect(cli.output).toContain('checked 1 drops, 1 lottery draws, 5 paid shares (1000 fen)');
