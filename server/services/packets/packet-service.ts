@@ -3,109 +3,29 @@
  * Runs the step protocol of store.ts; every step is idempotent, so a failure part-way is
  * finished by the reconciler, never paid twice.
  */
-import type { ClaimLocation, ClaimRule, PacketDetails, PacketView, UserRef } from '@red-packet/sdk/protocol';
+import type { PacketDetails, PacketView, UserRef } from '@red-packet/sdk/protocol';
 import type { PacketSpec } from '@red-packet/sdk/schemas';
-import type { Clock } from '../../domain/clock.js';
 import { GameError } from '../../domain/errors.js';
-import { checkFence, fencePass, outOfArea, type FenceBounds } from '../../domain/geo-fence.js';
+import { checkFence, fencePass, outOfArea } from '../../domain/geo-fence.js';
 import { newId } from '../../domain/ids.js';
-import { notOpenYet, resolveOpening } from '../../domain/packet-opening.js';
-import { checkPacketLimits, packetTotal, splitPacket, type PacketLimits } from '../../domain/packet-rules.js';
-import type { RandomInt } from '../../domain/split.js';
-import type { Logger } from '../../observability/logger.js';
-import type { Metrics } from '../../observability/metrics.js';
-import type { PacketRecord, Store } from '../../store/store.js';
-import type { Broadcaster } from '../runtime/broadcaster.js';
-import type { ClaimRisk, ClaimVia } from '../risk/claim-risk.js';
-import type { TextCheck } from '../screening/content-screen.js';
+import { resolveOpening } from '../../domain/packet-opening.js';
+import { checkPacketLimits, packetTotal, splitPacket } from '../../domain/packet-rules.js';
+import type { PacketRecord } from '../../store/store.js';
+import type { ClaimVia } from '../risk/claim-risk.js';
 import { GrabQueue } from './grab-queue.js';
 import { PacketFacts, type ExhaustedReason, type PacketFact } from './packet-facts.js';
-import type { GrabBatcher } from './grab-batcher.js';
-import type { Payments } from '../money/payments.js';
-import type { SendGate, SendGateUser } from '../risk/risk-service.js';
+import type { SendGateUser } from '../risk/risk-service.js';
 import { bestLuckOf, claimView, packetView } from './packet-views.js';
+import { closedError, closedReasonOf, refusalOf } from './grab-refusals.js';
+import type { GrabRequest, GrabResult, PacketServiceDeps, SendOptions } from './packet-service-types.js';
 
-export interface PacketServiceDeps {
-  store: Store;
-  clock: Clock;
-  broadcaster: Broadcaster;
-  payments: Payments;
-  grabs: GrabBatcher;
-  metrics: Metrics;
-  log: Logger;
-  limits: PacketLimits & { packetTtlMs: number; packetMaxOpenDelayMs: number };
-  randomInt?: RandomInt;
-  /** Risk control: checks and counts a send before it is funded (RiskService.admitSend). */
-  admitSend?: SendGate;
-  /** Risk control: the gate every claim passes (RiskService.guardClaim). */
-  claimRisk: ClaimRisk;
-  /**
-   * Content screening (services/screening/content-screen.ts) of the texts a packet carries: greeting,
-   * password phrase, song title and link. Runs before anything is written or funded.
-   */
-  screenText?: TextCheck;
-  /** Called when this node learns a packet ran out or expired (to tell the other nodes). */
-  onClosed?: (packetId: string, reason: ExhaustedReason) => void;
-  /** Location fences: the radius bounds and the most of a reported accuracy that is credited. */
-  fence: FenceBounds & { accuracyCapM: number };
-  /** Risk side: a claim on a fenced packet that presented a location (FenceAudit.record). Never rejects. */
-  onFenceAttempt?: (attempt: FenceAttemptEvent) => Promise<void>;
-}
-
-/** A claim on a fenced packet with a location, as the fence judged it. */
-export interface FenceAttemptEvent {
-  packetId: string;
-  user: UserRef;
-  location: ClaimLocation;
-  inside: boolean;
-  distanceM: number;
-  /** The packet's expiry (its claim-location log is kept a while past it). */
-  expiresAt: number;
-}
-
-/** What a grab presents besides the user: a password packet's phrase, where the claimer is. */
-export interface GrabRequest {
-  /** The normalised chat line that asks for a password packet (phrase-service.ts). */
-  phrase?: string;
-  /** Required for a location-fenced packet (OUT_OF_AREA without it). */
-  location?: ClaimLocation;
-}
-
-const closedError = (reason: ExhaustedReason): GameError =>
-  reason === 'PACKET_EMPTY'
-    ? new GameError('PACKET_EMPTY', 'all shares are taken')
-    : new GameError('PACKET_EXPIRED', 'the packet has expired');
-
-/** Whether a grab's refusal says the packet closed (for the grab queue). */
-const closedReasonOf = (err: unknown): ExhaustedReason | undefined =>
-  err instanceof GameError && (err.code === 'PACKET_EMPTY' || err.code === 'PACKET_EXPIRED')
-    ? err.code
-    : undefined;
-
-export interface GrabResult {
-  amount: number;
-  remaining: number;
-  /** The grabber's balance after it, when a `conn` grab's credit landed in the grab step. */
-  balance?: number;
-}
-
-/** What a packet made by another service (receive codes) sets beyond its spec. */
-export interface SendOptions {
-  /** The packet id, when the caller indexes it (`indexAhead`). */
-  id?: string;
-  /**
-   * The caller's own index entry for the packet (a receive code's inbox), written with the
-   * packet's indexes: once the money is held, before the packet is created.
-   */
-  indexAhead?: () => Promise<void>;
-  /** Overrides the spec's claim rule (an exclusive packet paid to a receive code). */
-  claim?: ClaimRule;
-  /**
-   * The caller has screened the texts already (a receive-code payment: the payer's greeting
-   * before its write-ahead, the owner's note when the owner set it).
-   */
-  screened?: boolean;
-}
+export type {
+  FenceAttemptEvent,
+  GrabRequest,
+  GrabResult,
+  PacketServiceDeps,
+  SendOptions,
+} from './packet-service-types.js';
 
 export class PacketService {
   /**
@@ -294,28 +214,12 @@ export class PacketService {
     };
     const outcome = await store.packets.grabAndCredit(packetId, user, now, pass);
     switch (outcome.status) {
-      case 'missing':
-        throw new GameError('NOT_FOUND', 'no such packet');
-      case 'not-open':
-        throw notOpenYet(outcome.opensAt, now);
       case 'expired':
-        this.markClosed(packetId, 'PACKET_EXPIRED');
-        throw closedError('PACKET_EXPIRED');
-      case 'empty':
-        this.markClosed(packetId, 'PACKET_EMPTY');
-        throw closedError('PACKET_EMPTY');
-      case 'already':
-        throw new GameError(
-          'ALREADY_GRABBED',
-          `already grabbed ${outcome.claim.amount} fen from this packet`,
-        );
-      case 'locked':
-        throw new GameError(
-          'LOCKED',
-          'locked: listen to the song first (karaoke:start, then karaoke:progress), or say the phrase in chat',
-        );
-      case 'forbidden':
-        throw new GameError('FORBIDDEN', 'this packet was paid to someone else’s receive code');
+      case 'empty': {
+        const reason = outcome.status === 'expired' ? 'PACKET_EXPIRED' : 'PACKET_EMPTY';
+        this.markClosed(packetId, reason);
+        throw closedError(reason);
+      }
       case 'outside':
         if (location && outcome.distanceM !== null) {
           const { distanceM, expiresAt } = outcome;
@@ -324,6 +228,8 @@ export class PacketService {
         throw outOfArea(outcome.radiusM, outcome.distanceM);
       case 'claimed':
         break;
+      default:
+        throw refusalOf(outcome, now);
     }
     const { claim, packet } = outcome;
     // The store measured the distance when it let the grab through (no second haversine here).
