@@ -1,14 +1,15 @@
 /**
- * npm run flood [-- --redis] [--sends 10000] [--ghosts 2000] [--attackers 20]
+ * npm run flood [-- --redis] [--sends 10000] [--ghosts 2000] [--attackers 20] [--replays 50]
  *
  * Issue 23: nothing a failed request writes may grow without bound. One server in this
  * process on 127.0.0.1 (the memory store, or with `--redis` a redis-server of its own on a
  * free port), driven through the SDK like any client:
  *
- *   1. baseline  each check (a nearby search in a city and at the pole, a chat line that is a
- *                live password packet's phrase) is timed SAMPLES times
+ *   1. baseline  each check (time:sync, GET /v1/me, a nearby search in a city and at the pole,
+ *                a chat line that is a live password packet's phrase) is timed SAMPLES times
  *   2. floods    attackers with empty wallets send what the server must refuse: 10,000 fenced
- *                packets beyond ±85.05° and 2,000 password packets saying "hi"
+ *                packets beyond ±85.05° and 2,000 password packets saying "hi"; then 50
+ *                parallel replay reads of an ended lottery rain (served from the replay cache)
  *   3. again     the same checks, timed the same way, must still answer, within
  *                max(3 × baseline, baseline + 10 ms) at p50 and p99
  *   4. audit     the conservation audit must be balanced
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     sends: { type: 'string', default: '10000' },
     ghosts: { type: 'string', default: '2000' },
     attackers: { type: 'string', default: '20' },
+    replays: { type: 'string', default: '50' },
   },
 });
 const bounded = (name: string, raw: string, max: number): number => {
@@ -44,6 +46,7 @@ const SIZE = {
   sends: bounded('sends', values.sends, 50_000),
   ghosts: bounded('ghosts', values.ghosts, 50_000),
   attackers: bounded('attackers', values.attackers, 200),
+  replays: bounded('replays', values.replays, 1_000),
 };
 /** The whole run, start to audit. */
 const TIME_LIMIT_MS = 240_000;
@@ -58,6 +61,12 @@ const PHRASE = 'hi';
 
 interface FloodContext {
   server: TestServer;
+  /** An ended lottery rain, for the replay reads. */
+  rainId: string;
+  /** Bearer tokens of the attackers, for HTTP floods. */
+  attackerTokens: string[];
+  /** The victim's bearer token, for HTTP checks. */
+  victimToken: string;
   /** Signed-in clients with empty wallets, each in both rooms. */
   attackers: RedPacketClient[];
   /** A signed-in client with money, in both rooms. */
@@ -66,7 +75,7 @@ interface FloodContext {
 
 interface FloodFigures {
   requests: number;
-  /** Error code → count (the floods here expect every request refused). */
+  /** Outcome → count: an error code, or `ok` (sends are all refused; replay reads all served). */
   outcomes: Record<string, number>;
   ms: number;
 }
@@ -135,7 +144,32 @@ const FLOODS: Flood[] = [
   },
 ];
 
+FLOODS.push({
+  name: `parallel replay reads of an ended rain ×${SIZE.replays}`,
+  run: async (ctx) => {
+    const outcomes: Record<string, number> = {};
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: SIZE.replays }, async (_, i) => {
+        const token = ctx.attackerTokens[i % ctx.attackerTokens.length] ?? '';
+        const res = await ctx.server.http('GET', `/v1/rains/${ctx.rainId}/replay`, { token });
+        const code = res.status === 200 ? 'ok' : `HTTP ${res.status}`;
+        outcomes[code] = (outcomes[code] ?? 0) + 1;
+      }),
+    );
+    return { requests: SIZE.replays, outcomes, ms: performance.now() - started };
+  },
+});
+
 const CHECKS: Check[] = [
+  { name: 'time:sync', call: (ctx) => ctx.victim.request('time:sync', {}) },
+  {
+    name: 'GET /v1/me (HTTP)',
+    call: async (ctx) => {
+      const res = await ctx.server.http('GET', '/v1/me', { token: ctx.victimToken });
+      if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+    },
+  },
   { name: 'nearby, city 1 km', call: (ctx) => ctx.victim.nearby({ ...CITY, radiusM: 1_000 }) },
   { name: 'nearby, pole 5 km', call: (ctx) => ctx.victim.nearby({ ...POLE, radiusM: 5_000 }) },
   { name: `chat "${PHRASE}" (a live phrase)`, call: (ctx) => ctx.victim.chat(CHAT_ROOM, PHRASE) },
@@ -207,7 +241,31 @@ async function main(): Promise<boolean> {
       count: 100,
       unlock: { type: 'phrase', phrase: PHRASE },
     });
-    const ctx: FloodContext = { server, attackers, victim };
+    // An ended lottery rain: what the replay reads read.
+    const host = await server.client('flood-host', 'host');
+    await server.mint('flood-host', 100_000);
+    await host.join(GEO_ROOM);
+    const ended = victim.waitFor('rain:ended', () => true, 30_000);
+    const { rain } = await host.scheduleRain({
+      roomId: GEO_ROOM,
+      total: 1_000,
+      drops: 5,
+      durationMs: 1_000,
+      startInMs: 0,
+      dropTtlMs: 1_000,
+    });
+    await ended;
+    const attackerTokens = await Promise.all(
+      Array.from({ length: SIZE.attackers }, (_, i) => server.token(`attacker-${i}`)),
+    );
+    const ctx: FloodContext = {
+      server,
+      attackers,
+      victim,
+      rainId: rain.id,
+      attackerTokens,
+      victimToken: await server.token('victim'),
+    };
 
     const before = new Map<string, Timing>();
     for (const check of CHECKS) before.set(check.name, await time(ctx, check));
