@@ -4,13 +4,12 @@
  * pushed to the same clients by a bare uWebSockets.js publish loop (bench/reference-uws.ts).
  * The RSS growth per idle joined connection is read before the rain starts.
  */
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { percentile } from './histogram.js';
 import type { BenchEnv } from './grab-scenarios.js';
 import { startServer } from './grab-scenarios.js';
-import { measure, pin, rssKb } from './machine.js';
+import { measure, rssKb } from './machine.js';
 import { connectPool, hostClient, requireBalanced, type Pool } from './pool.js';
+import { startReference } from './reference-process.js';
 import { cpuShare, round, type FanoutFigures } from './results.js';
 
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 1_000));
@@ -90,30 +89,17 @@ export async function fanoutReference(
   clients: number,
   seconds: number,
 ): Promise<FanoutFigures> {
-  const child = fork(fileURLToPath(new URL('./reference-uws.ts', import.meta.url)), [], {
-    execArgv: ['--conditions=rp-source', '--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const next = <T>(): Promise<T> =>
-    new Promise((resolve, reject) => {
-      child.once('message', (m: T & { error?: string }) =>
-        m.error ? reject(new Error(m.error)) : resolve(m),
-      );
-      child.once('exit', (code) => reject(new Error(`reference server exited (${String(code)})`)));
-    });
+  const ref = await startReference(env, 'reference-uws.ts');
   try {
-    const { port } = await next<{ port: number }>();
-    const pid = child.pid ?? 0;
-    if (env.plan.pinned) pin(pid, env.plan.serverCores);
-    const url = `http://127.0.0.1:${port}`;
+    const { pid, url } = ref;
     const rssBefore = rssKb(pid);
     const pool = await connectPool(url, clients, 'fan', env.threads);
     await settle();
     const rssAfter = rssKb(pid);
     await pool.ask({ cmd: 'armFanout', event: 'rain:drops' });
     const run = await measure({ server: pid, redis: null }, async () => {
-      const done = next<{ ticks: number }>();
-      child.send({ cmd: 'rain', seconds });
+      const done = ref.next<{ ticks: number }>();
+      ref.send({ cmd: 'rain', seconds });
       return done;
     });
     await new Promise((r) => setTimeout(r, 300)); // the last tick's frames in flight
@@ -130,7 +116,7 @@ export async function fanoutReference(
       rssAfter - rssBefore,
     );
   } finally {
-    child.kill('SIGKILL');
+    await ref.stop();
   }
 }
 

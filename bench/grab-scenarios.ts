@@ -1,7 +1,8 @@
 /**
  * Grab scenarios: a 200-member room grabbing one packet after another, a crowded room (many
  * members, many packets open at once), full allocation of one big packet by a crowd, and the
- * Redis limit for the same script (redis-benchmark). Each ends with the money audit.
+ * Redis limit for the same script (redis-benchmark). Each ends with the money audit. Beside
+ * them, the cost of an acked no-op event on this server and on bare socket.io (the floor).
  */
 import { spawnSync } from 'node:child_process';
 import { Redis } from 'ioredis';
@@ -12,7 +13,16 @@ import type { RedisHandle } from '../test/helpers/redis-server.js';
 import { percentile } from './histogram.js';
 import { measure, pin, type CorePlan } from './machine.js';
 import { connectPool, hostClient, requireBalanced, tokens } from './pool.js';
-import { cpuShare, round, type BenchResults, type EchoFigures, type GrabFigures } from './results.js';
+import { startReference } from './reference-process.js';
+import {
+  cpuShare,
+  FLOOR_NAME,
+  round,
+  type BenchResults,
+  type EchoFigures,
+  type FloorFigures,
+  type GrabFigures,
+} from './results.js';
 
 /** Packets (or echo rounds) every client goes through before a grab scenario is measured. */
 const WARM_UP_PACKETS = 3;
@@ -120,10 +130,11 @@ export async function grabScenario(env: BenchEnv, spec: GrabSpec): Promise<GrabF
 }
 
 /**
- * The floor under every acked event: `members` clients each send `perClient` `time:sync`
- * requests (no store call, the smallest ack) one after another. Server CPU per event is what
- * socket.io, the wire format and this server's event edge (rate limit, schema, metrics) cost
- * before a handler does anything — the part of a grab no store or game change can remove.
+ * This server's cost per acked event that does nothing: `members` clients each send
+ * `perClient` `time:sync` requests (no store call, the smallest ack) one after another.
+ * Server CPU per event is what socket.io, the wire format and this server's event edge (rate
+ * limit, schema, metrics) cost before a handler does anything; `floorScenario` measures the
+ * same requests against bare socket.io, and the difference is the edge.
  */
 export async function echoScenario(
   env: BenchEnv,
@@ -131,31 +142,55 @@ export async function echoScenario(
 ): Promise<EchoFigures> {
   const server = await startServer(env, 'echo', 'memory');
   try {
-    const pool = await connectPool(server.url, spec.members, 'echo', env.threads);
-    // Warm-up, not measured (JIT compilation).
-    await pool.ask({ cmd: 'echoAll', perClient: WARM_UP_PACKETS });
-    const run = await measure({ server: server.pid, redis: null }, () =>
-      pool.ask<{ ok: number; lags: number[] }>({ cmd: 'echoAll', perClient: spec.perClient }),
-    );
-    await pool.close();
-    const events = run.result.reduce((sum, r) => sum + r.ok, 0);
-    return {
-      members: spec.members,
-      events,
-      perSec: round(events / run.cpu.seconds),
-      p50Ms: round(
-        percentile(
-          run.result.map((r) => r.lags),
-          50,
-        ),
-        2,
-      ),
-      serverUsPerEvent: round((run.cpu.server / events) * 1e6),
-      cpu: cpuShare(run.cpu, env.plan.generatorCoreCount),
-    };
+    return await echoRun(env, server, spec);
   } finally {
     await server.stop();
   }
+}
+
+/**
+ * The floor: the same clients and requests as `echoScenario`, against a bare socket.io
+ * server on uWS with the game's options and nothing else (bench/reference-socketio.ts).
+ */
+export async function floorScenario(
+  env: BenchEnv,
+  spec: { members: number; perClient: number },
+): Promise<FloorFigures> {
+  const ref = await startReference(env, 'reference-socketio.ts', env.profile);
+  try {
+    return { reference: FLOOR_NAME, ...(await echoRun(env, ref, spec)) };
+  } finally {
+    await ref.stop();
+  }
+}
+
+async function echoRun(
+  env: BenchEnv,
+  server: { url: string; pid: number },
+  spec: { members: number; perClient: number },
+): Promise<EchoFigures> {
+  const pool = await connectPool(server.url, spec.members, 'echo', env.threads);
+  // Warm-up, not measured (JIT compilation).
+  await pool.ask({ cmd: 'echoAll', perClient: WARM_UP_PACKETS });
+  const run = await measure({ server: server.pid, redis: null }, () =>
+    pool.ask<{ ok: number; lags: number[] }>({ cmd: 'echoAll', perClient: spec.perClient }),
+  );
+  await pool.close();
+  const events = run.result.reduce((sum, r) => sum + r.ok, 0);
+  return {
+    members: spec.members,
+    events,
+    perSec: round(events / run.cpu.seconds),
+    p50Ms: round(
+      percentile(
+        run.result.map((r) => r.lags),
+        50,
+      ),
+      2,
+    ),
+    serverUsPerEvent: round((run.cpu.server / events) * 1e6),
+    cpu: cpuShare(run.cpu, env.plan.generatorCoreCount),
+  };
 }
 
 /** One big lucky packet contested by every member, `runs` times; the median time to pay it all. */

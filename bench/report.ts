@@ -1,13 +1,21 @@
 /**
  * Writes a bench run: bench/results/latest.json, a dated copy, docs/benchmarks.svg (each
  * figure against its goal, and the fan-out scale curve) and docs/benchmarks.md (machine,
- * command, goals, figures, references). The prose about what limits each figure lives in
+ * command, goals, figures, references). Every per-event cost is printed beside the floor, a
+ * bare socket.io server on uWS acking the same no-op from the same clients, as a multiple of
+ * it ("85 µs (2.94 × floor)"). The prose about what limits each figure lives in
  * docs/benchmarks-notes.md and is appended as is. A figure measured while the generator was
  * saturated is printed INVALID, never as a server figure.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { curveSvg } from './curve-chart.js';
-import type { BenchResults, CpuShare, FanoutFigures, GrabFigures } from './results.js';
+import {
+  FLOOR_NAME,
+  type BenchResults,
+  type CpuShare,
+  type FanoutFigures,
+  type GrabFigures,
+} from './results.js';
 
 export interface Goal {
   name: string;
@@ -18,6 +26,8 @@ export interface Goal {
   atLeast: boolean;
   /** Set when the generator was saturated: the figure measured the generator. */
   invalid?: string;
+  /** Printed in parentheses after the measured value (the floor multiple, or the operands). */
+  detail?: string;
 }
 
 const saturated = (cpu: CpuShare): string | undefined =>
@@ -29,18 +39,39 @@ export function crowdedRedis(r: BenchResults): GrabFigures | undefined {
   return r.crowded.find((c) => c.store === 'redis');
 }
 
+/**
+ * `us` of server CPU as a multiple of the floor (bare socket.io acking a no-op), e.g.
+ * "2.94 × floor"; undefined for results measured before the floor was.
+ */
+export function timesFloor(r: BenchResults, us: number): string | undefined {
+  if (!r.floor) return undefined;
+  return `${Number((us / r.floor.serverUsPerEvent).toPrecision(3))} × floor`;
+}
+
+const inParens = (detail: string | undefined): string => (detail ? ` (${detail})` : '');
+
 export function goals(r: BenchResults): Goal[] {
   const crowded = crowdedRedis(r);
   const { uws, ws, reference } = r.fanout;
-  const list: Goal[] = [
-    {
-      name: `server CPU per grab, ${r.grab.members}-member room`,
-      measured: r.grab.serverUsPerGrab,
-      goal: 50,
-      unit: 'µs',
+  const list: Goal[] = [];
+  if (r.echo && r.floor) {
+    list.push({
+      name: 'server CPU per acked no-op ÷ bare socket.io floor',
+      measured: Math.round((r.echo.serverUsPerEvent / r.floor.serverUsPerEvent) * 1000) / 1000,
+      goal: 1.2,
+      unit: '×',
       atLeast: false,
-    },
-  ];
+      detail: `${r.echo.serverUsPerEvent} µs ÷ ${r.floor.serverUsPerEvent} µs`,
+    });
+  }
+  list.push({
+    name: `server CPU per grab, ${r.grab.members}-member room`,
+    measured: r.grab.serverUsPerGrab,
+    goal: 50,
+    unit: 'µs',
+    atLeast: false,
+    detail: timesFloor(r, r.grab.serverUsPerGrab),
+  });
   if (crowded) {
     list.push({
       name: `server CPU per grab, ${crowded.members}-member room, ${crowded.packetsOpen} packets open (Redis)`,
@@ -48,6 +79,7 @@ export function goals(r: BenchResults): Goal[] {
       goal: 100,
       unit: 'µs',
       atLeast: false,
+      detail: timesFloor(r, crowded.serverUsPerGrab),
     });
   }
   list.push(
@@ -112,7 +144,7 @@ export function verdict(g: Goal): string {
 export function goalLines(r: BenchResults): string[] {
   return goals(r).map(
     (g) =>
-      `${g.name}: ${g.measured} ${g.unit} (goal ${g.atLeast ? '≥' : '≤'} ${g.goal} ${g.unit}) — ${verdict(g)}`,
+      `${g.name}: ${g.measured} ${g.unit}${inParens(g.detail)} (goal ${g.atLeast ? '≥' : '≤'} ${g.goal} ${g.unit}) — ${verdict(g)}`,
   );
 }
 
@@ -127,7 +159,7 @@ function goalSvg(r: BenchResults): { svg: string; height: number } {
       const score = Math.min(2, g.atLeast ? g.measured / g.goal : g.goal / Math.max(g.measured, 1e-9));
       const y = 40 + i * rowH;
       const color = g.invalid ? '#999999' : met(g) ? '#2e9d5b' : '#d62f2f';
-      const label = `${g.measured} ${g.unit} (goal ${g.atLeast ? '≥' : '≤'} ${g.goal})${g.invalid ? ' INVALID' : ''}`;
+      const label = `${g.measured} ${g.unit}${inParens(g.detail)} (goal ${g.atLeast ? '≥' : '≤'} ${g.goal})${g.invalid ? ' INVALID' : ''}`;
       return `<text x="10" y="${y + 18}" font-size="12">${g.name}</text>
 <rect x="${barX}" y="${y + 4}" width="${((score / 2) * barW).toFixed(1)}" height="20" fill="${color}"/>
 <text x="${barX + (score / 2) * barW + 6}" y="${y + 19}" font-size="12">${label}</text>`;
@@ -156,15 +188,52 @@ ${curve.svg}
 const cpuCell = (c: CpuShare): string =>
   `${c.serverPct} % · ${c.redisPct} % · ${c.generatorPct} %${c.generatorSaturated ? ' (generator saturated: INVALID)' : ''}`;
 
-function grabRow(label: string, g: GrabFigures): string {
+function grabRow(r: BenchResults, label: string, g: GrabFigures): string {
   const refused = Object.entries(g.refused)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
-  return `| ${label} | ${g.grabs} grabs${refused ? ` (refused: ${refused})` : ''}, ${g.perSec}/s, ack p50 ${g.p50Ms} / p99 ${g.p99Ms} ms | ${g.serverUsPerGrab} µs node + ${g.redisUsPerGrab} µs Redis per grab | ${cpuCell(g.cpu)} |`;
+  return `| ${label} | ${g.grabs} grabs${refused ? ` (refused: ${refused})` : ''}, ${g.perSec}/s, ack p50 ${g.p50Ms} / p99 ${g.p99Ms} ms | ${g.serverUsPerGrab} µs node${inParens(timesFloor(r, g.serverUsPerGrab))} + ${g.redisUsPerGrab} µs Redis per grab | ${cpuCell(g.cpu)} |`;
 }
 
-function fanRow(label: string, f: FanoutFigures): string {
-  return `| ${label} | ${f.received}/${f.expected} msgs, ${f.deliveredPerSec}/s, lag p50 ${f.p50Ms} / p99 ${f.p99Ms} ms, ${f.kbPerConn} KB/conn | ${f.serverUsPer1kMsgs} µs per 1,000 msgs | ${cpuCell(f.cpu)} |`;
+/** One delivered message's server CPU beside the floor (an acked event's). */
+function fanRow(r: BenchResults, label: string, f: FanoutFigures): string {
+  const perMsg = timesFloor(r, f.serverUsPer1kMsgs / 1000);
+  return `| ${label} | ${f.received}/${f.expected} msgs, ${f.deliveredPerSec}/s, lag p50 ${f.p50Ms} / p99 ${f.p99Ms} ms, ${f.kbPerConn} KB/conn | ${f.serverUsPer1kMsgs} µs per 1,000 msgs${perMsg ? ` (one msg: ${perMsg})` : ''} | ${cpuCell(f.cpu)} |`;
+}
+
+/** The acked no-op on this server and on the floor, when the run measured them. */
+function echoRows(r: BenchResults): string {
+  const rows: string[] = [];
+  const events = (e: NonNullable<BenchResults['echo']>): string =>
+    `${e.events} acks, ${e.perSec}/s, ack p50 ${e.p50Ms} ms`;
+  if (r.echo) {
+    rows.push(
+      `| acked no-op (\`time:sync\`), ${r.echo.members} clients, this server (memory store) | ${events(r.echo)} | ${r.echo.serverUsPerEvent} µs node per event${inParens(timesFloor(r, r.echo.serverUsPerEvent))} | ${cpuCell(r.echo.cpu)} |`,
+    );
+  }
+  if (r.floor) {
+    rows.push(
+      `| ${FLOOR_NAME}: the same clients and events (\`bench/reference-socketio.ts\`) | ${events(r.floor)} | ${r.floor.serverUsPerEvent} µs per event | ${cpuCell(r.floor.cpu)} |`,
+    );
+  }
+  return rows.map((row) => `${row}\n`).join('');
+}
+
+/** The reference rows about acked events (this server's no-op and the floor). */
+function echoRatios(r: BenchResults): string {
+  const rows: string[] = [];
+  if (r.floor) {
+    rows.push(
+      `| ${FLOOR_NAME}: server CPU per acked \`time:sync\`, ${r.floor.members} clients, no auth, no game | ${r.floor.serverUsPerEvent} µs (${r.floor.perSec}/s) |`,
+    );
+  }
+  if (r.echo) {
+    rows.push(
+      `| this server's acked no-op (\`time:sync\`, ${r.echo.members} clients): socket.io plus the event edge (rate limit, schema, metrics) | ${r.echo.serverUsPerEvent} µs${r.floor ? `, ${timesFloor(r, r.echo.serverUsPerEvent)}` : ''} (${r.echo.perSec}/s) |`,
+      `| server CPU per grab ÷ this server's acked no-op | ${Math.round((r.grab.serverUsPerGrab / r.echo.serverUsPerEvent) * 100) / 100} × |`,
+    );
+  }
+  return rows.map((row) => `${row}\n`).join('');
 }
 
 function markdown(r: BenchResults): string {
@@ -192,7 +261,7 @@ used ≥ 90 % of its cores is marked INVALID: it measured the generator, not the
 ${goals(r)
   .map(
     (g) =>
-      `| ${g.name} | ${g.measured} ${g.unit} | ${g.atLeast ? '≥' : '≤'} ${g.goal} ${g.unit} | ${verdict(g)} |`,
+      `| ${g.name} | ${g.measured} ${g.unit}${inParens(g.detail)} | ${g.atLeast ? '≥' : '≤'} ${g.goal} ${g.unit} | ${verdict(g)} |`,
   )
   .join('\n')}
 
@@ -200,12 +269,12 @@ ${goals(r)
 
 | scenario | end to end | cost | CPU (server · Redis · generator) |
 |---|---|---|---|
-${grabRow(`grab, ${r.grab.members}-member room, ${r.grab.packetsOpen} packets in turn (Redis)`, r.grab)}
-${r.crowded.map((c) => grabRow(`crowded room: ${c.members} members, ${c.packetsOpen} packets open (${c.store === 'redis' ? 'Redis' : 'memory store'})`, c)).join('\n')}
+${echoRows(r)}${grabRow(r, `grab, ${r.grab.members}-member room, ${r.grab.packetsOpen} packets in turn (Redis)`, r.grab)}
+${r.crowded.map((c) => grabRow(r, `crowded room: ${c.members} members, ${c.packetsOpen} packets open (${c.store === 'redis' ? 'Redis' : 'memory store'})`, c)).join('\n')}
 | full allocation, ${r.fullAllocation.shares} shares, ${r.fullAllocation.clients} clients (Redis) | median ${r.fullAllocation.ms} ms (runs ${r.fullAllocation.runsMs.join(', ')}; ${r.fullAllocation.retries} grabs retried after STORE_UNAVAILABLE) | | ${cpuCell(r.fullAllocation.cpu)} |
-${fanRow(`fan-out on uWS, ${uws.clients} clients, 20 batches/s`, uws)}
-${fanRow(`fan-out on socket.io's default ws server (TRANSPORT=node)`, ws)}
-${fanRow('reference: bare uWebSockets.js publish, same frames, same clients', reference)}
+${fanRow(r, `fan-out on uWS, ${uws.clients} clients, 20 batches/s`, uws)}
+${fanRow(r, `fan-out on socket.io's default ws server (TRANSPORT=node)`, ws)}
+${fanRow(r, 'reference: bare uWebSockets.js publish, same frames, same clients', reference)}
 
 ## References and ratios
 
@@ -213,15 +282,15 @@ ${fanRow('reference: bare uWebSockets.js publish, same frames, same clients', re
 |---|---|
 | redis-benchmark, \`${r.redisLimit.script}\` script, 50 connections | ${r.redisLimit.perSec} grabs/s |
 | this server's grabs/s ÷ that limit | ${r.redisLimit.ratio} × |
-${r.echo ? `| an acked no-op event (\`time:sync\`, ${r.echo.members} clients): server CPU per event — the floor under every grab | ${r.echo.serverUsPerEvent} µs (${r.echo.perSec}/s) |\n| server CPU per grab ÷ that floor | ${Math.round((r.grab.serverUsPerGrab / r.echo.serverUsPerEvent) * 100) / 100} × |\n` : ''}| server CPU per delivered message: this server on uWS ÷ bare uWS publish | ${Math.round((uws.serverUsPer1kMsgs / reference.serverUsPer1kMsgs) * 1000) / 1000} × |
+${echoRatios(r)}| server CPU per delivered message: this server on uWS ÷ bare uWS publish | ${Math.round((uws.serverUsPer1kMsgs / reference.serverUsPer1kMsgs) * 1000) / 1000} × |
 | server CPU per delivered message: socket.io on ws ÷ this server on uWS | ${Math.round((ws.serverUsPer1kMsgs / uws.serverUsPer1kMsgs) * 1000) / 1000} × |
 | delivered msgs/s (wall clock): uWS ÷ ws | ${Math.round((uws.deliveredPerSec / ws.deliveredPerSec) * 1000) / 1000} × |
 
 ## Fan-out scale curve (uWS, one node)
 
-| clients | delivered | lag p50 | lag p99 | server CPU | server µs per 1,000 msgs | generator CPU |
-|---|---|---|---|---|---|---|
-${r.curve.map((f) => `| ${f.clients} | ${f.received}/${f.expected} | ${f.p50Ms} ms | ${f.p99Ms} ms | ${f.cpu.serverPct} % | ${f.serverUsPer1kMsgs} | ${f.cpu.generatorPct} %${f.cpu.generatorSaturated ? ' (saturated: INVALID)' : ''} |`).join('\n')}
+| clients | delivered | lag p50 | lag p99 | server CPU | server µs per 1,000 msgs | one msg vs floor | generator CPU |
+|---|---|---|---|---|---|---|---|
+${r.curve.map((f) => `| ${f.clients} | ${f.received}/${f.expected} | ${f.p50Ms} ms | ${f.p99Ms} ms | ${f.cpu.serverPct} % | ${f.serverUsPer1kMsgs} | ${timesFloor(r, f.serverUsPer1kMsgs / 1000) ?? '–'} | ${f.cpu.generatorPct} %${f.cpu.generatorSaturated ? ' (saturated: INVALID)' : ''} |`).join('\n')}
 
 ## Audits
 

@@ -26,7 +26,7 @@ export interface GrabFigures {
   cpu: CpuShare;
 }
 
-/** Acked no-op events (`time:sync`): the per-event floor a grab is built on. */
+/** Acked no-op events (`time:sync`): what any acked request costs before its handler's work. */
 export interface EchoFigures {
   members: number;
   events: number;
@@ -34,6 +34,14 @@ export interface EchoFigures {
   p50Ms: number;
   serverUsPerEvent: number;
   cpu: CpuShare;
+}
+
+/** How the floor reference is named in results and docs/benchmarks.md. */
+export const FLOOR_NAME = 'floor: bare socket.io on uWS';
+
+/** The same acked no-ops against bare socket.io on uWS (bench/reference-socketio.ts). */
+export interface FloorFigures extends EchoFigures {
+  reference: typeof FLOOR_NAME;
 }
 
 export interface FanoutFigures {
@@ -73,6 +81,8 @@ export interface BenchResults {
   redisLimit: { script: string; perSec: number; ratio: number };
   /** Absent in results written before it was measured. */
   echo?: EchoFigures;
+  /** The floor every per-event cost is compared with; absent in results written before it. */
+  floor?: FloorFigures;
   crowded: GrabFigures[];
   fullAllocation: {
     shares: number;

@@ -2,13 +2,15 @@
  * npm run bench [-- --quick]
  *
  * Measures this server against its goals on this machine (docs/benchmarks.md): CPU per grab
- * in a small and a crowded room, grab throughput against redis-benchmark running the same
- * Lua script, full allocation of a big packet, fan-out to a crowded room on uWS, on socket.io's
- * default ws server and from a bare uWebSockets.js publish loop, a fan-out scale curve up to
- * 10,000 sockets, and memory per idle connection. The server and its Redis run on one half of
- * the cores, the generator (worker threads of wire clients) on the other (bench/machine.ts).
- * Every scenario ends with the money audit. Writes bench/results/latest.json (and a dated
- * copy), docs/benchmarks.md and docs/benchmarks.svg; --quick writes latest-quick.json only.
+ * in a small and a crowded room, CPU per acked no-op event against the same event on bare
+ * socket.io over uWS (the floor every per-event cost is printed beside), grab throughput
+ * against redis-benchmark running the same Lua script, full allocation of a big packet,
+ * fan-out to a crowded room on uWS, on socket.io's default ws server and from a bare
+ * uWebSockets.js publish loop, a fan-out scale curve up to 10,000 sockets, and memory per idle
+ * connection. The server and its Redis run on one half of the cores, the generator (worker
+ * threads of wire clients) on the other (bench/machine.ts). Every scenario ends with the money
+ * audit. Writes bench/results/latest.json (and a dated copy), docs/benchmarks.md and
+ * docs/benchmarks.svg; --quick writes latest-quick.json only.
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -18,6 +20,7 @@ import { fanoutGame, fanoutReference } from './fanout-scenarios.js';
 import {
   allocationScenario,
   echoScenario,
+  floorScenario,
   grabScenario,
   redisGrabLimit,
   type BenchEnv,
@@ -84,6 +87,11 @@ try {
   log(`grab: ${grab.serverUsPerGrab} µs/grab node, ${grab.perSec}/s, generator ${grab.cpu.generatorPct} %`);
   const echo = await echoScenario(env, { members: SIZE.grab.members, perClient: SIZE.grab.packets });
   log(`echo (time:sync): ${echo.serverUsPerEvent} µs/event node, ${echo.perSec}/s`);
+  // The same clients and requests against bare socket.io on uWS: every per-event cost's floor.
+  const floor = await floorScenario(env, { members: SIZE.grab.members, perClient: SIZE.grab.packets });
+  log(
+    `${floor.reference} (time:sync): ${floor.serverUsPerEvent} µs/event, ${floor.perSec}/s; echo ÷ floor ${round(echo.serverUsPerEvent / floor.serverUsPerEvent, 2)} ×`,
+  );
   const limit = await redisGrabLimit(env, GRAB_SCRIPT, SIZE.redisOps);
   log(`redis-benchmark ${GRAB_SCRIPT}: ${limit}/s`);
   const crowded = [];
@@ -137,6 +145,7 @@ try {
     grab,
     redisLimit: { script: GRAB_SCRIPT, perSec: limit, ratio: round(grab.perSec / limit, 3) },
     echo,
+    floor,
     crowded,
     fullAllocation,
     fanout: { uws, ws, reference },
