@@ -11,6 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedPacketClient } from '@red-packet/sdk';
 import type { AuditReport } from '@red-packet/sdk/protocol';
+import { runAuditCommand } from '../../server/cli/audit-command.js';
 import { auditPostgres } from '../../server/store/ledger/index.js';
 import { startPostgres, type PostgresHandle } from '../helpers/postgres-server.js';
 import { startRedis, type RedisHandle } from '../helpers/redis-server.js';
@@ -96,6 +97,12 @@ describe('PostgreSQL ledger, wired', () => {
     const onPostgres = await auditPostgres(pool);
     expect(onPostgres.balanced, JSON.stringify(onPostgres)).toBe(true);
     expect(totals(onPostgres)).toEqual(totals(onRedis));
+    const cli = await runAuditCommand(
+      ['--source', 'postgres', '--database-url', postgres.urlOf('wired')],
+      {},
+    );
+    expect(cli.exitCode, cli.output).toBe(0);
+    expect(cli.output).toContain(`"minted": ${onRedis.minted}`);
   }
 
   it('commits every acknowledged send, grab and mint; the audits balance and agree', async () => {
