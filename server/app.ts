@@ -9,6 +9,9 @@
  *   edge             socket events and HTTP routes, each declaring its own guards
  *                    (handlers/event-table.ts, handlers/*-routes.ts)
  *
+ * With DATABASE_URL, PostgreSQL is the record of money: migrated before anything listens, one
+ * group-commit LedgerWriter per node handed to the money concept (services/money/ledger-gate.ts).
+ *
  * It starts listening, then the tasks, and knows how to stop in order.
  */
 import { TokenService } from './auth/tokens.js';
@@ -55,6 +58,7 @@ import type { ContentScreen } from './services/screening/content-screen.js';
 import { createScreeningConcept } from './services/screening/index.js';
 import { loadStartupWordLists } from './services/screening/word-list-files.js';
 import { createStore } from './store/create-store.js';
+import { createLedgerPool, LedgerWriter, migrate } from './store/ledger/index.js';
 import type { Store } from './store/store.js';
 import { createBroadcastAdapter } from './transport/adapter.js';
 import { ConnectionLimits } from './transport/connection-limits.js';
@@ -113,7 +117,7 @@ export interface RunningApp {
   readonly screen: ContentScreen;
   /**
    * Stops in order: accepting, background tasks, rain leases handed back, pending acks,
-   * sockets, adapter, store, listener. Idempotent.
+   * sockets, adapter, ledger (PostgreSQL), store, listener. Idempotent.
    */
   close(): Promise<void>;
 }
@@ -143,6 +147,33 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       { storeReady, adapterReady },
       'starting without Redis: requests that need the store answer STORE_UNAVAILABLE until it is reachable',
     );
+  // PostgreSQL: migrated before anything listens (a node that cannot reach it does not start).
+  const ledgerPool = config.ledger
+    ? createLedgerPool(config.ledger.url, {
+        timeoutMs: config.ledger.timeoutMs,
+        max: config.ledger.poolSize,
+        onError: (err) => log.warn({ err }, 'ledger connection lost'),
+      })
+    : undefined;
+  const ledger =
+    ledgerPool && config.ledger
+      ? new LedgerWriter(ledgerPool, {
+          maxDelayMs: config.ledger.commitDelayMs,
+          maxRows: config.ledger.commitMaxRows,
+          maxInFlight: Math.max(1, Math.min(2, config.ledger.poolSize)),
+          timeoutMs: config.ledger.timeoutMs,
+          log,
+        })
+      : undefined;
+  if (ledgerPool) {
+    try {
+      const applied = await migrate(ledgerPool);
+      log.info({ applied }, 'PostgreSQL ledger ready: money is committed there before it is acknowledged');
+    } catch (err) {
+      await Promise.all([adapter.close(), created.store.close(), ledgerPool.end()]);
+      throw err;
+    }
+  }
   const { issuer, audience } = config.auth;
   const tokens = new TokenService(config.auth.jwtSecret, undefined, { issuer, audience });
   const connectionLimits = new ConnectionLimits(
@@ -183,7 +214,9 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     screenLists,
   );
   listenScreenBroadcasts(io, screen);
-  const { payments, acker, wallets, reconciler } = withTasks(createMoneyConcept(node));
+  const { payments, acker, wallets, reconciler } = withTasks(
+    createMoneyConcept(node, ledger ? { ledger } : {}),
+  );
   const { nearby, fenceAudit } = createFencesConcept(node, risk);
   // Rooms come after packets (they need karaoke and rains); the grab batches read room sizes
   // from their presence once it exists.
@@ -262,6 +295,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       devTokens: config.auth.devTokens,
       metricsToken: config.metricsToken,
       broadcastReady: () => adapter.isReady(),
+      ...(ledgerPool ? { ledgerReady: () => ledgerPool.query('SELECT 1').then(() => undefined) } : {}),
     }),
     ...codeRoutes({ curfew: guards.curfew, codes, receive }),
     ...riskRoutes({ risk, bans, store: store.risk, clock }),
@@ -356,6 +390,9 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
         void io.close(() => resolve());
       });
       await adapter.close();
+      // Every request has answered: what the writer still holds is committed, then it closes.
+      await ledger?.close();
+      await ledgerPool?.end();
       await store.close();
       listening.close();
       log.info('stopped');

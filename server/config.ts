@@ -72,6 +72,21 @@ function storeConfig(env: Env): StoreConfig {
   return { kind: 'memory' };
 }
 
+function ledgerConfig(env: Env): Config['ledger'] {
+  const url = raw(env, 'DATABASE_URL');
+  // Read (and checked) whether or not DATABASE_URL is set, so a typo fails the start either way.
+  const ledger = {
+    commitDelayMs: read(env, 'LEDGER_COMMIT_DELAY_MS', int(0, 1000)),
+    commitMaxRows: read(env, 'LEDGER_COMMIT_MAX_ROWS', int(1, 100_000)),
+    timeoutMs: read(env, 'LEDGER_TIMEOUT_MS', int(50, 60_000)),
+    poolSize: read(env, 'LEDGER_POOL_SIZE', int(1, 100)),
+  };
+  if (url === undefined) return undefined;
+  if (!/^postgres(ql)?:\/\//.test(url))
+    throw new ConfigError('DATABASE_URL', 'expected postgres://… or postgresql://…');
+  return { url, ...ledger };
+}
+
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(\/(\d{1,2}))?$/;
 
 function parseTrustedProxies(raw: string | undefined): string[] {
@@ -192,6 +207,7 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     logLevel: read(env, 'LOG_LEVEL', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
     store,
+    ledger: ledgerConfig(env),
     auth,
     wireFormat: read(env, 'WIRE_FORMAT', z.enum(['msgpack', 'json'])),
     transport: read(env, 'TRANSPORT', z.enum(['uws', 'node'])),

@@ -3,6 +3,10 @@
  * Exit code 0 when balanced, 1 when not, 2 when the audit could not be taken.
  *
  *   npm run audit -- [--url http://localhost:3000] [--token <admin JWT>]
+ *   npm run audit -- --source postgres [--database-url postgres://…]   (or DATABASE_URL)
+ *
+ * `--source postgres` takes the audit on PostgreSQL alone (store/ledger auditPostgres: one
+ * snapshot, exact under load), without asking any server.
  *
  * Without --token (or AUDIT_TOKEN) it signs an admin token with JWT_SECRET, or, against a
  * dev-mode server, asks POST /v1/dev/token for one.
@@ -10,6 +14,7 @@
 import { parseArgs } from 'node:util';
 import type { AuditReport } from '@red-packet/sdk/protocol';
 import { TokenService } from '../auth/tokens.js';
+import { auditPostgres, createLedgerPool } from '../store/ledger/index.js';
 
 export interface AuditCommandResult {
   exitCode: 0 | 1 | 2;
@@ -41,9 +46,17 @@ export async function runAuditCommand(argv: string[], env: Env = process.env): P
   try {
     const { values } = parseArgs({
       args: argv,
-      options: { url: { type: 'string' }, token: { type: 'string' } },
+      options: {
+        url: { type: 'string' },
+        token: { type: 'string' },
+        source: { type: 'string' },
+        'database-url': { type: 'string' },
+      },
       strict: true,
     });
+    const source = values.source ?? 'server';
+    if (source === 'postgres') return await auditOnPostgres(values['database-url'] ?? env.DATABASE_URL);
+    if (source !== 'server') return { exitCode: 2, output: `audit failed: --source is server or postgres` };
     const url = (values.url ?? env.AUDIT_URL ?? 'http://localhost:3000').replace(/\/$/, '');
     const token = await adminToken(url, values.token ?? env.AUDIT_TOKEN, env);
     const res = await fetch(`${url}/v1/admin/audit`, { headers: { authorization: `Bearer ${token}` } });
@@ -52,9 +65,24 @@ export async function runAuditCommand(argv: string[], env: Env = process.env): P
       const reason = 'error' in body ? `${body.error.code}: ${body.error.message}` : String(res.status);
       return { exitCode: 2, output: `audit failed: ${reason}` };
     }
-    const verdict = body.balanced ? 'BALANCED' : 'NOT BALANCED';
-    return { exitCode: body.balanced ? 0 : 1, output: `${JSON.stringify(body, null, 2)}\n${verdict}` };
+    return verdictOf(body);
   } catch (err) {
     return { exitCode: 2, output: `audit failed: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+function verdictOf(report: AuditReport): AuditCommandResult {
+  const verdict = report.balanced ? 'BALANCED' : 'NOT BALANCED';
+  return { exitCode: report.balanced ? 0 : 1, output: `${JSON.stringify(report, null, 2)}\n${verdict}` };
+}
+
+async function auditOnPostgres(url: string | undefined): Promise<AuditCommandResult> {
+  if (!url)
+    return { exitCode: 2, output: 'audit failed: --source postgres needs --database-url or DATABASE_URL' };
+  const pool = createLedgerPool(url, { timeoutMs: 60_000, max: 1 });
+  try {
+    return verdictOf(await auditPostgres(pool));
+  } finally {
+    await pool.end();
   }
 }

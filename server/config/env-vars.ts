@@ -28,6 +28,24 @@ export const ENV_VARS = {
     unset: 'empty',
     about: 'prefix for every key and pub/sub channel (one per deployment)',
   },
+  DATABASE_URL: {
+    unset: 'unset → no PostgreSQL: Redis (or memory) alone holds the money, as before',
+    about:
+      'PostgreSQL, e.g. `postgres://user:pass@host:5432/db` → the system of record for money: migrated at start, and every money step is committed there before it is acknowledged',
+  },
+  LEDGER_COMMIT_DELAY_MS: {
+    default: '2',
+    about: 'longest a ledger commit waits for others to share its transaction (group commit)',
+  },
+  LEDGER_COMMIT_MAX_ROWS: {
+    default: '1000',
+    about: 'a ledger transaction is sent once it holds this many rows',
+  },
+  LEDGER_TIMEOUT_MS: {
+    default: '1000',
+    about: 'bound on connecting and on each ledger commit; past it the request answers `STORE_UNAVAILABLE`',
+  },
+  LEDGER_POOL_SIZE: { default: '4', about: 'PostgreSQL connections per node' },
   JWT_SECRET: {
     unset: 'unset → dev mode',
     about:

@@ -7,12 +7,25 @@ export type StoreConfig =
   | { kind: 'redis'; url: string; keyPrefix: string }
   | { kind: 'cluster'; nodes: { host: string; port: number }[]; keyPrefix: string };
 
+/** PostgreSQL as the system of record for money (docs/operations.md, "PostgreSQL ledger"). */
+export interface LedgerConfig {
+  url: string;
+  /** Group commit: longest wait for company, ms; rows that send a batch at once. */
+  commitDelayMs: number;
+  commitMaxRows: number;
+  /** Bound on connecting and on each commit, ms. */
+  timeoutMs: number;
+  poolSize: number;
+}
+
 export interface Config {
   port: number;
   host: string;
   nodeId: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   store: StoreConfig;
+  /** Unset without DATABASE_URL: no PostgreSQL. */
+  ledger: LedgerConfig | undefined;
   auth: {
     /** HS256 key. In dev mode a random one made at start. */
     jwtSecret: string;

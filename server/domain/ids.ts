@@ -18,6 +18,12 @@ export function dropClaimId(rainId: string, dropId: string, userId: string): str
   return `drop:${rainId}:${dropId}:${userId}`;
 }
 
+/** The drop a drop claim id names (dropClaimId), null for any other claim id. */
+export function dropOfClaimId(claimId: string): string | null {
+  const [kind, , dropId] = claimId.split(':', 3);
+  return kind === 'drop' && dropId ? dropId : null;
+}
+
 /** The claim id of a rain's end refund to its host: one per rain. */
 export function rainRefundId(rainId: string): string {
   return `rain-refund:${rainId}`;

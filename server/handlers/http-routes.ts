@@ -47,6 +47,8 @@ export interface HttpDeps {
   readyTimeoutMs?: number;
   /** Whether broadcasts can cross nodes (the adapter's Redis clients are connected). */
   broadcastReady: () => boolean;
+  /** With PostgreSQL: resolves if it answers (`SELECT 1`); /readyz waits for it like the store. */
+  ledgerReady?: () => Promise<void>;
 }
 
 /** Parses with `schema` or throws INVALID_PAYLOAD naming the first problem. */
@@ -96,12 +98,20 @@ export function httpRoutes(d: HttpDeps): Route[] {
       method: 'GET',
       path: '/readyz',
       access: 'public',
-      summary: 'Readiness: the store answers within 1 s (503 STORE_UNAVAILABLE otherwise)',
+      summary:
+        'Readiness: the store (and PostgreSQL, when configured) answers within 1 s (503 STORE_UNAVAILABLE otherwise)',
       handle: async () => {
         try {
           await withTimeout(d.store.ping(), d.readyTimeoutMs ?? 1000);
         } catch {
           return errorResponse('STORE_UNAVAILABLE', 'the store does not answer');
+        }
+        if (d.ledgerReady) {
+          try {
+            await withTimeout(d.ledgerReady(), d.readyTimeoutMs ?? 1000);
+          } catch {
+            return errorResponse('STORE_UNAVAILABLE', 'the ledger (PostgreSQL) does not answer');
+          }
         }
         if (!d.broadcastReady())
           return errorResponse('STORE_UNAVAILABLE', 'broadcasts cannot reach the other nodes');

@@ -191,6 +191,32 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly ledgerUp = new Gauge({
+    name: 'rp_ledger_up',
+    help: 'Whether the last PostgreSQL ledger commit succeeded (1) or failed (0); absent without DATABASE_URL',
+    registers: [this.registry],
+  });
+
+  readonly ledgerBacklog = new Gauge({
+    name: 'rp_ledger_backlog',
+    help: 'Money steps done in Redis whose ledger rows wait to be committed again (PostgreSQL was away)',
+    registers: [this.registry],
+  });
+
+  readonly ledgerCommit = new Histogram({
+    name: 'rp_ledger_commit_seconds',
+    help: 'Time from a money step asking to commit its ledger rows to their commit, by outcome',
+    labelNames: ['outcome'] as const,
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  readonly ledgerReconcileMismatches = new Gauge({
+    name: 'rp_ledger_reconcile_mismatches',
+    help: 'Recently active wallets whose Redis balance differs from PostgreSQL, at the last reconciliation',
+    registers: [this.registry],
+  });
+
   constructor(nodeId: string) {
     this.registry.setDefaultLabels({ node: nodeId });
     collectDefaultMetrics({ register: this.registry });

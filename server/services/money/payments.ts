@@ -4,13 +4,24 @@
  *   pay   applyCredit (wallet, idempotent by claim id) → queue the outbox ack → notify
  *         (or nothing but the notice, when the store credited in the grab: grabAndCredit)
  * Every step is idempotent; a failure part-way is finished by the reconciler, never twice.
+ * With PostgreSQL (a LedgerGate), each step's ledger rows are committed before it is
+ * acknowledged: a fund's hold and packet (or rain) once created, a credit's claim and entry
+ * before the wallet is credited in the store (PostgreSQL first: a credit whose commit failed
+ * stays in the outbox, and the reconciler commits and applies it later).
  */
 import type { Clock } from '../../domain/clock.js';
 import { GameError } from '../../domain/errors.js';
 import type { Logger } from '../../observability/logger.js';
+import { dropOfClaimId } from '../../domain/ids.js';
+import { claimAndCreditRows, holdRows, type LedgerRow } from '../../store/ledger/index.js';
 import type { CreateResult, Credit, Store } from '../../store/store.js';
 import type { Broadcaster } from '../runtime/broadcaster.js';
 import type { CreditAcker } from './credit-acker.js';
+import type { LedgerGate } from './ledger-gate.js';
+
+/** A credit's ledger rows: its claim and its wallet entry (a drop share names its drop). */
+export const creditLedgerRows = (credit: Credit): LedgerRow[] =>
+  claimAndCreditRows(credit, credit.reason === 'drop' ? dropOfClaimId(credit.claimId) : null);
 
 export class Payments {
   constructor(
@@ -19,21 +30,29 @@ export class Payments {
     private readonly broadcaster: Broadcaster,
     private readonly acker: CreditAcker,
     private readonly log: Logger,
+    /** PostgreSQL, when DATABASE_URL is set; absent: the store alone is the record. */
+    readonly ledger?: LedgerGate,
   ) {}
 
   /**
    * Debits `amount` from `userId` into a hold named `id`, runs `create` (which must create the
    * packet or rain `id`), and settles the hold. Either both the debit and the thing exist
    * afterwards, or neither (once the reconciler has run, if the store failed in between).
-   * Resolves with the payer's new balance.
+   * Resolves with the payer's new balance, once the hold and `rows` (the packet's or rain's
+   * ledger rows) are committed to PostgreSQL when there is one. If that commit fails the
+   * thing exists unannounced and the send answers STORE_UNAVAILABLE; its rows are committed
+   * when PostgreSQL returns, and its money goes back to the payer at its expiry (or end).
    */
   async fund(
     userId: string,
     id: string,
     amount: number,
     create: () => Promise<CreateResult>,
+    rows: () => LedgerRow[] = () => [],
   ): Promise<number> {
-    const held = await this.store.wallets.hold({ holdId: id, userId, amount, at: this.clock.now() });
+    this.ledger?.ensureUp();
+    const hold = { holdId: id, userId, amount, at: this.clock.now() };
+    const held = await this.store.wallets.hold(hold);
     if (!held.ok)
       throw new GameError('INSUFFICIENT_FUNDS', `balance ${held.balance} fen is below ${amount} fen`);
     let created: CreateResult;
@@ -50,15 +69,20 @@ export class Payments {
     await this.store.wallets.settleHold(userId, id).catch((err: unknown) => {
       this.log.warn({ err, id }, 'settle failed; the reconciler will settle');
     });
+    await this.ledger?.commit([...holdRows(hold), ...rows()]);
     this.broadcaster.toUser(userId, 'wallet:updated', { balance: held.balance });
     return held.balance;
   }
 
   /**
-   * Lands a claimed credit in the wallet and queues its outbox ack. If the store fails here
-   * the credit stays in the outbox and the reconciler pays it later — never twice.
+   * Commits a claimed credit to PostgreSQL (when there is one), then lands it in the wallet and
+   * queues its outbox ack. Rejects (StoreUnavailableError) only if the commit fails: then
+   * nothing else happened and the credit stays in the outbox. If the store fails after the
+   * commit the credit stays in the outbox too; either way the reconciler pays it later —
+   * never twice. `committed`: the caller committed its rows already (a draw's winners).
    */
-  async pay(credit: Credit): Promise<void> {
+  async pay(credit: Credit, options: { committed?: boolean } = {}): Promise<void> {
+    if (!options.committed) await this.ledger?.commit(creditLedgerRows(credit));
     try {
       const { balance } = await this.store.wallets.applyCredit(credit);
       this.acker.ack(credit.sourceId, credit.claimId);
@@ -66,6 +90,23 @@ export class Payments {
     } catch (err) {
       this.log.warn({ err, claimId: credit.claimId }, 'credit failed; the reconciler will pay it');
     }
+  }
+
+  /** `pay` for steps nobody waits on (expiry, a rain's end): a failure is logged, the reconciler pays. */
+  async payLater(credit: Credit): Promise<void> {
+    await this.pay(credit).catch((err: unknown) => {
+      this.log.warn({ err, claimId: credit.claimId }, 'ledger commit failed; the reconciler will pay it');
+    });
+  }
+
+  /** Commits ledger rows of a step the store made (a no-op without PostgreSQL). */
+  async record(rows: LedgerRow[]): Promise<void> {
+    await this.ledger?.commit(rows);
+  }
+
+  /** Refuses (STORE_UNAVAILABLE) before a money step while PostgreSQL is known to be away. */
+  ensureLedger(): void {
+    this.ledger?.ensureUp();
   }
 
   /**

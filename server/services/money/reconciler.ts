@@ -2,7 +2,8 @@
  * Finishes money moves a crash or store failure left half-done (see store.ts):
  *  - a hold still `held` after the grace period: if its packet exists, settle it; otherwise
  *    tombstone the packet id (so it can never be created) and release the hold;
- *  - an outbox credit not acked after the grace period: apply it (idempotent by claim id)
+ *  - an outbox credit not acked after the grace period: commit its ledger rows (with
+ *    PostgreSQL: a credit whose commit failed waits here), apply it (idempotent by claim id)
  *    and ack it.
  * Every node runs one; every step is idempotent, so concurrent reconcilers are harmless.
  */
@@ -11,6 +12,8 @@ import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { Store } from '../../store/store.js';
 import type { Broadcaster } from '../runtime/broadcaster.js';
+import type { LedgerGate } from './ledger-gate.js';
+import { creditLedgerRows } from './payments.js';
 
 export interface ReconcileReport {
   settled: number;
@@ -23,6 +26,7 @@ export class Reconciler {
   /**
    * @param graceMs how old a half-done move must be before it is finished
    * @param batch how many holds and credits are looked at per pass @default 500
+   * @param ledger PostgreSQL, when DATABASE_URL is set
    */
   constructor(
     private readonly store: Store,
@@ -32,6 +36,7 @@ export class Reconciler {
     private readonly log: Logger,
     private readonly graceMs: number,
     private readonly batch = 500,
+    private readonly ledger?: LedgerGate,
   ) {}
 
   async reconcile(): Promise<ReconcileReport> {
@@ -60,6 +65,7 @@ export class Reconciler {
     const credits = await this.store.escrow.listStaleCredits(before, this.batch);
     this.metrics.reconcilerBacklog.set({ kind: 'credits' }, credits.length);
     for (const credit of credits) {
+      await this.ledger?.commit(creditLedgerRows(credit));
       const { balance, applied } = await this.store.wallets.applyCredit(credit);
       if (applied) {
         report.credited += 1;

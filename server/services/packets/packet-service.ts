@@ -10,7 +10,8 @@ import { checkFence, fencePass, outOfArea } from '../../domain/geo-fence.js';
 import { newId } from '../../domain/ids.js';
 import { resolveOpening } from '../../domain/packet-opening.js';
 import { checkPacketLimits, packetTotal, splitPacket } from '../../domain/packet-rules.js';
-import type { PacketRecord } from '../../store/store.js';
+import { claimAndCreditRows, packetRows, type LedgerRow } from '../../store/ledger/index.js';
+import type { ClaimRecord, Credit, PacketRecord } from '../../store/store.js';
 import type { ClaimVia } from '../risk/claim-risk.js';
 import { GrabQueue } from './grab-queue.js';
 import { PacketFacts, type ExhaustedReason, type PacketFact } from './packet-facts.js';
@@ -83,10 +84,16 @@ export class PacketService {
     try {
       // The indexes go in between the hold and the packet: a send refused for funds (the hold)
       // writes none, and no packet exists that its indexes do not list (write-ahead).
-      await this.deps.payments.fund(sender.userId, record.id, total, async () => {
-        await this.indexAhead(record, now, options.indexAhead);
-        return store.packets.createPacket(record, shares);
-      });
+      await this.deps.payments.fund(
+        sender.userId,
+        record.id,
+        total,
+        async () => {
+          await this.indexAhead(record, now, options.indexAhead);
+          return store.packets.createPacket(record, shares);
+        },
+        () => packetRows(record, shares),
+      );
     } catch (err) {
       await undoRisk?.();
       throw err;
@@ -212,6 +219,7 @@ export class PacketService {
       ...(phrase !== undefined ? { phrase } : {}),
       ...(location ? { location: fencePass(location, this.deps.fence.accuracyCapM) } : {}),
     };
+    this.deps.payments.ensureLedger();
     const outcome = await store.packets.grabAndCredit(packetId, user, now, pass);
     switch (outcome.status) {
       case 'expired':
@@ -228,6 +236,11 @@ export class PacketService {
         throw outOfArea(outcome.radiusM, outcome.distanceM);
       case 'claimed':
         break;
+      case 'already':
+        // A retry: the claim stands; commit its rows again (a no-op if they landed) so the
+        // answer comes from a committed claim, and a commit that failed is finished here.
+        await this.deps.payments.record(claimLedgerRows(outcome.claim));
+        throw refusalOf(outcome, now);
       default:
         throw refusalOf(outcome, now);
     }
@@ -244,18 +257,16 @@ export class PacketService {
       };
       await this.deps.onFenceAttempt?.(attempt);
     }
-    if (outcome.credited) {
-      this.deps.payments.credited(claim.userId, outcome.balance, conn);
-    } else {
-      await this.deps.payments.pay({
-        claimId: claim.claimId,
-        userId: claim.userId,
-        amount: claim.amount,
-        sourceId: packetId,
-        reason: 'grab',
-        at: claim.at,
-      });
-    }
+    // The claim stands in the store whatever PostgreSQL does, so the room hears of it and a
+    // last share closes the packet; the grabber's ack waits for the commit (acknowledged =
+    // committed). Credited in the grab: commit, then notify; else Payments.pay commits, credits.
+    const { payments } = this.deps;
+    const paid = outcome.credited
+      ? payments.record(claimLedgerRows(claim)).then(() => {
+          payments.credited(claim.userId, outcome.balance, conn);
+        })
+      : payments.pay(creditOf(claim));
+    paid.catch(() => undefined); // awaited below, after the room's bookkeeping
     this.deps.grabs.add(packetId, packet.roomId, claimView(claim), packet.remainingCount);
     if (packet.status === 'finished') {
       this.markClosed(packetId, 'PACKET_EMPTY');
@@ -269,6 +280,7 @@ export class PacketService {
         bestLuck: bestLuckOf(packet),
       });
     }
+    await paid;
     const result: GrabResult = { amount: claim.amount, remaining: packet.remainingCount };
     if (outcome.credited && conn !== undefined) result.balance = outcome.balance;
     return result;
@@ -296,7 +308,9 @@ export class PacketService {
     const { packet, refund } = outcome;
     this.facts.close(packetId, 'PACKET_EXPIRED');
     if (packet.fence) await this.unindexFence(packetId);
-    await this.deps.payments.pay(refund);
+    // Announced whatever the refund's commit does: the packet is cancelled in the store.
+    const paid = this.deps.payments.pay(refund);
+    paid.catch(() => undefined);
     this.deps.broadcaster.toRoom(packet.roomId, 'packet:finished', {
       packetId,
       roomId: packet.roomId,
@@ -304,6 +318,8 @@ export class PacketService {
       refunded: refund.amount,
       bestLuck: null,
     });
+    // Acknowledged once committed; if not, the reconciler commits and pays it from the outbox.
+    await paid;
     return { refunded: refund.amount };
   }
 
@@ -317,7 +333,7 @@ export class PacketService {
     const { packet, refund } = outcome;
     this.markClosed(packetId, 'PACKET_EXPIRED');
     if (packet.fence) await this.unindexFence(packetId);
-    if (refund) await this.deps.payments.pay(refund);
+    if (refund) await this.deps.payments.payLater(refund);
     this.deps.metrics.expired.inc();
     this.deps.broadcaster.toRoom(packet.roomId, 'packet:finished', {
       packetId,
@@ -362,3 +378,20 @@ export class PacketService {
     return { packet: packetView(packet), claims: claims.map(claimView), bestLuck: bestLuckOf(packet) };
   }
 }
+
+/** The credit a packet claim owes its grabber (the store's outbox credit, or the one it applied). */
+const creditOf = (claim: ClaimRecord): Credit => ({
+  claimId: claim.claimId,
+  userId: claim.userId,
+  amount: claim.amount,
+  sourceId: claim.packetId,
+  reason: 'grab',
+  at: claim.at,
+});
+
+/**
+ * A claim's ledger rows: the claim and its credit entry. PostgreSQL records the credit even
+ * where the wallet is credited after the claim (Cluster): the outbox and the reconciler bring
+ * Redis up to it, never the other way round.
+ */
+const claimLedgerRows = (claim: ClaimRecord): LedgerRow[] => claimAndCreditRows(creditOf(claim));

@@ -4,13 +4,15 @@
  * (LotteryWaiter), drops that ran out announced in batches (GoneBatcher), and looked back at
  * through replays and reports (RainAudit).
  */
-import type { Payments } from '../money/payments.js';
+import type { Clock } from '../../domain/clock.js';
+import { dropClaimId } from '../../domain/ids.js';
+import { creditLedgerRows, type Payments } from '../money/payments.js';
 import type { ClaimRisk } from '../risk/claim-risk.js';
 import type { SendGate } from '../risk/risk-service.js';
 import type { ConceptTasks, NodeBasics } from '../runtime/node-basics.js';
 import { Periodic } from '../runtime/periodic.js';
 import { GoneBatcher } from './gone-batcher.js';
-import { LotteryWaiter } from './lottery-waiter.js';
+import { LotteryWaiter, type ConfirmWins } from './lottery-waiter.js';
 import { RainAudit } from './rain-audit.js';
 import { RainRunner } from './rain-runner.js';
 import { RainService } from './rain-service.js';
@@ -53,7 +55,10 @@ export function createRainsConcept(node: NodeBasics, needs: RainsNeeds): RainsCo
     admitSend: needs.admitSend,
     claimRisk: needs.claimRisk,
     onGone: (rainId, dropId) => peers.dropGone(rainId, dropId),
-    waiter: new LotteryWaiter(store.lottery, clock, log),
+    waiter: new LotteryWaiter(store.lottery, clock, log, {
+      giveUpMs: 30_000,
+      ...(needs.payments.ledger ? { confirm: confirmWins(needs.payments, clock) } : {}),
+    }),
     ...(needs.newSeed ? { newSeed: needs.newSeed } : {}),
   });
   const runner = new RainRunner(store, clock, rains, broadcaster, gone, metrics, log, {
@@ -68,3 +73,20 @@ export function createRainsConcept(node: NodeBasics, needs: RainsNeeds): RainsCo
     tasks: [new Periodic('rain-runner', config.rain.tickMs, () => runner.tick(), log)],
   };
 }
+
+/** Lottery wins another node drew, committed here before their tickets are answered. */
+const confirmWins =
+  (payments: Payments, clock: Clock): ConfirmWins =>
+  (rainId, dropId, winners) =>
+    payments.record(
+      winners.flatMap(({ userId, amount }) =>
+        creditLedgerRows({
+          claimId: dropClaimId(rainId, dropId, userId),
+          userId,
+          amount,
+          sourceId: rainId,
+          reason: 'drop',
+          at: clock.now(),
+        }),
+      ),
+    );

@@ -24,9 +24,22 @@ interface Waiting {
   late: { resolve: () => void; reject: (err: Error) => void }[];
 }
 
+/** Commits the winners' claims (PostgreSQL) before their tickets are answered; rejects if it cannot. */
+export type ConfirmWins = (
+  rainId: string,
+  dropId: string,
+  winners: { userId: string; amount: number }[],
+) => Promise<void>;
+
 export interface LotteryWaiterOptions {
   /** Give up on a draw this long after its window closed (the driver is gone for good), ms. @default 30000 */
   giveUpMs: number;
+  /**
+   * With PostgreSQL: a win read from the store (another node drew it) is committed before it
+   * is acknowledged; if that fails the winner hears STORE_UNAVAILABLE and the win still reaches
+   * their wallet (the outbox and the reconciler).
+   */
+  confirm?: ConfirmWins;
 }
 
 export class LotteryWaiter {
@@ -61,9 +74,9 @@ export class LotteryWaiter {
     );
   }
 
-  /** Settles a drop this node just drew, without a store read. */
+  /** Settles a drop this node just drew (its winners' claims committed), without a store read. */
   settle(rainId: string, dropId: string, winners: { userId: string; amount: number }[]): void {
-    this.finish(`${rainId}\n${dropId}`, { state: 'drawn', winners });
+    this.finish(`${rainId}\n${dropId}`, { state: 'drawn', winners }, true);
   }
 
   /** Checks every pending drop whose window has closed (the runner calls it every tick). */
@@ -93,7 +106,7 @@ export class LotteryWaiter {
     return w;
   }
 
-  private finish(key: string, state: Exclude<DrawState, { state: 'open' }>): void {
+  private finish(key: string, state: Exclude<DrawState, { state: 'open' }>, committed = false): void {
     const w = this.waiting.get(key);
     if (!w) return;
     this.waiting.delete(key);
@@ -105,15 +118,39 @@ export class LotteryWaiter {
       return;
     }
     const won = new Map(state.winners.map((x) => [x.userId, x.amount]));
+    const mine: { userId: string; amount: number }[] = [];
     for (const [userId, list] of w.tickets) {
       const amount = won.get(userId);
-      for (const t of list) {
-        if (amount === undefined)
+      if (amount !== undefined) mine.push({ userId, amount });
+      else
+        for (const t of list)
           t.reject(new GameError('LOTTERY_LOST', 'the draw for this drop went to others'));
-        else t.resolve(amount);
-      }
     }
     for (const l of w.late) l.resolve();
+    const answer = (err?: Error): void => {
+      for (const { userId, amount } of mine)
+        for (const t of w.tickets.get(userId) ?? []) {
+          if (err) t.reject(err);
+          else t.resolve(amount);
+        }
+    };
+    const confirm = this.options.confirm;
+    if (committed || !confirm || mine.length === 0) {
+      answer();
+      return;
+    }
+    confirm(w.rainId, w.dropId, mine).then(
+      () => answer(),
+      (err: unknown) => {
+        this.log.warn({ err, rainId: w.rainId, dropId: w.dropId }, 'could not commit lottery wins');
+        answer(
+          new GameError(
+            'STORE_UNAVAILABLE',
+            'your win is drawn but not yet recorded; it reaches your wallet',
+          ),
+        );
+      },
+    );
   }
 
   private fail(key: string, why: string): void {

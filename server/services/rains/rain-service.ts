@@ -22,7 +22,8 @@ import type { ActiveDrop, Credit, EndRainOutcome, RainRecord, Store } from '../.
 import type { Broadcaster } from '../runtime/broadcaster.js';
 import type { GoneBatcher } from './gone-batcher.js';
 import type { LotteryWaiter } from './lottery-waiter.js';
-import type { Payments } from '../money/payments.js';
+import { rainRows } from '../../store/ledger/index.js';
+import { creditLedgerRows, type Payments } from '../money/payments.js';
 import type { ClaimRisk, ClaimVia } from '../risk/claim-risk.js';
 import type { SendGate } from '../risk/risk-service.js';
 import { dropView, rainView } from './rain-views.js';
@@ -132,8 +133,12 @@ export class RainService {
     const drops = timeline.map((plan, i) => ({ dropId: plan.dropId, shares: shares[i] ?? [] }));
     const undoRisk = await this.deps.admitSend?.(host, rain.id, 'rain', rain.total);
     try {
-      await this.deps.payments.fund(host.userId, rain.id, rain.total, () =>
-        store.rains.createRain(rain, drops),
+      await this.deps.payments.fund(
+        host.userId,
+        rain.id,
+        rain.total,
+        () => store.rains.createRain(rain, drops),
+        () => rainRows(rain, drops),
       );
     } catch (err) {
       await undoRisk?.();
@@ -197,7 +202,8 @@ export class RainService {
       result.outcome = 'drop-empty';
       throw new GameError('PACKET_EMPTY', GRAB_REFUSALS['drop-empty'][1]);
     }
-    const { store, clock, waiter } = this.deps;
+    const { store, clock, waiter, payments } = this.deps;
+    payments.ensureLedger();
     const entry = await store.lottery.enterDrop(rainId, dropId, user, clock.now());
     result.outcome = entry.status;
     switch (entry.status) {
@@ -238,8 +244,12 @@ export class RainService {
       const [code, message] = GRAB_REFUSALS[grabbed.status];
       throw new GameError(code, message);
     }
-    await this.deps.payments.pay(grabbed.credit);
+    // Acknowledged once committed (Payments.pay: PostgreSQL first; if that fails the credit
+    // waits in the rain's outbox for the reconciler). The drop is gone either way.
+    const paid = payments.pay(grabbed.credit);
+    paid.catch(() => undefined);
     if (grabbed.dropLeft === 0) await this.markGone(rainId, dropId);
+    await paid;
     return { amount: grabbed.credit.amount };
   }
 
@@ -248,15 +258,22 @@ export class RainService {
     return this.deps.waiter.poll(now);
   }
 
-  /** Pays a drop's draw (the driver drew it) and announces it if it emptied the drop. */
+  /**
+   * Pays a drop's draw (the driver drew it) and announces it if it emptied the drop. The
+   * winners' claims are committed before their tickets here are answered; if that fails
+   * the tickets wait for the waiter's poll, which commits them again (LotteryWaiter confirm),
+   * and the credits wait in the outbox for the reconciler.
+   */
   async payDraw(rain: RainRecord, dropId: string, credits: Credit[], dropLeft: number): Promise<void> {
-    this.deps.waiter.settle(
+    const { payments, waiter } = this.deps;
+    if (dropLeft === 0) await this.markGone(rain.id, dropId);
+    await payments.record(credits.flatMap(creditLedgerRows));
+    waiter.settle(
       rain.id,
       dropId,
       credits.map((c) => ({ userId: c.userId, amount: c.amount })),
     );
-    await Promise.all(credits.map((c) => this.deps.payments.pay(c)));
-    if (dropLeft === 0) await this.markGone(rain.id, dropId);
+    await Promise.all(credits.map((c) => payments.pay(c, { committed: true })));
   }
 
   /** Stops a rain at once and refunds what was not paid: its host or an admin only. */
@@ -267,14 +284,24 @@ export class RainService {
       throw new GameError('FORBIDDEN', 'only its host or an admin can cancel a rain');
     const outcome = await this.deps.store.rains.endRain(rainId, this.deps.clock.now(), 'cancelled');
     if (outcome.status !== 'ended') throw new GameError('RAIN_NOT_ACTIVE', 'the rain is already over');
-    await this.finish(outcome);
+    await this.finish(outcome, 'wait');
     return { refunded: outcome.rain.refunded };
   }
 
-  /** Pays the refund of a rain that just ended and announces the end with the leaderboard. */
-  async finish(outcome: Extract<EndRainOutcome, { status: 'ended' }>): Promise<void> {
+  /**
+   * Pays the refund of a rain that just ended and announces the end with the leaderboard.
+   * `commit`: `wait` rejects (after the announcement) if the refund's ledger commit failed,
+   * for an acknowledged cancel; `later` (the runner) logs it. Either way the reconciler pays
+   * a refund whose commit failed from the outbox.
+   */
+  async finish(
+    outcome: Extract<EndRainOutcome, { status: 'ended' }>,
+    commit: 'wait' | 'later' = 'later',
+  ): Promise<void> {
     const { rain, refund, winners } = outcome;
-    if (refund) await this.deps.payments.pay(refund);
+    const { payments } = this.deps;
+    const paid = refund ? payments.pay(refund) : Promise.resolve();
+    paid.catch(() => undefined);
     const leaderboard = await this.deps.store.rains.rainLeaderboard(rain.id, LEADERBOARD_SIZE);
     this.deps.broadcaster.toRoom(rain.roomId, 'rain:ended', {
       rainId: rain.id,
@@ -284,6 +311,9 @@ export class RainService {
       leaderboard,
       seed: rain.seed,
     });
+    // `later`: a failed commit was logged by the ledger gate; the reconciler pays it.
+    if (commit === 'wait') await paid;
+    else await paid.catch(() => undefined);
   }
 
   async details(rainId: string): Promise<RainDetails> {
