@@ -169,7 +169,14 @@ export async function startPostgres(): Promise<PostgresHandle> {
   const signalAll = (signal: NodeJS.Signals): void => {
     const pid = postmasterPid();
     process.kill(pid, signal);
-    for (const c of childrenOf(pid)) process.kill(c, signal);
+    for (const c of childrenOf(pid)) {
+      try {
+        process.kill(c, signal);
+      } catch (err) {
+        // A backend that exited between the listing and the signal has nothing to stop.
+        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+      }
+    }
   };
   let destroyed = false;
   const base = `postgres://postgres@127.0.0.1:${port}`;

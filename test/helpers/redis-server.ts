@@ -141,6 +141,18 @@ export interface ClusterOptions {
 
 /** A local Redis Cluster of masters only, created with redis-cli. */
 export async function startRedisCluster(options: ClusterOptions | number = {}): Promise<RedisClusterHandle> {
+  // Free ports are only free when asked: another process may take one before redis-server
+  // binds it. Such a start is tried again on new ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startRedisClusterOnce(options);
+    } catch (err) {
+      if (attempt >= 3 || !String(err).includes('Address already in use')) throw err;
+    }
+  }
+}
+
+async function startRedisClusterOnce(options: ClusterOptions | number): Promise<RedisClusterHandle> {
   const { masters = 3, durable = false } = typeof options === 'number' ? { masters: options } : options;
   requireRedis();
   const dir = mkdtempSync(join(tmpdir(), 'rp-cluster-'));
@@ -155,7 +167,17 @@ export async function startRedisCluster(options: ClusterOptions | number = {}): 
       '--cluster-config-file',
       `nodes-${port}.conf`,
     ]);
-  const children = await Promise.all(ports.map((port) => spawnRedis(nodeArgs(port), dir)));
+  const started = await Promise.allSettled(ports.map((port) => spawnRedis(nodeArgs(port), dir)));
+  const failed = started.find((r) => r.status === 'rejected');
+  if (failed) {
+    // Stop the nodes that did start, so a retry leaves nothing running.
+    await Promise.all(
+      started.flatMap((r) => (r.status === 'fulfilled' ? [stopProcess(r.value, 'SIGKILL')] : [])),
+    );
+    rmSync(dir, { recursive: true, force: true });
+    throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
+  }
+  const children = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const create = spawnSync(
     'redis-cli',
     [
@@ -200,12 +222,22 @@ export async function startRedisCluster(options: ClusterOptions | number = {}): 
   };
 }
 
+/** Whether `port` can be bound on 127.0.0.1 right now. */
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
 async function uniquePorts(n: number): Promise<number[]> {
   const ports = new Set<number>();
-  // Cluster bus ports are port + 10000, so stay below 55535.
+  // Cluster bus ports are port + 10000: stay below 55535, and take a port only if its bus
+  // port is free too (another process's ephemeral port there makes redis-server abort).
   while (ports.size < n) {
     const p = await freePort();
-    if (p < 55_535) ports.add(p);
+    if (p < 55_535 && !ports.has(p) && (await isPortFree(p + 10_000))) ports.add(p);
   }
   return [...ports];
 }
