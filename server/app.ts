@@ -14,11 +14,11 @@
  *
  * It starts listening, then the tasks, and knows how to stop in order.
  */
+import type { AppOverrides, RunningApp } from './app-types.js';
 import { TokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
-import { systemClock, type Clock } from './domain/clock.js';
+import { systemClock } from './domain/clock.js';
 import { isCodePagePath } from './domain/signed-codes.js';
-import type { RandomInt } from './domain/split.js';
 import { codeRoutes } from './handlers/code-routes.js';
 import type { Guards } from './handlers/context.js';
 import { curfewGuard } from './handlers/curfew-guard.js';
@@ -27,43 +27,29 @@ import { httpRoutes } from './handlers/http-routes.js';
 import { landingResponse } from './handlers/landing-page.js';
 import { riskRoutes } from './handlers/risk-routes.js';
 import { screenRoutes } from './handlers/screen-routes.js';
-import { createLogger, type Logger } from './observability/logger.js';
+import { createLogger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { createClusterConcept } from './services/cluster/index.js';
 import { NodeRelay } from './services/cluster/node-relay.js';
-import type { NodeReaper } from './services/cluster/node-reaper.js';
 import { createCodesConcept } from './services/codes/index.js';
-import type { CodeService } from './services/codes/code-service.js';
-import type { ReceiveService } from './services/codes/receive-service.js';
 import { createFencesConcept } from './services/fences/index.js';
 import { createMoneyConcept } from './services/money/index.js';
-import type { Reconciler } from './services/money/reconciler.js';
-import type { ExpirySweeper } from './services/packets/expiry-sweeper.js';
 import { createPacketsConcept } from './services/packets/index.js';
-import type { KaraokeService } from './services/packets/karaoke-service.js';
-import type { PacketService } from './services/packets/packet-service.js';
 import { createRainsConcept } from './services/rains/index.js';
-import type { RainAudit } from './services/rains/rain-audit.js';
-import type { RainRunner } from './services/rains/rain-runner.js';
-import type { RainService } from './services/rains/rain-service.js';
 import { createRiskConcept } from './services/risk/index.js';
-import type { BanList } from './services/risk/risk-bans.js';
-import type { RiskService } from './services/risk/risk-service.js';
 import { createRoomsConcept } from './services/rooms/index.js';
 import type { Presence } from './services/rooms/presence.js';
 import type { ConceptTasks, NodeBasics } from './services/runtime/node-basics.js';
 import { Periodic } from './services/runtime/periodic.js';
 import { StoreProbe } from './services/runtime/store-probe.js';
-import type { ContentScreen } from './services/screening/content-screen.js';
 import { createScreeningConcept } from './services/screening/index.js';
 import { loadStartupWordLists } from './services/screening/word-list-files.js';
 import { createStore } from './store/create-store.js';
-import { createLedgerPool, LedgerWriter, migrate } from './store/ledger/index.js';
-import type { Store } from './store/store.js';
+import { openLedger } from './store/ledger/index.js';
 import { createBroadcastAdapter } from './transport/adapter.js';
 import { ConnectionLimits } from './transport/connection-limits.js';
 import { HttpLimits } from './transport/http-limits.js';
-import { createRouter, type Route } from './transport/http-router.js';
+import { createRouter } from './transport/http-router.js';
 import { listen } from './transport/listen.js';
 import { listenRiskBroadcasts, socketRiskBus } from './transport/risk-bus.js';
 import { riskHandshake } from './transport/risk-handshake.js';
@@ -74,53 +60,12 @@ import {
   handleConnections,
   localMemberships,
   socketBroadcaster,
-  type GameServer,
 } from './transport/socket-server.js';
 import { loadStaticSite } from './transport/static-site.js';
 import { watchTokenExpiry } from './transport/token-expiry.js';
 import { UserSockets } from './transport/user-sockets.js';
 
-export interface AppOverrides {
-  clock?: Clock;
-  store?: Store;
-  logger?: Logger;
-  randomInt?: RandomInt;
-  /** Where rain seeds come from (the fairness load scenario replays one seed in two modes). */
-  newRainSeed?: () => string;
-}
-
-export interface RunningApp {
-  readonly config: Config;
-  readonly port: number;
-  /** `http://127.0.0.1:<port>` — what tests and local tools connect to. */
-  readonly url: string;
-  readonly store: Store;
-  readonly io: GameServer;
-  readonly log: Logger;
-  readonly packets: PacketService;
-  readonly reconciler: Reconciler;
-  readonly sweeper: ExpirySweeper;
-  readonly presence: Presence;
-  readonly reaper: NodeReaper;
-  readonly rains: RainService;
-  readonly rainAudit: RainAudit;
-  readonly karaoke: KaraokeService;
-  readonly runner: RainRunner;
-  readonly tokens: TokenService;
-  /** Every HTTP route this node serves (the fuzz suite walks them all). */
-  readonly routes: readonly Route[];
-  readonly codes: CodeService;
-  readonly receive: ReceiveService;
-  readonly risk: RiskService;
-  readonly bans: BanList;
-  /** Content screening of chat and packet texts (reload: POST /v1/admin/screening/reload, SIGHUP). */
-  readonly screen: ContentScreen;
-  /**
-   * Stops in order: accepting, background tasks, rain leases handed back, pending acks,
-   * sockets, adapter, ledger (PostgreSQL), store, listener. Idempotent.
-   */
-  close(): Promise<void>;
-}
+export type { AppOverrides, RunningApp } from './app-types.js';
 
 export async function startApp(config: Config, overrides: AppOverrides = {}): Promise<RunningApp> {
   // Before anything opens: a bad word-list file stops the start, naming SCREEN_WORDLIST_PATH.
@@ -148,32 +93,12 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       'starting without Redis: requests that need the store answer STORE_UNAVAILABLE until it is reachable',
     );
   // PostgreSQL: migrated before anything listens (a node that cannot reach it does not start).
-  const ledgerPool = config.ledger
-    ? createLedgerPool(config.ledger.url, {
-        timeoutMs: config.ledger.timeoutMs,
-        max: config.ledger.poolSize,
-        onError: (err) => log.warn({ err }, 'ledger connection lost'),
+  const ledger = config.ledger
+    ? await openLedger(config.ledger, log).catch(async (err: unknown) => {
+        await Promise.all([adapter.close(), created.store.close()]);
+        throw err;
       })
     : undefined;
-  const ledger =
-    ledgerPool && config.ledger
-      ? new LedgerWriter(ledgerPool, {
-          maxDelayMs: config.ledger.commitDelayMs,
-          maxRows: config.ledger.commitMaxRows,
-          maxInFlight: Math.max(1, Math.min(2, config.ledger.poolSize)),
-          timeoutMs: config.ledger.timeoutMs,
-          log,
-        })
-      : undefined;
-  if (ledgerPool) {
-    try {
-      const applied = await migrate(ledgerPool);
-      log.info({ applied }, 'PostgreSQL ledger ready: money is committed there before it is acknowledged');
-    } catch (err) {
-      await Promise.all([adapter.close(), created.store.close(), ledgerPool.end()]);
-      throw err;
-    }
-  }
   const { issuer, audience } = config.auth;
   const tokens = new TokenService(config.auth.jwtSecret, undefined, { issuer, audience });
   const connectionLimits = new ConnectionLimits(
@@ -215,7 +140,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   );
   listenScreenBroadcasts(io, screen);
   const { payments, acker, wallets, reconciler } = withTasks(
-    createMoneyConcept(node, ledger ? { ledger } : {}),
+    createMoneyConcept(node, ledger ? { ledger: ledger.writer } : {}),
   );
   const { nearby, fenceAudit } = createFencesConcept(node, risk);
   // Rooms come after packets (they need karaoke and rains); the grab batches read room sizes
@@ -295,7 +220,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       devTokens: config.auth.devTokens,
       metricsToken: config.metricsToken,
       broadcastReady: () => adapter.isReady(),
-      ...(ledgerPool ? { ledgerReady: () => ledgerPool.query('SELECT 1').then(() => undefined) } : {}),
+      ...(ledger ? { ledgerReady: () => ledger.ready() } : {}),
     }),
     ...codeRoutes({ curfew: guards.curfew, codes, receive }),
     ...riskRoutes({ risk, bans, store: store.risk, clock }),
@@ -392,7 +317,6 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       await adapter.close();
       // Every request has answered: what the writer still holds is committed, then it closes.
       await ledger?.close();
-      await ledgerPool?.end();
       await store.close();
       listening.close();
       log.info('stopped');

@@ -24,6 +24,7 @@ const LAYERS: [prefix: string, rank: number][] = [
   ['server/handlers/', 6],
   ['server/cli/', 7],
   ['server/app.ts', 8],
+  ['server/app-types.ts', 8],
   ['server/shutdown.ts', 8],
   ['server/main.ts', 9],
 ];

@@ -6,6 +6,7 @@
 export { createLedgerPool, type LedgerPoolOptions } from './ledger-pool.js';
 export { migrate, readMigrations, MIGRATIONS_DIR, type Migration } from './migrator.js';
 export { LedgerWriter, type LedgerWriterOptions, type LedgerWriterStats } from './ledger-writer.js';
+export { openLedger, type OpenLedger } from './open-ledger.js';
 export * from './ledger-rows.js';
 export * from './ledger-errors.js';
 export {
