@@ -8,6 +8,7 @@ import type { RedPacketClient, RedPacketClientOptions } from '@red-packet/sdk';
 import { startApp, type AppOverrides, type RunningApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { gameApi, TEST_SECRET, type HttpResult } from './game-api.js';
+import { RISK_RULES_OFF } from './risk-off.js';
 
 export { TEST_SECRET, type HttpResult };
 
@@ -35,14 +36,7 @@ export const TEST_ENV: Record<string, string> = {
   WS_MAX_PER_IP: '0',
   WS_MAX_PER_USER: '0',
   // Risk rules off (0) unless a test turns one on: tests send and grab far past daily habits.
-  RISK_DAILY_MAX_SENDS: '0',
-  RISK_DAILY_MAX_SENT_FEN: '0',
-  RISK_DAILY_MAX_RECEIVED_FEN: '0',
-  RISK_DAILY_MAX_RAIN_FEN: '0',
-  RISK_VERIFY_AFTER_SENDS: '0',
-  RISK_BREAKER_REPEAT: '0',
-  RISK_GRAB_FAIL_MAX: '0',
-  RISK_MAX_ACCOUNTS_PER_IP: '0',
+  ...RISK_RULES_OFF,
 };
 
 export interface TestServer {

@@ -33,6 +33,7 @@ import { RainService } from '../../server/services/rains/rain-service.js';
 import { BanList, type RiskBus } from '../../server/services/risk/risk-bans.js';
 import { RiskService, type SendGate } from '../../server/services/risk/risk-service.js';
 import { MemoryStore } from '../../server/store/memory-store.js';
+import { RISK_RULES_OFF } from '../helpers/risk-off.js';
 
 /** One event as a service handed it to the broadcaster. */
 export type Sent = {
@@ -162,15 +163,8 @@ export function serviceFixture(options: FixtureOptions = {}): ServiceFixture {
     NODE_ID,
     LOG_LEVEL: 'silent',
     SCREEN_WORDLIST_PATH: 'off',
-    // Risk rules off (0) unless a test turns one on, as on the test servers; the gate still runs.
-    RISK_DAILY_MAX_SENDS: '0',
-    RISK_DAILY_MAX_SENT_FEN: '0',
-    RISK_DAILY_MAX_RECEIVED_FEN: '0',
-    RISK_DAILY_MAX_RAIN_FEN: '0',
-    RISK_VERIFY_AFTER_SENDS: '0',
-    RISK_BREAKER_REPEAT: '0',
-    RISK_GRAB_FAIL_MAX: '0',
-    RISK_MAX_ACCOUNTS_PER_IP: '0',
+    // Risk rules off unless a test turns one on, as on the test servers; the gate still runs.
+    ...RISK_RULES_OFF,
     ...options.env,
   });
   const store = new MemoryStore();
