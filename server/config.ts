@@ -52,7 +52,8 @@ function parseClusterNodes(raw: string): { host: string; port: number }[] {
   });
 }
 
-function storeConfig(env: Env): StoreConfig {
+/** The store section of the config alone (REDIS_URL | REDIS_CLUSTER_NODES, REDIS_KEY_PREFIX). */
+export function storeConfig(env: Env = process.env): StoreConfig {
   const url = raw(env, 'REDIS_URL');
   const nodes = raw(env, 'REDIS_CLUSTER_NODES');
   if (url && nodes) {

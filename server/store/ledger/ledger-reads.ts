@@ -12,7 +12,8 @@ import type { ClaimRow } from './ledger-rows.js';
 
 type Row = Record<string, unknown>;
 
-async function snapshot<T>(pool: pg.Pool, read: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/** Runs `read` in one REPEATABLE READ, read-only transaction (one snapshot). */
+export async function snapshot<T>(pool: pg.Pool, read: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   let client: pg.PoolClient;
   try {
     client = await pool.connect();

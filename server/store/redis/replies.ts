@@ -137,6 +137,8 @@ const REPLIES = {
   'wallet-apply-credit': balanceReply,
   'packet-create': (raw): CreateResult => oneOf(raw, CREATE_RESULTS),
   'escrow-abort-funded': (raw) => oneOf(raw, ['aborted', 'exists']),
+  'restore-wallet': (raw) => oneOf(raw, ['restored', 'exists']),
+  'restore-packet': (raw) => oneOf(raw, ['restored', 'exists', 'aborted']),
   'packet-grab': (raw): GrabOutcome => grabReply(raw).outcome,
   'packet-grab-credit': (raw): Exclude<CreditedGrabOutcome, { credited: false }> => {
     const { outcome, balance } = grabReply(raw);

@@ -37,6 +37,8 @@ export const SCRIPTS = {
   'fence-unindex': 4,
   'fence-search': 4,
   'fence-attempt': 2,
+  'restore-wallet': 5,
+  'restore-packet': 4,
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;
