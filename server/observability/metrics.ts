@@ -211,12 +211,6 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly ledgerReconcileMismatches = new Gauge({
-    name: 'rp_ledger_reconcile_mismatches',
-    help: 'Recently active wallets whose Redis balance differs from PostgreSQL, at the last reconciliation',
-    registers: [this.registry],
-  });
-
   constructor(nodeId: string) {
     this.registry.setDefaultLabels({ node: nodeId });
     collectDefaultMetrics({ register: this.registry });

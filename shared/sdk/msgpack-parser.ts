@@ -71,16 +71,6 @@ function isDataValid(p: Packet): boolean {
   }
 }
 
-/** Whether `value` would pass the decoder's plain-data rule (for callers that check before sending). */
-export function isPlainData(value: unknown): boolean {
-  try {
-    assertPlain(value, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function checkPacket(decoded: unknown): asserts decoded is Packet {
   if (!isObject(decoded)) throw new Error('invalid packet');
   assertPlain(decoded, 0);
