@@ -45,16 +45,25 @@ export class AuditTally {
 
   report(): AuditReport {
     const { minted, wallets, escrow, inFlight, doubleClaims, ledgerMismatches } = this;
-    const difference = minted - (wallets + escrow + inFlight);
-    return {
-      balanced: difference === 0 && doubleClaims === 0 && ledgerMismatches === 0,
-      minted,
-      wallets,
-      escrow,
-      inFlight,
-      difference,
-      doubleClaims,
-      ledgerMismatches,
-    };
+    return auditReport({ minted, wallets, escrow, inFlight, doubleClaims, ledgerMismatches });
   }
+}
+
+/** The totals an audit adds up, whichever store it walked. */
+export type AuditTotals = Omit<AuditReport, 'balanced' | 'difference'>;
+
+/** The report of `totals`: balanced when minted = wallets + escrow + in flight, with no double claim and no wallet whose ledger disagrees. */
+export function auditReport(totals: AuditTotals): AuditReport {
+  const { minted, wallets, escrow, inFlight, doubleClaims, ledgerMismatches } = totals;
+  const difference = minted - (wallets + escrow + inFlight);
+  return {
+    balanced: difference === 0 && doubleClaims === 0 && ledgerMismatches === 0,
+    minted,
+    wallets,
+    escrow,
+    inFlight,
+    difference,
+    doubleClaims,
+    ledgerMismatches,
+  };
 }

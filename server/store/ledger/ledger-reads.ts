@@ -6,6 +6,7 @@
  */
 import type pg from 'pg';
 import type { AuditReport } from '@red-packet/sdk/protocol';
+import { auditReport } from '../audit/audit-tally.js';
 import { col, fen, fenArray, jsonObject, millis, nullableText, text } from './ledger-decode.js';
 import { MalformedRowError, toLedgerError } from './ledger-errors.js';
 import type { ClaimRow } from './ledger-rows.js';
@@ -69,23 +70,14 @@ const AUDIT = `
 export function auditPostgres(pool: pg.Pool): Promise<AuditReport> {
   return snapshot(pool, async (client) => {
     const row = (await client.query<Row>(AUDIT)).rows[0];
-    const minted = fen(col(row, 'minted'), 'minted');
-    const wallets = fen(col(row, 'wallets'), 'wallets');
-    const escrow = fen(col(row, 'escrow'), 'escrow');
-    const inFlight = fen(col(row, 'in_flight'), 'in_flight');
-    const doubleClaims = fen(col(row, 'double_claims'), 'double_claims');
-    const ledgerMismatches = fen(col(row, 'ledger_mismatches'), 'ledger_mismatches');
-    const difference = minted - (wallets + escrow + inFlight);
-    return {
-      balanced: difference === 0 && doubleClaims === 0 && ledgerMismatches === 0,
-      minted,
-      wallets,
-      escrow,
-      inFlight,
-      difference,
-      doubleClaims,
-      ledgerMismatches,
-    };
+    return auditReport({
+      minted: fen(col(row, 'minted'), 'minted'),
+      wallets: fen(col(row, 'wallets'), 'wallets'),
+      escrow: fen(col(row, 'escrow'), 'escrow'),
+      inFlight: fen(col(row, 'in_flight'), 'in_flight'),
+      doubleClaims: fen(col(row, 'double_claims'), 'double_claims'),
+      ledgerMismatches: fen(col(row, 'ledger_mismatches'), 'ledger_mismatches'),
+    });
   });
 }
 
