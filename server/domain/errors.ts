@@ -21,3 +21,7 @@ export class GameError extends Error {
     this.name = 'GameError';
   }
 }
+
+/** A room grab, chat line or send by a connection that has not joined `roomId`. */
+export const notInRoom = (roomId: string): GameError =>
+  new GameError('NOT_IN_ROOM', `join room ${roomId} first`);

@@ -1,5 +1,5 @@
 import { curfewLiftsAt } from '../domain/curfew.js';
-import { GameError } from '../domain/errors.js';
+import { notInRoom } from '../domain/errors.js';
 import { roomIdOfTopic, roomTopic } from '../services/runtime/broadcaster.js';
 import type { EventContext, EventHandlers } from '../transport/game-events.js';
 import { socketVia } from './claim-via.js';
@@ -8,7 +8,7 @@ import type { HandlerServices } from './context.js';
 /** Throws NOT_IN_ROOM unless this socket has joined `roomId`. */
 export function requireJoined(ctx: EventContext, roomId: string): void {
   if (!ctx.socket.rooms.has(roomTopic(roomId))) {
-    throw new GameError('NOT_IN_ROOM', `join room ${roomId} first`);
+    throw notInRoom(roomId);
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import type { PacketDetails, PacketView, UserRef } from '@red-packet/sdk/protocol';
 import type { PacketSpec } from '@red-packet/sdk/schemas';
-import { GameError } from '../../domain/errors.js';
+import { GameError, notInRoom } from '../../domain/errors.js';
 import { checkFence, fencePass, outOfArea } from '../../domain/geo-fence.js';
 import { newId } from '../../domain/ids.js';
 import { resolveOpening } from '../../domain/packet-opening.js';
@@ -172,7 +172,7 @@ export class PacketService {
         const { roomId, fenced } = await this.facts.of(packetId);
         // A fenced packet is for whoever is inside its fence, in its room or not (the drifting
         // 同城 packet found by packet:nearby): its fence, checked in the grab step, decides.
-        if (!fenced && !via.inRoom(roomId)) throw new GameError('NOT_IN_ROOM', `join room ${roomId} first`);
+        if (!fenced && !via.inRoom(roomId)) throw notInRoom(roomId);
       }
       return this.grabTimed(user, packetId, pass, via.conn);
     });

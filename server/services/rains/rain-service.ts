@@ -6,7 +6,7 @@ import type { RainDetails, RainSnapshot, RainView, UserRef } from '@red-packet/s
 import type { RainSpec } from '@red-packet/sdk/schemas';
 import type { Identity } from '../../auth/tokens.js';
 import type { Clock } from '../../domain/clock.js';
-import { GameError } from '../../domain/errors.js';
+import { GameError, notInRoom } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
 import {
   checkRainLimits,
@@ -171,7 +171,7 @@ export class RainService {
     return this.deps.claimRisk.guardClaim(user.userId, rainId, via, async () => {
       if (via.inRoom) {
         const roomId = await this.roomOf(rainId);
-        if (!via.inRoom(roomId)) throw new GameError('NOT_IN_ROOM', `join room ${roomId} first`);
+        if (!via.inRoom(roomId)) throw notInRoom(roomId);
       }
       return this.grabTimed(user, rainId, dropId);
     });
