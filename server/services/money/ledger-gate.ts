@@ -147,7 +147,7 @@ export class LedgerGate {
         this.backlog.delete(oldest);
         this.log.error(
           { rowId: oldest },
-          'ledger backlog full: dropped the oldest step (reconciliation will report it)',
+          'ledger backlog full: dropped the oldest step (it stays in Redis; `npm run audit -- --source postgres` shows the gap)',
         );
       }
     }
