@@ -11,6 +11,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { freePort } from './redis-server.js';
 
 export const POSTGRES_INSTALL_HINT =
@@ -215,4 +216,16 @@ export async function startPostgres(): Promise<PostgresHandle> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Creates database `name` on `server` and returns its URL. */
+export async function createDatabase(server: PostgresHandle, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  } finally {
+    await admin.end();
+  }
+  return server.urlOf(name);
 }
