@@ -93,7 +93,7 @@ function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void>
 }
 
 /** The postmaster's children (backends, checkpointer, walwriter …), from /proc. */
-function childrenOf(pid: number): number[] {
+export function childrenOf(pid: number): number[] {
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -114,6 +114,8 @@ export interface PostgresHandle {
   url: string;
   /** A URL for another database on this server (create it first: see createDatabase). */
   urlOf(database: string): string;
+  /** The running postmaster's process id (its backends are its children). */
+  pid(): number;
   /** Freezes the postmaster and every backend (SIGSTOP): sockets stay open, nothing answers. */
   pause(): void;
   /** Thaws them (SIGCONT). */
@@ -185,6 +187,7 @@ export async function startPostgres(): Promise<PostgresHandle> {
     port,
     url: `${base}/postgres`,
     urlOf: (database) => `${base}/${database}`,
+    pid: postmasterPid,
     pause: () => signalAll('SIGSTOP'),
     resume: () => signalAll('SIGCONT'),
     restart: async () => {
