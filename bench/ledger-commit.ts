@@ -9,48 +9,18 @@
  *
  * Results: docs/operations.md, "PostgreSQL ledger".
  */
-import { createLedgerPool, migrate, LedgerWriter, claimAndCreditRows } from '../server/store/ledger/index.js';
+import { createLedgerPool, migrate, LedgerWriter } from '../server/store/ledger/index.js';
 import { startPostgres } from '../test/helpers/postgres-server.js';
+import { grabRows, saturate, type SaturationFigures } from './ledger-saturation.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const SIZE_GRABS = Number(process.env.BENCH_ROWS ?? 200_000);
 
-let seq = 0;
-const grab = () => {
-  const n = ++seq;
-  const packetId = `pk_${(n % 50_000).toString(36).padStart(16, '0')}`;
-  const userId = `u_${n.toString(36).padStart(16, '0')}`;
-  return claimAndCreditRows({
-    claimId: `claim:${packetId}:${userId}`,
-    userId,
-    amount: 1 + (n % 500),
-    sourceId: packetId,
-    reason: 'grab',
-    at: Date.now(),
-  });
-};
-
-async function saturate(writer: LedgerWriter, callers: number): Promise<string> {
-  const latencies: number[] = [];
-  const before = writer.stats();
-  const until = performance.now() + SECONDS * 1000;
-  const caller = async (): Promise<void> => {
-    while (performance.now() < until) {
-      const t0 = performance.now();
-      await writer.commit(grab());
-      latencies.push(performance.now() - t0);
-    }
-  };
-  await Promise.all(Array.from({ length: callers }, caller));
-  const after = writer.stats();
-  latencies.sort((a, b) => a - b);
-  const p = (q: number): string => (latencies[Math.floor(q * (latencies.length - 1))] ?? NaN).toFixed(1);
-  const txns = after.transactions - before.transactions;
-  const rows = after.rows - before.rows;
+function line(f: SaturationFigures): string {
   return (
-    `callers ${String(callers).padStart(4)}  ${(latencies.length / SECONDS).toFixed(0).padStart(6)} commits/s  ` +
-    `${(rows / SECONDS).toFixed(0).padStart(6)} rows/s  ${(txns / SECONDS).toFixed(0).padStart(4)} txn/s  ` +
-    `${(rows / Math.max(1, txns)).toFixed(1).padStart(6)} rows/txn  p50 ${p(0.5)} ms  p99 ${p(0.99)} ms`
+    `callers ${String(f.callers).padStart(4)}  ${f.commitsPerSec.toFixed(0).padStart(6)} commits/s  ` +
+    `${f.rowsPerSec.toFixed(0).padStart(6)} rows/s  ${f.txnPerSec.toFixed(0).padStart(4)} txn/s  ` +
+    `${f.rowsPerTxn.toFixed(1).padStart(6)} rows/txn  p50 ${f.p50Ms.toFixed(1)} ms  p99 ${f.p99Ms.toFixed(1)} ms`
   );
 }
 
@@ -59,14 +29,14 @@ try {
   const pool = createLedgerPool(server.url, { timeoutMs: 5000 });
   await migrate(pool);
   const writer = new LedgerWriter(pool, { timeoutMs: 5000 });
-  await writer.commit(grab());
+  await writer.commit(grabRows());
   console.log('-- group commit (maxDelayMs 2, maxRows 1000, maxInFlight 2), one grab = 2 rows per commit');
-  for (const callers of [1, 10, 100, 1000]) console.log(await saturate(writer, callers));
+  for (const callers of [1, 10, 100, 1000]) console.log(line(await saturate(writer, callers, SECONDS)));
 
   await pool.query('TRUNCATE ledger_entries, claims');
   const batch = 5000;
   for (let done = 0; done < SIZE_GRABS; done += batch / 2)
-    await writer.commit(Array.from({ length: batch / 2 }, grab).flat());
+    await writer.commit(Array.from({ length: batch / 2 }, grabRows).flat());
   await pool.query('VACUUM ANALYZE ledger_entries, claims');
   const size = await pool.query<{ entries: string; claims: string }>(
     "SELECT pg_total_relation_size('ledger_entries') AS entries, pg_total_relation_size('claims') AS claims",

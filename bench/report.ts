@@ -9,6 +9,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { curveSvg } from './curve-chart.js';
+import { ledgerGoals, ledgerReferenceRows } from './ledger-report.js';
 import {
   FLOOR_NAME,
   type BenchResults,
@@ -128,6 +129,7 @@ export function goals(r: BenchResults): Goal[] {
       unit: 'KB',
       atLeast: false,
     },
+    ...ledgerGoals(r),
   );
   return list;
 }
@@ -270,7 +272,7 @@ ${goals(r)
 | scenario | end to end | cost | CPU (server · Redis · generator) |
 |---|---|---|---|
 ${echoRows(r)}${grabRow(r, `grab, ${r.grab.members}-member room, ${r.grab.packetsOpen} packets in turn (Redis)`, r.grab)}
-${r.crowded.map((c) => grabRow(r, `crowded room: ${c.members} members, ${c.packetsOpen} packets open (${c.store === 'redis' ? 'Redis' : 'memory store'})`, c)).join('\n')}
+${r.ledger ? `${grabRow(r, `the same grab with DATABASE_URL (Redis + PostgreSQL ${r.ledger.postgres}, acks after commit)`, r.ledger.grab)}\n` : ''}${r.crowded.map((c) => grabRow(r, `crowded room: ${c.members} members, ${c.packetsOpen} packets open (${c.store === 'redis' ? 'Redis' : 'memory store'})`, c)).join('\n')}
 | full allocation, ${r.fullAllocation.shares} shares, ${r.fullAllocation.clients} clients (Redis) | median ${r.fullAllocation.ms} ms (runs ${r.fullAllocation.runsMs.join(', ')}; ${r.fullAllocation.retries} grabs retried after STORE_UNAVAILABLE) | | ${cpuCell(r.fullAllocation.cpu)} |
 ${fanRow(r, `fan-out on uWS, ${uws.clients} clients, 20 batches/s`, uws)}
 ${fanRow(r, `fan-out on socket.io's default ws server (TRANSPORT=node)`, ws)}
@@ -282,7 +284,7 @@ ${fanRow(r, 'reference: bare uWebSockets.js publish, same frames, same clients',
 |---|---|
 | redis-benchmark, \`${r.redisLimit.script}\` script, 50 connections | ${r.redisLimit.perSec} grabs/s |
 | this server's grabs/s ÷ that limit | ${r.redisLimit.ratio} × |
-${echoRatios(r)}| server CPU per delivered message: this server on uWS ÷ bare uWS publish | ${Math.round((uws.serverUsPer1kMsgs / reference.serverUsPer1kMsgs) * 1000) / 1000} × |
+${echoRatios(r)}${ledgerReferenceRows(r)}| server CPU per delivered message: this server on uWS ÷ bare uWS publish | ${Math.round((uws.serverUsPer1kMsgs / reference.serverUsPer1kMsgs) * 1000) / 1000} × |
 | server CPU per delivered message: socket.io on ws ÷ this server on uWS | ${Math.round((ws.serverUsPer1kMsgs / uws.serverUsPer1kMsgs) * 1000) / 1000} × |
 | delivered msgs/s (wall clock): uWS ÷ ws | ${Math.round((uws.deliveredPerSec / ws.deliveredPerSec) * 1000) / 1000} × |
 

@@ -60,6 +60,27 @@ export interface FanoutFigures {
   kbPerConn: number;
 }
 
+/** The grab scenario with DATABASE_URL (bench/ledger-scenarios.ts), beside the Redis-only one. */
+export interface LedgerFigures {
+  postgres: string;
+  grab: GrabFigures;
+  /** PostgreSQL's CPU (postmaster and backends) over the whole scenario, per grab, µs. */
+  postgresUsPerGrab: number;
+  /** Node CPU per grab with PostgreSQL ÷ Redis-only (goal ≤ 1.3). */
+  cpuRatio: number;
+  /** Ack p99 with PostgreSQL − Redis-only, ms (goal ≤ 10). */
+  p99DeltaMs: number;
+  /** The LedgerWriter alone, flat out: PostgreSQL's ceiling on this machine. */
+  saturation: {
+    callers: number;
+    rowsPerSec: number;
+    commitsPerSec: number;
+    rowsPerTxn: number;
+    p50Ms: number;
+    p99Ms: number;
+  };
+}
+
 export interface BenchResults {
   timestamp: string;
   command: string;
@@ -84,6 +105,8 @@ export interface BenchResults {
   /** The floor every per-event cost is compared with; absent in results written before it. */
   floor?: FloorFigures;
   crowded: GrabFigures[];
+  /** With PostgreSQL; absent in results written before it was measured. */
+  ledger?: LedgerFigures;
   fullAllocation: {
     shares: number;
     clients: number;

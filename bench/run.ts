@@ -7,10 +7,11 @@
  * against redis-benchmark running the same Lua script, full allocation of a big packet,
  * fan-out to a crowded room on uWS, on socket.io's default ws server and from a bare
  * uWebSockets.js publish loop, a fan-out scale curve up to 10,000 sockets, and memory per idle
- * connection. The server and its Redis run on one half of the cores, the generator (worker
- * threads of wire clients) on the other (bench/machine.ts). Every scenario ends with the money
- * audit. Writes bench/results/latest.json (and a dated copy), docs/benchmarks.md and
- * docs/benchmarks.svg; --quick writes latest-quick.json only.
+ * connection; and the grab with DATABASE_URL on a PostgreSQL the bench starts, beside the
+ * Redis-only grab (bench/ledger-scenarios.ts). The server and its Redis run on one half of
+ * the cores, the generator (worker threads of wire clients) on the other (bench/machine.ts).
+ * Every scenario ends with the money audit. Writes bench/results/latest.json (and a dated
+ * copy), docs/benchmarks.md and docs/benchmarks.svg; --quick writes latest-quick.json only.
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -25,6 +26,7 @@ import {
   redisGrabLimit,
   type BenchEnv,
 } from './grab-scenarios.js';
+import { ledgerGrabScenario } from './ledger-scenarios.js';
 import { pin, planCores, raiseFileLimit } from './machine.js';
 import { goalLines, writeReport } from './report.js';
 import { round, type BenchResults } from './results.js';
@@ -85,6 +87,15 @@ try {
     grabsPerMember: SIZE.grab.packets,
   });
   log(`grab: ${grab.serverUsPerGrab} µs/grab node, ${grab.perSec}/s, generator ${grab.cpu.generatorPct} %`);
+  const ledger = await ledgerGrabScenario(
+    env,
+    { ...SIZE.grab, grabsPerMember: SIZE.grab.packets },
+    grab,
+    QUICK ? 2 : 4,
+  );
+  log(
+    `grab with PostgreSQL: ${ledger.grab.serverUsPerGrab} µs/grab node (${ledger.cpuRatio} × Redis-only), ${ledger.grab.perSec}/s, ack p99 ${ledger.grab.p99Ms} ms (Δ ${ledger.p99DeltaMs} ms); PostgreSQL saturated ${ledger.saturation.rowsPerSec} rows/s`,
+  );
   const echo = await echoScenario(env, { members: SIZE.grab.members, perClient: SIZE.grab.packets });
   log(`echo (time:sync): ${echo.serverUsPerEvent} µs/event node, ${echo.perSec}/s`);
   // The same clients and requests against bare socket.io on uWS: every per-event cost's floor.
@@ -147,6 +158,7 @@ try {
     echo,
     floor,
     crowded,
+    ledger,
     fullAllocation,
     fanout: { uws, ws, reference },
     curve,

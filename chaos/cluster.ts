@@ -20,6 +20,8 @@ const PROFILE = process.env.CHAOS_PROFILE_DIR
 
 export interface Cluster {
   redis: RedisHandle;
+  /** What every node was started with (REDIS_URL, REDIS_KEY_PREFIX …). */
+  env: Record<string, string>;
   nodes: NodeProcess[];
   balancer: Balancer;
   /** The same data the nodes see, for the audit and the ledgers. */
@@ -42,10 +44,16 @@ const hostPort = (url: string): { host: string; port: number } => {
   return { host: u.hostname, port: Number(u.port) };
 };
 
-export async function startCluster(durability: Durability, nodeCount = 3): Promise<Cluster> {
+/** @param extraEnv more variables for every node (DATABASE_URL for the PostgreSQL faults) */
+export async function startCluster(
+  durability: Durability,
+  nodeCount = 3,
+  extraEnv: Record<string, string> = {},
+): Promise<Cluster> {
   const redis = await startRedis({ appendfsync: durability });
   const prefix = `chaos-${randomBytes(3).toString('hex')}:`;
   const env = {
+    ...extraEnv,
     REDIS_URL: redis.url,
     REDIS_KEY_PREFIX: prefix,
     NODE_HEARTBEAT_MS: '500',
@@ -70,7 +78,7 @@ export async function startCluster(durability: Durability, nodeCount = 3): Promi
   const balancer = await startBalancer(nodes.map((n) => hostPort(n.url)));
   const client = new Redis(redis.url, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
   client.on('error', () => undefined); // outages are injected on purpose; commands still reject
-  const store = new RedisStore('redis', client, new RedisKeys(prefix));
+  const store = new RedisStore('redis', client, new RedisKeys(prefix), client);
   const live = (): void => {
     balancer.backends = nodes.filter((n) => !expected.has(n)).map((n) => hostPort(n.url));
   };
@@ -90,6 +98,7 @@ export async function startCluster(durability: Durability, nodeCount = 3): Promi
 
   return {
     redis,
+    env,
     nodes,
     balancer,
     store,

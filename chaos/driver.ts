@@ -10,6 +10,8 @@ import { dropClaimId, packetClaimId } from '../server/domain/ids.js';
 import { TEST_SECRET } from '../test/helpers/test-server.js';
 
 const tokens = new TokenService(TEST_SECRET);
+/** Codes after which a client does not know whether its grab landed, and tries again. */
+const RETRIED = new Set(['STORE_UNAVAILABLE', 'TIMEOUT', 'ERROR']);
 
 export interface AckedGrab {
   userId: string;
@@ -18,12 +20,31 @@ export interface AckedGrab {
   at: number;
 }
 
+/** A request the server refused or left unanswered, by its error code. */
+export interface Refusal {
+  code: string;
+  at: number;
+}
+
 export interface Traffic {
+  room: string;
   players: RedPacketClient[];
   host: RedPacketClient;
   acked: AckedGrab[];
+  /** Every refused or unanswered grab and send, in order. */
+  refused: Refusal[];
+  /**
+   * Once every packet grab sent is answered or timed out, those the server refused with
+   * STORE_UNAVAILABLE or left unanswered (TIMEOUT, a lost connection) are tried again once,
+   * as a client would: an ack now counts as acknowledged,
+   * ALREADY_GRABBED means the first try had claimed (the retry commits it). Resolves with
+   * how many answered ALREADY_GRABBED.
+   */
+  retryUnanswered(): Promise<number>;
   /** Time of the latest acknowledged grab. */
   lastAckAt(): number;
+  /** Resolves when the first player hears of the next packet (its grab is being sent). */
+  nextPacketSeen(): Promise<void>;
   /** Resolves at the first grab acknowledged after `since`. */
   nextAckAfter(since: number): Promise<number>;
   /** Starts sending a packet every `everyMs` until stopPackets. */
@@ -31,6 +52,8 @@ export interface Traffic {
   stopPackets(): Promise<void>;
   scheduleRain(spec: { drops: number; durationMs: number; sharesPerDrop: number }): Promise<RainView>;
   allConnected(): boolean;
+  /** Every client joins the room again (after Redis lost its memberships). */
+  rejoin(): Promise<void>;
   close(): void;
 }
 
@@ -50,13 +73,27 @@ export async function client(
   return c;
 }
 
+/** @param hostUrl where the host connects (default `url`): a fault may spare the sender */
 export async function startTraffic(
   url: string,
   room: string,
   playerCount: number,
   tag: string,
+  hostUrl = url,
 ): Promise<Traffic> {
   const acked: AckedGrab[] = [];
+  const refused: Refusal[] = [];
+  /** Grabs worth retrying (their outcome is unknown to the client). */
+  const unanswered: { player: RedPacketClient; userId: string; packetId: string }[] = [];
+  /** Packet grabs sent and not yet answered (nor timed out). */
+  const pendingGrabs = new Set<Promise<void>>();
+  const codeOf = (err: unknown): string => (err as { code?: string }).code ?? 'ERROR';
+  const refuse = (err: unknown): string => {
+    const code = codeOf(err);
+    refused.push({ code, at: Date.now() });
+    return code;
+  };
+  const packetWaiters: (() => void)[] = [];
   const waiters: { since: number; resolve: (at: number) => void }[] = [];
   const record = (g: AckedGrab): void => {
     acked.push(g);
@@ -65,7 +102,7 @@ export async function startTraffic(
       else waiters.push(w);
     }
   };
-  const host = await client(url, `${tag}-host`, 'host');
+  const host = await client(hostUrl, `${tag}-host`, 'host');
   await host.join(room);
   const players = await Promise.all(
     Array.from({ length: playerCount }, (_, i) => client(url, `${tag}-p${i}`)),
@@ -74,10 +111,16 @@ export async function startTraffic(
   players.forEach((p, i) => {
     const userId = `${tag}-p${i}`;
     p.on('packet:created', (packet) => {
-      p.grab(packet.id).then(
+      if (i === 0) for (const w of packetWaiters.splice(0)) w();
+      const grab = p.grab(packet.id).then(
         ({ amount }) => record({ userId, claimId: packetClaimId(packet.id, userId), amount, at: Date.now() }),
-        () => undefined, // refused or unavailable: nothing was acknowledged
+        (err: unknown) => {
+          // Refused or unavailable: nothing was acknowledged.
+          if (RETRIED.has(refuse(err))) unanswered.push({ player: p, userId, packetId: packet.id });
+        },
       );
+      pendingGrabs.add(grab);
+      void grab.finally(() => pendingGrabs.delete(grab));
     });
     p.on('rain:drops', ({ rainId, drops }) => {
       for (const d of drops) {
@@ -93,9 +136,24 @@ export async function startTraffic(
   let sending: Promise<void> | undefined;
   const state = { stop: false };
   return {
+    room,
     players,
     host,
     acked,
+    refused,
+    async retryUnanswered() {
+      await Promise.allSettled([...pendingGrabs]); // a grab's TIMEOUT is an outcome to retry
+      const outcomes = await Promise.all(
+        unanswered.splice(0).map(({ player, userId, packetId }) =>
+          player.grab(packetId).then(({ amount }) => {
+            record({ userId, claimId: packetClaimId(packetId, userId), amount, at: Date.now() });
+            return 'ok';
+          }, codeOf),
+        ),
+      );
+      return outcomes.filter((o) => o === 'ALREADY_GRABBED').length;
+    },
+    nextPacketSeen: () => new Promise((resolve) => packetWaiters.push(resolve)),
     lastAckAt: () => acked.at(-1)?.at ?? 0,
     nextAckAfter: (since) =>
       new Promise((resolve) => {
@@ -114,7 +172,7 @@ export async function startTraffic(
               total: 200,
               count: Math.max(2, Math.floor(playerCount / 2)),
             })
-            .catch(() => undefined);
+            .catch(refuse);
           await new Promise((r) => setTimeout(r, everyMs));
         }
       })();
@@ -138,6 +196,9 @@ export async function startTraffic(
       return rain;
     },
     allConnected: () => players.every((p) => p.connected) && host.connected,
+    async rejoin() {
+      await Promise.all([host, ...players].map((c) => c.join(room)));
+    },
     close() {
       state.stop = true;
       for (const c of [host, ...players]) c.close();

@@ -20,8 +20,7 @@ export function writeReliabilityDoc(results: {
       `| ${f.durability} | ${f.fault} | ${f.acked} | ${f.lost} | ${f.doublePaid} | ${f.balanced ? 'balanced' : 'UNBALANCED'} | ${s(f.firstGrabMs)} | ${s(f.clientsBackMs)} | ${f.nodeCrashes.length} |`,
   );
   const { storm, slow } = results;
-  const section = [
-    BEGIN,
+  const lines = [
     `Run of ${results.at.slice(0, 16).replace('T', ' ')} UTC (${results.seconds} s, \`npm run chaos\`, this machine: 2 cores shared with other work):`,
     '',
     '| durability | fault | grabs acked | acked grabs lost | paid twice | audit | first grab after (s) | all clients back (s) | node crashes |',
@@ -35,14 +34,19 @@ export function writeReliabilityDoc(results: {
     slow
       ? `Slow consumer: a client that stopped reading was dropped ${s(slow.droppedAfterMs)} s after it froze (${slow.lines} chat lines of ~1.5 KB to ${slow.readers} readers); the readers' delivery lag meanwhile was p50 ${slow.lagP50Ms} ms, p99 ${slow.lagP99Ms} ms; the node's resident memory went from ${slow.rssBeforeMb} MB to a peak of ${slow.rssPeakMb} MB.`
       : '',
-    END,
-  ].join('\n');
+  ];
+  replaceSection(BEGIN, END, lines);
+}
+
+/** Writes `lines` between the markers `begin` and `end` of docs/reliability.md (appended if absent). */
+export function replaceSection(begin: string, end: string, lines: string[]): void {
+  const section = [begin, ...lines, end].join('\n');
   const path = 'docs/reliability.md';
   const doc = readFileSync(path, 'utf8');
-  const i = doc.indexOf(BEGIN);
-  const j = doc.indexOf(END);
+  const i = doc.indexOf(begin);
+  const j = doc.indexOf(end);
   writeFileSync(
     path,
-    i >= 0 && j > i ? doc.slice(0, i) + section + doc.slice(j + END.length) : `${doc}\n${section}\n`,
+    i >= 0 && j > i ? doc.slice(0, i) + section + doc.slice(j + end.length) : `${doc}\n${section}\n`,
   );
 }

@@ -1,5 +1,5 @@
 /**
- * npm run chaos [-- --quick] [--only faults|storm|slow] [--storm-clients N]
+ * npm run chaos [-- --quick] [--only faults|storm|slow|postgres] [--storm-clients N]
  *
  * Fault injection against a real deployment on this machine (docs/reliability.md): Redis with
  * an append-only file, three node processes behind a TCP load balancer, SDK clients driving a
@@ -7,14 +7,18 @@
  * every fault: kill -9 of a node, kill -9 of Redis and a restart from its AOF, Redis frozen
  * past the command timeout, a node restarted while it drives a rain. After each: the audit,
  * double pay, and every acknowledged grab looked up in the ledger. Then the reconnect storm
- * and the slow consumer. Prints a table, writes chaos/results/latest.json and
- * docs/reliability.md. Exits non-zero if money was lost, paid twice or left unbalanced under
- * `always`, or a node process crashed.
+ * and the slow consumer. Then the PostgreSQL faults (pg-part.ts: DATABASE_URL on every node;
+ * Redis lost and restored, PostgreSQL killed, a node killed between claim and commit). Prints
+ * a table, writes chaos/results/latest.json and docs/reliability.md (`--only postgres` writes
+ * its own section). Exits non-zero if money was lost, paid twice or left unbalanced under
+ * `always`, the two stores disagree, or a node process crashed.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startCluster, type Durability } from './cluster.js';
 import { FAULTS, runFault, type FaultResult, type PhaseSize } from './faults.js';
+import { pgProblems, pgTable, runPostgresPart, writePgReliability } from './pg-part.js';
+import type { PgFaultResult } from './pg-faults.js';
 import { writeReliabilityDoc } from './report.js';
 import { slowConsumer, type SlowResult } from './slow-consumer.js';
 import { reconnectStorm, type StormResult } from './storm.js';
@@ -22,13 +26,13 @@ import { reconnectStorm, type StormResult } from './storm.js';
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
-    /** Runs one part only (figures are printed, no results or docs are written). */
+    /** Runs one part only (figures are printed; only `postgres` writes its docs section). */
     only: { type: 'string' },
     'storm-clients': { type: 'string' },
   },
 });
 const QUICK = values.quick;
-const PARTS = ['faults', 'storm', 'slow'] as const;
+const PARTS = ['faults', 'storm', 'slow', 'postgres'] as const;
 type Part = (typeof PARTS)[number];
 if (values.only !== undefined && !PARTS.includes(values.only as Part)) {
   console.error(`chaos: --only takes one of ${PARTS.join(', ')}`);
@@ -62,7 +66,12 @@ async function main(): Promise<void> {
   const faults: FaultResult[] = [];
   let storm: StormResult | undefined;
   let slow: SlowResult | undefined;
-  const durabilities: Durability[] = runs('faults') ? ['always', 'everysec'] : ['always'];
+  let postgres: PgFaultResult[] = [];
+  const durabilities: Durability[] = runs('faults')
+    ? ['always', 'everysec']
+    : runs('storm') || runs('slow')
+      ? ['always']
+      : [];
   for (const durability of durabilities) {
     log(`starting Redis (appendfsync ${durability}) and 3 nodes`);
     const cluster = await startCluster(durability);
@@ -96,7 +105,10 @@ async function main(): Promise<void> {
     }
   }
 
-  printTable(faults, storm, slow);
+  if (runs('postgres')) postgres = await runPostgresPart(SIZE, log);
+
+  if (faults.length > 0 || storm || slow) printTable(faults, storm, slow);
+  if (postgres.length > 0) console.log(['', 'PostgreSQL faults:', ...pgTable(postgres)].join('\n'));
   const results = {
     at: new Date().toISOString(),
     quick: QUICK,
@@ -104,6 +116,7 @@ async function main(): Promise<void> {
     faults,
     storm,
     slow,
+    postgres,
     seconds: Math.round((Date.now() - started) / 1000),
   };
   if (values.only === undefined) {
@@ -114,6 +127,8 @@ async function main(): Promise<void> {
     );
     if (!QUICK) writeReliabilityDoc(results);
   }
+  if (!QUICK && postgres.length > 0 && (values.only === undefined || values.only === 'postgres'))
+    writePgReliability(postgres, results.at);
 
   const problems = [
     ...faults.filter((f) => !f.balanced).map((f) => `${f.durability} ${f.fault}: audit not balanced`),
@@ -129,6 +144,7 @@ async function main(): Promise<void> {
       ? [`storm: the room counted ${storm.membersAfter} members, not ${storm.clients + 2}`]
       : []),
     ...(slow && Number.isNaN(slow.droppedAfterMs) ? ['slow consumer was never dropped'] : []),
+    ...pgProblems(postgres),
   ];
   for (const p of problems) console.error(`chaos: FAIL ${p}`);
   process.exit(problems.length > 0 ? 1 : 0);

@@ -11,6 +11,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { freePort } from './redis-server.js';
 
 export const POSTGRES_INSTALL_HINT =
@@ -92,7 +93,7 @@ function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void>
 }
 
 /** The postmaster's children (backends, checkpointer, walwriter …), from /proc. */
-function childrenOf(pid: number): number[] {
+export function childrenOf(pid: number): number[] {
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -113,6 +114,8 @@ export interface PostgresHandle {
   url: string;
   /** A URL for another database on this server (create it first: see createDatabase). */
   urlOf(database: string): string;
+  /** The running postmaster's process id (its backends are its children). */
+  pid(): number;
   /** Freezes the postmaster and every backend (SIGSTOP): sockets stay open, nothing answers. */
   pause(): void;
   /** Thaws them (SIGCONT). */
@@ -184,6 +187,7 @@ export async function startPostgres(): Promise<PostgresHandle> {
     port,
     url: `${base}/postgres`,
     urlOf: (database) => `${base}/${database}`,
+    pid: postmasterPid,
     pause: () => signalAll('SIGSTOP'),
     resume: () => signalAll('SIGCONT'),
     restart: async () => {
@@ -215,4 +219,16 @@ export async function startPostgres(): Promise<PostgresHandle> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Creates database `name` on `server` and returns its URL. */
+export async function createDatabase(server: PostgresHandle, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  } finally {
+    await admin.end();
+  }
+  return server.urlOf(name);
 }

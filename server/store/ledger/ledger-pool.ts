@@ -31,5 +31,11 @@ export function createLedgerPool(connectionString: string, options: LedgerPoolOp
   });
   // Without a listener, an idle connection's error would crash the process.
   pool.on('error', (err) => options.onError?.(err));
+  // The pool listens only while a connection is idle: one checked out (a transaction of the
+  // writer, a snapshot read) whose server dies emits 'error' on the client itself, and with no
+  // listener that too would crash the process. The query in progress (or the next one)
+  // rejects, so its caller still sees the failure, and the caller releases the connection
+  // with that error, which drops it from the pool.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
