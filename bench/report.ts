@@ -9,6 +9,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { curveSvg } from './curve-chart.js';
+import { rainGoals, rainSection } from './report-rain.js';
 import {
   FLOOR_NAME,
   type BenchResults,
@@ -129,6 +130,7 @@ export function goals(r: BenchResults): Goal[] {
       atLeast: false,
     },
   );
+  list.push(...rainGoals(r, (us) => timesFloor(r, us)));
   return list;
 }
 
@@ -292,7 +294,7 @@ ${echoRatios(r)}| server CPU per delivered message: this server on uWS ÷ bare u
 |---|---|---|---|---|---|---|---|
 ${r.curve.map((f) => `| ${f.clients} | ${f.received}/${f.expected} | ${f.p50Ms} ms | ${f.p99Ms} ms | ${f.cpu.serverPct} % | ${f.serverUsPer1kMsgs} | ${timesFloor(r, f.serverUsPer1kMsgs / 1000) ?? '–'} | ${f.cpu.generatorPct} %${f.cpu.generatorSaturated ? ' (saturated: INVALID)' : ''} |`).join('\n')}
 
-## Audits
+${rainSection(r, (us) => timesFloor(r, us))}## Audits
 
 Every scenario ends with \`GET /v1/admin/audit\`; the run stops if one does not balance.
 
