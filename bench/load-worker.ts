@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { TokenService } from '../server/auth/tokens.js';
 import { LagHistogram } from './histogram.js';
+import { RainTapper, type RainPlan } from './rain-tapper.js';
 import { WireClient } from './wire-client.js';
 
 interface Data {
@@ -14,13 +15,16 @@ interface Data {
 }
 
 export type Command =
-  | { cmd: 'connect'; url: string; count: number; room: string }
+  /** `url`: every client to it; a list: client k to `url[k % url.length]` (nodes of one cluster). */
+  | { cmd: 'connect'; url: string | string[]; count: number; room: string }
   | { cmd: 'grabAll'; packetIds: string[]; perClient: number }
   | { cmd: 'echoAll'; perClient: number }
   | { cmd: 'armAlloc' }
   | { cmd: 'allocResult' }
   | { cmd: 'armFanout'; event: string }
   | { cmd: 'fanoutResult' }
+  | ({ cmd: 'armRain' } & RainPlan)
+  | { cmd: 'rainResult' }
   | { cmd: 'close' };
 
 const data = workerData as Data;
@@ -38,9 +42,11 @@ let alloc = {
 /** Resolves when every client of this thread has seen the packet. */
 let allSeen: Promise<void> = Promise.resolve();
 let fanout = { messages: 0, lags: new LagHistogram() };
+let rain: RainTapper | null = null;
 const offs: (() => void)[] = [];
 
-async function connect(url: string, count: number, room: string): Promise<void> {
+async function connect(url: string | string[], count: number, room: string): Promise<void> {
+  const urls = typeof url === 'string' ? [url] : url;
   const batch = 100;
   const base = clients.length;
   for (let i = 0; i < count; i += batch) {
@@ -48,7 +54,7 @@ async function connect(url: string, count: number, room: string): Promise<void> 
       Array.from({ length: Math.min(batch, count - i) }, async (_, j) => {
         const userId = `b${data.index}-${base + i + j}`;
         const token = await tokens.sign({ userId, name: userId, role: 'user' });
-        const c = await WireClient.connect(url, token);
+        const c = await WireClient.connect(urls[(base + i + j) % urls.length] as string, token);
         const ack = await c.request('room:join', { roomId: room });
         if (!ack.ok) throw new Error(`room:join refused: ${JSON.stringify(ack)}`);
         return c;
@@ -211,6 +217,18 @@ parentPort?.on('message', (msg: Command) => {
     case 'fanoutResult':
       for (const off of offs.splice(0)) off();
       reply({ messages: fanout.messages, lags: fanout.lags.toArray() });
+      break;
+    case 'armRain':
+      rain = new RainTapper(clients, msg);
+      reply({ armed: true });
+      break;
+    case 'rainResult':
+      if (!rain) {
+        fail(new Error('rainResult before armRain'));
+        break;
+      }
+      rain.result().then(reply, fail);
+      rain = null;
       break;
     case 'close':
       for (const c of clients) c.close();

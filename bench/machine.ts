@@ -81,6 +81,12 @@ export function raiseFileLimit(log: (msg: string) => void): number {
   return after.soft;
 }
 
+/** The pid of the redis-server listening on `port` (0 if it cannot be asked). */
+export function redisPidOf(port: number): number {
+  const info = spawnSync('redis-cli', ['-p', String(port), 'info', 'server'], { encoding: 'utf8' }).stdout;
+  return Number(/process_id:(\d+)/.exec(info)?.[1] ?? 0);
+}
+
 /** CPU seconds a process has used so far (user + system, all threads), from /proc. */
 export function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];

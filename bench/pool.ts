@@ -17,8 +17,16 @@ export interface Pool {
   close(): Promise<void>;
 }
 
-/** Starts `threads` workers and connects `total` clients to `url`, all joined to `room`. */
-export async function connectPool(url: string, total: number, room: string, threads: number): Promise<Pool> {
+/**
+ * Starts `threads` workers and connects `total` clients to `url` (a list: spread evenly over
+ * its nodes), all joined to `room`.
+ */
+export async function connectPool(
+  url: string | string[],
+  total: number,
+  room: string,
+  threads: number,
+): Promise<Pool> {
   const workers = Array.from(
     { length: threads },
     (_, index) =>

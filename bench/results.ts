@@ -81,6 +81,35 @@ export interface LedgerFigures {
   };
 }
 
+/** A lottery rain over several nodes on one Redis (bench/rain-scenarios.ts). */
+export interface RainFigures {
+  viewers: number;
+  nodes: number;
+  drops: number;
+  dropsPerSec: number;
+  tapsPerDrop: number;
+  taps: number;
+  wins: number;
+  refused: Record<string, number>;
+  seconds: number;
+  /** Tap → ack; a lottery ticket's ack waits for its draw, so this includes the window. */
+  tapAckP50Ms: number;
+  tapAckP99Ms: number;
+  /** All nodes' CPU during the rain, background subtracted, per tap and per viewer-second. */
+  nodeUsPerTap: number;
+  nodeUsPerViewerSec: number;
+  nodeCpuPct: number;
+  /** Redis CPU and commands (a script's inner commands included), background subtracted. */
+  redisUsPerDrop: number;
+  redisUsPerTap: number;
+  redisCommandsPerDrop: number;
+  redisCommandsPerNodePerDrop: number;
+  redisScriptsPerNodePerDrop: number;
+  /** RSS growth of all nodes per viewer: joined, and after the rain. */
+  kbPerViewer: number;
+  kbPerViewerAfterRain: number;
+}
+
 export interface BenchResults {
   timestamp: string;
   command: string;
@@ -119,6 +148,8 @@ export interface BenchResults {
   fanout: { uws: FanoutFigures; ws: FanoutFigures; reference: FanoutFigures };
   /** Fan-out on uWS at growing client counts. */
   curve: FanoutFigures[];
+  /** Lottery rains at growing viewer counts; absent in results written before it. */
+  rain?: RainFigures[];
   audits: string[];
 }
 

@@ -27,7 +27,8 @@ import {
   type BenchEnv,
 } from './grab-scenarios.js';
 import { ledgerGrabScenario } from './ledger-scenarios.js';
-import { pin, planCores, raiseFileLimit } from './machine.js';
+import { pin, planCores, raiseFileLimit, redisPidOf } from './machine.js';
+import { rainSeries } from './rain-series.js';
 import { goalLines, writeReport } from './report.js';
 import { round, type BenchResults } from './results.js';
 
@@ -63,11 +64,7 @@ const fileLimit = raiseFileLimit(log);
 const plan = planCores(log);
 const redis = await startRedis();
 try {
-  const redisPid = Number(
-    /process_id:(\d+)/.exec(
-      spawnSync('redis-cli', ['-p', String(redis.port), 'info', 'server'], { encoding: 'utf8' }).stdout,
-    )?.[1] ?? 0,
-  );
+  const redisPid = redisPidOf(redis.port);
   if (plan.pinned && redisPid) pin(redisPid, plan.serverCores);
   const env: BenchEnv = {
     plan,
@@ -133,6 +130,7 @@ try {
     curve.push(point);
   }
   curve.sort((a, b) => a.clients - b.clients);
+  const rain = await rainSeries(env, QUICK);
 
   const results: BenchResults = {
     timestamp: new Date().toISOString(),
@@ -162,6 +160,7 @@ try {
     fullAllocation,
     fanout: { uws, ws, reference },
     curve,
+    rain,
     audits: env.audits,
   };
   writeReport(results);
