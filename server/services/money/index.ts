@@ -3,20 +3,26 @@
  * the two safety nets run on a timer — the reconciler (finishes half-done moves every
  * RECONCILE_INTERVAL_MS) and the conservation audit (every AUDIT_INTERVAL_MS; 0 turns it off).
  * With PostgreSQL (`ledger`, DATABASE_URL), every money step commits its rows there before it
- * is acknowledged, through one LedgerGate whose backlog is committed again every second.
+ * is acknowledged, through one LedgerGate whose backlog is committed again every second;
+ * on Redis, a RestoreWatch fences money off while Redis is restored from the ledger (and
+ * restores an emptied Redis itself), and the two safety nets pause meanwhile.
  */
 import type { ConceptTasks, NodeBasics } from '../runtime/node-basics.js';
 import { Periodic } from '../runtime/periodic.js';
 import { AuditProbe } from './audit-probe.js';
 import { CreditAcker } from './credit-acker.js';
+import type { RestoreControl } from '../../store/ledger/restore-control.js';
 import { LedgerGate, type LedgerSink } from './ledger-gate.js';
 import { Payments } from './payments.js';
 import { Reconciler } from './reconciler.js';
+import { RestoreWatch } from './restore-watch.js';
 import { WalletService } from './wallet-service.js';
 
 export interface MoneyNeeds {
   /** PostgreSQL's LedgerWriter, when DATABASE_URL is set; absent: the store alone is the record. */
   ledger?: LedgerSink;
+  /** With a ledger on a Redis store: the restore keys and the ledger (restore-control.ts). */
+  restore?: { control: RestoreControl; autoRestore: boolean };
 }
 
 export interface MoneyConcept extends ConceptTasks {
@@ -26,6 +32,8 @@ export interface MoneyConcept extends ConceptTasks {
   acker: CreditAcker;
   wallets: WalletService;
   reconciler: Reconciler;
+  /** With a ledger on a Redis store; check it once before serving. */
+  restoreWatch?: RestoreWatch;
 }
 
 export function createMoneyConcept(node: NodeBasics, needs: MoneyNeeds = {}): MoneyConcept {
@@ -44,21 +52,42 @@ export function createMoneyConcept(node: NodeBasics, needs: MoneyNeeds = {}): Mo
     gate,
   );
   const audit = new AuditProbe(store, clock, metrics);
+  const restoreWatch =
+    gate && needs.restore
+      ? new RestoreWatch(needs.restore.control, gate, log, {
+          nodeId: config.nodeId,
+          autoRestore: needs.restore.autoRestore,
+        })
+      : undefined;
+  // The safety nets skip their pass while a restore fences money off (Redis is being rebuilt).
+  const unlessFenced = (run: () => Promise<unknown>) => (): Promise<void> =>
+    gate?.fence ? Promise.resolve() : run().then(() => undefined);
   return {
     acker,
     payments: new Payments(store, clock, broadcaster, acker, log, gate),
     wallets: new WalletService(store, clock, broadcaster, gate),
     reconciler,
+    ...(restoreWatch ? { restoreWatch } : {}),
     tasks: [
       ...(gate ? [new Periodic('ledger-backlog', 1000, () => gate.retry().then(() => undefined), log)] : []),
+      ...(restoreWatch
+        ? [new Periodic('restore-watch', timers.storeProbeMs, () => restoreWatch.check(), log)]
+        : []),
       new Periodic(
         'reconciler',
         timers.reconcileIntervalMs,
-        () => reconciler.reconcile().then(() => undefined),
+        unlessFenced(() => reconciler.reconcile()),
         log,
       ),
       ...(timers.auditIntervalMs > 0
-        ? [new Periodic('audit', timers.auditIntervalMs, () => audit.run().then(() => undefined), log)]
+        ? [
+            new Periodic(
+              'audit',
+              timers.auditIntervalMs,
+              unlessFenced(() => audit.run()),
+              log,
+            ),
+          ]
         : []),
     ],
   };
