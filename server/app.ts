@@ -45,7 +45,7 @@ import { StoreProbe } from './services/runtime/store-probe.js';
 import { createScreeningConcept } from './services/screening/index.js';
 import { loadStartupWordLists } from './services/screening/word-list-files.js';
 import { createStore } from './store/create-store.js';
-import { openLedger } from './store/ledger/index.js';
+import { openLedger, walletBalances } from './store/ledger/index.js';
 import { connectRestoreControl } from './store/ledger/restore-control.js';
 import { createBroadcastAdapter } from './transport/adapter.js';
 import { ConnectionLimits } from './transport/connection-limits.js';
@@ -145,15 +145,21 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     ledger && config.store.kind !== 'memory' && !overrides.store
       ? connectRestoreControl(config.store, ledger.pool)
       : undefined;
-  const { payments, acker, wallets, reconciler, restoreWatch } = withTasks(
+  const { payments, acker, wallets, reconciler, restoreWatch, balances } = withTasks(
     createMoneyConcept(
       node,
-      ledger
+      ledger && config.ledger
         ? {
             ledger: ledger.writer,
-            ...(restoreLink && config.ledger
+            ...(restoreLink
               ? { restore: { control: restoreLink.control, autoRestore: config.ledger.autoRestore } }
               : {}),
+            reconcile: {
+              balances: (userIds) => walletBalances(ledger.pool, userIds),
+              intervalMs: config.ledger.reconcileIntervalMs,
+              graceMs: config.ledger.reconcileGraceMs,
+              maxUsers: config.ledger.reconcileMaxUsers,
+            },
           }
         : {},
     ),
@@ -236,6 +242,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       devTokens: config.auth.devTokens,
       metricsToken: config.metricsToken,
       broadcastReady: () => adapter.isReady(),
+      ...(balances ? { reconcile: (all: boolean) => balances.check(all) } : {}),
       ...(ledger
         ? {
             ledgerReady: () =>
@@ -362,6 +369,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     runner,
     reconciler,
     restoreWatch,
+    balances,
     sweeper,
     presence,
     reaper: cluster.reaper,

@@ -10,6 +10,7 @@
 import type { ConceptTasks, NodeBasics } from '../runtime/node-basics.js';
 import { Periodic } from '../runtime/periodic.js';
 import { AuditProbe } from './audit-probe.js';
+import { BalanceReconciler, type LedgerBalances } from './balance-reconciler.js';
 import { CreditAcker } from './credit-acker.js';
 import type { RestoreControl } from '../../store/ledger/restore-control.js';
 import { LedgerGate, type LedgerSink } from './ledger-gate.js';
@@ -23,6 +24,8 @@ export interface MoneyNeeds {
   ledger?: LedgerSink;
   /** With a ledger on a Redis store: the restore keys and the ledger (restore-control.ts). */
   restore?: { control: RestoreControl; autoRestore: boolean };
+  /** With a ledger: PostgreSQL's balances, and how often (0: on demand only) to reconcile. */
+  reconcile?: { balances: LedgerBalances; intervalMs: number; graceMs: number; maxUsers: number };
 }
 
 export interface MoneyConcept extends ConceptTasks {
@@ -34,12 +37,27 @@ export interface MoneyConcept extends ConceptTasks {
   reconciler: Reconciler;
   /** With a ledger on a Redis store; check it once before serving. */
   restoreWatch?: RestoreWatch;
+  /** With a ledger: Redis balances against PostgreSQL's (GET /v1/admin/reconcile). */
+  balances?: BalanceReconciler;
 }
 
 export function createMoneyConcept(node: NodeBasics, needs: MoneyNeeds = {}): MoneyConcept {
   const { config, store, clock, broadcaster, metrics, log } = node;
   const { timers } = config;
-  const gate = needs.ledger ? new LedgerGate(needs.ledger, metrics, log) : undefined;
+  const { reconcile } = needs;
+  const balances =
+    needs.ledger && reconcile
+      ? new BalanceReconciler(store, reconcile.balances, clock, metrics, log, {
+          nodeId: config.nodeId,
+          graceMs: reconcile.graceMs,
+          maxUsers: reconcile.maxUsers,
+        })
+      : undefined;
+  const gate = needs.ledger
+    ? new LedgerGate(needs.ledger, metrics, log, {
+        ...(balances ? { onCommitted: (users: string[]) => balances.touch(users) } : {}),
+      })
+    : undefined;
   const acker = new CreditAcker(store, log);
   const reconciler = new Reconciler(
     store,
@@ -68,6 +86,7 @@ export function createMoneyConcept(node: NodeBasics, needs: MoneyNeeds = {}): Mo
     wallets: new WalletService(store, clock, broadcaster, gate),
     reconciler,
     ...(restoreWatch ? { restoreWatch } : {}),
+    ...(balances ? { balances } : {}),
     tasks: [
       ...(gate ? [new Periodic('ledger-backlog', 1000, () => gate.retry().then(() => undefined), log)] : []),
       ...(restoreWatch
@@ -79,6 +98,16 @@ export function createMoneyConcept(node: NodeBasics, needs: MoneyNeeds = {}): Mo
         unlessFenced(() => reconciler.reconcile()),
         log,
       ),
+      ...(balances && reconcile && reconcile.intervalMs > 0
+        ? [
+            new Periodic(
+              'balance-reconcile',
+              reconcile.intervalMs,
+              unlessFenced(() => balances.pass()),
+              log,
+            ),
+          ]
+        : []),
       ...(timers.auditIntervalMs > 0
         ? [
             new Periodic(

@@ -37,6 +37,8 @@ export interface LedgerSink {
 export interface LedgerGateOptions {
   /** Failed commits kept for retry; past it the oldest is dropped (and logged). @default 100000 */
   maxBacklog?: number;
+  /** Told the users whose wallets a step moved, once its rows are committed (reconciliation). */
+  onCommitted?: (userIds: string[]) => void;
 }
 
 export class LedgerGate {
@@ -51,7 +53,7 @@ export class LedgerGate {
     private readonly sink: LedgerSink,
     private readonly metrics: Metrics,
     private readonly log: Logger,
-    options: LedgerGateOptions = {},
+    private readonly options: LedgerGateOptions = {},
   ) {
     this.maxBacklog = options.maxBacklog ?? 100_000;
     metrics.ledgerUp.set(1);
@@ -113,6 +115,7 @@ export class LedgerGate {
     try {
       await this.sink.commit(rows);
       end({ outcome: 'ok' });
+      this.options.onCommitted?.(rows.flatMap((r) => (r.table === 'entry' ? [r.userId] : [])));
       if (!this.up && this.backlog.size === 0) this.open();
     } catch (err) {
       if (err instanceof StoreUnavailableError) {
