@@ -8,6 +8,8 @@ import type { NodeReaper } from './services/cluster/node-reaper.js';
 import type { CodeService } from './services/codes/code-service.js';
 import type { ReceiveService } from './services/codes/receive-service.js';
 import type { Reconciler } from './services/money/reconciler.js';
+import type { BalanceReconciler } from './services/money/balance-reconciler.js';
+import type { RestoreWatch } from './services/money/restore-watch.js';
 import type { ExpirySweeper } from './services/packets/expiry-sweeper.js';
 import type { KaraokeService } from './services/packets/karaoke-service.js';
 import type { PacketService } from './services/packets/packet-service.js';
@@ -41,6 +43,10 @@ export interface RunningApp {
   readonly log: Logger;
   readonly packets: PacketService;
   readonly reconciler: Reconciler;
+  /** With DATABASE_URL on Redis: the fence while Redis is restored from the ledger. */
+  readonly restoreWatch: RestoreWatch | undefined;
+  /** With DATABASE_URL: Redis balances against the ledger's (对账). */
+  readonly balances: BalanceReconciler | undefined;
   readonly sweeper: ExpirySweeper;
   readonly presence: Presence;
   readonly reaper: NodeReaper;

@@ -45,7 +45,8 @@ import { StoreProbe } from './services/runtime/store-probe.js';
 import { createScreeningConcept } from './services/screening/index.js';
 import { loadStartupWordLists } from './services/screening/word-list-files.js';
 import { createStore } from './store/create-store.js';
-import { openLedger } from './store/ledger/index.js';
+import { openLedger, walletBalances } from './store/ledger/index.js';
+import { connectRestoreControl } from './store/ledger/restore-control.js';
 import { createBroadcastAdapter } from './transport/adapter.js';
 import { ConnectionLimits } from './transport/connection-limits.js';
 import { HttpLimits } from './transport/http-limits.js';
@@ -139,8 +140,29 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     screenLists,
   );
   listenScreenBroadcasts(io, screen);
-  const { payments, acker, wallets, reconciler } = withTasks(
-    createMoneyConcept(node, ledger ? { ledger: ledger.writer } : {}),
+  // With a ledger on Redis: the restore keys, on a connection of their own (restore-control.ts).
+  const restoreLink =
+    ledger && config.store.kind !== 'memory' && !overrides.store
+      ? connectRestoreControl(config.store, ledger.pool)
+      : undefined;
+  const { payments, acker, wallets, reconciler, restoreWatch, balances } = withTasks(
+    createMoneyConcept(
+      node,
+      ledger && config.ledger
+        ? {
+            ledger: ledger.writer,
+            ...(restoreLink
+              ? { restore: { control: restoreLink.control, autoRestore: config.ledger.autoRestore } }
+              : {}),
+            reconcile: {
+              balances: (userIds) => walletBalances(ledger.pool, userIds),
+              intervalMs: config.ledger.reconcileIntervalMs,
+              graceMs: config.ledger.reconcileGraceMs,
+              maxUsers: config.ledger.reconcileMaxUsers,
+            },
+          }
+        : {},
+    ),
   );
   const { nearby, fenceAudit } = createFencesConcept(node, risk);
   // Rooms come after packets (they need karaoke and rains); the grab batches read room sizes
@@ -220,7 +242,15 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       devTokens: config.auth.devTokens,
       metricsToken: config.metricsToken,
       broadcastReady: () => adapter.isReady(),
-      ...(ledger ? { ledgerReady: () => ledger.ready() } : {}),
+      ...(balances ? { reconcile: (all: boolean) => balances.check(all) } : {}),
+      ...(ledger
+        ? {
+            ledgerReady: () =>
+              restoreWatch?.fenced
+                ? Promise.reject(new Error('fenced off while Redis is restored from the ledger'))
+                : ledger.ready(),
+          }
+        : {}),
     }),
     ...codeRoutes({ curfew: guards.curfew, codes, receive }),
     ...riskRoutes({ risk, bans, store: store.risk, clock }),
@@ -275,6 +305,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     log.warn({ err }, 'could not load bans at start; retrying every RISK_BAN_REFRESH_MS');
   });
   await cluster.announce();
+  // Before serving money: is Redis the ledger's state, or must it be restored (and by whom)?
+  await restoreWatch?.check();
   const listening = await listen(io, router, config);
   connectionLimits.attach(io); // io.engine exists once socket.io is attached to the listener
   for (const task of tasks) task.start();
@@ -316,6 +348,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       });
       await adapter.close();
       // Every request has answered: what the writer still holds is committed, then it closes.
+      restoreLink?.close();
       await ledger?.close();
       await store.close();
       listening.close();
@@ -335,6 +368,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     karaoke,
     runner,
     reconciler,
+    restoreWatch,
+    balances,
     sweeper,
     presence,
     reaper: cluster.reaper,

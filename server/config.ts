@@ -81,6 +81,10 @@ function ledgerConfig(env: Env): Config['ledger'] {
     commitMaxRows: read(env, 'LEDGER_COMMIT_MAX_ROWS', int(1, 100_000)),
     timeoutMs: read(env, 'LEDGER_TIMEOUT_MS', int(50, 60_000)),
     poolSize: read(env, 'LEDGER_POOL_SIZE', int(1, 100)),
+    autoRestore: read(env, 'LEDGER_AUTO_RESTORE', flag),
+    reconcileIntervalMs: read(env, 'LEDGER_RECONCILE_INTERVAL_MS', int(0, 86_400_000)),
+    reconcileGraceMs: read(env, 'LEDGER_RECONCILE_GRACE_MS', int(0, 600_000)),
+    reconcileMaxUsers: read(env, 'LEDGER_RECONCILE_MAX_USERS', int(1, 10_000_000)),
   };
   if (url === undefined) return undefined;
   if (!/^postgres(ql)?:\/\//.test(url))

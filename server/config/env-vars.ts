@@ -46,6 +46,26 @@ export const ENV_VARS = {
     about: 'bound on connecting and on each ledger commit; past it the request answers `STORE_UNAVAILABLE`',
   },
   LEDGER_POOL_SIZE: { default: '4', about: 'PostgreSQL connections per node' },
+  LEDGER_AUTO_RESTORE: {
+    default: '1',
+    about:
+      'with DATABASE_URL: a node that finds Redis emptied (its sentinel gone, no wallets, packets or rains) while PostgreSQL holds entries restores it from the ledger (one node, under the restore marker; the others wait fenced); `0`: they stay fenced until `npm run restore`',
+  },
+  LEDGER_RECONCILE_INTERVAL_MS: {
+    default: '30000',
+    about:
+      'with DATABASE_URL: how often a node compares the Redis balances of the users its money steps touched with PostgreSQL (对账); `0` turns it off',
+  },
+  LEDGER_RECONCILE_GRACE_MS: {
+    default: '5000',
+    about:
+      'a balance difference counts as a mismatch only if a second read this much later shows the same difference (steps in flight settle meanwhile)',
+  },
+  LEDGER_RECONCILE_MAX_USERS: {
+    default: '10000',
+    about:
+      'users a node remembers for its next reconciliation pass; past it the oldest are forgotten (counted)',
+  },
   JWT_SECRET: {
     unset: 'unset → dev mode',
     about:

@@ -16,6 +16,12 @@ export interface LedgerConfig {
   /** Bound on connecting and on each commit, ms. */
   timeoutMs: number;
   poolSize: number;
+  /** Restore an emptied Redis from the ledger by itself (restore-watch.ts). */
+  autoRestore: boolean;
+  /** Balance reconciliation (对账): period (0: off), grace before a difference counts, users kept. */
+  reconcileIntervalMs: number;
+  reconcileGraceMs: number;
+  reconcileMaxUsers: number;
 }
 
 export interface Config {

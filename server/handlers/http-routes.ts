@@ -1,7 +1,7 @@
 /** The HTTP API (docs/protocol.md, "HTTP"). Bodies are validated with the shared schemas. */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
-import type { MeResponse } from '@red-packet/sdk/protocol';
+import type { MeResponse, ReconcileReport } from '@red-packet/sdk/protocol';
 import {
   creditBodySchema,
   describeIssues,
@@ -10,6 +10,7 @@ import {
   nearbyQuerySchema,
   packetSpecSchema,
   rainSpecSchema,
+  reconcileQuerySchema,
 } from '@red-packet/sdk/schemas';
 import type { TokenService } from '../auth/tokens.js';
 import { GameError } from '../domain/errors.js';
@@ -49,6 +50,8 @@ export interface HttpDeps {
   broadcastReady: () => boolean;
   /** With PostgreSQL: resolves if it answers (`SELECT 1`); /readyz waits for it like the store. */
   ledgerReady?: () => Promise<void>;
+  /** With PostgreSQL: this node's reconciliation of balances (services/money/balance-reconciler.ts). */
+  reconcile?: (all: boolean) => Promise<ReconcileReport>;
 }
 
 /** Parses with `schema` or throws INVALID_PAYLOAD naming the first problem. */
@@ -244,6 +247,18 @@ export function httpRoutes(d: HttpDeps): Route[] {
       summary: 'The conservation audit',
       handle: async () => json(200, await d.store.audit.report()),
     },
+    withQuery(reconcileQuerySchema, {
+      method: 'GET',
+      path: '/v1/admin/reconcile',
+      access: 'admin',
+      summary:
+        'Reconciliation (对账): Redis balances against the PostgreSQL ledger, for the users this node touched (all=1: every user); 404 without DATABASE_URL',
+      handle: async ({ query }) => {
+        if (!d.reconcile)
+          throw new GameError('NOT_FOUND', 'reconciliation needs the PostgreSQL ledger (DATABASE_URL)');
+        return json(200, await d.reconcile(query.all === '1'));
+      },
+    }),
     ...apiDocsRoutes(),
   ];
   if (d.devTokens) {

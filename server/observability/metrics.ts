@@ -203,6 +203,25 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly ledgerRestoring = new Gauge({
+    name: 'rp_ledger_restoring',
+    help: 'Whether this node is fenced (1) because Redis is being restored from the ledger or lost its dataset',
+    registers: [this.registry],
+  });
+
+  readonly reconcileMismatches = new Gauge({
+    name: 'rp_ledger_reconcile_mismatches',
+    help: 'Wallets whose Redis balance differed from PostgreSQL by the same amount on two reads a grace apart, at the last reconciliation pass',
+    registers: [this.registry],
+  });
+
+  readonly reconcileRuns = new Counter({
+    name: 'rp_ledger_reconcile_runs_total',
+    help: 'Balance reconciliation passes (Redis against PostgreSQL), by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly ledgerCommit = new Histogram({
     name: 'rp_ledger_commit_seconds',
     help: 'Time from a money step asking to commit its ledger rows to their commit, by outcome',

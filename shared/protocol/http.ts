@@ -39,6 +39,29 @@ export interface AuditReport {
   ledgerMismatches: number;
 }
 
+/** A wallet whose Redis balance differs from the PostgreSQL ledger's (GET /v1/admin/reconcile). */
+export interface ReconcileMismatch {
+  userId: string;
+  /** Fen in Redis, fen in PostgreSQL (the sum of the wallet's entries), and redis − postgres. */
+  redis: number;
+  postgres: number;
+  difference: number;
+}
+
+/** One node's reconciliation of Redis balances against the PostgreSQL ledger (对账). */
+export interface ReconcileReport {
+  /** The node that answered (each node checks the users its money steps touched). */
+  nodeId: string;
+  /** True for every user the ledger knows (`?all=1`). */
+  all: boolean;
+  /** Users compared. */
+  checked: number;
+  /** Users whose difference was the same on two reads a grace apart. */
+  mismatches: ReconcileMismatch[];
+  /** When the report was made, ms epoch. */
+  at: number;
+}
+
 export interface HttpErrorBody {
   error: AckError;
 }
@@ -74,6 +97,7 @@ export interface HttpResults {
   'GET /v1/admin/packets/:packetId/locations': { attempts: FenceAttemptView[] };
   'POST /v1/admin/wallets/:userId/credit': { balance: number; applied: boolean };
   'GET /v1/admin/audit': AuditReport;
+  'GET /v1/admin/reconcile': ReconcileReport;
   'POST /v1/dev/token': { token: string };
   'GET /v1/openapi.json': Record<string, unknown>;
   'GET /v1/asyncapi.json': Record<string, unknown>;

@@ -16,6 +16,9 @@ export const creditBodySchema = z.strictObject({
   idempotencyKey: idSchema.optional(),
 });
 
+/** GET /v1/admin/reconcile: `all=1` compares every user the ledger knows. */
+export const reconcileQuerySchema = z.strictObject({ all: z.enum(['0', '1']).optional() });
+
 /** `auth:refresh`: a fresh token of the same user, for step-up verification. */
 export const authRefreshSchema = z.strictObject({ token: z.string().min(1).max(4096) });
 

@@ -5,17 +5,15 @@
  * gets ALREADY_GRABBED, the remaining shares can still be grabbed, and the two audits balance
  * and agree.
  */
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import pg from 'pg';
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedPacketClient } from '@red-packet/sdk';
 import type { AuditReport } from '@red-packet/sdk/protocol';
 import { runRestoreCommand } from '../../server/cli/restore-command.js';
 import { auditPostgres, walletBalances } from '../../server/store/ledger/index.js';
-import { RedisKeys } from '../../server/store/redis/keys.js';
-import { startPostgres, type PostgresHandle } from '../helpers/postgres-server.js';
-import { startRedis, type RedisHandle } from '../helpers/redis-server.js';
+import type { RedisKeys } from '../../server/store/redis/keys.js';
+import { startLedgerBackends, type LedgerBackends } from '../helpers/ledger-backends.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 const totals = (r: AuditReport): Pick<AuditReport, 'minted' | 'wallets' | 'escrow' | 'inFlight'> => ({
@@ -26,26 +24,18 @@ const totals = (r: AuditReport): Pick<AuditReport, 'minted' | 'wallets' | 'escro
 });
 
 describe('npm run restore: Redis rebuilt from the PostgreSQL ledger', () => {
-  let postgres: PostgresHandle;
-  let redis: RedisHandle;
+  let backends: LedgerBackends;
   let pool: pg.Pool;
   let direct: Redis;
+  let keys: RedisKeys;
   let server: TestServer;
   let host: RedPacketClient;
   const players: RedPacketClient[] = [];
-  const prefix = `pgr-${randomBytes(3).toString('hex')}:`;
-  const keys = new RedisKeys(prefix);
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-    const admin = new pg.Client({ connectionString: postgres.url });
-    await admin.connect();
-    await admin.query('CREATE DATABASE restore');
-    await admin.end();
-    pool = new pg.Pool({ connectionString: postgres.urlOf('restore'), max: 2 });
-    direct = new Redis(redis.url);
-    env = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: prefix, DATABASE_URL: postgres.urlOf('restore') };
+    backends = await startLedgerBackends('restore');
+    ({ pool, direct, keys, env } = backends);
     server = await startTestServer({ ...env, RECONCILE_INTERVAL_MS: '3600000' });
     await server.mint('rs-host', 10_000);
     host = await server.client('rs-host', 'host', { ackTimeoutMs: 5_000 });
@@ -59,9 +49,7 @@ describe('npm run restore: Redis rebuilt from the PostgreSQL ledger', () => {
 
   afterAll(async () => {
     await server.close();
-    await pool.end();
-    direct.disconnect();
-    await Promise.all([redis.destroy(), postgres.destroy()]);
+    await backends.destroy();
   });
 
   const balanceInRedis = async (userId: string): Promise<number> =>

@@ -37,10 +37,14 @@ export interface LedgerSink {
 export interface LedgerGateOptions {
   /** Failed commits kept for retry; past it the oldest is dropped (and logged). @default 100000 */
   maxBacklog?: number;
+  /** Told the users whose wallets a step moved, once its rows are committed (reconciliation). */
+  onCommitted?: (userIds: string[]) => void;
 }
 
 export class LedgerGate {
   private up = true;
+  /** Why money steps are fenced off (a restore of Redis), null when they are not. */
+  private fencedBy: string | null = null;
   /** Rows of failed commits, by their first row's id (a step's rows share its fate). */
   private readonly backlog = new Map<string, LedgerRow[]>();
   private readonly maxBacklog: number;
@@ -49,11 +53,12 @@ export class LedgerGate {
     private readonly sink: LedgerSink,
     private readonly metrics: Metrics,
     private readonly log: Logger,
-    options: LedgerGateOptions = {},
+    private readonly options: LedgerGateOptions = {},
   ) {
     this.maxBacklog = options.maxBacklog ?? 100_000;
     metrics.ledgerUp.set(1);
     metrics.ledgerBacklog.set(0);
+    metrics.ledgerRestoring.set(0);
   }
 
   /** Whether the last commit succeeded (and nothing waits to be committed again). */
@@ -66,11 +71,34 @@ export class LedgerGate {
     return this.backlog.size;
   }
 
+  /** Why money steps are fenced off now, null when they are not (restore-watch.ts). */
+  get fence(): string | null {
+    return this.fencedBy;
+  }
+
   /**
-   * Refuses (StoreUnavailableError → STORE_UNAVAILABLE) while PostgreSQL is known to be away;
-   * called before a money step touches the store.
+   * Fences money steps off while Redis is restored from the ledger (or lost its dataset):
+   * `ensureUp` refuses them until `setFence(null)`.
+   */
+  setFence(reason: string | null): void {
+    if (reason === this.fencedBy) return;
+    this.fencedBy = reason;
+    this.metrics.ledgerRestoring.set(reason === null ? 0 : 1);
+    if (reason === null) this.log.info('Redis holds the ledger’s state again: money steps resume');
+    else
+      this.log.warn(
+        { reason },
+        'money steps fenced off: they answer STORE_UNAVAILABLE until Redis is restored',
+      );
+  }
+
+  /**
+   * Refuses (StoreUnavailableError → STORE_UNAVAILABLE) while PostgreSQL is known to be away
+   * or a restore of Redis fences money steps off; called before a money step touches the store.
    */
   ensureUp(): void {
+    if (this.fencedBy !== null)
+      throw new StoreUnavailableError('Redis is being restored from the ledger; try again shortly');
     if (!this.up)
       throw new StoreUnavailableError('the ledger (PostgreSQL) is unavailable; try again shortly');
   }
@@ -87,6 +115,7 @@ export class LedgerGate {
     try {
       await this.sink.commit(rows);
       end({ outcome: 'ok' });
+      this.options.onCommitted?.(rows.flatMap((r) => (r.table === 'entry' ? [r.userId] : [])));
       if (!this.up && this.backlog.size === 0) this.open();
     } catch (err) {
       if (err instanceof StoreUnavailableError) {

@@ -168,6 +168,8 @@ export class PacketService {
    */
   grab(user: UserRef, packetId: string, pass?: GrabRequest, via: ClaimVia = {}): Promise<GrabResult> {
     return this.deps.claimRisk.guardClaim(user.userId, packetId, via, async () => {
+      // Before the packet's facts are read: a fenced node's Redis may not hold them yet.
+      this.deps.payments.ensureLedger();
       if (via.inRoom) {
         const { roomId, fenced } = await this.facts.of(packetId);
         // A fenced packet is for whoever is inside its fence, in its room or not (the drifting

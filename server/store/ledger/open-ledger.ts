@@ -4,6 +4,7 @@
  * writer. A node that cannot reach PostgreSQL here does not start: nothing may be acknowledged
  * before the record exists.
  */
+import type pg from 'pg';
 import type { LedgerConfig } from '../../config/types.js';
 import type { Logger } from '../../observability/logger.js';
 import { LedgerWriter } from './ledger-writer.js';
@@ -12,6 +13,8 @@ import { createLedgerPool } from './ledger-pool.js';
 
 export interface OpenLedger {
   writer: LedgerWriter;
+  /** The node's pool, for the reads of restore and reconciliation. */
+  pool: pg.Pool;
   /** Resolves if PostgreSQL answers (readiness). */
   ready(): Promise<void>;
   /** Commits what the writer still holds, then closes the pool. */
@@ -40,6 +43,7 @@ export async function openLedger(config: LedgerConfig, log: Logger): Promise<Ope
   });
   return {
     writer,
+    pool,
     ready: () => pool.query('SELECT 1').then(() => undefined),
     close: async () => {
       await writer.close();

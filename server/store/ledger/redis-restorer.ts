@@ -1,13 +1,15 @@
 /**
- * The one writer a restore (restore.ts) uses on Redis: a wallet or an open packet at a time,
- * each in one Lua script on its slot (lua/restore-wallet.lua, lua/restore-packet.lua), so a
- * key group is written whole or not at all, and one already there is left alone — a restore
- * that stopped half-way is finished by running it again. The global indexes an open packet
- * needs (due, live, room) are written before its script, as redis-packets.ts does.
+ * The one writer a restore (restore.ts) uses on Redis: a wallet, an open packet or a running
+ * rain at a time, each in one Lua script on its slot (lua/restore-wallet.lua,
+ * lua/restore-packet.lua, lua/restore-rain.lua), so a key group is written whole or not at
+ * all, and one already there is left alone — a restore that stopped half-way is finished by
+ * running it again. The global indexes an open packet or rain needs (due, live, active, room)
+ * are written before its script, as redis-packets.ts and redis-rains.ts do.
  */
 import type { StaticPacket } from '../redis/codec.js';
 import { keyspaceServers } from '../redis/masters.js';
 import { RedisPart } from '../redis/part.js';
+import type { RainImage } from './restore-rains.js';
 
 /** One wallet as the ledger has it: entries oldest first, each with the balance after it. */
 export interface WalletImage {
@@ -112,6 +114,36 @@ export class RedisRestorer extends RedisPart {
         p.status,
         open ? 0 : Math.max(1, p.retainMs),
       ],
+    );
+  }
+
+  /**
+   * Writes one running rain unless it exists (or was aborted), indexed as active (so a rain
+   * runner takes its free lease), live (its outbox) and in its room.
+   */
+  async rain(r: RainImage): Promise<'restored' | 'exists' | 'aborted'> {
+    const k = this.keys;
+    const id = r.rainId;
+    await this.guard(() =>
+      Promise.all([
+        this.redis.zadd(k.activeRains(), r.startAt, id),
+        this.redis.zadd(k.livePackets(), r.startAt, id),
+        this.redis.zadd(k.roomRains(r.roomId), r.startAt, id),
+      ]),
+    );
+    const fields = Object.fromEntries(Object.entries(r.fields).map(([name, v]) => [name, String(v)]));
+    return this.script(
+      'restore-rain',
+      [
+        k.rain(id),
+        k.rainDrops(id),
+        k.rainOrder(id),
+        k.rainClaims(id),
+        k.rainBoard(id),
+        k.rainBoardInfo(id),
+        k.rainTombstone(id),
+      ],
+      [JSON.stringify({ fields, drops: r.drops, claims: r.claims, board: r.board })],
     );
   }
 }

@@ -1,12 +1,14 @@
 /**
  * What a restore of Redis from the ledger reads (restore.ts): every wallet's entries and
- * holds, and every open packet with its claims, in one snapshot; and `finishCredits`, which
+ * holds, every open packet with its claims and every running rain (restore-rains.ts), in one
+ * snapshot; and `finishCredits`, which
  * commits the credit entries of claims still in flight first, so the snapshot has none.
  */
 import type pg from 'pg';
 import { col, fen, fenArray, jsonObject, millis, text } from './ledger-decode.js';
 import { MalformedRowError, toLedgerError } from './ledger-errors.js';
 import { remainingShares, snapshot } from './ledger-reads.js';
+import { readOpenRains, type RestoreRain } from './restore-rains.js';
 import type { LedgerKind } from '../wallets/wallet-store.js';
 
 type Row = Record<string, unknown>;
@@ -53,8 +55,8 @@ export interface RestoreSnapshot {
   holds: RestoreHold[];
   /** Packets with shares left and no refund, and recent closed ones. */
   packets: RestorePacket[];
-  /** Rains without their end refund: not restored (restore.ts reports them). */
-  openRains: number;
+  /** Rains without their end refund, with their drops and drop claims. */
+  rains: RestoreRain[];
 }
 
 const KINDS = ['mint', 'hold', 'release', 'credit'] as const;
@@ -114,9 +116,7 @@ export function restoreSnapshot(pool: pg.Pool, closedSince: number): Promise<Res
       ORDER BY p.created_at`,
       [new Date(closedSince)],
     );
-    const rains = await client.query<Row>(`
-      SELECT count(*) AS n FROM rains r
-      WHERE NOT EXISTS (SELECT 1 FROM claims x WHERE x.source_id = r.rain_id AND x.reason = 'rain-refund')`);
+    const rains = await readOpenRains(client);
     return {
       entries: entries.rows.map((r) => ({
         userId: text(col(r, 'user_id'), 'user_id'),
@@ -133,7 +133,7 @@ export function restoreSnapshot(pool: pg.Pool, closedSince: number): Promise<Res
         state: pick(text(col(r, 'state'), 'state'), STATES),
       })),
       packets: packets.rows.map(packetOf).filter((p) => p.status === 'open' || p.createdAt > closedSince),
-      openRains: fen(col(rains.rows[0], 'n'), 'n'),
+      rains,
     };
   });
 }

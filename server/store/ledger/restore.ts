@@ -3,20 +3,23 @@
  *
  *   PostgreSQL ──finishCredits──▶ every claim has its credit entry (nothing in flight)
  *              ──restoreSnapshot─▶ wallets (entries, holds) + open packets (shares, claims)
- *   Redis     ◀── RedisRestorer ── one Lua script per wallet and per packet
+ *                                  + running rains (drops, shares left, claims, board)
+ *   Redis     ◀── RedisRestorer ── one Lua script per wallet, per packet and per rain
  *
  * Afterwards every wallet holds what its entries add up to (its ledger list is those entries,
  * so the Redis audit balances), every open packet holds its unclaimed shares and its claims
  * (a user who grabbed gets ALREADY_GRABBED, never a second share), packets closed in the
  * last 7 days hold their claims (their grabbers' retries answer ALREADY_GRABBED too), and the
- * two audits agree.
+ * two audits agree. Every rain without its end refund comes back with its drops' shares left,
+ * its claims (a user who won a drop answers already-claimed) and its leaderboard, its release
+ * cursor set by its timeline and its lease free: a node's rain runner takes it over, releases
+ * what is still to come and ends it, refunding the rest to the host (restore-rains.ts).
  * Holds still held (a send that never became a packet) come back held and indexed, for the
  * reconciler to release. Idempotent: a wallet or packet already in Redis is left as it is.
  *
- * Not restored: running rains (counted in the report; their escrow is missing from the Redis
- * audit until they are restored by hand or refunded), chat, rooms, risk counters, karaoke
- * listens (a karaoke packet asks for the song again), claimers' display names (a restored
- * claim shows its user id).
+ * Not restored: chat, rooms, risk counters, karaoke listens (a karaoke packet asks for the
+ * song again), lottery tickets and draw records, claimers' display names (a restored claim
+ * shows its user id).
  */
 import type { Cluster, Redis } from 'ioredis';
 import type pg from 'pg';
@@ -24,6 +27,7 @@ import { isGated } from '../../domain/claim-gate.js';
 import { decodeStaticPacket } from '../redis/codec.js';
 import type { RedisKeys } from '../redis/keys.js';
 import { RedisRestorer, type PacketImage, type WalletImage } from './redis-restorer.js';
+import { rainImage } from './restore-rains.js';
 import {
   finishCredits,
   restoreSnapshot,
@@ -46,8 +50,7 @@ export interface RestoreReport {
   creditsFinished: number;
   wallets: { restored: number; existing: number };
   packets: { restored: number; existing: number; aborted: number };
-  /** Open rains in PostgreSQL, not restored. */
-  rainsNotRestored: number;
+  rains: { restored: number; existing: number; aborted: number };
 }
 
 export class RedisNotEmptyError extends Error {
@@ -75,20 +78,24 @@ export async function restore(
     creditsFinished,
     wallets: { restored: 0, existing: 0 },
     packets: { restored: 0, existing: 0, aborted: 0 },
-    rainsNotRestored: snap.openRains,
+    rains: { restored: 0, existing: 0, aborted: 0 },
   };
   const limit = options.concurrency ?? 16;
   await inBatches(walletImages(snap.entries, snap.holds), limit, async (w) => {
     const result = await writer.wallet(w);
     report.wallets[result === 'restored' ? 'restored' : 'existing'] += 1;
   });
-  await inBatches(
+  await writeAll(
     snap.packets.map((p) => packetImage(p, now)),
     limit,
-    async (p) => {
-      const result = await writer.packet(p);
-      report.packets[result === 'exists' ? 'existing' : result] += 1;
-    },
+    (p) => writer.packet(p),
+    report.packets,
+  );
+  await writeAll(
+    snap.rains.map((r) => rainImage(r, now)),
+    limit,
+    (r) => writer.rain(r),
+    report.rains,
   );
   return report;
 }
@@ -155,6 +162,19 @@ export function packetImage(p: RestorePacket, now: number): PacketImage {
     claims,
     best,
   };
+}
+
+/** Writes every image, `limit` at once, counting what each write found. */
+async function writeAll<T>(
+  images: T[],
+  limit: number,
+  write: (image: T) => Promise<'restored' | 'exists' | 'aborted'>,
+  counts: Record<'restored' | 'existing' | 'aborted', number>,
+): Promise<void> {
+  await inBatches(images, limit, async (image) => {
+    const result = await write(image);
+    counts[result === 'exists' ? 'existing' : result] += 1;
+  });
 }
 
 async function inBatches<T>(items: T[], size: number, run: (item: T) => Promise<void>): Promise<void> {

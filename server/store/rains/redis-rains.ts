@@ -68,7 +68,7 @@ type StaticRain = Omit<
   | 'drawn'
 >;
 
-function staticRain(r: RainRecord): StaticRain {
+export function staticRain(r: RainRecord): StaticRain {
   const {
     status: _s,
     released: _r,

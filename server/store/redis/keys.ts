@@ -9,6 +9,7 @@
  *   room    {r:<roomId>}    chat list, member connections, open-packet and rain indexes
  *   global  (own slots)     the due-packet, live-packet and pending-hold indexes
  *   nodes   {nodes}         node liveness (node-registry.ts)
+ *   restore {restore}       the restore marker, the dataset sentinel, a restore under way
  *   node    {m:<nodeId>}    the room memberships a node holds
  */
 export class RedisKeys {
@@ -148,6 +149,19 @@ export class RedisKeys {
   idOf(key: string): string {
     const open = key.indexOf('{');
     return key.slice(open + 3, key.indexOf('}', open));
+  }
+
+  /** Who restores Redis from the ledger now (restore-control.ts); expires unless refreshed. */
+  restoreMarker(): string {
+    return `${this.prefix}rp:{restore}:marker`;
+  }
+  /** Written once Redis holds the dataset (at start, after a restore): gone = the dataset was lost. */
+  restoreSentinel(): string {
+    return `${this.prefix}rp:{restore}:sentinel`;
+  }
+  /** A restore began and has not finished (a restorer died half-way: restore again). */
+  restorePending(): string {
+    return `${this.prefix}rp:{restore}:pending`;
   }
 
   /** Node liveness: sorted set nodeId → alive until (ms). */

@@ -139,6 +139,7 @@ const REPLIES = {
   'escrow-abort-funded': (raw) => oneOf(raw, ['aborted', 'exists']),
   'restore-wallet': (raw) => oneOf(raw, ['restored', 'exists']),
   'restore-packet': (raw) => oneOf(raw, ['restored', 'exists', 'aborted']),
+  'restore-rain': (raw) => oneOf(raw, ['restored', 'exists', 'aborted']),
   'packet-grab': (raw): GrabOutcome => grabReply(raw).outcome,
   'packet-grab-credit': (raw): Exclude<CreditedGrabOutcome, { credited: false }> => {
     const { outcome, balance } = grabReply(raw);

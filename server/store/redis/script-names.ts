@@ -39,6 +39,7 @@ export const SCRIPTS = {
   'fence-attempt': 2,
   'restore-wallet': 5,
   'restore-packet': 4,
+  'restore-rain': 7,
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;
