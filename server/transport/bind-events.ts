@@ -52,7 +52,17 @@ interface BoundEvent {
  * slot instead of one per event, which is memory per idle connection). Events nobody handles
  * are ignored, as before.
  */
-export function createEventBinder(deps: BindDeps): (socket: GameSocket, user: Identity) => void {
+export interface EventBinder {
+  /** Wires `socket`'s events, for `user`. */
+  bind(socket: GameSocket, user: Identity): void;
+  /**
+   * The socket is going: gives back its share of the user's budget. Called by the node's one
+   * disconnect handler (socket-server.ts), so no socket holds a listener of its own for this.
+   */
+  release(user: Identity): void;
+}
+
+export function createEventBinder(deps: BindDeps): EventBinder {
   const { clock, log, metrics } = deps;
   const table = new Map<string, BoundEvent>();
   for (const event of Object.keys(deps.handlers) as ClientEventName[]) {
@@ -68,7 +78,14 @@ export function createEventBinder(deps: BindDeps): (socket: GameSocket, user: Id
   const budgets = new Map<string, UserBudget>();
   const { rateLimit } = deps;
 
-  return (socket, user) => {
+  const release = (user: Identity): void => {
+    const shared = budgets.get(user.userId);
+    if (!shared) return;
+    shared.sockets -= 1;
+    if (shared.sockets <= 0) budgets.delete(user.userId);
+  };
+
+  const bind = (socket: GameSocket, user: Identity): void => {
     const events = new TokenBucket(rateLimit.eventsPerSec, rateLimit.eventsBurst, clock.now());
     const chat = new TokenBucket(rateLimit.chatPerSec, rateLimit.chatPerSec * 5, clock.now());
     let budget = budgets.get(user.userId);
@@ -81,10 +98,6 @@ export function createEventBinder(deps: BindDeps): (socket: GameSocket, user: Id
     }
     const shared = budget;
     shared.sockets += 1;
-    socket.once('disconnect', () => {
-      shared.sockets -= 1;
-      if (shared.sockets === 0 && budgets.get(user.userId) === shared) budgets.delete(user.userId);
-    });
     const ctx = { socket, user };
     socket.onAny((event: string, payload: unknown, ack: unknown) => {
       const bound = table.get(event);
@@ -124,4 +137,6 @@ export function createEventBinder(deps: BindDeps): (socket: GameSocket, user: Id
       );
     });
   };
+
+  return { bind, release };
 }

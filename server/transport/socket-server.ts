@@ -78,7 +78,7 @@ export interface ConnectionDeps extends Omit<BindDeps, 'log'> {
 
 /** Authenticates handshakes and wires each connection's events and teardown. */
 export function handleConnections(io: GameServer, deps: ConnectionDeps): void {
-  const bindEvents = createEventBinder(deps);
+  const binder = createEventBinder(deps);
   io.use((socket, next) => {
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
     deps.tokens.verify(auth?.token).then(
@@ -95,13 +95,17 @@ export function handleConnections(io: GameServer, deps: ConnectionDeps): void {
     );
   });
 
+  // One listener per socket for its whole teardown (each `once` would hold a wrapper and a
+  // closure per connection): the rooms are still readable while it is disconnecting.
   io.on('connection', (socket: GameSocket) => {
     const user = socket.data;
     deps.metrics.connections.inc();
     deps.userSockets.track(socket);
-    bindEvents(socket, user);
+    binder.bind(socket, user);
     socket.on('disconnecting', () => {
       deps.metrics.connections.dec();
+      deps.userSockets.untrack(socket);
+      binder.release(user);
       for (const topic of socket.rooms) {
         const roomId = roomIdOfTopic(topic);
         if (roomId === null) continue;

@@ -10,7 +10,7 @@ import type { GameSocket } from './game-events.js';
 export class UserSockets {
   private readonly byUser = new Map<string, Set<GameSocket>>();
 
-  /** Indexes `socket` under its user until it disconnects. */
+  /** Indexes `socket` under its user, until `untrack` (the node's disconnect handler). */
   track(socket: GameSocket): void {
     const userId = socket.data.userId;
     let sockets = this.byUser.get(userId);
@@ -19,10 +19,15 @@ export class UserSockets {
       this.byUser.set(userId, sockets);
     }
     sockets.add(socket);
-    socket.once('disconnect', () => {
-      sockets.delete(socket);
-      if (sockets.size === 0 && this.byUser.get(userId) === sockets) this.byUser.delete(userId);
-    });
+  }
+
+  /** Forgets `socket` (it is disconnecting). */
+  untrack(socket: GameSocket): void {
+    const userId = socket.data.userId;
+    const sockets = this.byUser.get(userId);
+    if (!sockets) return;
+    sockets.delete(socket);
+    if (sockets.size === 0) this.byUser.delete(userId);
   }
 
   /** How many connections `userId` has open on this node. */
