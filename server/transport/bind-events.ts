@@ -87,7 +87,8 @@ export function createEventBinder(deps: BindDeps): EventBinder {
 
   const bind = (socket: GameSocket, user: Identity): void => {
     const events = new TokenBucket(rateLimit.eventsPerSec, rateLimit.eventsBurst, clock.now());
-    const chat = new TokenBucket(rateLimit.chatPerSec, rateLimit.chatPerSec * 5, clock.now());
+    // Made at the socket's first chat message: most connections never chat (memory per connection).
+    let chat: TokenBucket | undefined;
     let budget = budgets.get(user.userId);
     if (!budget) {
       budget = {
@@ -110,7 +111,11 @@ export function createEventBinder(deps: BindDeps): EventBinder {
         reply({ ok: false, error: { code, message, ...details } });
       };
       const now = clock.now();
-      if (!events.take(now) || (name === 'chat:send' && !chat.take(now))) {
+      if (
+        !events.take(now) ||
+        (name === 'chat:send' &&
+          !(chat ??= new TokenBucket(rateLimit.chatPerSec, rateLimit.chatPerSec * 5, now)).take(now))
+      ) {
         metrics.rateLimited.inc({ scope: 'events_socket' });
         fail('RATE_LIMITED', 'too many requests; slow down');
         return;

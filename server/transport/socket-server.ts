@@ -15,6 +15,7 @@ import type { Config } from '../config.js';
 import { GameError } from '../domain/errors.js';
 import { createEventBinder, type BindDeps } from './bind-events.js';
 import type { GameSocket } from './game-events.js';
+import { slimConnection } from './connection-footprint.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { UserSockets } from './user-sockets.js';
@@ -102,6 +103,7 @@ export function handleConnections(io: GameServer, deps: ConnectionDeps): void {
     deps.metrics.connections.inc();
     deps.userSockets.track(socket);
     binder.bind(socket, user);
+    slimConnection(socket);
     socket.on('disconnecting', () => {
       deps.metrics.connections.dec();
       deps.userSockets.untrack(socket);
