@@ -78,6 +78,19 @@ export function createEventBinder(deps: BindDeps): EventBinder {
   const budgets = new Map<string, UserBudget>();
   const { rateLimit } = deps;
 
+  /** An error ack, counted (made only when an event fails: nothing per event that succeeds). */
+  const fail = (
+    reply: RawAck,
+    name: ClientEventName,
+    code: ErrorCode,
+    message: string,
+    details?: AckErrorDetails,
+  ): void => {
+    metrics.events.inc({ event: name, outcome: code });
+    metrics.errors.inc({ code });
+    reply({ ok: false, error: { code, message, ...details } });
+  };
+
   const release = (user: Identity): void => {
     const shared = budgets.get(user.userId);
     if (!shared) return;
@@ -105,11 +118,6 @@ export function createEventBinder(deps: BindDeps): EventBinder {
       if (!bound || typeof ack !== 'function') return; // every event takes an ack; without one, ignore
       const reply = ack as RawAck;
       const name = event as ClientEventName;
-      const fail = (code: ErrorCode, message: string, details?: AckErrorDetails): void => {
-        metrics.events.inc({ event: name, outcome: code });
-        metrics.errors.inc({ code });
-        reply({ ok: false, error: { code, message, ...details } });
-      };
       const now = clock.now();
       if (
         !events.take(now) ||
@@ -117,27 +125,27 @@ export function createEventBinder(deps: BindDeps): EventBinder {
           !(chat ??= new TokenBucket(rateLimit.chatPerSec, rateLimit.chatPerSec * 5, now)).take(now))
       ) {
         metrics.rateLimited.inc({ scope: 'events_socket' });
-        fail('RATE_LIMITED', 'too many requests; slow down');
+        fail(reply, name, 'RATE_LIMITED', 'too many requests; slow down');
         return;
       }
       if (!shared.bucket.take(now)) {
         metrics.rateLimited.inc({ scope: 'events_user' });
-        fail('RATE_LIMITED', 'too many requests from this user; slow down');
+        fail(reply, name, 'RATE_LIMITED', 'too many requests from this user; slow down');
         return;
       }
       const parsed = bound.schema.safeParse(payload);
       if (!parsed.success) {
-        fail('INVALID_PAYLOAD', describeIssues(parsed.error));
+        fail(reply, name, 'INVALID_PAYLOAD', describeIssues(parsed.error));
         return;
       }
       bound.handler(ctx, parsed.data).then(
         (result) => {
-          metrics.events.inc({ event: name, outcome: 'ok' });
+          metrics.eventOk(name);
           reply({ ok: true, ...result });
         },
         (err: unknown) => {
           const { code, message, ...details } = toAckError(err, log, { event: name, userId: user.userId });
-          fail(code, message, details);
+          fail(reply, name, code, message, details);
         },
       );
     });
