@@ -38,7 +38,7 @@ export class TokenExpiry {
         socket.disconnect(true);
       }
     }
-    for (const socket of this.io.sockets.sockets.values() as Iterable<GameSocket>) {
+    for (const socket of this.io.sockets.sockets.values()) {
       const expiredAt = socket.data.expiresAt;
       if (expiredAt === undefined || expiredAt > now || this.warned.has(socket)) continue;
       this.warned.set(socket, now + this.graceMs);
