@@ -252,4 +252,20 @@ describe('what a connection keeps once connected (connection-footprint.ts)', () 
     expect(grabbed.amount).toBe(10);
     await s.expectBalanced();
   });
+
+  it('reaches a user over one, two and again one connection (UserSockets)', async () => {
+    const s = await start({});
+    const first = await s.client('alice');
+    const second = await s.client('alice');
+    const both = Promise.all([first, second].map((c) => c.waitFor('wallet:updated', () => true, 3000)));
+    await s.mint('alice', 100);
+    expect((await both).map((w) => w.balance)).toEqual([100, 100]);
+    const serverSide = s.app.io.sockets.sockets.get(second.socket.id ?? '');
+    const gone = new Promise<void>((r) => serverSide?.once('disconnect', () => r()));
+    second.close();
+    await gone;
+    const again = first.waitFor('wallet:updated', () => true, 3000);
+    await s.mint('alice', 100);
+    expect((await again).balance).toBe(200);
+  });
 });
