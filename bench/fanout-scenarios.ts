@@ -2,7 +2,8 @@
  * Fan-out scenarios: a rain releasing 20 drop batches a second to one crowded room, on this
  * server over uWS and over socket.io's default ws server (TRANSPORT=node), and the same bytes
  * pushed to the same clients by a bare uWebSockets.js publish loop (bench/reference-uws.ts).
- * The RSS growth per idle joined connection is read before the rain starts.
+ * The RSS growth per idle joined connection is read before the rain starts, and on this
+ * server again once the rain has ended and the heap settled (what a rain leaves behind).
  */
 import { percentile } from './histogram.js';
 import type { BenchEnv } from './grab-scenarios.js';
@@ -63,6 +64,8 @@ export async function fanoutGame(
     });
     const sample = await collect(pool);
     offBatches();
+    await settle();
+    const rssAfterRain = rssKb(server.pid);
     await pool.close();
     host.close();
     env.audits.push(
@@ -77,6 +80,7 @@ export async function fanoutGame(
       run.cpu,
       env,
       rssAfter - rssBefore,
+      rssAfterRain - rssBefore,
     );
   } finally {
     await server.stop();
@@ -129,6 +133,7 @@ function figures(
   cpu: Parameters<typeof cpuShare>[0],
   env: BenchEnv,
   rssGrowthKb: number,
+  rssAfterRainKb?: number,
 ): FanoutFigures {
   return {
     server,
@@ -142,5 +147,6 @@ function figures(
     serverUsPer1kMsgs: round((cpu.server / Math.max(1, sample.received)) * 1e9),
     cpu: cpuShare(cpu, env.plan.generatorCoreCount),
     kbPerConn: round(rssGrowthKb / clients, 2),
+    ...(rssAfterRainKb === undefined ? {} : { kbPerConnAfterRain: round(rssAfterRainKb / clients, 2) }),
   };
 }

@@ -133,6 +133,15 @@ export function goals(r: BenchResults): Goal[] {
     },
     ...ledgerGoals(r),
   );
+  // Results written before this figure existed have none.
+  if (uws.kbPerConnAfterRain !== undefined)
+    list.push({
+      name: 'RSS per joined connection after a rain (uWS)',
+      measured: uws.kbPerConnAfterRain,
+      goal: 8,
+      unit: 'KB',
+      atLeast: false,
+    });
   list.push(...rainGoals(r, (us) => timesFloor(r, us)));
   return list;
 }
@@ -203,7 +212,7 @@ function grabRow(r: BenchResults, label: string, g: GrabFigures): string {
 /** One delivered message's server CPU beside the floor (an acked event's). */
 function fanRow(r: BenchResults, label: string, f: FanoutFigures): string {
   const perMsg = timesFloor(r, f.serverUsPer1kMsgs / 1000);
-  return `| ${label} | ${f.received}/${f.expected} msgs, ${f.deliveredPerSec}/s, lag p50 ${f.p50Ms} / p99 ${f.p99Ms} ms, ${f.kbPerConn} KB/conn | ${f.serverUsPer1kMsgs} µs per 1,000 msgs${perMsg ? ` (one msg: ${perMsg})` : ''} | ${cpuCell(f.cpu)} |`;
+  return `| ${label} | ${f.received}/${f.expected} msgs, ${f.deliveredPerSec}/s, lag p50 ${f.p50Ms} / p99 ${f.p99Ms} ms, ${f.kbPerConn} KB/conn${f.kbPerConnAfterRain === undefined ? '' : ` (${f.kbPerConnAfterRain} after the rain)`} | ${f.serverUsPer1kMsgs} µs per 1,000 msgs${perMsg ? ` (one msg: ${perMsg})` : ''} | ${cpuCell(f.cpu)} |`;
 }
 
 /** The acked no-op on this server and on the floor, when the run measured them. */

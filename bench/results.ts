@@ -58,6 +58,8 @@ export interface FanoutFigures {
   cpu: CpuShare;
   /** RSS growth per idle joined connection, KB (measured before the rain). */
   kbPerConn: number;
+  /** The same growth read again after the rain, the clients still joined (the game's servers). */
+  kbPerConnAfterRain?: number;
 }
 
 /** The grab scenario with DATABASE_URL (bench/ledger-scenarios.ts), beside the Redis-only one. */

@@ -63,7 +63,7 @@ import {
   socketBroadcaster,
 } from './transport/socket-server.js';
 import { loadStaticSite } from './transport/static-site.js';
-import { watchTokenExpiry } from './transport/token-expiry.js';
+import { SWEEP_MS as TOKEN_SWEEP_MS, TokenExpiry } from './transport/token-expiry.js';
 import { UserSockets } from './transport/user-sockets.js';
 
 export type { AppOverrides, RunningApp } from './app-types.js';
@@ -226,7 +226,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   // the per-user cap, last and synchronous (connection-limits.ts).
   io.use(riskHandshake(risk, config.risk.trustedProxies));
   io.use(connectionLimits.userCap(userSockets));
-  watchTokenExpiry(io, config.ws.tokenExpiryGraceMs, clock, metrics);
+  const tokenExpiry = new TokenExpiry(io, config.ws.tokenExpiryGraceMs, metrics);
   const routes = [
     ...httpRoutes({
       curfew: guards.curfew,
@@ -290,6 +290,15 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       'store-probe',
       config.timers.storeProbeMs,
       () => storeProbe.probe().then(() => undefined),
+      log,
+    ),
+    new Periodic(
+      'token-expiry',
+      TOKEN_SWEEP_MS,
+      () => {
+        tokenExpiry.sweep(clock.now());
+        return Promise.resolve();
+      },
       log,
     ),
     new Periodic(

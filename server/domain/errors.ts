@@ -10,6 +10,8 @@ export type RefusalDetails = AckErrorDetails;
 /**
  * A refusal the client should see: its code (from the closed set) and a human message.
  * Handlers turn it into an error ack or an HTTP error; anything else thrown is INTERNAL.
+ * A refusal is an answer, not a fault, so it carries no stack: capturing one is most of what
+ * constructing an Error costs, and the crowd that loses a race for one packet makes thousands.
  */
 export class GameError extends Error {
   constructor(
@@ -17,7 +19,10 @@ export class GameError extends Error {
     message: string,
     readonly details?: RefusalDetails,
   ) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = 'GameError';
   }
 }

@@ -13,6 +13,9 @@ export function socketVia(ctx: EventContext): ClaimVia {
  * room) and, for a packet, the grabbing connection (its ack carries the new balance).
  */
 export function roomGrabVia(ctx: EventContext): ClaimVia {
-  const { id, rooms } = ctx.socket;
-  return { ...socketVia(ctx), conn: id, inRoom: (roomId: string) => rooms.has(roomTopic(roomId)) };
+  const { socket } = ctx;
+  const { ip, deviceId } = socket.data;
+  // One object, no spread; the socket's rooms are read only when the check runs (socket.rooms
+  // is a lookup in the adapter, not a field).
+  return { ip, deviceId, conn: socket.id, inRoom: (roomId: string) => socket.rooms.has(roomTopic(roomId)) };
 }

@@ -35,12 +35,28 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly events = new Counter({
+  /**
+   * Events answered ok since the last scrape, by event name: `eventOk` only tallies here (a Map
+   * update per event instead of prom-client's label validation and hashing), and the counter
+   * takes the tallies when it is read (its `collect`).
+   */
+  private readonly okTally = new Map<string, number>();
+
+  readonly events: Counter<'event' | 'outcome'> = new Counter({
     name: 'rp_events_total',
     help: 'Client→server events handled, by event name and outcome (ok or error code)',
     labelNames: ['event', 'outcome'] as const,
     registers: [this.registry],
+    collect: () => {
+      for (const [event, n] of this.okTally) this.events.inc({ event, outcome: 'ok' }, n);
+      this.okTally.clear();
+    },
   });
+
+  /** One event answered ok (rp_events_total{outcome="ok"}, settled when read). */
+  eventOk(event: string): void {
+    this.okTally.set(event, (this.okTally.get(event) ?? 0) + 1);
+  }
 
   readonly errors = new Counter({
     name: 'rp_errors_total',

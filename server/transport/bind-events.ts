@@ -52,7 +52,17 @@ interface BoundEvent {
  * slot instead of one per event, which is memory per idle connection). Events nobody handles
  * are ignored, as before.
  */
-export function createEventBinder(deps: BindDeps): (socket: GameSocket, user: Identity) => void {
+export interface EventBinder {
+  /** Wires `socket`'s events, for `user`. */
+  bind(socket: GameSocket, user: Identity): void;
+  /**
+   * The socket is going: gives back its share of the user's budget. Called by the node's one
+   * disconnect handler (socket-server.ts), so no socket holds a listener of its own for this.
+   */
+  release(user: Identity): void;
+}
+
+export function createEventBinder(deps: BindDeps): EventBinder {
   const { clock, log, metrics } = deps;
   const table = new Map<string, BoundEvent>();
   for (const event of Object.keys(deps.handlers) as ClientEventName[]) {
@@ -68,9 +78,30 @@ export function createEventBinder(deps: BindDeps): (socket: GameSocket, user: Id
   const budgets = new Map<string, UserBudget>();
   const { rateLimit } = deps;
 
-  return (socket, user) => {
+  /** An error ack, counted (made only when an event fails: nothing per event that succeeds). */
+  const fail = (
+    reply: RawAck,
+    name: ClientEventName,
+    code: ErrorCode,
+    message: string,
+    details?: AckErrorDetails,
+  ): void => {
+    metrics.events.inc({ event: name, outcome: code });
+    metrics.errors.inc({ code });
+    reply({ ok: false, error: { code, message, ...details } });
+  };
+
+  const release = (user: Identity): void => {
+    const shared = budgets.get(user.userId);
+    if (!shared) return;
+    shared.sockets -= 1;
+    if (shared.sockets <= 0) budgets.delete(user.userId);
+  };
+
+  const bind = (socket: GameSocket, user: Identity): void => {
     const events = new TokenBucket(rateLimit.eventsPerSec, rateLimit.eventsBurst, clock.now());
-    const chat = new TokenBucket(rateLimit.chatPerSec, rateLimit.chatPerSec * 5, clock.now());
+    // Made at the socket's first chat message: most connections never chat (memory per connection).
+    let chat: TokenBucket | undefined;
     let budget = budgets.get(user.userId);
     if (!budget) {
       budget = {
@@ -81,47 +112,44 @@ export function createEventBinder(deps: BindDeps): (socket: GameSocket, user: Id
     }
     const shared = budget;
     shared.sockets += 1;
-    socket.once('disconnect', () => {
-      shared.sockets -= 1;
-      if (shared.sockets === 0 && budgets.get(user.userId) === shared) budgets.delete(user.userId);
-    });
     const ctx = { socket, user };
     socket.onAny((event: string, payload: unknown, ack: unknown) => {
       const bound = table.get(event);
       if (!bound || typeof ack !== 'function') return; // every event takes an ack; without one, ignore
       const reply = ack as RawAck;
       const name = event as ClientEventName;
-      const fail = (code: ErrorCode, message: string, details?: AckErrorDetails): void => {
-        metrics.events.inc({ event: name, outcome: code });
-        metrics.errors.inc({ code });
-        reply({ ok: false, error: { code, message, ...details } });
-      };
       const now = clock.now();
-      if (!events.take(now) || (name === 'chat:send' && !chat.take(now))) {
+      if (
+        !events.take(now) ||
+        (name === 'chat:send' &&
+          !(chat ??= new TokenBucket(rateLimit.chatPerSec, rateLimit.chatPerSec * 5, now)).take(now))
+      ) {
         metrics.rateLimited.inc({ scope: 'events_socket' });
-        fail('RATE_LIMITED', 'too many requests; slow down');
+        fail(reply, name, 'RATE_LIMITED', 'too many requests; slow down');
         return;
       }
       if (!shared.bucket.take(now)) {
         metrics.rateLimited.inc({ scope: 'events_user' });
-        fail('RATE_LIMITED', 'too many requests from this user; slow down');
+        fail(reply, name, 'RATE_LIMITED', 'too many requests from this user; slow down');
         return;
       }
       const parsed = bound.schema.safeParse(payload);
       if (!parsed.success) {
-        fail('INVALID_PAYLOAD', describeIssues(parsed.error));
+        fail(reply, name, 'INVALID_PAYLOAD', describeIssues(parsed.error));
         return;
       }
       bound.handler(ctx, parsed.data).then(
         (result) => {
-          metrics.events.inc({ event: name, outcome: 'ok' });
+          metrics.eventOk(name);
           reply({ ok: true, ...result });
         },
         (err: unknown) => {
           const { code, message, ...details } = toAckError(err, log, { event: name, userId: user.userId });
-          fail(code, message, details);
+          fail(reply, name, code, message, details);
         },
       );
     });
   };
+
+  return { bind, release };
 }

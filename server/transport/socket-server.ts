@@ -15,6 +15,7 @@ import type { Config } from '../config.js';
 import { GameError } from '../domain/errors.js';
 import { createEventBinder, type BindDeps } from './bind-events.js';
 import type { GameSocket } from './game-events.js';
+import { slimConnection } from './connection-footprint.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { UserSockets } from './user-sockets.js';
@@ -78,7 +79,7 @@ export interface ConnectionDeps extends Omit<BindDeps, 'log'> {
 
 /** Authenticates handshakes and wires each connection's events and teardown. */
 export function handleConnections(io: GameServer, deps: ConnectionDeps): void {
-  const bindEvents = createEventBinder(deps);
+  const binder = createEventBinder(deps);
   io.use((socket, next) => {
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
     deps.tokens.verify(auth?.token).then(
@@ -95,13 +96,18 @@ export function handleConnections(io: GameServer, deps: ConnectionDeps): void {
     );
   });
 
+  // One listener per socket for its whole teardown (each `once` would hold a wrapper and a
+  // closure per connection): the rooms are still readable while it is disconnecting.
   io.on('connection', (socket: GameSocket) => {
     const user = socket.data;
     deps.metrics.connections.inc();
     deps.userSockets.track(socket);
-    bindEvents(socket, user);
+    binder.bind(socket, user);
+    slimConnection(socket);
     socket.on('disconnecting', () => {
       deps.metrics.connections.dec();
+      deps.userSockets.untrack(socket);
+      binder.release(user);
       for (const topic of socket.rooms) {
         const roomId = roomIdOfTopic(topic);
         if (roomId === null) continue;

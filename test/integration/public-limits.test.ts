@@ -228,3 +228,44 @@ describe('token expiry on a live socket', () => {
     await expect(client.request('time:sync', {})).resolves.toBeDefined();
   });
 });
+
+describe('what a connection keeps once connected (connection-footprint.ts)', () => {
+  it('drops the handshake headers, query and token and socket.io’s own room, and still works', async () => {
+    const s = await start({});
+    const alice = await s.client('alice');
+    await alice.join('lobby');
+    const [socket] = [...s.app.io.sockets.sockets.values()];
+    expect(socket?.handshake.headers).toEqual({});
+    expect(socket?.handshake.auth).not.toHaveProperty('token');
+    expect(socket?.request).toBeUndefined();
+    expect([...(socket?.rooms ?? [])]).toEqual(['r:lobby']);
+    // The user's own events (UserSockets) and room broadcasts still arrive.
+    const wallet = alice.waitFor('wallet:updated', () => true, 3000);
+    await s.mint('alice', 500);
+    expect((await wallet).balance).toBe(500);
+    const bob = await s.client('bob');
+    await bob.join('lobby');
+    await s.mint('bob', 500);
+    const created = alice.waitFor('packet:created', () => true, 3000);
+    await bob.sendPacket({ roomId: 'lobby', kind: 'equal', amount: 10, count: 2 });
+    const grabbed = await alice.grab((await created).id);
+    expect(grabbed.amount).toBe(10);
+    await s.expectBalanced();
+  });
+
+  it('reaches a user over one, two and again one connection (UserSockets)', async () => {
+    const s = await start({});
+    const first = await s.client('alice');
+    const second = await s.client('alice');
+    const both = Promise.all([first, second].map((c) => c.waitFor('wallet:updated', () => true, 3000)));
+    await s.mint('alice', 100);
+    expect((await both).map((w) => w.balance)).toEqual([100, 100]);
+    const serverSide = s.app.io.sockets.sockets.get(second.socket.id ?? '');
+    const gone = new Promise<void>((r) => serverSide?.once('disconnect', () => r()));
+    second.close();
+    await gone;
+    const again = first.waitFor('wallet:updated', () => true, 3000);
+    await s.mint('alice', 100);
+    expect((await again).balance).toBe(200);
+  });
+});

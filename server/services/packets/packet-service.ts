@@ -262,13 +262,18 @@ export class PacketService {
     // The claim stands in the store whatever PostgreSQL does, so the room hears of it and a
     // last share closes the packet; the grabber's ack waits for the commit (acknowledged =
     // committed). Credited in the grab: commit, then notify; else Payments.pay commits, credits.
+    // Without PostgreSQL a credit made in the grab has nothing to wait for: notified at once,
+    // and no ledger rows are built.
     const { payments } = this.deps;
-    const paid = outcome.credited
-      ? payments.record(claimLedgerRows(claim)).then(() => {
-          payments.credited(claim.userId, outcome.balance, conn);
-        })
-      : payments.pay(creditOf(claim));
-    paid.catch(() => undefined); // awaited below, after the room's bookkeeping
+    let paid: Promise<void> | undefined;
+    if (!outcome.credited) paid = payments.pay(creditOf(claim));
+    else if (payments.ledger) {
+      const { balance } = outcome;
+      paid = payments.record(claimLedgerRows(claim)).then(() => {
+        payments.credited(claim.userId, balance, conn);
+      });
+    } else payments.credited(claim.userId, outcome.balance, conn);
+    paid?.catch(() => undefined); // awaited below, after the room's bookkeeping
     this.deps.grabs.add(packetId, packet.roomId, claimView(claim), packet.remainingCount);
     if (packet.status === 'finished') {
       this.markClosed(packetId, 'PACKET_EMPTY');

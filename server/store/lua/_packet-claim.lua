@@ -5,17 +5,21 @@
 -- `reply`. `distance` is the fence distance, m, as '%.17g' ('' for a packet without a fence).
 -- Uses KEYS[1] packet hash, KEYS[2] shares list, KEYS[3] claims hash, KEYS[5] unlocked set
 -- and ARGV[1..9] exactly as both scripts document them; returns early on a refusal.
-if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
+-- Redis work per grab (issue 24): the packet hash is read by one HMGET and written by one
+-- HSET; the counters are computed here (the script is atomic, so this is HINCRBY's effect).
+-- Every packet hash has a status (packet-create.lua, restore-packet.lua): none means no packet.
+local status, expiresAt, locked, opensAt, seq, count, remaining, bestAmount, record, best = unpack(
+  redis.call('HMGET', KEYS[1], 'status', 'expiresAt', 'locked', 'opensAt', 'seq', 'remainingCount',
+    'remainingAmount', 'bestAmount', 'record', 'best'))
+if not status then return { 'missing' } end
 local previous = redis.call('HGET', KEYS[3], ARGV[2])
 if previous then return { 'already', previous } end
 local at = tonumber(ARGV[4])
-local status, expiresAt, locked, opensAt =
-  unpack(redis.call('HMGET', KEYS[1], 'status', 'expiresAt', 'locked', 'opensAt'))
 if status == 'expired' or status == 'cancelled' or at >= tonumber(expiresAt) then return { 'expired' } end
 if opensAt and at < tonumber(opensAt) then return { 'not-open', opensAt } end
 local distance = ''
 if locked == '1' then
-  local gated = cjson.decode(redis.call('HGET', KEYS[1], 'record'))
+  local gated = cjson.decode(record)
   local claim, unlock, fence = gated.claim, gated.unlock, gated.fence
   if type(fence) == 'table' then
     -- domain/geo-fence.ts fenceVerdict, operation for operation (haversine, R = 6371008.8 m):
@@ -41,19 +45,22 @@ end
 local share = redis.call('LPOP', KEYS[2])
 if not share then return { 'empty' } end
 local amount = tonumber(share)
-local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+seq = (tonumber(seq) or 0) + 1
 local claim = cjson.encode({
   claimId = ARGV[5], packetId = ARGV[1], userId = ARGV[2], name = ARGV[3], amount = amount, at = at, seq = seq,
 })
 redis.call('HSET', KEYS[3], ARGV[2], claim)
-local left = redis.call('HINCRBY', KEYS[1], 'remainingCount', -1)
-redis.call('HINCRBY', KEYS[1], 'remainingAmount', -amount)
-local best = redis.call('HGET', KEYS[1], 'bestAmount')
-if not best or amount > tonumber(best) then
-  redis.call('HSET', KEYS[1], 'bestAmount', amount, 'best', claim)
+local left = tonumber(count) - 1
+local fields = { 'seq', seq, 'remainingCount', left, 'remainingAmount', tonumber(remaining) - amount }
+if not bestAmount or amount > tonumber(bestAmount) then
+  best = claim
+  table.insert(fields, 'bestAmount'); table.insert(fields, amount)
+  table.insert(fields, 'best'); table.insert(fields, claim)
 end
-if left == 0 then redis.call('HSET', KEYS[1], 'status', 'finished') end
+if left == 0 then
+  table.insert(fields, 'status'); table.insert(fields, 'finished')
+end
+redis.call('HSET', KEYS[1], unpack(fields))
 -- The claimed reply both scripts answer (packet-grab-credit.lua appends the new balance):
 -- { 'claimed', claim JSON, distance, shares left, static record JSON, best claim JSON }
-local record, best_claim = redis.call('HGET', KEYS[1], 'record'), redis.call('HGET', KEYS[1], 'best')
-local reply = { 'claimed', claim, distance, left, record, best_claim }
+local reply = { 'claimed', claim, distance, left, record, best }

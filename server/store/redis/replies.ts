@@ -17,10 +17,8 @@ import type { DropGrabOutcome, ReleaseResult } from '../rains/rain-store.js';
 import type { HoldResult } from '../wallets/wallet-store.js';
 import {
   claimView,
-  decodeClaim,
   decodeCredit,
   decodePacket,
-  decodeStaticPacket,
   flag,
   list,
   num,
@@ -28,9 +26,9 @@ import {
   pairs,
   str,
   strings,
-  withoutSeq,
 } from './codec.js';
 import { MalformedReplyError } from './errors.js';
+import { claimOfGrab, staticOfGrab } from './grab-codec.js';
 import type { ScriptName } from './script-names.js';
 
 const fail = (detail: string): never => {
@@ -62,7 +60,7 @@ function grabReply(raw: unknown): { outcome: GrabOutcome; balance: number | null
   switch (status) {
     case 'claimed': {
       const remainingCount = num(c);
-      const { id, roomId, kind, expiresAt, fence } = decodeStaticPacket(str(d));
+      const { id, roomId, kind, expiresAt, fence } = staticOfGrab(str(d));
       const packetStatus: GrabbedPacket['status'] = remainingCount === 0 ? 'finished' : 'open';
       const packet: GrabbedPacket = {
         id,
@@ -70,18 +68,18 @@ function grabReply(raw: unknown): { outcome: GrabOutcome; balance: number | null
         kind,
         status: packetStatus,
         remainingCount,
-        bestLuck: claimView(decodeClaim(str(e))),
+        bestLuck: claimView(claimOfGrab(str(e))),
         expiresAt,
         ...(fence ? { fence } : {}),
       };
-      const claim = withoutSeq(decodeClaim(str(a)));
+      const claim = claimOfGrab(str(a));
       return {
         outcome: { status, claim, packet, distanceM: orNull(b, num) },
         balance: f === undefined ? null : num(f),
       };
     }
     case 'already':
-      return { outcome: { status, claim: withoutSeq(decodeClaim(str(a))) }, balance: null };
+      return { outcome: { status, claim: claimOfGrab(str(a)) }, balance: null };
     case 'not-open':
       return { outcome: { status, opensAt: num(a) }, balance: null };
     case 'outside':
