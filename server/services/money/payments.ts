@@ -99,6 +99,23 @@ export class Payments {
     });
   }
 
+  /** Whether steps are committed to PostgreSQL (a credited grab then keeps its outbox entry). */
+  get durable(): boolean {
+    return this.ledger !== undefined;
+  }
+
+  /**
+   * A credit the store applied with its claim (grabAndCredit) and, being durable, left in the
+   * outbox: commits its rows, then queues the outbox ack. A node that dies between the two
+   * leaves the entry for the reconciler, which commits the rows (a no-op if they landed) and
+   * acks it — so a claim made in Redis is never missing from PostgreSQL for long.
+   */
+  async recordCredited(credit: Credit): Promise<void> {
+    if (!this.ledger) return;
+    await this.ledger.commit(creditLedgerRows(credit));
+    this.acker.ack(credit.sourceId, credit.claimId);
+  }
+
   /** Commits ledger rows of a step the store made (a no-op without PostgreSQL). */
   async record(rows: LedgerRow[]): Promise<void> {
     await this.ledger?.commit(rows);

@@ -222,7 +222,9 @@ export class PacketService {
       ...(location ? { location: fencePass(location, this.deps.fence.accuracyCapM) } : {}),
     };
     this.deps.payments.ensureLedger();
-    const outcome = await store.packets.grabAndCredit(packetId, user, now, pass);
+    const outcome = await store.packets.grabAndCredit(packetId, user, now, pass, {
+      keepOutbox: this.deps.payments.durable,
+    });
     switch (outcome.status) {
       case 'expired':
       case 'empty': {
@@ -264,7 +266,7 @@ export class PacketService {
     // committed). Credited in the grab: commit, then notify; else Payments.pay commits, credits.
     const { payments } = this.deps;
     const paid = outcome.credited
-      ? payments.record(claimLedgerRows(claim)).then(() => {
+      ? payments.recordCredited(creditOf(claim)).then(() => {
           payments.credited(claim.userId, outcome.balance, conn);
         })
       : payments.pay(creditOf(claim));
