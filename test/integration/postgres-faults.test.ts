@@ -245,4 +245,83 @@ describe('PostgreSQL ledger under faults, on real processes', () => {
     expect(committed.rows.map((r) => Number(r.amount))).toEqual([100]);
     await expectStoresAgree();
   }, 90_000);
+
+  it('D: a node kill -9 after the claim that closed its packet, before the commit, no retry → the reconciler commits it', async () => {
+    const doomed = await startNodeProcess({ ...env, LEDGER_TIMEOUT_MS: '30000' }, 'pgf-doomed-2');
+    nodes.push(doomed);
+    const userId = 'pgf-victim-2';
+    const victim = await api.client(doomed.url, userId, 'user', {
+      ackTimeoutMs: 2_000,
+      reconnectDelayMs: 60_000,
+    });
+    await victim.join(ROOM);
+    // One share: the victim's claim closes the packet, so every other node answers a later
+    // grab PACKET_EMPTY without asking Redis — no retry can finish this claim.
+    const { packet } = await host.sendPacket({ roomId: ROOM, kind: 'equal', amount: 70, count: 1 });
+
+    postgres.pause();
+    const first = victim.grab(packet.id).then(
+      () => 'ok',
+      (err: unknown) => codeOf(err),
+    );
+    await expect.poll(() => balanceInRedis(userId), { timeout: 10_000, interval: 20 }).toBe(70);
+    await doomed.kill();
+    postgres.resume();
+    expect(await first).not.toBe('ok'); // never acknowledged
+
+    // The credit waits in the packet's outbox; a live node's reconciler commits its rows.
+    await expect
+      .poll(
+        async () =>
+          (
+            await pool.query<{ amount: string }>(
+              "SELECT amount FROM ledger_entries WHERE kind = 'credit' AND ref = $1",
+              [`claim:${packet.id}:${userId}`],
+            )
+          ).rows.map((r) => Number(r.amount)),
+        { timeout: 20_000, interval: 200 },
+      )
+      .toEqual([70]);
+    expect(await balanceInRedis(userId)).toBe(70);
+    await expectStoresAgree();
+  }, 90_000);
+
+  it('E: a node kill -9 during a send, after Redis, before the commit → the reconciler commits the hold and the packet', async () => {
+    const doomed = await startNodeProcess({ ...env, LEDGER_TIMEOUT_MS: '30000' }, 'pgf-doomed-3');
+    nodes.push(doomed);
+    const userId = 'pgf-sender';
+    await api.mint(nodes[0]!.url, userId, 1_000);
+    const sender = await api.client(doomed.url, userId, 'user', {
+      ackTimeoutMs: 2_000,
+      reconnectDelayMs: 60_000,
+    });
+    await sender.join(ROOM);
+
+    postgres.pause();
+    // 3 shares of 300 fen: a hold of 900.
+    const sent = sender.sendPacket({ roomId: ROOM, kind: 'equal', amount: 300, count: 3 }).then(
+      () => 'ok',
+      (err: unknown) => codeOf(err),
+    );
+    // The hold and the packet are in Redis; the ack waits on the frozen commit.
+    await expect.poll(() => balanceInRedis(userId), { timeout: 10_000, interval: 20 }).toBe(100);
+    await doomed.kill();
+    postgres.resume();
+    expect(await sent).not.toBe('ok'); // never acknowledged
+
+    // A live node's reconciler commits the hold and the packet it funds, then settles it.
+    await expect
+      .poll(
+        async () =>
+          (
+            await pool.query<{ amount: string }>(
+              "SELECT amount FROM ledger_entries WHERE kind = 'hold' AND user_id = $1",
+              [userId],
+            )
+          ).rows.map((r) => Number(r.amount)),
+        { timeout: 20_000, interval: 200 },
+      )
+      .toEqual([-900]);
+    await expectStoresAgree();
+  }, 90_000);
 });

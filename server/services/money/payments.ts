@@ -14,7 +14,7 @@ import { GameError } from '../../domain/errors.js';
 import type { Logger } from '../../observability/logger.js';
 import { dropOfClaimId } from '../../domain/ids.js';
 import { claimAndCreditRows, holdRows, type LedgerRow } from '../../store/ledger/index.js';
-import type { CreateResult, Credit, Store } from '../../store/store.js';
+import type { CreateResult, Credit, Hold, Store } from '../../store/store.js';
 import type { Broadcaster } from '../runtime/broadcaster.js';
 import type { CreditAcker } from './credit-acker.js';
 import type { LedgerGate } from './ledger-gate.js';
@@ -39,9 +39,11 @@ export class Payments {
    * packet or rain `id`), and settles the hold. Either both the debit and the thing exist
    * afterwards, or neither (once the reconciler has run, if the store failed in between).
    * Resolves with the payer's new balance, once the hold and `rows` (the packet's or rain's
-   * ledger rows) are committed to PostgreSQL when there is one. If that commit fails the
-   * thing exists unannounced and the send answers STORE_UNAVAILABLE; its rows are committed
-   * when PostgreSQL returns, and its money goes back to the payer at its expiry (or end).
+   * ledger rows) are committed to PostgreSQL when there is one. With PostgreSQL the hold
+   * carries `rows` and is settled only after the commit: if the commit fails (the send
+   * answers STORE_UNAVAILABLE; the gate retries it) or the node dies first, the hold stays
+   * held and the reconciler commits the hold and `rows` and then settles it — so a thing that
+   * exists in Redis is never missing from PostgreSQL for longer than the reconciler's grace.
    */
   async fund(
     userId: string,
@@ -51,7 +53,9 @@ export class Payments {
     rows: () => LedgerRow[] = () => [],
   ): Promise<number> {
     this.ledger?.ensureUp();
-    const hold = { holdId: id, userId, amount, at: this.clock.now() };
+    const thing = this.ledger ? rows() : [];
+    const hold: Hold = { holdId: id, userId, amount, at: this.clock.now() };
+    if (this.ledger) hold.ledger = JSON.stringify(thing);
     const held = await this.store.wallets.hold(hold);
     if (!held.ok)
       throw new GameError('INSUFFICIENT_FUNDS', `balance ${held.balance} fen is below ${amount} fen`);
@@ -66,10 +70,10 @@ export class Payments {
       await this.undoFunding(userId, id);
       throw new GameError('INTERNAL', 'abandoned before it was created; funds returned');
     }
+    await this.ledger?.commit([...holdRows(hold), ...thing]);
     await this.store.wallets.settleHold(userId, id).catch((err: unknown) => {
       this.log.warn({ err, id }, 'settle failed; the reconciler will settle');
     });
-    await this.ledger?.commit([...holdRows(hold), ...rows()]);
     this.broadcaster.toUser(userId, 'wallet:updated', { balance: held.balance });
     return held.balance;
   }
@@ -97,6 +101,23 @@ export class Payments {
     await this.pay(credit).catch((err: unknown) => {
       this.log.warn({ err, claimId: credit.claimId }, 'ledger commit failed; the reconciler will pay it');
     });
+  }
+
+  /** Whether steps are committed to PostgreSQL (a credited grab then keeps its outbox entry). */
+  get durable(): boolean {
+    return this.ledger !== undefined;
+  }
+
+  /**
+   * A credit the store applied with its claim (grabAndCredit) and, being durable, left in the
+   * outbox: commits its rows, then queues the outbox ack. A node that dies between the two
+   * leaves the entry for the reconciler, which commits the rows (a no-op if they landed) and
+   * acks it — so a claim made in Redis is never missing from PostgreSQL for long.
+   */
+  async recordCredited(credit: Credit): Promise<void> {
+    if (!this.ledger) return;
+    await this.ledger.commit(creditLedgerRows(credit));
+    this.acker.ack(credit.sourceId, credit.claimId);
   }
 
   /** Commits ledger rows of a step the store made (a no-op without PostgreSQL). */

@@ -1,6 +1,7 @@
 /**
  * Finishes money moves a crash or store failure left half-done (see store.ts):
- *  - a hold still `held` after the grace period: if its packet exists, settle it; otherwise
+ *  - a hold still `held` after the grace period: if its packet exists, settle it (with
+ *    PostgreSQL: after committing the hold and the rows it carries); otherwise
  *    tombstone the packet id (so it can never be created) and release the hold;
  *  - an outbox credit not acked after the grace period: commit its ledger rows (with
  *    PostgreSQL: a credit whose commit failed waits here), apply it (idempotent by claim id)
@@ -13,6 +14,7 @@ import type { Metrics } from '../../observability/metrics.js';
 import type { Store } from '../../store/store.js';
 import type { Broadcaster } from '../runtime/broadcaster.js';
 import type { LedgerGate } from './ledger-gate.js';
+import { decodeLedgerRows, holdRows } from '../../store/ledger/index.js';
 import { creditLedgerRows } from './payments.js';
 
 export interface ReconcileReport {
@@ -46,6 +48,10 @@ export class Reconciler {
     this.metrics.reconcilerBacklog.set({ kind: 'holds' }, holds.length);
     for (const hold of holds) {
       if ((await this.store.escrow.abortFunded(hold.holdId)) === 'exists') {
+        // A send whose commit never happened (its node died, or PostgreSQL was away): commit
+        // the hold and what it funds first (a no-op if they landed), then settle.
+        if (this.ledger && hold.ledger !== undefined)
+          await this.ledger.commit([...holdRows(hold), ...decodeLedgerRows(hold.ledger)]);
         await this.store.wallets.settleHold(hold.userId, hold.holdId);
         report.settled += 1;
         this.metrics.reconciled.inc({ kind: 'settle' });

@@ -222,7 +222,9 @@ export class PacketService {
       ...(location ? { location: fencePass(location, this.deps.fence.accuracyCapM) } : {}),
     };
     this.deps.payments.ensureLedger();
-    const outcome = await store.packets.grabAndCredit(packetId, user, now, pass);
+    const outcome = await store.packets.grabAndCredit(packetId, user, now, pass, {
+      keepOutbox: this.deps.payments.durable,
+    });
     switch (outcome.status) {
       case 'expired':
       case 'empty': {
@@ -269,7 +271,7 @@ export class PacketService {
     if (!outcome.credited) paid = payments.pay(creditOf(claim));
     else if (payments.ledger) {
       const { balance } = outcome;
-      paid = payments.record(claimLedgerRows(claim)).then(() => {
+      paid = payments.recordCredited(creditOf(claim)).then(() => {
         payments.credited(claim.userId, balance, conn);
       });
     } else payments.credited(claim.userId, outcome.balance, conn);

@@ -7,6 +7,7 @@
 import type { PacketRecord } from '../packets/packet-store.js';
 import type { RainRecord } from '../rains/rain-store.js';
 import type { Credit, Hold, LedgerKind } from '../wallets/wallet-store.js';
+import { MalformedRowError } from './ledger-errors.js';
 
 /** One wallet movement; `amount` is signed (a hold is negative). */
 export interface EntryRow {
@@ -147,3 +148,19 @@ export const claimAndCreditRows = (credit: Credit, dropId: string | null = null)
   ...claimRows(credit, dropId),
   ...creditRows(credit),
 ];
+
+const TABLES: ReadonlySet<string> = new Set<LedgerRow['table']>(['entry', 'claim', 'packet', 'rain']);
+
+const isRow = (v: unknown): v is LedgerRow =>
+  typeof v === 'object' && v !== null && 'table' in v && typeof v.table === 'string' && TABLES.has(v.table);
+
+/**
+ * The rows a hold carried (Hold.ledger: Payments.fund wrote them with the builders above), for
+ * the reconciler to commit. Throws MalformedRowError on anything else.
+ */
+export function decodeLedgerRows(json: string): LedgerRow[] {
+  const value: unknown = JSON.parse(json);
+  if (!Array.isArray(value) || !value.every(isRow))
+    throw new MalformedRowError("a hold's ledger rows: not rows");
+  return value;
+}

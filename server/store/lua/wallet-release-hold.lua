@@ -9,6 +9,7 @@ if not raw then return { balance, 0 } end
 local hold = cjson.decode(raw)
 if hold.state ~= 'held' then return { balance, 0 } end
 hold.state = 'released'
+hold.ledger = nil
 redis.call('HSET', KEYS[3], ARGV[2], cjson.encode(hold))
 balance = redis.call('HINCRBY', KEYS[1], 'balance', hold.amount)
 redis.call('RPUSH', KEYS[2], cjson.encode({

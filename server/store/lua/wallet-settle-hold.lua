@@ -7,5 +7,6 @@ if not raw then return 0 end
 local hold = cjson.decode(raw)
 if hold.state ~= 'held' then return 0 end
 hold.state = 'settled'
+hold.ledger = nil
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(hold))
 return 1

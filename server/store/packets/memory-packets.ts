@@ -71,12 +71,18 @@ export class MemoryPackets implements PacketStore {
     return Promise.resolve(this.grabNow(packetId, user, at, pass));
   }
 
-  grabAndCredit(packetId: string, user: UserRef, at: number, pass?: GrabPass): Promise<CreditedGrabOutcome> {
+  grabAndCredit(
+    packetId: string,
+    user: UserRef,
+    at: number,
+    pass?: GrabPass,
+    options: { keepOutbox?: boolean } = {},
+  ): Promise<CreditedGrabOutcome> {
     const outcome = this.grabNow(packetId, user, at, pass);
     if (outcome.status !== 'claimed') return Promise.resolve(outcome);
     const { claimId } = outcome.claim;
     const credit = this.packets.get(packetId)?.outbox.get(claimId);
-    this.packets.get(packetId)?.outbox.delete(claimId);
+    if (!options.keepOutbox) this.packets.get(packetId)?.outbox.delete(claimId);
     const balance = credit
       ? this.wallets.creditNow(credit).balance
       : this.wallets.wallet(user.userId).balance;

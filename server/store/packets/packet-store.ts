@@ -126,8 +126,18 @@ export interface PacketStore {
    * applyCredit of it is a no-op) and no outbox entry left behind. Where it cannot (Redis
    * Cluster: the packet and the wallet live in different slots) it is exactly `grab`
    * (`credited: false`) and the caller pays the claim with applyCredit → ackCredits.
+   * `keepOutbox` (with a PostgreSQL ledger): the credited claim's outbox entry stays until the
+   * caller acks it (ackCredits) once its ledger rows are committed — so a node that dies
+   * between the two leaves it to the reconciler, which commits the rows and acks it (applying
+   * it again is a no-op by claim id).
    */
-  grabAndCredit(packetId: string, user: UserRef, at: number, pass?: GrabPass): Promise<CreditedGrabOutcome>;
+  grabAndCredit(
+    packetId: string,
+    user: UserRef,
+    at: number,
+    pass?: GrabPass,
+    options?: { keepOutbox?: boolean },
+  ): Promise<CreditedGrabOutcome>;
 
   /**
    * If the packet is open and `at >= expiresAt`: moves its remaining escrow into an outbox

@@ -125,7 +125,13 @@ export class RedisPackets extends RedisPart implements PacketStore {
     return this.guard(() => cancelTimedPacket(this.redis, this.keys, packetId, senderId, at));
   }
 
-  grabAndCredit(packetId: string, user: UserRef, at: number, pass?: GrabPass): Promise<CreditedGrabOutcome> {
+  grabAndCredit(
+    packetId: string,
+    user: UserRef,
+    at: number,
+    pass?: GrabPass,
+    options: { keepOutbox?: boolean } = {},
+  ): Promise<CreditedGrabOutcome> {
     if (this.kind === 'cluster') {
       return this.grab(packetId, user, at, pass).then((o) =>
         o.status === 'claimed' ? { ...o, credited: false } : o,
@@ -142,7 +148,7 @@ export class RedisPackets extends RedisPart implements PacketStore {
         this.keys.unlocked(packetId),
         ...walletKeys(this.keys, user.userId, 'credits'),
       ],
-      grabArgs(packetId, user, at, pass),
+      [...grabArgs(packetId, user, at, pass), options.keepOutbox ? '1' : ''],
     );
   }
 

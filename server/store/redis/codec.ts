@@ -148,6 +148,7 @@ const holdSchema = z.object({
   amount: z.number(),
   at: z.number(),
   state: z.string(),
+  ledger: z.string().optional(),
 });
 
 const listenSchema = z.object({

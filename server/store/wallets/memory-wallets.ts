@@ -70,7 +70,10 @@ export class MemoryWallets implements WalletStore {
 
   settleHold(userId: string, holdId: string): Promise<void> {
     const h = this.wallets.get(userId)?.holds.get(holdId);
-    if (h?.state === 'held') h.state = 'settled';
+    if (h?.state === 'held') {
+      h.state = 'settled';
+      delete h.ledger;
+    }
     return Promise.resolve();
   }
 
@@ -79,6 +82,7 @@ export class MemoryWallets implements WalletStore {
     const h = w?.holds.get(holdId);
     if (!w || h?.state !== 'held') return Promise.resolve({ balance: w?.balance ?? 0, applied: false });
     h.state = 'released';
+    delete h.ledger;
     return Promise.resolve({ balance: this.post(userId, 'release', h.amount, holdId, at), applied: true });
   }
 
@@ -102,7 +106,8 @@ export class MemoryWallets implements WalletStore {
     for (const w of this.wallets.values()) {
       for (const h of w.holds.values()) {
         if (h.state === 'held' && h.at < before && out.length < limit) {
-          out.push({ holdId: h.holdId, userId: h.userId, amount: h.amount, at: h.at });
+          const { state: _state, ...stale } = h;
+          out.push(stale);
         }
       }
     }

@@ -53,6 +53,7 @@ export class RedisWallets extends RedisPart implements WalletStore {
         hold.holdId,
         hold.amount,
         hold.at,
+        hold.ledger ?? '',
       ]);
       if (!result.ok) await this.redis.zrem(this.keys.pendingHolds(), entry);
       return result;
@@ -102,7 +103,11 @@ export class RedisWallets extends RedisPart implements WalletStore {
           const [userId = '', holdId = ''] = entry.split('\n');
           const raw = await this.redis.hget(this.keys.holds(userId), holdId);
           const hold = raw ? decodeHold(raw) : null;
-          if (hold?.state === 'held') return { holdId, userId, amount: hold.amount, at: hold.at };
+          if (hold?.state === 'held') {
+            const stale: Hold = { holdId, userId, amount: hold.amount, at: hold.at };
+            if (hold.ledger !== undefined) stale.ledger = hold.ledger;
+            return stale;
+          }
           // Settled or released (the index removal was lost), or never made (the hold script
           // never ran): make sure no packet can appear for it, then forget the entry.
           if (!hold) await this.funding.abortFunded(holdId);

@@ -26,6 +26,12 @@ export interface Hold {
   userId: string;
   amount: number;
   at: number;
+  /**
+   * With a PostgreSQL ledger: the ledger rows of the packet or rain the hold funds (JSON),
+   * kept while it is held, so the reconciler can commit a send whose node died before its
+   * commit (then settle it). Dropped when the hold is settled or released.
+   */
+  ledger?: string;
 }
 
 export type LedgerKind = 'mint' | 'hold' | 'release' | 'credit';
