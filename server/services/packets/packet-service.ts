@@ -7,17 +7,16 @@ import type { PacketDetails, PacketView, UserRef } from '@red-packet/sdk/protoco
 import type { PacketSpec } from '@red-packet/sdk/schemas';
 import { GameError, notInRoom } from '../../domain/errors.js';
 import { checkFence, fencePass, outOfArea } from '../../domain/geo-fence.js';
-import { newId } from '../../domain/ids.js';
-import { resolveOpening } from '../../domain/packet-opening.js';
 import { checkPacketLimits, packetTotal, splitPacket } from '../../domain/packet-rules.js';
-import { claimAndCreditRows, packetRows, type LedgerRow } from '../../store/ledger/index.js';
-import type { ClaimRecord, Credit, PacketRecord } from '../../store/store.js';
+import { packetRows } from '../../store/ledger/index.js';
+import type { PacketRecord } from '../../store/store.js';
 import type { ClaimVia } from '../risk/claim-risk.js';
 import { GrabQueue } from './grab-queue.js';
 import { PacketFacts, type ExhaustedReason, type PacketFact } from './packet-facts.js';
 import type { SendGateUser } from '../risk/risk-service.js';
 import { bestLuckOf, claimView, packetView } from './packet-views.js';
 import { closedError, closedReasonOf, refusalOf } from './grab-refusals.js';
+import { claimLedgerRows, creditOf, packetRecordOf } from './packet-record.js';
 import type { GrabRequest, GrabResult, PacketServiceDeps, SendOptions } from './packet-service-types.js';
 
 export type {
@@ -57,29 +56,8 @@ export class PacketService {
     const total = packetTotal(spec);
     const shares = splitPacket(spec, this.deps.randomInt);
     const now = clock.now();
-    const { opensAt, expiresAt } = resolveOpening(spec, now, limits.packetMaxOpenDelayMs, limits.packetTtlMs);
+    const record = packetRecordOf(sender, roomId, spec, total, now, limits, options);
     if (spec.fence) checkFence(spec.fence, this.deps.fence);
-    const record: PacketRecord = {
-      id: options.id ?? newId('pk'),
-      roomId,
-      senderId: sender.userId,
-      senderName: sender.name,
-      kind: spec.kind,
-      total,
-      count: spec.count,
-      greeting: spec.greeting ?? '',
-      createdAt: now,
-      opensAt,
-      expiresAt,
-      status: 'open',
-      remainingCount: spec.count,
-      remainingAmount: total,
-      bestLuck: null,
-      unlock: spec.unlock ?? null,
-    };
-    const claim = options.claim ?? (spec.claim?.type === 'code' ? spec.claim : undefined);
-    if (claim) record.claim = claim;
-    if (spec.fence && !options.claim) record.fence = { ...spec.fence };
     const undoRisk = await this.deps.admitSend?.(sender, record.id, 'packet', total);
     try {
       // The indexes go in between the hold and the packet: a send refused for funds (the hold)
@@ -387,20 +365,3 @@ export class PacketService {
     return { packet: packetView(packet), claims: claims.map(claimView), bestLuck: bestLuckOf(packet) };
   }
 }
-
-/** The credit a packet claim owes its grabber (the store's outbox credit, or the one it applied). */
-const creditOf = (claim: ClaimRecord): Credit => ({
-  claimId: claim.claimId,
-  userId: claim.userId,
-  amount: claim.amount,
-  sourceId: claim.packetId,
-  reason: 'grab',
-  at: claim.at,
-});
-
-/**
- * A claim's ledger rows: the claim and its credit entry. PostgreSQL records the credit even
- * where the wallet is credited after the claim (Cluster): the outbox and the reconciler bring
- * Redis up to it, never the other way round.
- */
-const claimLedgerRows = (claim: ClaimRecord): LedgerRow[] => claimAndCreditRows(creditOf(claim));
