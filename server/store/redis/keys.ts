@@ -81,17 +81,21 @@ export class RedisKeys {
   rainDraws(rainId: string): string {
     return this.tag('n', rainId, ':draws');
   }
-  /** One drop's lottery tickets, in arrival order. */
-  rainTickets(rainId: string, dropId: string): string {
-    return this.tag('n', rainId, `:tickets:${dropId}`);
+  /** Lottery batches handed in: `dropId\nnodeId` → JSON { h: digest, c: count, k: candidates }. */
+  rainBatches(rainId: string): string {
+    return this.tag('n', rainId, ':batches');
   }
-  /** Lottery ticket holders, as `dropId\nuserId`. */
-  rainEntrants(rainId: string): string {
-    return this.tag('n', rainId, ':entrants');
+  /** One node's ticket list for one drop (user ids, one per line), kept for replay. */
+  rainBatchList(rainId: string, dropId: string, nodeId: string): string {
+    return this.tag('n', rainId, `:list:${dropId}:${nodeId}`);
   }
-  /** Per-user tap counts in the current one-second window. */
-  rainTaps(rainId: string): string {
-    return this.tag('n', rainId, ':taps');
+  /** One drop's lottery candidates from every node: userId scored by rain-lottery.ts ticketScore. */
+  rainCandidates(rainId: string, dropId: string): string {
+    return this.tag('n', rainId, `:cands:${dropId}`);
+  }
+  /** The names of one drop's candidates: userId → name. */
+  rainCandidateNames(rainId: string, dropId: string): string {
+    return this.tag('n', rainId, `:names:${dropId}`);
   }
   /** Every grab attempt on a released drop (capped), for the host's report. */
   rainLog(rainId: string): string {

@@ -1,0 +1,196 @@
+/**
+ * The node's gate in front of every drop grab (issue 24: taps decided on the node). Everything
+ * this node can decide alone it answers without the store; only what decides money leaves it:
+ * a lottery ticket joins this node's batch for the drop (DropBatches, handed in once per drop),
+ * a race grab claims a share in the store.
+ *
+ *   rain facts   per running rain: its record (floor, window, tap limit, ttl, mode, cap, seed)
+ *                and each drop's release time — from the driver's own releases (learnReleased)
+ *                or one store read when a tap names a drop it does not know (at most one read
+ *                per rain per RELOAD_MS, shared by every tap waiting on it)
+ *   tap limit    per user per one-second window of server time, counted on this node only: a
+ *                user connected to k nodes is bounded by k × maxTapsPerSec taps a second, still
+ *                one ticket per drop (the store keeps one candidate per user)
+ *   lottery      before release + floor → early; in the window → the first tap per user per
+ *                drop on this node takes a ticket (`already` after), none for a user this node
+ *                knows reached the cap; after the window → drawing until the draw is known,
+ *                then a claim (the drop's leftovers go first come)
+ *   race         in the drop's ttl → a claim
+ *
+ * Memory is bounded: a rain's facts go when it ends (forget) or when more than RAIN_LIMIT
+ * rains are known; the tap counts are cleared every second; wins per user are at most the
+ * rain's shares.
+ */
+import type { UserRef } from '@red-packet/sdk/protocol';
+import { lotteryWindow, tapWindowStart } from '../../domain/rain-rules.js';
+import { rainTimeline } from '../../domain/rain-timeline.js';
+import type { RainRecord, Store } from '../../store/store.js';
+import type { DropBatches } from './drop-batches.js';
+
+/** A rain whose drops this node does not know is re-read at most this often, ms. */
+const RELOAD_MS = 100;
+/** Rains whose facts a node keeps at once. */
+const RAIN_LIMIT = 1_000;
+
+export type GateOutcome =
+  /** Go to the store for a share (race, or a drawn lottery drop's leftovers). */
+  | { status: 'claim' }
+  /** Took a ticket in this node's batch; the window closes at `closeAt`. */
+  | { status: 'ticket'; closeAt: number }
+  /** The window closed at `closeAt` and this node does not know the draw yet. */
+  | { status: 'drawing'; closeAt: number }
+  | { status: 'early'; opensAt: number }
+  | { status: 'rate'; retryAt: number }
+  | { status: 'already' | 'cap' | 'drop-inactive' | 'rain-inactive' | 'missing' };
+
+interface RainFacts {
+  rain: RainRecord;
+  /** dropId → index in the timeline. */
+  index: Map<string, number>;
+  /** dropId → release time (known released drops only). */
+  released: Map<string, number>;
+  /** Lottery drops whose draw this node knows. */
+  drawn: Set<string>;
+  /** userId → shares won in the rain, as far as this node knows. */
+  wins: Map<string, number>;
+  tapSecond: number;
+  taps: Map<string, number>;
+  loadedAt: number;
+}
+
+export class RainGate {
+  private readonly rains = new Map<string, RainFacts>();
+  private readonly loads = new Map<string, Promise<RainFacts | undefined>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly batches: DropBatches,
+  ) {}
+
+  /** Rains this node holds facts for (tests, metrics). */
+  get known(): number {
+    return this.rains.size;
+  }
+
+  /** Decides one tap of `user` on drop `dropId` at server time `now`. */
+  async enter(rainId: string, dropId: string, user: UserRef, now: number): Promise<GateOutcome> {
+    let facts = this.rains.get(rainId);
+    if (!facts || (!facts.released.has(dropId) && now - facts.loadedAt >= RELOAD_MS)) {
+      facts = await this.load(rainId, now);
+      if (!facts) return { status: 'missing' };
+    }
+    const r = facts.rain;
+    if (r.status !== 'running') return { status: 'rain-inactive' };
+    const releasedAt = facts.released.get(dropId);
+    const index = facts.index.get(dropId) ?? -1;
+    const second = tapWindowStart(now);
+    if (facts.tapSecond !== second) {
+      facts.tapSecond = second;
+      facts.taps.clear();
+    }
+    const count = facts.taps.get(user.userId) ?? 0;
+    if (count >= r.maxTapsPerSec) {
+      if (releasedAt !== undefined) this.batches.log(r, dropId, index, releasedAt, user.userId, now, 'rate');
+      return { status: 'rate', retryAt: second + 1_000 };
+    }
+    facts.taps.set(user.userId, count + 1);
+    if (releasedAt === undefined || now < releasedAt || now >= releasedAt + r.dropTtlMs)
+      return { status: 'drop-inactive' };
+    const log = (outcome: 'tap' | 'ticket' | 'early'): void =>
+      this.batches.log(r, dropId, index, releasedAt, user.userId, now, outcome);
+    if (r.mode !== 'lottery' || facts.drawn.has(dropId)) {
+      log('tap');
+      return { status: 'claim' };
+    }
+    const { opensAt, closesAt } = lotteryWindow(releasedAt, r);
+    if (now < opensAt) {
+      log('early');
+      return { status: 'early', opensAt };
+    }
+    if (now >= closesAt) {
+      log('tap');
+      return { status: 'drawing', closeAt: closesAt };
+    }
+    if (this.batches.holds(rainId, dropId, user.userId)) return { status: 'already' };
+    const cap = r.maxGrabsPerUser;
+    if (cap !== null && (facts.wins.get(user.userId) ?? 0) >= cap) {
+      log('tap');
+      return { status: 'cap' };
+    }
+    // Decided after this node handed the drop in (a slow read): the draw is pending for it.
+    if (!this.batches.ticket(r, dropId, releasedAt, user)) return { status: 'drawing', closeAt: closesAt };
+    log('ticket');
+    return { status: 'ticket', closeAt: closesAt };
+  }
+
+  /** The driver released `dropIds` at `at`: this node knows them without a read. */
+  learnReleased(rain: RainRecord, dropIds: readonly string[], at: number): void {
+    const facts = this.rains.get(rain.id) ?? this.remember(rain, Number.NEGATIVE_INFINITY);
+    facts.rain.status = rain.status;
+    for (const id of dropIds) facts.released.set(id, at);
+  }
+
+  /** A drop's draw as this node learned it: later taps go first come; wins count to the cap. */
+  learnDraw(rainId: string, dropId: string, winners: readonly { userId: string }[]): void {
+    const facts = this.rains.get(rainId);
+    if (!facts || facts.drawn.has(dropId)) return;
+    facts.drawn.add(dropId);
+    for (const w of winners) this.learnWin(rainId, w.userId, facts);
+  }
+
+  /** `userId` won a share of the rain (a draw or a first-come claim on this node). */
+  learnWin(rainId: string, userId: string, facts = this.rains.get(rainId)): void {
+    facts?.wins.set(userId, (facts.wins.get(userId) ?? 0) + 1);
+  }
+
+  /** The rain is over: its facts go. */
+  forget(rainId: string): void {
+    this.rains.delete(rainId);
+  }
+
+  /** Reads the rain and its released drops: one read at a time per rain, shared by every tap. */
+  private load(rainId: string, now: number): Promise<RainFacts | undefined> {
+    let loading = this.loads.get(rainId);
+    if (!loading) {
+      loading = this.read(rainId, now).finally(() => this.loads.delete(rainId));
+      this.loads.set(rainId, loading);
+    }
+    return loading;
+  }
+
+  private async read(rainId: string, now: number): Promise<RainFacts | undefined> {
+    const rain = await this.store.rains.getRain(rainId);
+    if (!rain) return undefined;
+    const active = await this.store.rains.activeDrops(rainId, now);
+    const facts = this.rains.get(rainId) ?? this.remember(rain, now);
+    facts.rain = rain;
+    if (rain.status !== 'running' && rain.status !== 'scheduled') {
+      // Over: keep only the record (taps on it are refused without a read) until evicted.
+      facts.wins.clear();
+      facts.released.clear();
+    }
+    for (const d of active) facts.released.set(d.dropId, d.releasedAt);
+    facts.loadedAt = now;
+    return facts;
+  }
+
+  private remember(rain: RainRecord, loadedAt: number): RainFacts {
+    if (this.rains.size >= RAIN_LIMIT) {
+      const oldest = this.rains.keys().next().value;
+      if (oldest !== undefined) this.rains.delete(oldest);
+    }
+    const timeline = rainTimeline(rain.seed, rain.drops, rain.durationMs);
+    const facts: RainFacts = {
+      rain: { ...rain },
+      index: new Map(timeline.map((p, i) => [p.dropId, i])),
+      released: new Map(),
+      drawn: new Set(),
+      wins: new Map(),
+      tapSecond: 0,
+      taps: new Map(),
+      loadedAt,
+    };
+    this.rains.set(rain.id, facts);
+    return facts;
+  }
+}
