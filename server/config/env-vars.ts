@@ -128,7 +128,7 @@ export const ENV_VARS = {
   },
   RAIN_SCAN_MS: { default: '500', about: 'how often nodes look for rains without a live driver' },
   RAIN_BATCH_GRACE_MS: {
-    default: '400',
+    default: '1000',
     about:
       "how long after a lottery window closes the driver draws: every node's ticket batch (handed in at the close, on its next tick) must land within it",
   },

@@ -14,7 +14,8 @@
  *   lottery      before release + floor → early; in the window → the first tap per user per
  *                drop on this node takes a ticket (`already` after), none for a user this node
  *                knows reached the cap; after the window → drawing until the draw is known,
- *                then a claim (the drop's leftovers go first come)
+ *                then PACKET_EMPTY if it paid every share, else a claim (leftovers go first
+ *                come)
  *   race         in the drop's ttl → a claim
  *
  * Memory is bounded: a rain's facts go when it ends (forget) or when more than RAIN_LIMIT
@@ -33,15 +34,18 @@ const RELOAD_MS = 100;
 const RAIN_LIMIT = 1_000;
 
 export type GateOutcome =
-  /** Go to the store for a share (race, or a drawn lottery drop's leftovers). */
-  | { status: 'claim' }
+  /**
+   * Go to the store for a share (race, or a drawn lottery drop's leftovers); at most `left`
+   * shares can be left (an upper bound: other nodes take shares too).
+   */
+  | { status: 'claim'; left: number }
   /** Took a ticket in this node's batch; the window closes at `closeAt`. */
   | { status: 'ticket'; closeAt: number }
   /** The window closed at `closeAt` and this node does not know the draw yet. */
   | { status: 'drawing'; closeAt: number }
   | { status: 'early'; opensAt: number }
   | { status: 'rate'; retryAt: number }
-  | { status: 'already' | 'cap' | 'drop-inactive' | 'rain-inactive' | 'missing' };
+  | { status: 'already' | 'cap' | 'drop-empty' | 'drop-inactive' | 'rain-inactive' | 'missing' };
 
 interface RainFacts {
   rain: RainRecord;
@@ -49,8 +53,8 @@ interface RainFacts {
   index: Map<string, number>;
   /** dropId → release time (known released drops only). */
   released: Map<string, number>;
-  /** Lottery drops whose draw this node knows. */
-  drawn: Set<string>;
+  /** Lottery drops whose draw this node knows → shares the draw left (first come). */
+  leftovers: Map<string, number>;
   /** userId → shares won in the rain, as far as this node knows. */
   wins: Map<string, number>;
   tapSecond: number;
@@ -98,9 +102,11 @@ export class RainGate {
       return { status: 'drop-inactive' };
     const log = (outcome: 'tap' | 'ticket' | 'early'): void =>
       this.batches.log(r, dropId, index, releasedAt, user.userId, now, outcome);
-    if (r.mode !== 'lottery' || facts.drawn.has(dropId)) {
+    const left = r.mode === 'lottery' ? facts.leftovers.get(dropId) : r.sharesPerDrop;
+    if (left === 0) return { status: 'drop-empty' };
+    if (left !== undefined) {
       log('tap');
-      return { status: 'claim' };
+      return { status: 'claim', left };
     }
     const { opensAt, closesAt } = lotteryWindow(releasedAt, r);
     if (now < opensAt) {
@@ -133,8 +139,8 @@ export class RainGate {
   /** A drop's draw as this node learned it: later taps go first come; wins count to the cap. */
   learnDraw(rainId: string, dropId: string, winners: readonly { userId: string }[]): void {
     const facts = this.rains.get(rainId);
-    if (!facts || facts.drawn.has(dropId)) return;
-    facts.drawn.add(dropId);
+    if (!facts || facts.leftovers.has(dropId)) return;
+    facts.leftovers.set(dropId, Math.max(0, facts.rain.sharesPerDrop - winners.length));
     for (const w of winners) this.learnWin(rainId, w.userId, facts);
   }
 
@@ -184,7 +190,7 @@ export class RainGate {
       rain: { ...rain },
       index: new Map(timeline.map((p, i) => [p.dropId, i])),
       released: new Map(),
-      drawn: new Set(),
+      leftovers: new Map(),
       wins: new Map(),
       tapSecond: 0,
       taps: new Map(),

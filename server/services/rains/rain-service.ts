@@ -83,6 +83,7 @@ const ENTRY_REFUSALS = {
   'drop-inactive': GRAB_REFUSALS['drop-inactive'],
   already: ['ALREADY_GRABBED', 'you already hold a ticket for this drop'],
   cap: GRAB_REFUSALS.cap,
+  'drop-empty': GRAB_REFUSALS['drop-empty'],
 } as const;
 
 export class RainService {
@@ -217,8 +218,10 @@ export class RainService {
     payments.ensureLedger();
     const entry = await gate.enter(rainId, dropId, user, clock.now());
     result.outcome = entry.status;
+    let left = 0;
     switch (entry.status) {
       case 'claim':
+        left = entry.left;
         break;
       case 'ticket':
         try {
@@ -254,7 +257,7 @@ export class RainService {
     // as it may have shares left (GrabQueue); the rest hear PACKET_EMPTY once it is known empty.
     const grabbed = await this.claims.run(
       key,
-      undefined,
+      left,
       async () => {
         const got = await store.rains.grabDrop(rainId, dropId, user, clock.now());
         if (got.status === 'claimed') return got;
