@@ -190,8 +190,12 @@ export function describeRainFairContract(getStore: () => Store): void {
 
     it('a cancelled rain never draws; batches and waiting tickets learn the rain closed', async () => {
       const f = await fundRain(store, { drops: 2, sharesPerDrop: 1, total: 200, mode: 'lottery' });
-      await releaseAll(store, f, RELEASE);
       const dropId = f.timeline[0]!.dropId;
+      // What a node reads of a drop it does not know: its release time (0 before, null: none).
+      expect(await store.rains.dropReleasedAt(f.rain.id, dropId)).toBe(0);
+      expect(await store.rains.dropReleasedAt(f.rain.id, 'd_unknown')).toBeNull();
+      await releaseAll(store, f, RELEASE);
+      expect(await store.rains.dropReleasedAt(f.rain.id, dropId)).toBe(RELEASE);
       const batch = dropBatch('n1', f.rain.seed, dropId, 1, holders(['a']));
       expect(await store.lottery.submitBatch(f.rain.id, dropId, batch)).toEqual({ status: 'accepted' });
       expect(await store.lottery.dropDraw(f.rain.id, dropId)).toEqual({ state: 'open' });

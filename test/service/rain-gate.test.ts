@@ -55,6 +55,7 @@ describe('the node gate', () => {
   it('decides lottery taps without the store and hands the tickets in with one call per drop', async () => {
     const { rainId, dropId, at } = await oneDrop({ total: 500, sharesPerDrop: 5, maxTapsPerSec: 2 });
     const reads = vi.spyOn(fx.store.rains, 'getRain');
+    const dropReads = vi.spyOn(fx.store.rains, 'dropReleasedAt');
     const claims = vi.spyOn(fx.store.rains, 'grabDrop');
     const batches = vi.spyOn(fx.store.lottery, 'submitBatch');
 
@@ -70,7 +71,8 @@ describe('the node gate', () => {
       'DROP_NOT_ACTIVE',
     );
     expect(fx.rains.ticketsHeld).toBe(40);
-    expect(reads).toHaveBeenCalledTimes(1); // the forged id: one re-read of the rain
+    expect(reads).not.toHaveBeenCalled(); // the driver's own node knows its rain and releases
+    expect(dropReads).toHaveBeenCalledTimes(1); // the forged id: one read of that drop
     expect(claims).not.toHaveBeenCalled();
     expect(batches).not.toHaveBeenCalled();
 

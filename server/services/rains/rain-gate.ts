@@ -4,10 +4,11 @@
  * a lottery ticket joins this node's batch for the drop (DropBatches, handed in once per drop),
  * a race grab claims a share in the store.
  *
- *   rain facts   per running rain: its record (floor, window, tap limit, ttl, mode, cap, seed)
- *                and each drop's release time — from the driver's own releases (learnReleased)
- *                or one store read when a tap names a drop it does not know (at most one read
- *                per rain per RELOAD_MS, shared by every tap waiting on it)
+ *   rain facts   per running rain: its record (floor, window, tap limit, ttl, mode, cap, seed),
+ *                read once, and each drop's release time — from the driver's own releases
+ *                (learnReleased) or one read of that drop when a tap names a drop it does not
+ *                know (after the tap counted against the limit; at most one read per drop per
+ *                RELOAD_MS, shared by every tap waiting on it)
  *   tap limit    per user per one-second window of server time, counted on this node only: a
  *                user connected to k nodes is bounded by k × maxTapsPerSec taps a second, still
  *                one ticket per drop (the store keeps one candidate per user)
@@ -32,6 +33,8 @@ import type { DropBatches } from './drop-batches.js';
 const RELOAD_MS = 100;
 /** Rains whose facts a node keeps at once. */
 const RAIN_LIMIT = 1_000;
+/** Unknown drop ids remembered as read, per rain, before the memory is cleared. */
+const CHECKED_LIMIT = 4_096;
 
 export type GateOutcome =
   /**
@@ -60,6 +63,9 @@ interface RainFacts {
   tapSecond: number;
   taps: Map<string, number>;
   loadedAt: number;
+  /** dropId → when this node last read it (unknown drops), and the reads in flight. */
+  checked: Map<string, number>;
+  reading: Map<string, Promise<number | undefined>>;
 }
 
 export class RainGate {
@@ -79,13 +85,13 @@ export class RainGate {
   /** Decides one tap of `user` on drop `dropId` at server time `now`. */
   async enter(rainId: string, dropId: string, user: UserRef, now: number): Promise<GateOutcome> {
     let facts = this.rains.get(rainId);
-    if (!facts || (!facts.released.has(dropId) && now - facts.loadedAt >= RELOAD_MS)) {
+    // A rain not known, or known before it started, is read again (at most every RELOAD_MS).
+    if (!facts || (facts.rain.status === 'scheduled' && now - facts.loadedAt >= RELOAD_MS)) {
       facts = await this.load(rainId, now);
       if (!facts) return { status: 'missing' };
     }
     const r = facts.rain;
     if (r.status !== 'running') return { status: 'rain-inactive' };
-    const releasedAt = facts.released.get(dropId);
     const index = facts.index.get(dropId) ?? -1;
     const second = tapWindowStart(now);
     if (facts.tapSecond !== second) {
@@ -94,10 +100,12 @@ export class RainGate {
     }
     const count = facts.taps.get(user.userId) ?? 0;
     if (count >= r.maxTapsPerSec) {
-      if (releasedAt !== undefined) this.batches.log(r, dropId, index, releasedAt, user.userId, now, 'rate');
+      const known = facts.released.get(dropId);
+      if (known !== undefined) this.batches.log(r, dropId, index, known, user.userId, now, 'rate');
       return { status: 'rate', retryAt: second + 1_000 };
     }
     facts.taps.set(user.userId, count + 1);
+    const releasedAt = facts.released.get(dropId) ?? (await this.readDrop(facts, dropId, now));
     if (releasedAt === undefined || now < releasedAt || now >= releasedAt + r.dropTtlMs)
       return { status: 'drop-inactive' };
     const log = (outcome: 'tap' | 'ticket' | 'early'): void =>
@@ -154,7 +162,7 @@ export class RainGate {
     this.rains.delete(rainId);
   }
 
-  /** Reads the rain and its released drops: one read at a time per rain, shared by every tap. */
+  /** Reads the rain (one read at a time per rain, shared by every tap waiting on it). */
   private load(rainId: string, now: number): Promise<RainFacts | undefined> {
     let loading = this.loads.get(rainId);
     if (!loading) {
@@ -167,17 +175,38 @@ export class RainGate {
   private async read(rainId: string, now: number): Promise<RainFacts | undefined> {
     const rain = await this.store.rains.getRain(rainId);
     if (!rain) return undefined;
-    const active = await this.store.rains.activeDrops(rainId, now);
     const facts = this.rains.get(rainId) ?? this.remember(rain, now);
     facts.rain = rain;
+    facts.loadedAt = now;
     if (rain.status !== 'running' && rain.status !== 'scheduled') {
       // Over: keep only the record (taps on it are refused without a read) until evicted.
       facts.wins.clear();
       facts.released.clear();
     }
-    for (const d of active) facts.released.set(d.dropId, d.releasedAt);
-    facts.loadedAt = now;
     return facts;
+  }
+
+  /**
+   * Reads one drop's release time (a drop the driver released on another node). One read per
+   * drop at a time and at most one per RELOAD_MS; undefined while it is not released.
+   */
+  private readDrop(facts: RainFacts, dropId: string, now: number): Promise<number | undefined> {
+    const pending = facts.reading.get(dropId);
+    if (pending) return pending;
+    if (now - (facts.checked.get(dropId) ?? Number.NEGATIVE_INFINITY) < RELOAD_MS)
+      return Promise.resolve(undefined);
+    if (facts.checked.size >= CHECKED_LIMIT) facts.checked.clear();
+    facts.checked.set(dropId, now);
+    const reading = this.store.rains
+      .dropReleasedAt(facts.rain.id, dropId)
+      .then((at) => {
+        if (!at) return undefined;
+        facts.released.set(dropId, at);
+        return at;
+      })
+      .finally(() => facts.reading.delete(dropId));
+    facts.reading.set(dropId, reading);
+    return reading;
   }
 
   private remember(rain: RainRecord, loadedAt: number): RainFacts {
@@ -195,6 +224,8 @@ export class RainGate {
       tapSecond: 0,
       taps: new Map(),
       loadedAt,
+      checked: new Map(),
+      reading: new Map(),
     };
     this.rains.set(rain.id, facts);
     return facts;

@@ -96,8 +96,13 @@ export class RainRunner {
     }
   }
 
-  /** Gives every lease back (graceful shutdown) so other nodes take over at once. */
+  /**
+   * Gives every lease back (graceful shutdown) so other nodes take over at once, after handing
+   * in this node's lottery batches.
+   */
   async handOver(): Promise<void> {
+    // Tickets held here go in now: this node takes no more taps (its batches are complete).
+    await this.rains.handInBatches(Number.POSITIVE_INFINITY).catch(() => undefined);
     const ids = [...this.driving.keys()];
     this.driving.clear();
     await Promise.all(ids.map((id) => this.store.rains.releaseRainLease(id, this.options.nodeId)));

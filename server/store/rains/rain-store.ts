@@ -110,4 +110,7 @@ export interface RainStore {
 
   /** Released drops whose window is open at `now` and which still have shares. */
   activeDrops(rainId: string, now: number): Promise<ActiveDrop[]>;
+
+  /** When drop `dropId` of the rain was released: 0 if not yet, null for no such drop. Read-only. */
+  dropReleasedAt(rainId: string, dropId: string): Promise<number | null>;
 }
