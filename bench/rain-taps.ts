@@ -35,16 +35,18 @@ export interface RainTapsFigures {
   redisCpuUsPerTap: number;
   redisCpuUsPerDrop: number;
   redisCommandsPerDrop: number;
+  /** The most run commands over the rain, per drop: "evalsha 25.9, hset 47.3, …". */
+  topCommandsPerDrop: string;
   wallSeconds: number;
 }
 
-async function redisCpu(redis: Redis): Promise<{ seconds: number; commands: number }> {
+async function redisCpu(redis: Redis): Promise<{ seconds: number; commands: Map<string, number> }> {
   const cpu = await redis.info('cpu');
   const stats = await redis.info('commandstats');
   const field = (name: string): number => Number(new RegExp(`${name}:([\\d.]+)`).exec(cpu)?.[1] ?? 0);
-  let commands = 0;
-  for (const [, name, calls] of stats.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm))
-    if (name !== 'info') commands += Number(calls);
+  const commands = new Map<string, number>();
+  for (const [, name = '', calls] of stats.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm))
+    if (name !== 'info') commands.set(name, Number(calls));
   return { seconds: field('used_cpu_sys') + field('used_cpu_user'), commands };
 }
 
@@ -88,13 +90,20 @@ export async function rainTaps(
   const r1 = await redisCpu(spec.redis);
   const redisSeconds = r1.seconds - r0.seconds;
   const taps = acks.length;
+  const delta = [...r1.commands].map(([name, n]) => [name, n - (r0.commands.get(name) ?? 0)] as const);
+  delta.sort((a, b) => b[1] - a[1]);
+  const commands = delta.reduce((sum, [, n]) => sum + n, 0);
   return {
     taps,
     drops: spec.drops,
     nodeCpuUsPerTap: (nodeSeconds * 1e6) / Math.max(1, taps),
     redisCpuUsPerTap: (redisSeconds * 1e6) / Math.max(1, taps),
     redisCpuUsPerDrop: (redisSeconds * 1e6) / spec.drops,
-    redisCommandsPerDrop: (r1.commands - r0.commands) / spec.drops,
+    redisCommandsPerDrop: commands / spec.drops,
+    topCommandsPerDrop: delta
+      .slice(0, 8)
+      .map(([name, n]) => `${name} ${(n / spec.drops).toFixed(1)}`)
+      .join(', '),
     wallSeconds,
   };
 }
@@ -138,7 +147,7 @@ async function main(): Promise<void> {
         `  node CPU per tap      ${fixed(f.nodeCpuUsPerTap)} µs\n` +
         `  Redis CPU per tap     ${f.redisCpuUsPerTap.toFixed(2)} µs\n` +
         `  Redis CPU per drop    ${fixed(f.redisCpuUsPerDrop)} µs\n` +
-        `  Redis commands/drop   ${fixed(f.redisCommandsPerDrop)}\n`,
+        `  Redis commands/drop   ${fixed(f.redisCommandsPerDrop)} (${f.topCommandsPerDrop})\n`,
     );
   } finally {
     api.closeClients();
