@@ -17,7 +17,7 @@
  *                knows reached the cap; after the window → drawing until the draw is known,
  *                then PACKET_EMPTY if it paid every share, else a claim (leftovers go first
  *                come)
- *   race         in the drop's ttl → a claim
+ *   race         in the drop's ttl → a claim; a share this node knows the user holds → already
  *
  * Memory is bounded: a rain's facts go when it ends (forget) or when more than RAIN_LIMIT
  * rains are known; the tap counts are cleared every second; wins per user are at most the
@@ -33,6 +33,8 @@ import type { DropBatches } from './drop-batches.js';
 const RELOAD_MS = 100;
 /** Rains whose facts a node keeps at once. */
 const RAIN_LIMIT = 1_000;
+/** Known share holders remembered per rain (a rain pays at most RAIN_MAX_SHARES). */
+const HOLDERS_LIMIT = 100_000;
 /** Unknown drop ids remembered as read, per rain, before the memory is cleared. */
 const CHECKED_LIMIT = 4_096;
 
@@ -56,10 +58,15 @@ interface RainFacts {
   index: Map<string, number>;
   /** dropId → release time (known released drops only). */
   released: Map<string, number>;
-  /** Lottery drops whose draw this node knows → shares the draw left (first come). */
+  /**
+   * Shares a drop may have left, as far as this node knows: a lottery drop's entry appears when
+   * its draw is known (what it left goes first come); every claim answered here lowers it.
+   */
   leftovers: Map<string, number>;
   /** userId → shares won in the rain, as far as this node knows. */
   wins: Map<string, number>;
+  /** `dropId\nuserId` of every share this node knows is held (draws, claims). */
+  holders: Set<string>;
   tapSecond: number;
   taps: Map<string, number>;
   loadedAt: number;
@@ -110,9 +117,10 @@ export class RainGate {
       return { status: 'drop-inactive' };
     const log = (outcome: 'tap' | 'ticket' | 'early'): void =>
       this.batches.log(r, dropId, index, releasedAt, user.userId, now, outcome);
-    const left = r.mode === 'lottery' ? facts.leftovers.get(dropId) : r.sharesPerDrop;
+    const left = facts.leftovers.get(dropId) ?? (r.mode === 'lottery' ? undefined : r.sharesPerDrop);
     if (left === 0) return { status: 'drop-empty' };
     if (left !== undefined) {
+      if (facts.holders.has(`${dropId}\n${user.userId}`)) return { status: 'already' };
       log('tap');
       return { status: 'claim', left };
     }
@@ -149,12 +157,34 @@ export class RainGate {
     const facts = this.rains.get(rainId);
     if (!facts || facts.leftovers.has(dropId)) return;
     facts.leftovers.set(dropId, Math.max(0, facts.rain.sharesPerDrop - winners.length));
-    for (const w of winners) this.learnWin(rainId, w.userId, facts);
+    for (const w of winners) this.learnShare(rainId, dropId, w.userId, true, facts);
   }
 
-  /** `userId` won a share of the rain (a draw or a first-come claim on this node). */
-  learnWin(rainId: string, userId: string, facts = this.rains.get(rainId)): void {
-    facts?.wins.set(userId, (facts.wins.get(userId) ?? 0) + 1);
+  /**
+   * `userId` holds a share of drop `dropId` (a draw, or a claim on this node: `won`; or the
+   * store said they already held one): their next taps on it are ALREADY_GRABBED here, and a
+   * win counts toward the cap.
+   */
+  learnShare(
+    rainId: string,
+    dropId: string,
+    userId: string,
+    won: boolean,
+    facts = this.rains.get(rainId),
+  ): void {
+    if (!facts) return;
+    if (facts.holders.size >= HOLDERS_LIMIT) facts.holders.clear();
+    facts.holders.add(`${dropId}\n${userId}`);
+    if (won) facts.wins.set(userId, (facts.wins.get(userId) ?? 0) + 1);
+  }
+
+  /** A claim here said the drop has `left` shares left (an upper bound from then on). */
+  learnLeft(rainId: string, dropId: string, left: number): void {
+    const facts = this.rains.get(rainId);
+    if (!facts) return;
+    const known = facts.leftovers.get(dropId);
+    if (facts.rain.mode === 'lottery' && known === undefined) return; // drawn first
+    facts.leftovers.set(dropId, Math.min(known ?? left, left));
   }
 
   /** The rain is over: its facts go. */
@@ -181,6 +211,7 @@ export class RainGate {
     if (rain.status !== 'running' && rain.status !== 'scheduled') {
       // Over: keep only the record (taps on it are refused without a read) until evicted.
       facts.wins.clear();
+      facts.holders.clear();
       facts.released.clear();
     }
     return facts;
@@ -221,6 +252,7 @@ export class RainGate {
       released: new Map(),
       leftovers: new Map(),
       wins: new Map(),
+      holders: new Set(),
       tapSecond: 0,
       taps: new Map(),
       loadedAt,

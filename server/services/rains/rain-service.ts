@@ -262,7 +262,11 @@ export class RainService {
         const got = await store.rains.grabDrop(rainId, dropId, user, clock.now());
         if (got.status === 'claimed') return got;
         result.outcome = got.status;
-        if (got.status === 'drop-empty') await this.markGone(rainId, dropId);
+        if (got.status === 'already') gate.learnShare(rainId, dropId, user.userId, false);
+        if (got.status === 'drop-empty') {
+          gate.learnLeft(rainId, dropId, 0);
+          await this.markGone(rainId, dropId);
+        }
         const [code, message] = GRAB_REFUSALS[got.status];
         throw new GameError(code, message);
       },
@@ -270,7 +274,8 @@ export class RainService {
       (err) => (err instanceof GameError && err.code === 'PACKET_EMPTY' ? 'PACKET_EMPTY' : undefined),
     );
     result.outcome = grabbed.status;
-    gate.learnWin(rainId, user.userId);
+    gate.learnShare(rainId, dropId, user.userId, true);
+    gate.learnLeft(rainId, dropId, grabbed.dropLeft);
     // Acknowledged once committed (Payments.pay: PostgreSQL first; if that fails the credit
     // waits in the rain's outbox for the reconciler). The drop is gone either way.
     const paid = payments.pay(grabbed.credit);
