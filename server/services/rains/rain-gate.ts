@@ -17,7 +17,8 @@
  *                knows reached the cap; after the window → drawing until the draw is known,
  *                then PACKET_EMPTY if it paid every share, else a claim (leftovers go first
  *                come)
- *   race         in the drop's ttl → a claim; a share this node knows the user holds → already
+ *   race         in the drop's ttl → a claim; a share this node knows the user holds → already;
+ *                a user this node knows reached the cap → cap (the store still judges every claim)
  *
  * Memory is bounded: a rain's facts go when it ends (forget) or when more than RAIN_LIMIT
  * rains are known; the tap counts are cleared every second; wins per user are at most the
@@ -117,12 +118,14 @@ export class RainGate {
       return { status: 'drop-inactive' };
     const log = (outcome: 'tap' | 'ticket' | 'early'): void =>
       this.batches.log(r, dropId, index, releasedAt, user.userId, now, outcome);
+    // Wins this node knows of are a lower bound of the user's wins: at the cap here is at the cap.
+    const atCap = r.maxGrabsPerUser !== null && (facts.wins.get(user.userId) ?? 0) >= r.maxGrabsPerUser;
     const left = facts.leftovers.get(dropId) ?? (r.mode === 'lottery' ? undefined : r.sharesPerDrop);
     if (left === 0) return { status: 'drop-empty' };
     if (left !== undefined) {
       if (facts.holders.has(`${dropId}\n${user.userId}`)) return { status: 'already' };
       log('tap');
-      return { status: 'claim', left };
+      return atCap ? { status: 'cap' } : { status: 'claim', left };
     }
     const { opensAt, closesAt } = lotteryWindow(releasedAt, r);
     if (now < opensAt) {
@@ -134,8 +137,7 @@ export class RainGate {
       return { status: 'drawing', closeAt: closesAt };
     }
     if (this.batches.holds(rainId, dropId, user.userId)) return { status: 'already' };
-    const cap = r.maxGrabsPerUser;
-    if (cap !== null && (facts.wins.get(user.userId) ?? 0) >= cap) {
+    if (atCap) {
       log('tap');
       return { status: 'cap' };
     }

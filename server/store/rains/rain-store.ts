@@ -21,7 +21,7 @@ export interface RainRecord extends RainView {
   /** The node driving the rain, and until when its lease runs. */
   leaseOwner: string | null;
   leaseUntil: number;
-  /** Lottery: drops drawn so far (drops [0, drawn) are drawn; rain-fair-store.ts). */
+  /** Lottery: drops drawn so far (drops [0, drawn) are drawn; lottery-store.ts). */
   drawn: number;
 }
 

@@ -5,7 +5,8 @@
  *
  *   wallet  {u:<userId>}    balance/minted hash, ledger list, mint ids, credited claim ids, holds
  *   packet  {p:<packetId>}  record hash, shares list, claims, outbox, abort tombstone, listens
- *   rain    {n:<rainId>}    record hash, drops hash, drop order, claims, leaderboard, outbox
+ *   rain    {n:<rainId>}    record hash, drops hash, drop order, claims, leaderboard, outbox,
+ *                           lottery batches, candidates and kept ticket lists
  *   room    {r:<roomId>}    chat list, member connections, open-packet and rain indexes
  *   global  (own slots)     the due-packet, live-packet and pending-hold indexes
  *   nodes   {nodes}         node liveness (node-registry.ts)
@@ -77,7 +78,7 @@ export class RedisKeys {
   rainOutbox(rainId: string): string {
     return this.tag('n', rainId, ':outbox');
   }
-  /** Lottery draws: dropId → winners JSON (rain-fair-store.ts). */
+  /** Lottery draws: dropId → winners JSON (lottery-store.ts). */
   rainDraws(rainId: string): string {
     return this.tag('n', rainId, ':draws');
   }
