@@ -207,6 +207,11 @@ export function describeRainFairContract(getStore: () => Store): void {
       });
       const other = dropBatch('n2', f.rain.seed, dropId, 1, holders(['b']));
       expect(await store.lottery.submitBatch(f.rain.id, dropId, other)).toEqual({ status: 'closed' });
+      // A log alone (a race drop's, at the rain's end) is still appended; tickets are not.
+      const entry: GrabLogEntry = { userId: 'c', dropIndex: 0, reactionMs: 90, outcome: 'tap' };
+      const logOnly = dropBatch('n3', f.rain.seed, dropId, 1, holders([]), [entry]);
+      expect(await store.lottery.submitBatch(f.rain.id, dropId, logOnly)).toEqual({ status: 'closed' });
+      expect((await store.lottery.rainTrail(f.rain.id))?.log).toEqual([entry]);
       expect(await store.audit.report()).toMatchObject({ balanced: true });
       await payAll(store, await store.escrow.listStaleCredits(RELEASE + 700, 10));
     });

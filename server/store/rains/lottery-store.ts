@@ -81,7 +81,9 @@ export interface LotteryStore {
    * Records one node's batch for a released drop, atomically: its candidates join the drop's
    * draw (one per user across nodes: a user's score is the same everywhere), its list and
    * commitment are kept for replay (ticket-list retention), its log is appended (up to
-   * GRAB_LOG_CAP). Refused once the drop is drawn. Idempotent per (drop, node).
+   * GRAB_LOG_CAP). Refused once the drop is drawn. Idempotent per (drop, node). Once the rain
+   * is over it answers `closed`, but a batch without tickets (a race drop's log, handed in as
+   * the rain ended with its last drop's ttl) still has its log appended.
    */
   submitBatch(rainId: string, dropId: string, batch: DropBatch): Promise<BatchOutcome>;
 

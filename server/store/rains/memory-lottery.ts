@@ -64,10 +64,20 @@ export class MemoryLottery implements LotteryStore {
   submitBatch(rainId: string, dropId: string, batch: DropBatch): Promise<BatchOutcome> {
     const rain = this.rains.state(rainId);
     if (!rain) return Promise.resolve({ status: 'missing' });
-    if (!isRainActive(rain.record)) return Promise.resolve({ status: 'closed' });
     const drop = rain.drops.get(dropId);
     if (!drop || drop.releasedAt === 0) return Promise.resolve({ status: 'missing' });
     const fair = this.stateOf(rainId);
+    const appendLog = (): void => {
+      for (const entry of batch.log) {
+        if (fair.log.length >= GRAB_LOG_CAP) break;
+        fair.log.push({ ...entry });
+      }
+    };
+    if (!isRainActive(rain.record)) {
+      // A race drop's log, handed in as the rain ended with its last drop: still logged.
+      if (batch.tickets.length === 0 && batch.candidates.length === 0) appendLog();
+      return Promise.resolve({ status: 'closed' });
+    }
     if (fair.draws.has(dropId)) return Promise.resolve({ status: 'drawn' });
     const d = this.dropOf(fair, dropId);
     if (d.batches.has(batch.nodeId)) return Promise.resolve({ status: 'duplicate' });
@@ -78,10 +88,7 @@ export class MemoryLottery implements LotteryStore {
       tickets: [...batch.tickets],
     });
     for (const c of batch.candidates) d.candidates.set(c.userId, { ...c });
-    for (const entry of batch.log) {
-      if (fair.log.length >= GRAB_LOG_CAP) break;
-      fair.log.push({ ...entry });
-    }
+    appendLog();
     return Promise.resolve({ status: 'accepted' });
   }
 
