@@ -241,6 +241,7 @@ export function loadConfig(env: Env = process.env): Config {
     rain: {
       tickMs: read(env, 'RAIN_TICK_MS', int(10, 10_000)),
       leaseTtlMs: read(env, 'RAIN_LEASE_TTL_MS', int(500, 600_000)),
+      batchGraceMs: read(env, 'RAIN_BATCH_GRACE_MS', int(0, 60_000)),
       scanMs: read(env, 'RAIN_SCAN_MS', int(10, 60_000)),
     },
     ws: {

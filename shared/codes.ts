@@ -24,6 +24,11 @@ export const ErrorCode = {
   GRAB_TOO_EARLY: 'GRAB_TOO_EARLY',
   /** Held a ticket for a lottery drop; the draw went to others. */
   LOTTERY_LOST: 'LOTTERY_LOST',
+  /**
+   * Held a ticket for a lottery drop, but the node holding it handed its batch in after the
+   * drop was drawn (a node stalled past the grace): the ticket was not in the draw.
+   */
+  LOTTERY_MISSED: 'LOTTERY_MISSED',
   /** The rain is still falling: its seed (and so its replay) is revealed when it ends. */
   RAIN_NOT_OVER: 'RAIN_NOT_OVER',
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
@@ -78,6 +83,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   GRAB_CAP_REACHED: 409,
   GRAB_TOO_EARLY: 425,
   LOTTERY_LOST: 409,
+  LOTTERY_MISSED: 409,
   RAIN_NOT_OVER: 409,
   STORE_UNAVAILABLE: 503,
   INTERNAL: 500,

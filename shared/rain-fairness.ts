@@ -10,10 +10,25 @@ export interface ReplayDrop {
   dropId: string;
   /** Server time of release, ms epoch (0: never released). */
   releasedAt: number;
-  /** Lottery: user ids holding a ticket, in the order the store took them (a draw sorts them). */
+  /** Lottery: every user id holding a ticket on any node (the union of the batches), sorted. */
   tickets: string[];
+  /** Lottery: what each node handed in for the drop (one batch per node that took tickets). */
+  batches: ReplayBatch[];
   /** Lottery: the draw as stored (winner, amount) in draw order; null if never drawn. */
   winners: { userId: string; amount: number }[] | null;
+}
+
+/** One node's lottery batch for a drop: its kept ticket list and its commitment. */
+export interface ReplayBatch {
+  nodeId: string;
+  /** SHA-256 (hex) over the node's ticket list, one user id per line, as handed in. */
+  digest: string;
+  /** How many tickets the node said it held. */
+  count: number;
+  /** How many of them it handed in as candidates (its lowest scores). */
+  candidates: number;
+  /** The node's ticket list (user ids sorted by UTF-8 bytes); null once its retention ran out. */
+  tickets: string[] | null;
 }
 
 /** One paid share: the claim and what the payee's ledger says about it. */

@@ -147,6 +147,11 @@ export const ENV_VARS = {
     about: "a rain driver's lease: a dead driver is replaced within about this long",
   },
   RAIN_SCAN_MS: { default: '500', about: 'how often nodes look for rains without a live driver' },
+  RAIN_BATCH_GRACE_MS: {
+    default: '1000',
+    about:
+      "how long after a lottery window closes the driver draws: every node's ticket batch (handed in at the close, on its next tick) must land within it",
+  },
   WS_MAX_PAYLOAD_BYTES: { default: '16384', about: 'largest inbound frame; larger closes the connection' },
   WS_MAX_BACKPRESSURE_BYTES: {
     default: '1048576',

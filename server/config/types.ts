@@ -90,6 +90,8 @@ export interface Config {
     tickMs: number;
     /** A driver's lease; a dead driver is replaced within about this long, ms. */
     leaseTtlMs: number;
+    /** After a lottery window closes, how long the driver waits for every node's batch, ms. */
+    batchGraceMs: number;
     /** How often nodes look for rains without a live driver, ms. */
     scanMs: number;
   };

@@ -5,11 +5,9 @@
  *   commitment   seedHash = hex SHA-256 of the seed string, published at scheduling
  *   amounts      the budget split (lucky or equal) uses a deterministic generator keyed by
  *                the seed (label `split`), so the shares of every drop are recomputable
- *   draws        a lottery drop's tickets are sorted by user id (canonicalTickets, so the
- *                order the server took them in decides nothing), then shuffled by a generator
- *                keyed by HMAC(seed, `lottery:<dropId>:<SHA-256 of the sorted ticket list>`);
- *                the draw walks that order and skips holders already at the rain's per-user
- *                cap: nothing but the seed, the tickets and the cap decides who wins
+ *   draws        a hash lottery over the nodes' ticket batches (rain-lottery.ts): each
+ *                ticket's score is keyed by the seed, the lowest scores win, holders at the
+ *                rain's per-user cap are skipped
  *
  * The generator is HMAC-SHA256 in counter mode; integers in [0, n) are taken from 48-bit
  * blocks by rejection sampling, so they are exactly uniform.
@@ -54,61 +52,6 @@ const seedKey = (seed: string): Buffer => Buffer.from(seed, 'base64url');
 /** The generator a rain's budget split uses: recomputable from the seed. */
 export function splitRandomInt(seed: string): RandomInt {
   return hmacRandomInt(seedKey(seed), 'split');
-}
-
-/** SHA-256 over a ticket list (one user id per line, in the given order): what a draw is keyed by. */
-export function ticketsDigest(tickets: readonly string[]): string {
-  return createHash('sha256').update(tickets.join('\n'), 'utf8').digest('hex');
-}
-
-/**
- * The canonical order of a drop's tickets: by user id, comparing UTF-8 bytes. Draws hash and
- * shuffle this list, never the order the store took the tickets in, which the server chooses.
- */
-export function canonicalTickets(tickets: readonly string[]): string[] {
-  return [...tickets].sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
-}
-
-/**
- * The order a drop's draw walks its ticket holders (distinct user ids, in any order): the
- * canonical list shuffled by a Fisher–Yates driven by the seed and that list only. The draw
- * pays the first holders in this order who are below the rain's cap, one share each.
- */
-export function drawOrder(seed: string, dropId: string, tickets: readonly string[]): string[] {
-  const pool = canonicalTickets(tickets);
-  const key = createHmac('sha256', seedKey(seed))
-    .update(`lottery:${dropId}:${ticketsDigest(pool)}`)
-    .digest();
-  const randomInt = hmacRandomInt(key, 'draw');
-  for (let k = 0; k < pool.length - 1; k++) {
-    const j = k + randomInt(pool.length - k);
-    const swap = pool[k] as string;
-    pool[k] = pool[j] as string;
-    pool[j] = swap;
-  }
-  return pool;
-}
-
-/**
- * Draws up to `shares` winners among `tickets` for drop `dropId`: the first holders in
- * drawOrder for whom `atCap` is false (a holder whose wins in the rain have reached its cap is
- * skipped). Returns winner user ids in draw order; the k-th winner takes the k-th share popped
- * from the drop (docs/fairness.md). Everyone below the cap wins when there are no more of them
- * than shares.
- */
-export function drawLottery(
-  seed: string,
-  dropId: string,
-  tickets: readonly string[],
-  shares: number,
-  atCap: (userId: string) => boolean = () => false,
-): string[] {
-  const winners: string[] = [];
-  for (const userId of drawOrder(seed, dropId, tickets)) {
-    if (winners.length >= shares) break;
-    if (!atCap(userId)) winners.push(userId);
-  }
-  return winners;
 }
 
 /**

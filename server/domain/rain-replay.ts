@@ -4,15 +4,18 @@
  * the rain's per-user cap and against the ledger. Pure: the bundle is all it reads, so a
  * player can run it anywhere.
  *
- * A draw walks drawOrder (tickets sorted, then shuffled by the seed) and skips holders at the
- * cap, so the holders it passed over are the non-winners ahead of its last winner (all
- * non-winners when it paid fewer than the drop's shares). The bundle does not say when a
+ * Each node handed in its ticket list for a drop with a commitment; the replay checks every
+ * kept list against its commitment and count, recomputes the node's candidates (its
+ * candidateLimit lowest scores, rain-lottery.ts) and walks their union in score order, skipping
+ * holders at the cap, so the holders it passed over are the non-winners ahead of its last
+ * winner (all non-winners when it paid fewer than the drop's shares). The bundle does not say when a
  * first-come grab landed, so a passed-over holder is checked against what they had won on
  * earlier drops (they must have reached the cap there), a winner against their earlier
  * lottery wins (certainly before the draw; they must be below it), and every user's total.
  */
 import type { ReplayBundle, ReplayVerdict } from '@red-packet/sdk/rain-fairness';
-import { drawOrder, lotteryPayouts, seedCommitment, splitRandomInt } from './rain-fairness.js';
+import { lotteryPayouts, seedCommitment, splitRandomInt } from './rain-fairness.js';
+import { drawOrderOf } from './rain-replay-batches.js';
 import { splitRain } from './rain-rules.js';
 import { rainTimeline } from './rain-timeline.js';
 
@@ -56,12 +59,13 @@ export function verifyReplay(bundle: ReplayBundle): ReplayVerdict {
       problems.push(`drop #${d.index} was released before its time in the timeline`);
     if (rain.status === 'ended' && d.releasedAt === 0) problems.push(`drop #${d.index} was never released`);
     if (new Set(d.tickets).size !== d.tickets.length) problems.push(`drop #${d.index} has a repeated ticket`);
+    const order = drawOrderOf(seed, d, rain.sharesPerDrop, problems);
     if (d.winners) {
       draws += 1;
       const winners = new Set(d.winners.map((w) => w.userId));
       const picked: string[] = [];
       const skipped: string[] = [];
-      for (const userId of drawOrder(seed, d.dropId, d.tickets)) {
+      for (const userId of order) {
         if (winners.has(userId)) picked.push(userId);
         else if (picked.length < winners.size || winners.size < rain.sharesPerDrop) skipped.push(userId);
       }

@@ -1,19 +1,25 @@
 /**
- * The fair-rain part of the store contract (called from describeRainContract): the entry gate
- * (tap limit, reaction floor, lottery tickets) and the fenced draw, with times injected, then
- * a replay of the result from the revealed seed.
+ * The fair-rain part of the store contract (called from describeRainContract): nodes' lottery
+ * batches (one per node per drop, one candidate per user across nodes), the fenced draw over
+ * their union, with times injected, then a replay of the result from the revealed seed.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { drawLottery, drawOrder, seedCommitment } from '../../server/domain/rain-fairness.js';
+import { drawLottery, drawOrder } from '../../server/domain/rain-lottery.js';
+import { seedCommitment } from '../../server/domain/rain-fairness.js';
 import { verifyReplay } from '../../server/domain/rain-replay.js';
+import { dropBatch } from '../../server/services/rains/drop-batches.js';
 import { RainAudit } from '../../server/services/rains/rain-audit.js';
+import type { GrabLogEntry } from '../../server/store/rains/lottery-store.js';
 import type { Credit, Store } from '../../server/store/store.js';
 import { fundRain, type Funded } from './rain-contract.js';
 
 const T0 = 1_700_000_000_000;
 /** Every drop of a test rain (start T0 + 1 s, 10 s long) is due by then. */
 const RELEASE = T0 + 11_000;
+const GRACE = 300;
 const user = (id: string): { userId: string; name: string } => ({ userId: id, name: id.toUpperCase() });
+const holders = (ids: readonly string[]): Map<string, string> =>
+  new Map(ids.map((id) => [id, id.toUpperCase()]));
 
 async function releaseAll(store: Store, f: Funded, at: number): Promise<void> {
   expect((await store.rains.acquireRainLease(f.rain.id, 'n1', at, 60_000)).acquired).toBe(true);
@@ -32,7 +38,7 @@ export function describeRainFairContract(getStore: () => Store): void {
       store = getStore();
     });
 
-    it('500 tickets for a 10-share drop: exactly 10 paid, once each; early grabs refused; replayable', async () => {
+    it('three nodes hand in 500 tickets for a 10-share drop: 10 paid once each, late batch refused; replayable', async () => {
       const f = await fundRain(store, {
         drops: 1,
         sharesPerDrop: 10,
@@ -40,95 +46,77 @@ export function describeRainFairContract(getStore: () => Store): void {
         mode: 'lottery',
         windowMs: 400,
         reactionFloorMs: 150,
-        maxTapsPerSec: 5,
       });
       const fair = store.lottery;
       const dropId = f.timeline[0]!.dropId;
       await releaseAll(store, f, RELEASE);
-
-      expect(await fair.enterDrop(f.rain.id, dropId, user('eager'), RELEASE + 149)).toEqual({
-        status: 'early',
-        opensAt: RELEASE + 150,
-      });
-      const entries = await Promise.all(
-        Array.from({ length: 500 }, (_, i) =>
-          fair.enterDrop(f.rain.id, dropId, user(`c${i}`), RELEASE + 150 + (i % 400)),
-        ),
+      const users = Array.from({ length: 500 }, (_, i) => `c${i}`);
+      // c150..c199 tap on two nodes: one candidate each in the store, whatever the node.
+      const lists = [users.slice(0, 200), users.slice(150, 350), users.slice(350)];
+      const log: GrabLogEntry[] = [{ userId: 'eager', dropIndex: 0, reactionMs: 149, outcome: 'early' }];
+      const batches = lists.map((list, n) =>
+        dropBatch(`n${n + 1}`, f.rain.seed, dropId, 10, holders(list), n === 0 ? log : []),
       );
-      expect(entries.every((e) => e.status === 'ticket' && e.closeAt === RELEASE + 550)).toBe(true);
-      expect(await fair.enterDrop(f.rain.id, dropId, user('c7'), RELEASE + 300)).toEqual({
-        status: 'already',
-      });
-      // The window has closed and the driver has not drawn yet: later grabs wait for the draw.
-      expect(await fair.enterDrop(f.rain.id, dropId, user('late'), RELEASE + 550)).toEqual({
-        status: 'drawing',
-        closeAt: RELEASE + 550,
-      });
+      expect(batches[0]!.candidates).toHaveLength(28); // candidateLimit(10)
+      for (const b of batches)
+        expect(await fair.submitBatch(f.rain.id, dropId, b)).toEqual({ status: 'accepted' });
+      expect(await fair.submitBatch(f.rain.id, dropId, batches[0]!)).toEqual({ status: 'duplicate' });
+      expect(await fair.submitBatch(f.rain.id, 'd_unknown', batches[0]!)).toEqual({ status: 'missing' });
 
-      const state = await fair.dropTickets(f.rain.id, dropId);
-      expect(state?.releasedAt).toBe(RELEASE);
-      const tickets = state!.tickets.map((t) => t.userId);
-      expect(tickets).toHaveLength(500);
-      expect(new Set(tickets).size).toBe(500);
-      const order = drawOrder(f.rain.seed, dropId, tickets);
-      const winners = drawLottery(f.rain.seed, dropId, tickets, 10).map(user);
-      expect(winners.map((w) => w.userId)).toEqual(order.slice(0, 10));
-      const draw = (
-        node: string,
-        from: number,
-        count: number,
-        at: number,
-      ): ReturnType<typeof fair.drawDrop> => fair.drawDrop(f.rain.id, node, from, dropId, count, order, at);
-      expect(await draw('n1', 0, 500, RELEASE + 549)).toEqual({ ok: false, reason: 'not-closed' });
-      expect(await draw('n2', 0, 500, RELEASE + 550)).toEqual({ ok: false, reason: 'lease-lost' });
-      expect(await draw('n1', 0, 499, RELEASE + 550)).toEqual({ ok: false, reason: 'tickets-moved' });
-      // The order must be every ticket holder once: only ticket holders can win.
-      const forged = ['eager', ...order.slice(1)];
-      await expect(fair.drawDrop(f.rain.id, 'n1', 0, dropId, 500, forged, RELEASE + 550)).rejects.toThrow();
-      await expect(
-        fair.drawDrop(f.rain.id, 'n1', 0, dropId, 500, order.slice(0, 10), RELEASE + 550),
-      ).rejects.toThrow();
+      const closes = RELEASE + 550;
+      const draw = (node: string, from: number, at: number): ReturnType<typeof fair.drawDrop> =>
+        fair.drawDrop(f.rain.id, node, from, dropId, GRACE, at);
+      expect(await draw('n1', 0, closes + GRACE - 1)).toEqual({
+        ok: false,
+        reason: 'not-closed',
+        drawAt: closes + GRACE,
+      });
+      expect(await draw('n2', 0, closes + GRACE)).toEqual({ ok: false, reason: 'lease-lost' });
       const [first, again] = await Promise.all([
-        draw('n1', 0, 500, RELEASE + 551),
-        draw('n1', 0, 500, RELEASE + 551),
+        draw('n1', 0, closes + GRACE),
+        draw('n1', 0, closes + GRACE),
       ]);
       expect(again).toEqual({ ok: false, reason: 'cursor-moved' }); // drawn once, whoever asks
       if (!first.ok) throw new Error(`expected the draw, got ${first.reason}`);
       expect(first.dropLeft).toBe(0);
-      expect(first.credits.map((c) => c.userId)).toEqual(winners.map((w) => w.userId));
+      // The union of the nodes' candidates draws what all 500 tickets at once would.
+      const winners = drawLottery(f.rain.seed, dropId, users, 10);
+      expect(first.credits.map((c) => c.userId)).toEqual(winners);
       expect(first.credits.reduce((s, c) => s + c.amount, 0)).toBe(1_000);
       expect(await store.rains.getRain(f.rain.id)).toMatchObject({ drawn: 1, paid: 1_000, grabs: 10 });
+      const [top] = await store.rains.rainLeaderboard(f.rain.id, 1);
+      expect(top?.name).toBe(top?.userId.toUpperCase()); // names come with the candidates
 
-      // Losers are told so: the draw names exactly the winners.
-      const result = await fair.dropDraw(f.rain.id, dropId);
-      expect(result).toEqual({
+      // A node that hands in after the draw is refused: its tickets were not in it.
+      const late = dropBatch('n4', f.rain.seed, dropId, 10, holders(['late']));
+      expect(await fair.submitBatch(f.rain.id, dropId, late)).toEqual({ status: 'drawn' });
+      expect(await fair.dropDraw(f.rain.id, dropId)).toEqual({
         state: 'drawn',
         winners: first.credits.map((c) => ({ userId: c.userId, amount: c.amount })),
       });
-      const loser = tickets.find((t) => !winners.some((w) => w.userId === t))!;
       // After the draw grabs go first come: nothing is left; a winner cannot take a second share.
-      expect(await fair.enterDrop(f.rain.id, dropId, user(loser), RELEASE + 600)).toEqual({ status: 'pass' });
-      expect(await store.rains.grabDrop(f.rain.id, dropId, user(loser), RELEASE + 600)).toEqual({
+      const loser = users.find((u) => !winners.includes(u))!;
+      expect(await store.rains.grabDrop(f.rain.id, dropId, user(loser), closes + 400)).toEqual({
         status: 'drop-empty',
       });
-      expect(await store.rains.grabDrop(f.rain.id, dropId, winners[0]!, RELEASE + 601)).toEqual({
+      expect(await store.rains.grabDrop(f.rain.id, dropId, user(winners[0]!), closes + 401)).toEqual({
         status: 'already',
       });
 
       await payAll(store, first.credits);
       const ended = await store.rains.endRain(f.rain.id, RELEASE + 3_000, 'finished');
       expect(ended).toMatchObject({ status: 'ended', refund: null, winners: 10 });
-      expect(await fair.dropDraw(f.rain.id, dropId)).toMatchObject({ state: 'drawn' });
       expect(await store.audit.report()).toMatchObject({ balanced: true, doubleClaims: 0 });
 
       const trail = await fair.rainTrail(f.rain.id);
       expect(trail?.claims).toHaveLength(10);
-      expect(new Set(trail?.claims.map((c) => c.userId)).size).toBe(10);
-      expect(trail?.log.filter((e) => e.outcome === 'ticket')).toHaveLength(500);
-      expect(trail?.log.find((e) => e.outcome === 'early')).toMatchObject({
-        userId: 'eager',
-        reactionMs: 149,
-      });
+      expect(trail?.log).toEqual(log);
+      expect(trail?.drops[0]?.tickets).toHaveLength(500);
+      expect(trail?.drops[0]?.batches.map((b) => [b.nodeId, b.count, b.candidates])).toEqual([
+        ['n1', 200, 28],
+        ['n2', 200, 28],
+        ['n3', 150, 28],
+      ]);
       const bundle = await new RainAudit(store).replay(f.rain.id);
       expect(bundle.seed).toBe(f.rain.seed);
       expect(bundle.rain.seedHash).toBe(seedCommitment(f.rain.seed));
@@ -137,42 +125,40 @@ export function describeRainFairContract(getStore: () => Store): void {
         problems: [],
         checked: { drops: 1, draws: 1, passedOver: 0, claims: 10, paid: 1_000 },
       });
+      // A node's kept list that does not match its commitment is caught.
+      const forged = structuredClone(bundle);
+      forged.drops[0]!.batches[1]!.tickets![0] = 'c0x';
+      expect(verifyReplay(forged).problems.join()).toMatch(/commitment/);
     });
 
-    it('maxGrabsPerUser in a lottery: no ticket at the cap, draws pass over holders at it; replayable', async () => {
+    it('maxGrabsPerUser in a lottery: draws pass over holders at the cap; replayable', async () => {
       const f = await fundRain(store, {
         drops: 3,
         sharesPerDrop: 2,
         total: 600,
         mode: 'lottery',
         maxGrabsPerUser: 1,
-        maxTapsPerSec: 10,
       });
       const [d0, d1, d2] = f.timeline.map((d) => d.dropId) as [string, string, string];
       const fair = store.lottery;
-      expect((await store.rains.acquireRainLease(f.rain.id, 'n1', RELEASE, 60_000)).acquired).toBe(true);
-      expect(await store.rains.releaseDrops(f.rain.id, 'n1', 0, [d0, d1], RELEASE, 60_000)).toMatchObject({
-        ok: true,
-      });
-      // Four players hold a ticket for both open drops before either is drawn.
+      await releaseAll(store, f, RELEASE);
       const players = ['a', 'b', 'c', 'd'];
-      for (const dropId of [d0, d1])
-        for (const p of players)
-          expect(await fair.enterDrop(f.rain.id, dropId, user(p), RELEASE + 200)).toMatchObject({
-            status: 'ticket',
-          });
-      const drawn = async (dropId: string, from: number, at: number): Promise<Credit[]> => {
-        const tickets = (await fair.dropTickets(f.rain.id, dropId))!.tickets.map((t) => t.userId);
-        const order = drawOrder(f.rain.seed, dropId, tickets);
-        const result = await fair.drawDrop(f.rain.id, 'n1', from, dropId, tickets.length, order, at);
+      const handIn = async (dropId: string, ids: string[]): Promise<void> => {
+        const batch = dropBatch('n1', f.rain.seed, dropId, 2, holders(ids));
+        expect(await fair.submitBatch(f.rain.id, dropId, batch)).toEqual({ status: 'accepted' });
+      };
+      const drawn = async (dropId: string, from: number): Promise<Credit[]> => {
+        const result = await fair.drawDrop(f.rain.id, 'n1', from, dropId, GRACE, RELEASE + 5_000);
         if (!result.ok) throw new Error(`expected the draw, got ${result.reason}`);
         return result.credits;
       };
-      const first = await drawn(d0, 0, RELEASE + 550);
+      await handIn(d0, players);
+      await handIn(d1, players);
+      const first = await drawn(d0, 0);
       const capped = new Set(first.map((c) => c.userId));
       expect(capped.size).toBe(2);
       // Drop 1's draw passes over the two who just reached the cap: the other two win.
-      const second = await drawn(d1, 1, RELEASE + 550);
+      const second = await drawn(d1, 1);
       expect(second.map((c) => c.userId)).toEqual(
         drawLottery(f.rain.seed, d1, players, 2, (u) => capped.has(u)),
       );
@@ -180,94 +166,52 @@ export function describeRainFairContract(getStore: () => Store): void {
       const order1 = drawOrder(f.rain.seed, d1, players);
       const lastWinner = Math.max(...second.map((c) => order1.indexOf(c.userId)));
       const passedOver = order1.slice(0, lastWinner).filter((p) => capped.has(p)).length;
-      expect(await fair.dropDraw(f.rain.id, d1)).toEqual({
-        state: 'drawn',
-        winners: second.map((c) => ({ userId: c.userId, amount: c.amount })),
-      });
-
-      // Everyone has won once now: no tickets for them in the next drop; a newcomer takes one.
-      expect(await store.rains.releaseDrops(f.rain.id, 'n1', 2, [d2], RELEASE + 600, 60_000)).toMatchObject({
-        ok: true,
-      });
-      for (const p of players)
-        expect(await fair.enterDrop(f.rain.id, d2, user(p), RELEASE + 800)).toEqual({ status: 'cap' });
-      expect(await fair.enterDrop(f.rain.id, d2, user('e'), RELEASE + 800)).toMatchObject({
-        status: 'ticket',
-      });
-      const third = await drawn(d2, 2, RELEASE + 1_150);
+      // Everyone has won once now: only the newcomer can win drop 2.
+      await handIn(d2, [...players, 'e']);
+      const third = await drawn(d2, 2);
       expect(third.map((c) => c.userId)).toEqual(['e']);
       // After the draw, first come: the cap holds there too.
-      expect(await fair.enterDrop(f.rain.id, d2, user('a'), RELEASE + 1_200)).toEqual({ status: 'pass' });
       expect(await store.rains.grabDrop(f.rain.id, d2, user('a'), RELEASE + 1_200)).toEqual({
         status: 'cap',
       });
 
       await payAll(store, [...first, ...second, ...third]);
-      const ended = await store.rains.endRain(f.rain.id, RELEASE + 4_000, 'finished');
+      const ended = await store.rains.endRain(f.rain.id, RELEASE + 6_000, 'finished');
       expect(ended).toMatchObject({ status: 'ended', winners: 5 });
-      const trail = await fair.rainTrail(f.rain.id);
-      const wins = new Map<string, number>();
-      for (const c of trail!.claims) wins.set(c.userId, (wins.get(c.userId) ?? 0) + 1);
-      expect([...wins.values()].every((n) => n === 1)).toBe(true);
       const bundle = await new RainAudit(store).replay(f.rain.id);
       expect(verifyReplay(bundle)).toMatchObject({
         ok: true,
         problems: [],
-        checked: { drops: 3, draws: 3, passedOver, claims: 5 },
+        checked: { drops: 3, draws: 3, passedOver: passedOver + 4, claims: 5 },
       });
       if (ended.status === 'ended' && ended.refund) await payAll(store, [ended.refund]);
       expect(await store.audit.report()).toMatchObject({ balanced: true, doubleClaims: 0 });
     });
 
-    it('limits taps per user per second, counting only accepted taps', async () => {
-      const f = await fundRain(store, {
-        drops: 4,
-        sharesPerDrop: 2,
-        total: 800,
-        mode: 'race',
-        maxTapsPerSec: 3,
-      });
-      await releaseAll(store, f, RELEASE);
-      const tap = (u: string, dropIndex: number, at: number): Promise<string> =>
-        store.lottery
-          .enterDrop(f.rain.id, f.timeline[dropIndex]?.dropId ?? 'd_forged_id_000000000000', user(u), at)
-          .then((o) => o.status);
-      expect(await tap('bot', 0, RELEASE)).toBe('pass');
-      expect(await tap('bot', 99, RELEASE + 10)).toBe('drop-inactive'); // a forged id is still a tap
-      expect(await tap('bot', 1, RELEASE + 20)).toBe('pass');
-      expect(
-        await store.lottery.enterDrop(f.rain.id, f.timeline[2]!.dropId, user('bot'), RELEASE + 30),
-      ).toEqual({
-        status: 'rate',
-        retryAt: RELEASE - (RELEASE % 1_000) + 1_000,
-      });
-      expect(await tap('human', 2, RELEASE + 30)).toBe('pass'); // per user
-      expect(await tap('bot', 2, RELEASE - (RELEASE % 1_000) + 1_000)).toBe('pass'); // next second
-      const trail = await store.lottery.rainTrail(f.rain.id);
-      expect(trail?.log.filter((e) => e.userId === 'bot').map((e) => e.outcome)).toEqual([
-        'tap',
-        'tap',
-        'rate',
-        'tap',
-      ]);
-      await store.rains.endRain(f.rain.id, RELEASE + 100, 'cancelled');
-      await payAll(store, await store.escrow.listStaleCredits(RELEASE + 200, 10));
-    });
-
-    it('a cancelled rain never draws; waiting tickets learn the rain closed', async () => {
+    it('a cancelled rain never draws; batches and waiting tickets learn the rain closed', async () => {
       const f = await fundRain(store, { drops: 2, sharesPerDrop: 1, total: 200, mode: 'lottery' });
-      await releaseAll(store, f, RELEASE);
       const dropId = f.timeline[0]!.dropId;
-      expect(await store.lottery.enterDrop(f.rain.id, dropId, user('a'), RELEASE + 200)).toMatchObject({
-        status: 'ticket',
-      });
+      // What a node reads of a drop it does not know: its release time (0 before, null: none).
+      expect(await store.rains.dropReleasedAt(f.rain.id, dropId)).toBe(0);
+      expect(await store.rains.dropReleasedAt(f.rain.id, 'd_unknown')).toBeNull();
+      await releaseAll(store, f, RELEASE);
+      expect(await store.rains.dropReleasedAt(f.rain.id, dropId)).toBe(RELEASE);
+      const batch = dropBatch('n1', f.rain.seed, dropId, 1, holders(['a']));
+      expect(await store.lottery.submitBatch(f.rain.id, dropId, batch)).toEqual({ status: 'accepted' });
       expect(await store.lottery.dropDraw(f.rain.id, dropId)).toEqual({ state: 'open' });
       await store.rains.endRain(f.rain.id, RELEASE + 300, 'cancelled');
       expect(await store.lottery.dropDraw(f.rain.id, dropId)).toEqual({ state: 'closed' });
-      expect(await store.lottery.drawDrop(f.rain.id, 'n1', 0, dropId, 1, ['a'], RELEASE + 600)).toEqual({
+      expect(await store.lottery.drawDrop(f.rain.id, 'n1', 0, dropId, GRACE, RELEASE + 5_000)).toEqual({
         ok: false,
         reason: 'closed',
       });
+      const other = dropBatch('n2', f.rain.seed, dropId, 1, holders(['b']));
+      expect(await store.lottery.submitBatch(f.rain.id, dropId, other)).toEqual({ status: 'closed' });
+      // A log alone (a race drop's, at the rain's end) is still appended; tickets are not.
+      const entry: GrabLogEntry = { userId: 'c', dropIndex: 0, reactionMs: 90, outcome: 'tap' };
+      const logOnly = dropBatch('n3', f.rain.seed, dropId, 1, holders([]), [entry]);
+      expect(await store.lottery.submitBatch(f.rain.id, dropId, logOnly)).toEqual({ status: 'closed' });
+      expect((await store.lottery.rainTrail(f.rain.id))?.log).toEqual([entry]);
       expect(await store.audit.report()).toMatchObject({ balanced: true });
       await payAll(store, await store.escrow.listStaleCredits(RELEASE + 700, 10));
     });

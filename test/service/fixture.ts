@@ -25,7 +25,8 @@ import type { ExhaustedReason } from '../../server/services/packets/packet-facts
 import { ExpirySweeper } from '../../server/services/packets/expiry-sweeper.js';
 import { GoneBatcher } from '../../server/services/rains/gone-batcher.js';
 import { GrabBatcher } from '../../server/services/packets/grab-batcher.js';
-import { LotteryWaiter } from '../../server/services/rains/lottery-waiter.js';
+import type { LotteryWaiter } from '../../server/services/rains/lottery-waiter.js';
+import { createTapGate } from '../../server/services/rains/index.js';
 import { PacketService } from '../../server/services/packets/packet-service.js';
 import { Payments } from '../../server/services/money/payments.js';
 import { RainRunner } from '../../server/services/rains/rain-runner.js';
@@ -163,6 +164,8 @@ export function serviceFixture(options: FixtureOptions = {}): ServiceFixture {
     NODE_ID,
     LOG_LEVEL: 'silent',
     SCREEN_WORDLIST_PATH: 'off',
+    // One node: its batches are in before its own draw in the same tick.
+    RAIN_BATCH_GRACE_MS: '0',
     // Risk rules off unless a test turns one on, as on the test servers; the gate still runs.
     ...RISK_RULES_OFF,
     ...options.env,
@@ -211,7 +214,7 @@ export function serviceFixture(options: FixtureOptions = {}): ServiceFixture {
     ...(options.randomInt ? { randomInt: options.randomInt } : {}),
   });
   const gone = new GoneBatcher(broadcaster);
-  const waiter = new LotteryWaiter(store.lottery, clock, log);
+  const { waiter, batches, gate } = createTapGate({ store, clock, log, config }, { giveUpMs: 30_000 });
   const rains = new RainService({
     store,
     clock,
@@ -224,12 +227,16 @@ export function serviceFixture(options: FixtureOptions = {}): ServiceFixture {
     claimRisk: risk,
     onGone: (rainId, dropId) => goneDrops.push([rainId, dropId]),
     waiter,
+    gate,
+    batches,
+    batchGraceMs: config.rain.batchGraceMs,
     newSeed: options.newSeed ?? seedSequence(),
   });
   const runner = new RainRunner(store, clock, rains, broadcaster, gone, metrics, log, {
     nodeId: config.nodeId,
     leaseTtlMs: config.rain.leaseTtlMs,
     scanMs: config.rain.scanMs,
+    batchGraceMs: config.rain.batchGraceMs,
   });
   const sweeper = new ExpirySweeper(store, packets, clock);
 

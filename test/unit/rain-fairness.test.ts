@@ -1,15 +1,20 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  canonicalTickets,
-  drawLottery,
-  drawOrder,
   hmacRandomInt,
   lotteryPayouts,
   seedCommitment,
   splitRandomInt,
-  ticketsDigest,
 } from '../../server/domain/rain-fairness.js';
+import {
+  batchCandidates,
+  batchDigest,
+  canonicalList,
+  drawCandidates,
+  drawLottery,
+  drawOrder,
+  ticketScore,
+} from '../../server/domain/rain-lottery.js';
 import { newRainSeed } from '../../server/domain/rain-timeline.js';
 
 const tickets = Array.from({ length: 500 }, (_, i) => `user-${i}`);
@@ -33,11 +38,11 @@ describe('lottery draw', () => {
     expect(drawLottery(seed, 'd_drop', [...tickets].reverse(), 10)).toEqual(base);
     const rotated = [...tickets.slice(217), ...tickets.slice(0, 217)];
     expect(drawOrder(seed, 'd_drop', rotated)).toEqual(drawOrder(seed, 'd_drop', tickets));
-    expect(ticketsDigest(['a', 'b'])).not.toBe(ticketsDigest(['b', 'a']));
+    expect(batchDigest(['a', 'b'])).not.toBe(batchDigest(['b', 'a']));
   });
 
   it('sorts tickets by the UTF-8 bytes of their user ids', () => {
-    expect(canonicalTickets(['b', 'a', 'B', 'é', 'z', 'a1'])).toEqual(['B', 'a', 'a1', 'b', 'z', 'é']);
+    expect(canonicalList(['b', 'a', 'B', 'é', 'z', 'a1', 'a'])).toEqual(['B', 'a', 'a1', 'b', 'z', 'é']);
   });
 
   it('walks one order: every holder once, its first holders win, holders at the cap are skipped', () => {
@@ -50,6 +55,16 @@ describe('lottery draw', () => {
       order.filter((u) => !capped.has(u)).slice(0, 10),
     );
     expect(drawLottery(seed, 'd', ['a', 'b', 'c'], 3, (u) => u !== 'b')).toEqual(['b']);
+  });
+
+  it('draws the same winners from the union of node batches as from every ticket at once', () => {
+    const seed = newRainSeed();
+    // Three nodes; a user on two of them holds one ticket (the same score everywhere).
+    const nodes = [tickets.slice(0, 200), tickets.slice(150, 350), tickets.slice(300)];
+    expect(ticketScore(seed, 'd_drop', 'user-170')).toBe(ticketScore(seed, 'd_drop', 'user-170'));
+    expect(ticketScore(seed, 'd_drop', 'user-170')).toBeLessThan(2 ** 48);
+    const union = nodes.flatMap((list) => batchCandidates(seed, 'd_drop', list, 2 * 10 + 8));
+    expect(drawCandidates(union, 10)).toEqual(drawLottery(seed, 'd_drop', tickets, 10));
   });
 
   it('everyone wins when there are no more tickets than shares; nobody without tickets', () => {

@@ -10,12 +10,8 @@ import { describe, expect, it } from 'vitest';
 import type { ReplayBundle } from '@red-packet/sdk/rain-fairness';
 import { runReplayCommand } from '../../server/cli/replay-command.js';
 import { dropClaimId } from '../../server/domain/ids.js';
-import {
-  drawLottery,
-  lotteryPayouts,
-  seedCommitment,
-  splitRandomInt,
-} from '../../server/domain/rain-fairness.js';
+import { batchDigest, canonicalList, drawLottery } from '../../server/domain/rain-lottery.js';
+import { lotteryPayouts, seedCommitment, splitRandomInt } from '../../server/domain/rain-fairness.js';
 import { verifyReplay } from '../../server/domain/rain-replay.js';
 import { splitRain } from '../../server/domain/rain-rules.js';
 import { newRainSeed, rainTimeline } from '../../server/domain/rain-timeline.js';
@@ -45,7 +41,16 @@ function honestBundle(cap: number | null = null): ReplayBundle {
     const atCap = (u: string): boolean => cap !== null && (won.get(u) ?? 0) >= cap;
     const winners = lotteryPayouts(drawLottery(seed, plan.dropId, tickets, 3, atCap), shares[index]!);
     for (const w of winners) won.set(w.userId, (won.get(w.userId) ?? 0) + 1);
-    return { index, dropId: plan.dropId, releasedAt: START + plan.offsetMs + 5, tickets, winners };
+    const list = canonicalList(tickets);
+    const batches = [{ nodeId: 'n1', digest: batchDigest(list), count: 5, candidates: 5, tickets: list }];
+    return {
+      index,
+      dropId: plan.dropId,
+      releasedAt: START + plan.offsetMs + 5,
+      tickets: list,
+      batches,
+      winners,
+    };
   });
   const claims = drops.flatMap((d) =>
     d.winners.map((w) => ({

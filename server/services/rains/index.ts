@@ -12,7 +12,9 @@ import type { SendGate } from '../risk/risk-service.js';
 import type { ConceptTasks, NodeBasics } from '../runtime/node-basics.js';
 import { Periodic } from '../runtime/periodic.js';
 import { GoneBatcher } from './gone-batcher.js';
-import { LotteryWaiter, type ConfirmWins } from './lottery-waiter.js';
+import { DropBatches } from './drop-batches.js';
+import { RainGate } from './rain-gate.js';
+import { LotteryWaiter, type ConfirmWins, type LotteryWaiterOptions } from './lottery-waiter.js';
 import { RainAudit } from './rain-audit.js';
 import { RainRunner } from './rain-runner.js';
 import { RainService } from './rain-service.js';
@@ -44,6 +46,10 @@ export function createRainsConcept(node: NodeBasics, needs: RainsNeeds): RainsCo
   const { config, store, clock, broadcaster, metrics, log } = node;
   const { peers } = needs;
   const gone = new GoneBatcher(broadcaster);
+  const { waiter, batches, gate } = createTapGate(node, {
+    giveUpMs: 30_000,
+    ...(needs.payments.ledger ? { confirm: confirmWins(needs.payments, clock) } : {}),
+  });
   const rains = new RainService({
     store,
     clock,
@@ -55,16 +61,17 @@ export function createRainsConcept(node: NodeBasics, needs: RainsNeeds): RainsCo
     admitSend: needs.admitSend,
     claimRisk: needs.claimRisk,
     onGone: (rainId, dropId) => peers.dropGone(rainId, dropId),
-    waiter: new LotteryWaiter(store.lottery, clock, log, {
-      giveUpMs: 30_000,
-      ...(needs.payments.ledger ? { confirm: confirmWins(needs.payments, clock) } : {}),
-    }),
+    waiter,
+    gate,
+    batches,
+    batchGraceMs: config.rain.batchGraceMs,
     ...(needs.newSeed ? { newSeed: needs.newSeed } : {}),
   });
   const runner = new RainRunner(store, clock, rains, broadcaster, gone, metrics, log, {
     nodeId: config.nodeId,
     leaseTtlMs: config.rain.leaseTtlMs,
     scanMs: config.rain.scanMs,
+    batchGraceMs: config.rain.batchGraceMs,
   });
   return {
     rains,
@@ -72,6 +79,29 @@ export function createRainsConcept(node: NodeBasics, needs: RainsNeeds): RainsCo
     rainAudit: new RainAudit(store),
     tasks: [new Periodic('rain-runner', config.rain.tickMs, () => runner.tick(), log)],
   };
+}
+
+/**
+ * The node's tap gate, its lottery batches and the waiter that answers tickets, wired to one
+ * another: the waiter tells the gate every draw it learns, a batch refused after the draw
+ * tells the waiter.
+ */
+export function createTapGate(
+  node: Pick<NodeBasics, 'store' | 'clock' | 'log'> & { config: { nodeId: string } },
+  options: LotteryWaiterOptions,
+): { waiter: LotteryWaiter; batches: DropBatches; gate: RainGate } {
+  const { store, clock, log } = node;
+  const late: { waiter?: LotteryWaiter } = {};
+  const batches = new DropBatches(store.lottery, node.config.nodeId, log, (rainId, dropId) =>
+    late.waiter?.missed(rainId, dropId),
+  );
+  const gate = new RainGate(store, batches);
+  const waiter = new LotteryWaiter(store.lottery, clock, log, {
+    ...options,
+    onDrawn: (rainId, dropId, winners) => gate.learnDraw(rainId, dropId, winners),
+  });
+  late.waiter = waiter;
+  return { waiter, batches, gate };
 }
 
 /** Lottery wins another node drew, committed here before their tickets are answered. */

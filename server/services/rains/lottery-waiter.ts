@@ -22,6 +22,8 @@ interface Waiting {
   tickets: Map<string, { resolve: (amount: number) => void; reject: (err: Error) => void }[]>;
   /** Grabs to retry once the draw is in. */
   late: { resolve: () => void; reject: (err: Error) => void }[];
+  /** This node's batch reached the store after the draw: its non-winners hear LOTTERY_MISSED. */
+  missed: boolean;
 }
 
 /** Commits the winners' claims (PostgreSQL) before their tickets are answered; rejects if it cannot. */
@@ -40,6 +42,8 @@ export interface LotteryWaiterOptions {
    * their wallet (the outbox and the reconciler).
    */
   confirm?: ConfirmWins;
+  /** Told every draw this node learns (the node gate: drawn drops, wins toward the cap). */
+  onDrawn?: (rainId: string, dropId: string, winners: readonly { userId: string; amount: number }[]) => void;
 }
 
 export class LotteryWaiter {
@@ -76,7 +80,17 @@ export class LotteryWaiter {
 
   /** Settles a drop this node just drew (its winners' claims committed), without a store read. */
   settle(rainId: string, dropId: string, winners: { userId: string; amount: number }[]): void {
+    this.options.onDrawn?.(rainId, dropId, winners);
     this.finish(`${rainId}\n${dropId}`, { state: 'drawn', winners }, true);
+  }
+
+  /**
+   * This node handed its batch for the drop in after the draw (the store refused it): its
+   * ticket holders who did not win through another node's batch hear LOTTERY_MISSED.
+   */
+  missed(rainId: string, dropId: string): void {
+    const w = this.waiting.get(`${rainId}\n${dropId}`);
+    if (w) w.missed = true;
   }
 
   /** Checks every pending drop whose window has closed (the runner calls it every tick). */
@@ -100,7 +114,7 @@ export class LotteryWaiter {
     const key = `${rainId}\n${dropId}`;
     let w = this.waiting.get(key);
     if (!w) {
-      w = { rainId, dropId, closeAt, tickets: new Map(), late: [] };
+      w = { rainId, dropId, closeAt, tickets: new Map(), late: [], missed: false };
       this.waiting.set(key, w);
     }
     return w;
@@ -117,14 +131,17 @@ export class LotteryWaiter {
       for (const l of w.late) l.reject(err());
       return;
     }
+    this.options.onDrawn?.(w.rainId, w.dropId, state.winners);
     const won = new Map(state.winners.map((x) => [x.userId, x.amount]));
+    const lost = (): GameError =>
+      w.missed
+        ? new GameError('LOTTERY_MISSED', 'this node handed its tickets in after the draw')
+        : new GameError('LOTTERY_LOST', 'the draw for this drop went to others');
     const mine: { userId: string; amount: number }[] = [];
     for (const [userId, list] of w.tickets) {
       const amount = won.get(userId);
       if (amount !== undefined) mine.push({ userId, amount });
-      else
-        for (const t of list)
-          t.reject(new GameError('LOTTERY_LOST', 'the draw for this drop went to others'));
+      else for (const t of list) t.reject(lost());
     }
     for (const l of w.late) l.resolve();
     const answer = (err?: Error): void => {

@@ -3,12 +3,14 @@
  *
  *   every tick (RAIN_TICK_MS)             every scan (RAIN_SCAN_MS)
  *   ─────────────────────────             ─────────────────────────
+ *   hand in this node's due lottery batches (one store call per drop; every node)
  *   for each rain this node drives:        for each active rain not driven here:
  *     due = timeline drops whose time        try to take its lease (free or expired)
  *           has come, from the cursor
  *     releaseDrops(cursor, due)  ── fenced by lease + cursor: each drop at most once
  *     → one rain:drops per rain per tick    ── the release also renews the lease
  *     → rain:started when it starts
+ *     lottery: draw each drop once its window + RAIN_BATCH_GRACE_MS has passed
  *     after the last window: endRain → rain:ended, refund the rest
  *   flush rain:gone batches
  *
@@ -17,8 +19,6 @@
  * graceful stop the driver hands its leases back so the takeover is immediate.
  */
 import type { Clock } from '../../domain/clock.js';
-import { drawOrder } from '../../domain/rain-fairness.js';
-import { lotteryWindow } from '../../domain/rain-rules.js';
 import { dueDrops } from '../../domain/rain-timeline.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
@@ -34,14 +34,16 @@ export interface RainRunnerOptions {
   leaseTtlMs: number;
   /** How often this node looks for rains without a live driver, ms. @default 500 */
   scanMs: number;
+  /** How long after a lottery window closes the draw waits for the nodes' batches, ms. */
+  batchGraceMs: number;
 }
 
 interface Driven {
   rain: RainRecord;
   /** When this node last renewed the lease. */
   renewedAt: number;
-  /** Lottery: when the window of the next drop to draw closes (0: not known yet). */
-  nextCloseAt: number;
+  /** Lottery: when the next drop may be drawn (its close plus the grace; 0: not known yet). */
+  nextDrawAt: number;
 }
 
 export class RainRunner {
@@ -71,6 +73,7 @@ export class RainRunner {
       this.lastScan = now;
       await this.scan(now);
     }
+    await this.rains.handInBatches(now);
     await Promise.all([...this.driving.values()].map((d) => this.advance(d)));
     await this.rains.pollDraws(now);
     this.gone.flush();
@@ -88,13 +91,18 @@ export class RainRunner {
       );
       if (lease.acquired) {
         this.log.info({ rainId, released: lease.rain.released }, 'driving rain');
-        this.driving.set(rainId, { rain: lease.rain, renewedAt: now, nextCloseAt: 0 });
+        this.driving.set(rainId, { rain: lease.rain, renewedAt: now, nextDrawAt: 0 });
       }
     }
   }
 
-  /** Gives every lease back (graceful shutdown) so other nodes take over at once. */
+  /**
+   * Gives every lease back (graceful shutdown) so other nodes take over at once, after handing
+   * in this node's lottery batches.
+   */
   async handOver(): Promise<void> {
+    // Tickets held here go in now: this node takes no more taps (its batches are complete).
+    await this.rains.handInBatches(Number.POSITIVE_INFINITY).catch(() => undefined);
     const ids = [...this.driving.keys()];
     this.driving.clear();
     await Promise.all(ids.map((id) => this.store.rains.releaseRainLease(id, this.options.nodeId)));
@@ -134,6 +142,11 @@ export class RainRunner {
       if (due.length > 0) {
         rain.released += due.length;
         rain.lastReleaseAt = now;
+        this.rains.learnReleased(
+          rain,
+          due.map((p) => p.dropId),
+          now,
+        );
         this.broadcaster.toRoom(rain.roomId, 'rain:drops', {
           rainId: rain.id,
           serverTime: now,
@@ -153,43 +166,35 @@ export class RainRunner {
   }
 
   /**
-   * Draws every released lottery drop whose window has closed, in order, each fenced by the
-   * lease and the draw cursor (lottery-store.ts drawDrop). False if the lease is gone.
+   * Draws every released lottery drop whose window and grace have passed, in order, each fenced
+   * by the lease and the draw cursor (lottery-store.ts drawDrop). False if the lease is gone.
    */
   private async drawClosedWindows(d: Driven, now: number): Promise<boolean> {
     const { rain } = d;
     const timeline = this.rains.timeline(rain);
-    while (rain.drawn < rain.released && now >= d.nextCloseAt) {
+    while (rain.drawn < rain.released && now >= d.nextDrawAt) {
       const plan = timeline[rain.drawn];
       if (!plan) break;
-      const state = await this.store.lottery.dropTickets(rain.id, plan.dropId);
-      if (!state) break;
-      d.nextCloseAt = lotteryWindow(state.releasedAt, rain).closesAt;
-      if (now < d.nextCloseAt) break;
-      // The store pays the first holders in this order who are below the cap (drawDrop).
-      const order = drawOrder(
-        rain.seed,
-        plan.dropId,
-        state.tickets.map((t) => t.userId),
-      );
+      // The store walks the candidates the nodes handed in and pays (drawDrop).
       const result = await this.store.lottery.drawDrop(
         rain.id,
         this.options.nodeId,
         rain.drawn,
         plan.dropId,
-        state.tickets.length,
-        order,
+        this.options.batchGraceMs,
         now,
       );
       if (!result.ok) {
-        // A ticket landed between the read and the draw (a node with a slower clock): redo.
-        if (result.reason === 'tickets-moved' || result.reason === 'not-closed') break;
+        if (result.reason === 'not-closed') {
+          d.nextDrawAt = result.drawAt;
+          break;
+        }
         this.log.warn({ rainId: rain.id, reason: result.reason }, 'stopped driving rain');
         this.driving.delete(rain.id);
         return false;
       }
       rain.drawn += 1;
-      d.nextCloseAt = 0;
+      d.nextDrawAt = 0;
       this.metrics.lotteryDraws.inc();
       await this.rains.payDraw(rain, plan.dropId, result.credits, result.dropLeft);
     }

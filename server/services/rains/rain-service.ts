@@ -22,6 +22,9 @@ import type { ActiveDrop, Credit, EndRainOutcome, RainRecord, Store } from '../.
 import type { Broadcaster } from '../runtime/broadcaster.js';
 import type { GoneBatcher } from './gone-batcher.js';
 import type { LotteryWaiter } from './lottery-waiter.js';
+import type { DropBatches } from './drop-batches.js';
+import { GrabQueue } from '../packets/grab-queue.js';
+import type { RainGate } from './rain-gate.js';
 import { rainRows } from '../../store/ledger/index.js';
 import { creditLedgerRows, type Payments } from '../money/payments.js';
 import type { ClaimRisk, ClaimVia } from '../risk/claim-risk.js';
@@ -55,6 +58,11 @@ export interface RainServiceDeps {
   /** Called when this node learns a drop ran out (to tell the other nodes). */
   onGone?: (rainId: string, dropId: string) => void;
   waiter: LotteryWaiter;
+  /** The node's tap gate (taps decided without the store) and its lottery batches. */
+  gate: RainGate;
+  batches: DropBatches;
+  /** How long after a lottery window closes the driver draws (RAIN_BATCH_GRACE_MS), ms. */
+  batchGraceMs: number;
   /** Where rain seeds come from. @default newRainSeed (32 random bytes) */
   newSeed?: () => string;
 }
@@ -75,12 +83,15 @@ const ENTRY_REFUSALS = {
   'drop-inactive': GRAB_REFUSALS['drop-inactive'],
   already: ['ALREADY_GRABBED', 'you already hold a ticket for this drop'],
   cap: GRAB_REFUSALS.cap,
+  'drop-empty': GRAB_REFUSALS['drop-empty'],
 } as const;
 
 export class RainService {
   private readonly rooms = new Map<string, string>();
   private readonly timelines = new Map<string, DropPlan[]>();
   private readonly goneDrops = new Set<string>();
+  /** Race claims in flight per drop on this node (no more than its shares left). */
+  private readonly claims = new GrabQueue();
 
   constructor(private readonly deps: RainServiceDeps) {}
 
@@ -198,29 +209,34 @@ export class RainService {
     result: { outcome: string },
     waitForDraw: boolean,
   ): Promise<{ amount: number }> {
-    if (this.goneDrops.has(`${rainId}\n${dropId}`)) {
+    const key = `${rainId}\n${dropId}`;
+    if (this.goneDrops.has(key)) {
       result.outcome = 'drop-empty';
       throw new GameError('PACKET_EMPTY', GRAB_REFUSALS['drop-empty'][1]);
     }
-    const { store, clock, waiter, payments } = this.deps;
+    const { store, clock, waiter, payments, gate, batchGraceMs } = this.deps;
     payments.ensureLedger();
-    const entry = await store.lottery.enterDrop(rainId, dropId, user, clock.now());
+    const entry = await gate.enter(rainId, dropId, user, clock.now());
     result.outcome = entry.status;
+    let left = 0;
     switch (entry.status) {
-      case 'pass':
+      case 'claim':
+        left = entry.left;
         break;
       case 'ticket':
         try {
-          const amount = await waiter.ticket(rainId, dropId, user.userId, entry.closeAt);
+          // The driver draws once every node's batch is in: the close plus the grace.
+          const amount = await waiter.ticket(rainId, dropId, user.userId, entry.closeAt + batchGraceMs);
           result.outcome = 'lottery-won';
           return { amount };
         } catch (err) {
           if (err instanceof GameError && err.code === 'LOTTERY_LOST') result.outcome = 'lottery-lost';
+          if (err instanceof GameError && err.code === 'LOTTERY_MISSED') result.outcome = 'lottery-missed';
           throw err;
         }
       case 'drawing':
         if (!waitForDraw) throw new GameError('DROP_NOT_ACTIVE', 'this drop is being drawn');
-        await waiter.drawn(rainId, dropId, entry.closeAt);
+        await waiter.drawn(rainId, dropId, entry.closeAt + batchGraceMs);
         return this.tryGrab(user, rainId, dropId, result, false);
       case 'early':
         throw new GameError(
@@ -237,13 +253,29 @@ export class RainService {
         throw new GameError(code, message);
       }
     }
-    const grabbed = await store.rains.grabDrop(rainId, dropId, user, clock.now());
+    // A claim is money: the store decides it. At most as many in flight per drop on this node
+    // as it may have shares left (GrabQueue); the rest hear PACKET_EMPTY once it is known empty.
+    const grabbed = await this.claims.run(
+      key,
+      left,
+      async () => {
+        const got = await store.rains.grabDrop(rainId, dropId, user, clock.now());
+        if (got.status === 'claimed') return got;
+        result.outcome = got.status;
+        if (got.status === 'already') gate.learnShare(rainId, dropId, user.userId, false);
+        if (got.status === 'drop-empty') {
+          gate.learnLeft(rainId, dropId, 0);
+          await this.markGone(rainId, dropId);
+        }
+        const [code, message] = GRAB_REFUSALS[got.status];
+        throw new GameError(code, message);
+      },
+      (got) => got.dropLeft,
+      (err) => (err instanceof GameError && err.code === 'PACKET_EMPTY' ? 'PACKET_EMPTY' : undefined),
+    );
     result.outcome = grabbed.status;
-    if (grabbed.status !== 'claimed') {
-      if (grabbed.status === 'drop-empty') await this.markGone(rainId, dropId);
-      const [code, message] = GRAB_REFUSALS[grabbed.status];
-      throw new GameError(code, message);
-    }
+    gate.learnShare(rainId, dropId, user.userId, true);
+    gate.learnLeft(rainId, dropId, grabbed.dropLeft);
     // Acknowledged once committed (Payments.pay: PostgreSQL first; if that fails the credit
     // waits in the rain's outbox for the reconciler). The drop is gone either way.
     const paid = payments.pay(grabbed.credit);
@@ -253,9 +285,27 @@ export class RainService {
     return { amount: grabbed.credit.amount };
   }
 
+  /**
+   * Hands this node's due lottery batches (and race drops' log samples) to the store: one call
+   * per drop (every runner tick, before the driver draws).
+   */
+  handInBatches(now: number): Promise<void> {
+    return this.deps.batches.handIn(now);
+  }
+
+  /** Lottery tickets this node holds in batches it has not handed in yet. */
+  get ticketsHeld(): number {
+    return this.deps.batches.tickets;
+  }
+
   /** Answers lottery grabs waiting on this node whose drop has been drawn (every runner tick). */
   pollDraws(now: number): Promise<void> {
     return this.deps.waiter.poll(now);
+  }
+
+  /** The driver released `dropIds` at `at`: this node's gate knows them without a store read. */
+  learnReleased(rain: RainRecord, dropIds: readonly string[], at: number): void {
+    this.deps.gate.learnReleased(rain, dropIds, at);
   }
 
   /**
@@ -300,6 +350,7 @@ export class RainService {
   ): Promise<void> {
     const { rain, refund, winners } = outcome;
     const { payments } = this.deps;
+    this.deps.gate.forget(rain.id);
     const paid = refund ? payments.pay(refund) : Promise.resolve();
     paid.catch(() => undefined);
     const leaderboard = await this.deps.store.rains.rainLeaderboard(rain.id, LEADERBOARD_SIZE);

@@ -33,8 +33,7 @@ export class RedisEscrow extends RedisPart implements EscrowStore {
             k.rainOutbox(id),
             k.rainDrops(id),
             k.rainDraws(id),
-            k.rainEntrants(id),
-            k.rainTaps(id),
+            k.rainBatches(id),
             k.rainLog(id),
           ]
         : [k.packet(id), k.shares(id), k.claims(id), k.outbox(id), k.listens(id), k.unlocked(id)];

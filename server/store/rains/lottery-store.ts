@@ -1,49 +1,52 @@
 /**
- * The fair-rain part of the store (docs/fairness.md): the entry gate in front of every drop
- * grab (tap limit, reaction floor, lottery tickets), the fenced draw that closes a lottery
- * window, and the audit trail that replay and the host's report read. Memory and Redis
- * implement it (memory-lottery.ts, redis-lottery.ts); like the rest of a rain, each
- * method is atomic on one rain (one Redis Cluster slot).
+ * The fair-rain part of the store (docs/fairness.md): the batches of lottery tickets each node
+ * hands in once per drop, the fenced draw over their union, and the audit trail that replay and
+ * the host's report read. Taps never reach it: each node gates them itself
+ * (services/rains/rain-gate.ts). Memory and Redis implement it (memory-lottery.ts,
+ * redis-lottery.ts); like the rest of a rain, each method is atomic on one rain (one Redis
+ * Cluster slot).
  *
- *   drop released at r            opens = r + reactionFloorMs        closes = opens + windowMs
- *   ──────┬────────────────────────────┬──────────────────────────────────┬──────────────────
- *         │  enterDrop → early          │ enterDrop → ticket (once/user)   │ before the draw:
- *         │  (GRAB_TOO_EARLY)           │ ack waits for the draw           │   drawing (waits)
- *         │                             │                                  │ after: pass → grabDrop
- *                                                                          ▲
- *                     the driver (lease holder) draws: dropTickets → drawOrder → drawDrop
+ *   drop released at r        opens = r + floor        closes = opens + window     closes + grace
+ *   ──────┬──────────────────────┬─────────────────────────┬───────────────────────────┬──────────
+ *         │ node: GRAB_TOO_EARLY │ node: ticket in batch   │ each node: submitBatch    │ driver:
+ *         │                      │ (first tap per user)    │ (one call per node/drop)  │ drawDrop
+ *                                                                     a batch after the draw: 'drawn'
  *
- * Race rains take the same gate (tap limit, audit trail) and always `pass`.
+ * Race rains hand in a batch too, with no tickets: the node's grab log for the drop.
  */
 import type { ReplayDrop } from '@red-packet/sdk/rain-fairness';
-import type { UserRef } from '@red-packet/sdk/protocol';
 import type { Credit } from '../wallets/wallet-store.js';
 
-export type EnterOutcome =
-  /** Go on to Store.grabDrop (race mode, or a lottery drop already drawn). */
-  | { status: 'pass' }
-  /** Took a ticket for the drop's draw; the window closes at `closeAt`. */
-  | { status: 'ticket'; closeAt: number }
-  /** The window closed at `closeAt` and the draw has not happened yet: grab after it. */
-  | { status: 'drawing'; closeAt: number }
-  /** Before the reaction floor: refused, nothing recorded but the audit trail. */
-  | { status: 'early'; opensAt: number }
-  /** Over the rain's maxTapsPerSec: refused, the tap not counted. */
-  | { status: 'rate'; retryAt: number }
-  /** `already`: this user holds a ticket for the drop already; `cap`: their wins in the rain
-   * reached its maxGrabsPerUser, so they get no more tickets. */
-  | { status: 'already' | 'cap' | 'drop-inactive' | 'rain-inactive' | 'missing' };
-
-export interface Ticket extends UserRef {
-  /** Server time the ticket was taken, ms. */
-  at: number;
+/** What a node hands in for one drop, once (docs/fairness.md). */
+export interface DropBatch {
+  nodeId: string;
+  /** The node's ticket holders for the drop, canonical (rain-lottery.ts canonicalList). */
+  tickets: string[];
+  /** batchDigest(tickets): the commitment the replay checks the kept list against. */
+  digest: string;
+  /** The node's candidateLimit lowest-scoring holders, with their names (rain-lottery.ts). */
+  candidates: { userId: string; name: string; score: number }[];
+  /** The node's grab log for the drop (a bounded sample; appended up to GRAB_LOG_CAP). */
+  log: GrabLogEntry[];
 }
+
+export type BatchOutcome =
+  /** Recorded: its candidates join the draw, its list is kept for replay. */
+  | { status: 'accepted' }
+  /** This node already handed in this drop: nothing changed (a retry). */
+  | { status: 'duplicate' }
+  /** The drop was drawn before the batch arrived: refused, nothing recorded. */
+  | { status: 'drawn' }
+  /** No such rain or released drop, or the rain is over: refused, nothing recorded. */
+  | { status: 'missing' | 'closed' };
 
 export type DrawOutcome =
   /** Paid: one outbox credit per winner, in draw order; `dropLeft` shares remain (holders at
    * the cap were passed over, or there were fewer holders than shares). */
   | { ok: true; credits: Credit[]; dropLeft: number }
-  | { ok: false; reason: 'lease-lost' | 'cursor-moved' | 'not-closed' | 'tickets-moved' | 'closed' };
+  /** The window plus the grace has not passed: draw at `drawAt`. */
+  | { ok: false; reason: 'not-closed'; drawAt: number }
+  | { ok: false; reason: 'lease-lost' | 'cursor-moved' | 'closed' };
 
 export type DrawState =
   | { state: 'drawn'; winners: { userId: string; amount: number }[] }
@@ -75,36 +78,31 @@ export const GRAB_LOG_CAP = 100_000;
 
 export interface LotteryStore {
   /**
-   * The gate every drop grab passes first, atomically: checks and counts the user's tap
-   * against maxTapsPerSec (one-second windows by server time; a refused tap is not counted),
-   * then the drop's window. Lottery: before release + floor → `early`; inside the window →
-   * one ticket per (drop, user) (`already` for a second, `cap` for a user whose wins reached
-   * maxGrabsPerUser); after it → `drawing` until the draw, then `pass` (Store.grabDrop checks
-   * the cap there). Race: `pass`. Appends the attempt to the grab log.
+   * Records one node's batch for a released drop, atomically: its candidates join the drop's
+   * draw (one per user across nodes: a user's score is the same everywhere), its list and
+   * commitment are kept for replay (ticket-list retention), its log is appended (up to
+   * GRAB_LOG_CAP). Refused once the drop is drawn. Idempotent per (drop, node). Once the rain
+   * is over it answers `closed`, but a batch without tickets (a race drop's log, handed in as
+   * the rain ended with its last drop's ttl) still has its log appended.
    */
-  enterDrop(rainId: string, dropId: string, user: UserRef, now: number): Promise<EnterOutcome>;
-
-  /** A released drop's tickets in the order taken (null for an unknown or unreleased drop). */
-  dropTickets(rainId: string, dropId: string): Promise<{ releasedAt: number; tickets: Ticket[] } | null>;
+  submitBatch(rainId: string, dropId: string, batch: DropBatch): Promise<BatchOutcome>;
 
   /**
-   * Closes drop #`from`'s lottery window and pays its draw, atomically — exactly when `nodeId`
-   * holds the lease, `from` equals the drops drawn so far, the window has closed by `now`, and
-   * the drop holds exactly `ticketCount` tickets (the list the draw was computed from).
-   * `order` is every ticket holder once, in draw order (domain/rain-fairness.ts drawOrder);
-   * the store walks it and pays the first holders whose wins in the rain are below
-   * maxGrabsPerUser, one share each, skipping the others — so the cap is judged in the same
-   * step as the payment. The k-th winner takes the k-th share popped; each gets a claim, an
-   * outbox credit and the leaderboard. Fenced like releaseDrops: every drop is drawn at most
-   * once, whoever drives. Throws, changing nothing, if `order` is not the ticket holders.
+   * Closes drop #`from`'s lottery and pays its draw, atomically — exactly when `nodeId` holds
+   * the lease, `from` equals the drops drawn so far and `now` is at least the window's close
+   * plus `graceMs` (else `not-closed` with when). Walks the candidates handed in by score
+   * (rain-lottery.ts byScore) and pays the first whose wins in the rain are below
+   * maxGrabsPerUser, one share each — the cap is judged in the step that pays. The k-th winner
+   * takes the k-th share popped; each gets a claim, an outbox credit and the leaderboard.
+   * Fenced like releaseDrops: every drop is drawn at most once, whoever drives; later batches
+   * for it are refused.
    */
   drawDrop(
     rainId: string,
     nodeId: string,
     from: number,
     dropId: string,
-    ticketCount: number,
-    order: readonly string[],
+    graceMs: number,
     now: number,
   ): Promise<DrawOutcome>;
 

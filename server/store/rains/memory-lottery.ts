@@ -1,33 +1,34 @@
 /**
  * LotteryStore in memory: works on MemoryRains' state in the same process; each method runs
- * to completion synchronously, so each is atomic. Mirrors rain-enter.lua and rain-draw.lua
+ * to completion synchronously, so each is atomic. Mirrors rain-batch.lua and rain-draw.lua
  * rule for rule (the contract suite checks both).
  */
-import type { UserRef } from '@red-packet/sdk/protocol';
-import { dropWindowOpen, isRainActive, lotteryWindow, tapWindowStart } from '../../domain/rain-rules.js';
+import { byScore, canonicalList } from '../../domain/rain-lottery.js';
+import { isRainActive, lotteryWindow } from '../../domain/rain-rules.js';
 import { recordClaim, type MemoryRains, type RainState } from './memory-rains.js';
 import type { Credit } from '../wallets/wallet-store.js';
 import {
   GRAB_LOG_CAP,
+  type BatchOutcome,
   type DrawOutcome,
   type DrawState,
-  type EnterOutcome,
+  type DropBatch,
   type GrabLogEntry,
   type LotteryStore,
   type RainTrail,
-  type Ticket,
-  type TapOutcome,
 } from './lottery-store.js';
 
+interface DropFair {
+  /** nodeId → what it handed in. */
+  batches: Map<string, { digest: string; count: number; candidates: number; tickets: string[] }>;
+  /** userId → candidate (one per user across nodes). */
+  candidates: Map<string, { userId: string; name: string; score: number }>;
+}
+
 interface FairState {
-  /** dropId → its index in the timeline. */
-  index: Map<string, number>;
-  /** dropId → tickets in the order taken. */
-  tickets: Map<string, Ticket[]>;
+  drops: Map<string, DropFair>;
   /** dropId → the draw's (winner, amount) list. */
   draws: Map<string, { userId: string; amount: number }[]>;
-  /** userId → taps counted in the one-second window starting at `from`. */
-  taps: Map<string, { from: number; count: number }>;
   log: GrabLogEntry[];
 }
 
@@ -45,73 +46,50 @@ export class MemoryLottery implements LotteryStore {
   private stateOf(rainId: string): FairState {
     let s = this.fair.get(rainId);
     if (!s) {
-      const order = this.rains.state(rainId)?.order ?? [];
-      const index = new Map(order.map((id, i) => [id, i]));
-      s = { index, tickets: new Map(), draws: new Map(), taps: new Map(), log: [] };
+      s = { drops: new Map(), draws: new Map(), log: [] };
       this.fair.set(rainId, s);
     }
     return s;
   }
 
-  enterDrop(rainId: string, dropId: string, user: UserRef, now: number): Promise<EnterOutcome> {
-    return Promise.resolve(this.enter(rainId, dropId, user, now));
+  private dropOf(fair: FairState, dropId: string): DropFair {
+    let d = fair.drops.get(dropId);
+    if (!d) {
+      d = { batches: new Map(), candidates: new Map() };
+      fair.drops.set(dropId, d);
+    }
+    return d;
   }
 
-  private enter(rainId: string, dropId: string, user: UserRef, now: number): EnterOutcome {
+  submitBatch(rainId: string, dropId: string, batch: DropBatch): Promise<BatchOutcome> {
     const rain = this.rains.state(rainId);
-    if (!rain) return { status: 'missing' };
-    const r = rain.record;
-    if (r.status !== 'running') return { status: 'rain-inactive' };
-    const fair = this.stateOf(rainId);
-    const from = tapWindowStart(now);
-    const taps = fair.taps.get(user.userId);
-    const count = taps?.from === from ? taps.count : 0;
+    if (!rain) return Promise.resolve({ status: 'missing' });
     const drop = rain.drops.get(dropId);
-    const index = fair.index.get(dropId) ?? -1;
-    const log = (outcome: TapOutcome): void => {
-      if (drop && fair.log.length < GRAB_LOG_CAP)
-        fair.log.push({ userId: user.userId, dropIndex: index, reactionMs: now - drop.releasedAt, outcome });
+    if (!drop || drop.releasedAt === 0) return Promise.resolve({ status: 'missing' });
+    const fair = this.stateOf(rainId);
+    const appendLog = (): void => {
+      for (const entry of batch.log) {
+        if (fair.log.length >= GRAB_LOG_CAP) break;
+        fair.log.push({ ...entry });
+      }
     };
-    if (count >= r.maxTapsPerSec) {
-      if (drop && drop.releasedAt > 0) log('rate');
-      return { status: 'rate', retryAt: from + 1_000 };
+    if (!isRainActive(rain.record)) {
+      // A race drop's log, handed in as the rain ended with its last drop: still logged.
+      if (batch.tickets.length === 0 && batch.candidates.length === 0) appendLog();
+      return Promise.resolve({ status: 'closed' });
     }
-    fair.taps.set(user.userId, { from, count: count + 1 });
-    if (!drop || !dropWindowOpen(drop.releasedAt, r.dropTtlMs, now)) return { status: 'drop-inactive' };
-    if (r.mode !== 'lottery') {
-      log('tap');
-      return { status: 'pass' };
-    }
-    const { opensAt, closesAt } = lotteryWindow(drop.releasedAt, r);
-    if (fair.draws.has(dropId)) {
-      log('tap');
-      return { status: 'pass' };
-    }
-    if (now < opensAt) {
-      log('early');
-      return { status: 'early', opensAt };
-    }
-    if (now >= closesAt) {
-      log('tap');
-      return { status: 'drawing', closeAt: closesAt };
-    }
-    const tickets = fair.tickets.get(dropId) ?? [];
-    if (tickets.some((t) => t.userId === user.userId)) return { status: 'already' };
-    if (atCap(rain, user.userId)) {
-      log('tap');
-      return { status: 'cap' };
-    }
-    tickets.push({ userId: user.userId, name: user.name, at: now });
-    fair.tickets.set(dropId, tickets);
-    log('ticket');
-    return { status: 'ticket', closeAt: closesAt };
-  }
-
-  dropTickets(rainId: string, dropId: string): Promise<{ releasedAt: number; tickets: Ticket[] } | null> {
-    const drop = this.rains.state(rainId)?.drops.get(dropId);
-    if (!drop || drop.releasedAt === 0) return Promise.resolve(null);
-    const tickets = this.fair.get(rainId)?.tickets.get(dropId) ?? [];
-    return Promise.resolve({ releasedAt: drop.releasedAt, tickets: copy(tickets) });
+    if (fair.draws.has(dropId)) return Promise.resolve({ status: 'drawn' });
+    const d = this.dropOf(fair, dropId);
+    if (d.batches.has(batch.nodeId)) return Promise.resolve({ status: 'duplicate' });
+    d.batches.set(batch.nodeId, {
+      digest: batch.digest,
+      count: batch.tickets.length,
+      candidates: batch.candidates.length,
+      tickets: [...batch.tickets],
+    });
+    for (const c of batch.candidates) d.candidates.set(c.userId, { ...c });
+    appendLog();
+    return Promise.resolve({ status: 'accepted' });
   }
 
   drawDrop(
@@ -119,12 +97,11 @@ export class MemoryLottery implements LotteryStore {
     nodeId: string,
     from: number,
     dropId: string,
-    ticketCount: number,
-    order: readonly string[],
+    graceMs: number,
     now: number,
   ): Promise<DrawOutcome> {
     try {
-      return Promise.resolve(this.draw(rainId, nodeId, from, dropId, ticketCount, order, now));
+      return Promise.resolve(this.draw(rainId, nodeId, from, dropId, graceMs, now));
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
@@ -135,8 +112,7 @@ export class MemoryLottery implements LotteryStore {
     nodeId: string,
     from: number,
     dropId: string,
-    ticketCount: number,
-    order: readonly string[],
+    graceMs: number,
     now: number,
   ): DrawOutcome {
     const rain = this.rains.state(rainId);
@@ -147,28 +123,19 @@ export class MemoryLottery implements LotteryStore {
     const drop = rain.drops.get(dropId);
     if (rain.order[from] !== dropId || !drop)
       throw new Error(`drop ${dropId} is not drop #${from} of ${rainId}`);
-    if (drop.releasedAt === 0 || now < lotteryWindow(drop.releasedAt, r).closesAt)
-      return { ok: false, reason: 'not-closed' };
+    if (drop.releasedAt === 0) return { ok: false, reason: 'not-closed', drawAt: 0 };
+    const drawAt = lotteryWindow(drop.releasedAt, r).closesAt + graceMs;
+    if (now < drawAt) return { ok: false, reason: 'not-closed', drawAt };
     const fair = this.stateOf(rainId);
-    const tickets = fair.tickets.get(dropId) ?? [];
-    if (tickets.length !== ticketCount) return { ok: false, reason: 'tickets-moved' };
-    // Check the order before changing anything: a bad list changes nothing.
-    const holders = new Map(tickets.map((t) => [t.userId, t]));
-    if (order.length !== tickets.length) throw new Error(`the draw order of ${dropId} is not its tickets`);
-    const seen = new Set<string>();
-    for (const userId of order) {
-      if (!holders.has(userId) || seen.has(userId)) throw new Error(`${userId} holds no ticket to win`);
-      seen.add(userId);
-    }
+    const candidates = byScore([...(fair.drops.get(dropId)?.candidates.values() ?? [])]);
     const paid: { userId: string; amount: number }[] = [];
     const credits: Credit[] = [];
-    for (const userId of order) {
-      const holder = holders.get(userId);
+    for (const c of candidates) {
       if (drop.shares.length === 0) break;
-      if (!holder || atCap(rain, userId)) continue;
+      if (atCap(rain, c.userId)) continue;
       const amount = drop.shares.pop() ?? 0;
-      paid.push({ userId, amount });
-      credits.push(copy(recordClaim(rain, dropId, { userId, name: holder.name }, amount, now)));
+      paid.push({ userId: c.userId, amount });
+      credits.push(copy(recordClaim(rain, dropId, { userId: c.userId, name: c.name }, amount, now)));
     }
     fair.draws.set(dropId, paid);
     r.drawn += 1;
@@ -186,13 +153,24 @@ export class MemoryLottery implements LotteryStore {
     const rain = this.rains.state(rainId);
     if (!rain) return Promise.resolve(null);
     const fair = this.fair.get(rainId);
-    const drops = rain.order.map((dropId, index) => ({
-      index,
-      dropId,
-      releasedAt: rain.drops.get(dropId)?.releasedAt ?? 0,
-      tickets: (fair?.tickets.get(dropId) ?? []).map((t) => t.userId),
-      winners: copy(fair?.draws.get(dropId) ?? null),
-    }));
+    const drops = rain.order.map((dropId, index) => {
+      const kept = fair?.drops.get(dropId)?.batches;
+      const batches = [...(kept ?? [])].map(([nodeId, b]) => ({
+        nodeId,
+        digest: b.digest,
+        count: b.count,
+        candidates: b.candidates,
+        tickets: [...b.tickets],
+      }));
+      return {
+        index,
+        dropId,
+        releasedAt: rain.drops.get(dropId)?.releasedAt ?? 0,
+        tickets: canonicalList(batches.flatMap((b) => b.tickets)),
+        batches,
+        winners: copy(fair?.draws.get(dropId) ?? null),
+      };
+    });
     const claims = [...rain.claims].map(([key, amount]) => {
       const [dropId = '', userId = ''] = key.split('\n');
       return { dropId, userId, amount };

@@ -244,6 +244,10 @@ export class MemoryRains implements RainStore {
     return Promise.resolve({ grabs: e?.grabs ?? 0, amount: e?.amount ?? 0 });
   }
 
+  dropReleasedAt(rainId: string, dropId: string): Promise<number | null> {
+    return Promise.resolve(this.rains.get(rainId)?.drops.get(dropId)?.releasedAt ?? null);
+  }
+
   activeDrops(rainId: string, now: number): Promise<ActiveDrop[]> {
     const rain = this.rains.get(rainId);
     if (rain?.record.status !== 'running') return Promise.resolve([]);

@@ -21,7 +21,7 @@ export interface RainRecord extends RainView {
   /** The node driving the rain, and until when its lease runs. */
   leaseOwner: string | null;
   leaseUntil: number;
-  /** Lottery: drops drawn so far (drops [0, drawn) are drawn; rain-fair-store.ts). */
+  /** Lottery: drops drawn so far (drops [0, drawn) are drawn; lottery-store.ts). */
   drawn: number;
 }
 
@@ -110,4 +110,7 @@ export interface RainStore {
 
   /** Released drops whose window is open at `now` and which still have shares. */
   activeDrops(rainId: string, now: number): Promise<ActiveDrop[]>;
+
+  /** When drop `dropId` of the rain was released: 0 if not yet, null for no such drop. Read-only. */
+  dropReleasedAt(rainId: string, dropId: string): Promise<number | null>;
 }

@@ -1,20 +1,20 @@
 /**
- * LotteryStore on Redis: rain-enter.lua and rain-draw.lua on the rain's `{n:<rainId>}` slot,
+ * LotteryStore on Redis: rain-batch.lua and rain-draw.lua on the rain's `{n:<rainId>}` slot,
  * plus plain reads for the audit trail. Every key is the rain's, so this works unchanged on
  * Redis Cluster.
  */
 import { z } from 'zod';
-import type { UserRef } from '@red-packet/sdk/protocol';
 import { dropClaimId } from '../../domain/ids.js';
+import { canonicalList } from '../../domain/rain-lottery.js';
 import {
   GRAB_LOG_CAP,
+  type BatchOutcome,
   type DrawOutcome,
   type DrawState,
-  type EnterOutcome,
+  type DropBatch,
   type GrabLogEntry,
   type LotteryStore,
   type RainTrail,
-  type Ticket,
 } from './lottery-store.js';
 import { luaList, oneOf, parseJson } from '../redis/codec.js';
 import { RedisPart } from '../redis/part.js';
@@ -23,43 +23,43 @@ import { decodeDrop } from './redis-rains.js';
 /** Ticket lists outlive a closed rain's retention (7 days) by a day, then expire. */
 const TICKETS_RETAIN_MS = 8 * 86_400_000;
 
-/** A ticket: who, their name, when. */
-const ticketSchema = z.object({ u: z.string(), n: z.string(), t: z.number() });
+/** A batch's meta: digest, ticket count, candidates handed in. */
+const batchMetaSchema = z.object({ h: z.string(), c: z.number(), k: z.number() });
 
 /** A drawn drop's winners: who, how much. */
 const winnersSchema = luaList(z.object({ u: z.string(), a: z.number() }));
 
 export class RedisLottery extends RedisPart implements LotteryStore {
-  enterDrop(rainId: string, dropId: string, user: UserRef, now: number): Promise<EnterOutcome> {
+  submitBatch(rainId: string, dropId: string, batch: DropBatch): Promise<BatchOutcome> {
     const k = this.keys;
-    return this.guard(async () => {
-      return this.script(
-        'rain-enter',
+    const meta = JSON.stringify({ h: batch.digest, c: batch.tickets.length, k: batch.candidates.length });
+    return this.guard(() =>
+      this.script(
+        'rain-batch',
         [
           k.rain(rainId),
           k.rainDrops(rainId),
           k.rainDraws(rainId),
-          k.rainTaps(rainId),
+          k.rainBatches(rainId),
+          k.rainBatchList(rainId, dropId, batch.nodeId),
+          k.rainCandidates(rainId, dropId),
+          k.rainCandidateNames(rainId, dropId),
           k.rainLog(rainId),
-          k.rainTickets(rainId, dropId),
-          k.rainEntrants(rainId),
-          k.rainBoardInfo(rainId),
         ],
-        [dropId, user.userId, user.name, now, GRAB_LOG_CAP, TICKETS_RETAIN_MS],
-      );
-    });
-  }
-
-  dropTickets(rainId: string, dropId: string): Promise<{ releasedAt: number; tickets: Ticket[] } | null> {
-    return this.guard(async () => {
-      const [raw, tickets] = await Promise.all([
-        this.redis.hget(this.keys.rainDrops(rainId), dropId),
-        this.redis.lrange(this.keys.rainTickets(rainId, dropId), 0, -1),
-      ]);
-      const releasedAt = raw ? decodeDrop(raw).r : 0;
-      if (releasedAt === 0) return null;
-      return { releasedAt, tickets: tickets.map(decodeTicket) };
-    });
+        [
+          dropId,
+          batch.nodeId,
+          meta,
+          batch.tickets.join('\n'),
+          TICKETS_RETAIN_MS,
+          GRAB_LOG_CAP,
+          batch.candidates.length,
+          batch.log.length,
+          ...batch.candidates.flatMap((c) => [c.userId, c.name, c.score]),
+          ...batch.log.map(encodeLogEntry),
+        ],
+      ),
+    );
   }
 
   drawDrop(
@@ -67,8 +67,7 @@ export class RedisLottery extends RedisPart implements LotteryStore {
     nodeId: string,
     from: number,
     dropId: string,
-    ticketCount: number,
-    order: readonly string[],
+    graceMs: number,
     now: number,
   ): Promise<DrawOutcome> {
     const k = this.keys;
@@ -79,7 +78,8 @@ export class RedisLottery extends RedisPart implements LotteryStore {
           k.rain(rainId),
           k.rainDrops(rainId),
           k.rainOrder(rainId),
-          k.rainTickets(rainId, dropId),
+          k.rainCandidates(rainId, dropId),
+          k.rainCandidateNames(rainId, dropId),
           k.rainDraws(rainId),
           k.rainClaims(rainId),
           k.rainBoard(rainId),
@@ -87,7 +87,7 @@ export class RedisLottery extends RedisPart implements LotteryStore {
           k.rainOutbox(rainId),
         ],
         // The script names each winner's claim prefix + userId, which is dropClaimId.
-        [nodeId, from, dropId, ticketCount, now, rainId, dropClaimId(rainId, dropId, ''), ...order],
+        [nodeId, from, dropId, now, rainId, graceMs, dropClaimId(rainId, dropId, '')],
       );
       if (!drawn.ok) return drawn;
       return {
@@ -119,26 +119,36 @@ export class RedisLottery extends RedisPart implements LotteryStore {
   rainTrail(rainId: string): Promise<RainTrail | null> {
     const k = this.keys;
     return this.guard(async () => {
-      const [order, drops, draws, claims, log] = await Promise.all([
+      const [order, drops, draws, claims, log, batchMeta] = await Promise.all([
         this.redis.lrange(k.rainOrder(rainId), 0, -1),
         this.redis.hgetall(k.rainDrops(rainId)),
         this.redis.hgetall(k.rainDraws(rainId)),
         this.redis.hgetall(k.rainClaims(rainId)),
         this.redis.lrange(k.rainLog(rainId), 0, -1),
+        this.redis.hgetall(k.rainBatches(rainId)),
       ]);
       if (order.length === 0) return null;
-      const tickets = await Promise.all(
-        order.map((dropId) => this.redis.lrange(k.rainTickets(rainId, dropId), 0, -1)),
+      const batches = await Promise.all(
+        Object.entries(batchMeta).map(async ([field, raw]) => {
+          const [dropId = '', nodeId = ''] = field.split('\n');
+          const meta = parseJson(batchMetaSchema, raw, 'batch');
+          const list = await this.redis.get(k.rainBatchList(rainId, dropId, nodeId));
+          const tickets = meta.c === 0 ? [] : list === null ? null : list.split('\n');
+          return { dropId, batch: { nodeId, digest: meta.h, count: meta.c, candidates: meta.k, tickets } };
+        }),
       );
       return {
         drops: order.map((dropId, index) => {
           const raw = drops[dropId];
           const draw = draws[dropId];
+          const mine = batches.filter((b) => b.dropId === dropId).map((b) => b.batch);
+          mine.sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
           return {
             index,
             dropId,
             releasedAt: raw ? decodeDrop(raw).r : 0,
-            tickets: (tickets[index] ?? []).map((t) => decodeTicket(t).userId),
+            tickets: canonicalList(mine.flatMap((b) => b.tickets ?? [])),
+            batches: mine,
             winners: draw ? decodeWinners(draw) : null,
           };
         }),
@@ -152,13 +162,12 @@ export class RedisLottery extends RedisPart implements LotteryStore {
   }
 }
 
-function decodeTicket(raw: string): Ticket {
-  const t = parseJson(ticketSchema, raw, 'ticket');
-  return { userId: t.u, name: t.n, at: t.t };
-}
-
 function decodeWinners(raw: string): { userId: string; amount: number }[] {
   return parseJson(winnersSchema, raw, 'winners').map((p) => ({ userId: p.u, amount: p.a }));
+}
+
+function encodeLogEntry(e: GrabLogEntry): string {
+  return `${e.userId}\t${e.dropIndex}\t${e.reactionMs}\t${e.outcome}`;
 }
 
 function decodeLogEntry(raw: string): GrabLogEntry {

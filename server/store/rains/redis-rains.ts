@@ -279,6 +279,13 @@ export class RedisRains extends RedisPart implements RainStore {
     });
   }
 
+  dropReleasedAt(rainId: string, dropId: string): Promise<number | null> {
+    return this.guard(async () => {
+      const raw = await this.redis.hget(this.keys.rainDrops(rainId), dropId);
+      return raw === null ? null : decodeDrop(raw).r;
+    });
+  }
+
   activeDrops(rainId: string, now: number): Promise<ActiveDrop[]> {
     return this.guard(async () => {
       const rain = await this.getRain(rainId);

@@ -5,7 +5,8 @@
  *
  *   wallet  {u:<userId>}    balance/minted hash, ledger list, mint ids, credited claim ids, holds
  *   packet  {p:<packetId>}  record hash, shares list, claims, outbox, abort tombstone, listens
- *   rain    {n:<rainId>}    record hash, drops hash, drop order, claims, leaderboard, outbox
+ *   rain    {n:<rainId>}    record hash, drops hash, drop order, claims, leaderboard, outbox,
+ *                           lottery batches, candidates and kept ticket lists
  *   room    {r:<roomId>}    chat list, member connections, open-packet and rain indexes
  *   global  (own slots)     the due-packet, live-packet and pending-hold indexes
  *   nodes   {nodes}         node liveness (node-registry.ts)
@@ -78,21 +79,25 @@ export class RedisKeys {
   rainOutbox(rainId: string): string {
     return this.tag('n', rainId, ':outbox');
   }
-  /** Lottery draws: dropId → winners JSON (rain-fair-store.ts). */
+  /** Lottery draws: dropId → winners JSON (lottery-store.ts). */
   rainDraws(rainId: string): string {
     return this.tag('n', rainId, ':draws');
   }
-  /** One drop's lottery tickets, in arrival order. */
-  rainTickets(rainId: string, dropId: string): string {
-    return this.tag('n', rainId, `:tickets:${dropId}`);
+  /** Lottery batches handed in: `dropId\nnodeId` → JSON { h: digest, c: count, k: candidates }. */
+  rainBatches(rainId: string): string {
+    return this.tag('n', rainId, ':batches');
   }
-  /** Lottery ticket holders, as `dropId\nuserId`. */
-  rainEntrants(rainId: string): string {
-    return this.tag('n', rainId, ':entrants');
+  /** One node's ticket list for one drop (user ids, one per line), kept for replay. */
+  rainBatchList(rainId: string, dropId: string, nodeId: string): string {
+    return this.tag('n', rainId, `:list:${dropId}:${nodeId}`);
   }
-  /** Per-user tap counts in the current one-second window. */
-  rainTaps(rainId: string): string {
-    return this.tag('n', rainId, ':taps');
+  /** One drop's lottery candidates from every node: userId scored by rain-lottery.ts ticketScore. */
+  rainCandidates(rainId: string, dropId: string): string {
+    return this.tag('n', rainId, `:cands:${dropId}`);
+  }
+  /** The names of one drop's candidates: userId → name. */
+  rainCandidateNames(rainId: string, dropId: string): string {
+    return this.tag('n', rainId, `:names:${dropId}`);
   }
   /** Every grab attempt on a released drop (capped), for the host's report. */
   rainLog(rainId: string): string {

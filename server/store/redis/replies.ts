@@ -12,7 +12,7 @@ import type {
   GrabbedPacket,
   GrabOutcome,
 } from '../packets/packet-store.js';
-import type { EnterOutcome } from '../rains/lottery-store.js';
+import type { BatchOutcome } from '../rains/lottery-store.js';
 import type { DropGrabOutcome, ReleaseResult } from '../rains/rain-store.js';
 import type { HoldResult } from '../wallets/wallet-store.js';
 import {
@@ -215,22 +215,9 @@ const REPLIES = {
         return fail(`unknown status ${String(status)}`);
     }
   },
-  'rain-enter': (raw): EnterOutcome => {
-    const [status, at] = list(raw);
-    switch (status) {
-      case 'ticket':
-      case 'drawing':
-        return { status, closeAt: num(at) };
-      case 'early':
-        return { status, opensAt: num(at) };
-      case 'rate':
-        return { status, retryAt: num(at) };
-      default:
-        return {
-          status: oneOf(status, ['pass', 'already', 'cap', 'drop-inactive', 'rain-inactive', 'missing']),
-        };
-    }
-  },
+  'rain-batch': (raw): BatchOutcome => ({
+    status: oneOf(list(raw)[0], ['accepted', 'duplicate', 'drawn', 'missing', 'closed']),
+  }),
   /** `{ 'ok', shares left, amount per winner… }` or why not. */
   /** Winners in draw order: userId, amount pairs after the shares left. */
   'rain-draw': (raw) => {
@@ -243,10 +230,9 @@ const REPLIES = {
       }));
       return { ok: true as const, left: num(left), winners };
     }
-    return {
-      ok: false as const,
-      reason: oneOf(status, ['lease-lost', 'cursor-moved', 'not-closed', 'tickets-moved', 'closed']),
-    };
+    if (status === 'not-closed')
+      return { ok: false as const, reason: 'not-closed' as const, drawAt: num(left) };
+    return { ok: false as const, reason: oneOf(status, ['lease-lost', 'cursor-moved', 'closed']) };
   },
   'room-member-add': num,
   'room-member-remove': num,

@@ -136,6 +136,7 @@ export const enErrors: Record<ErrorCode | ClientOnlyCode, string> = {
   INTERNAL: 'Something went wrong on our side.',
   GRAB_TOO_EARLY: 'Too quick — that tap came before the drop opened.',
   LOTTERY_LOST: 'Not this time — the draw went to others.',
+  LOTTERY_MISSED: 'Your tap reached the draw too late this time.',
   RAIN_NOT_OVER: 'The rain is still falling — check it when it ends.',
   CODE_INVALID: 'That code is not valid.',
   CODE_EXPIRED: 'That code has expired — scan the current one.',

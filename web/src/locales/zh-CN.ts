@@ -130,6 +130,7 @@ export const zhCNErrors: Record<ErrorCode | ClientOnlyCode, string> = {
   INTERNAL: '服务器出错了。',
   GRAB_TOO_EARLY: '太快了——红包还没开放。',
   LOTTERY_LOST: '这次没抽中，下次好运！',
+  LOTTERY_MISSED: '这次抽奖没赶上，下次再来！',
   RAIN_NOT_OVER: '红包雨还在下，结束后再查看。',
   CODE_INVALID: '这个码无效。',
   CODE_EXPIRED: '这个码已过期，请扫描最新的码。',
