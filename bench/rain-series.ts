@@ -1,7 +1,7 @@
 /**
  * The rain series both `npm run bench` and `npm run bench:rain` run: a lottery rain over
- * three nodes at growing viewer counts (every viewer tapping each drop once), then the
- * largest count again with three taps per drop — a rain's Redis work per drop must not move
+ * three nodes at growing viewer counts (every viewer tapping each drop once; first the fewest
+ * viewers on one node), then 3,000 viewers again with three taps per drop — a rain's Redis work per drop must not move
  * when viewers or taps grow (docs/capacity.md).
  */
 import type { BenchEnv } from './grab-scenarios.js';
@@ -16,7 +16,11 @@ export function rainSpecs(quick: boolean): RainSpec[] {
     : { nodes: RAIN_NODES, drops: 30, durationMs: 5_000, sharesPerDrop: 10, tapsPerDrop: 1 };
   const viewers = quick ? [300, 1_500] : [1_000, 3_000, 10_000];
   const top = viewers[viewers.length - 1] ?? 1_000;
+  const first = viewers[0] ?? 1_000;
   return [
+    // One node with the fewest viewers: with the three-node run of the same viewers it splits a
+    // drop's Redis work into a part per drop (the draw) and a part per node (its batch).
+    { ...base, viewers: first, nodes: 1 },
     ...viewers.map((v) => ({ ...base, viewers: v })),
     { ...base, viewers: quick ? top : 3_000, tapsPerDrop: 3 },
   ];
