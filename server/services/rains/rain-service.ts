@@ -23,17 +23,17 @@ import type { Broadcaster } from '../runtime/broadcaster.js';
 import type { GoneBatcher } from './gone-batcher.js';
 import type { LotteryWaiter } from './lottery-waiter.js';
 import type { DropBatches } from './drop-batches.js';
-import { GrabQueue } from '../packets/grab-queue.js';
 import type { RainGate } from './rain-gate.js';
 import { rainRows } from '../../store/ledger/index.js';
 import { creditLedgerRows, type Payments } from '../money/payments.js';
 import type { ClaimRisk, ClaimVia } from '../risk/claim-risk.js';
 import type { SendGate } from '../risk/risk-service.js';
+import { DropGrabs } from './drop-grabs.js';
 import { dropView, rainView } from './rain-views.js';
 
 /** Leaderboard entries in `rain:ended` and GET /v1/rains/:id. */
 const LEADERBOARD_SIZE = 10;
-/** Remembered per-node facts (rain → room, timelines, gone drops) before they are dropped. */
+/** Remembered per-node facts (rain → room, timelines) before they are dropped. */
 const CACHE_LIMIT = 10_000;
 
 /** A room's rain as every member sees it (RainService.roomRain), read once for many joins. */
@@ -67,33 +67,15 @@ export interface RainServiceDeps {
   newSeed?: () => string;
 }
 
-const GRAB_REFUSALS = {
-  missing: ['NOT_FOUND', 'no such rain'],
-  'rain-inactive': ['RAIN_NOT_ACTIVE', 'the rain is not falling'],
-  'drop-inactive': ['DROP_NOT_ACTIVE', 'no such drop is falling now'],
-  already: ['ALREADY_GRABBED', 'you already grabbed this drop'],
-  cap: ['GRAB_CAP_REACHED', 'you reached this rain’s grab limit'],
-  'drop-empty': ['PACKET_EMPTY', 'this drop is all taken'],
-} as const;
-
-/** Grab outcomes as metric labels and error acks, for the fair-rain gate (lottery-store.ts). */
-const ENTRY_REFUSALS = {
-  missing: GRAB_REFUSALS.missing,
-  'rain-inactive': GRAB_REFUSALS['rain-inactive'],
-  'drop-inactive': GRAB_REFUSALS['drop-inactive'],
-  already: ['ALREADY_GRABBED', 'you already hold a ticket for this drop'],
-  cap: GRAB_REFUSALS.cap,
-  'drop-empty': GRAB_REFUSALS['drop-empty'],
-} as const;
-
 export class RainService {
   private readonly rooms = new Map<string, string>();
   private readonly timelines = new Map<string, DropPlan[]>();
-  private readonly goneDrops = new Set<string>();
-  /** Race claims in flight per drop on this node (no more than its shares left). */
-  private readonly claims = new GrabQueue();
+  /** Drop grabs after the gate and the room check, and the drops known empty. */
+  private readonly drops: DropGrabs;
 
-  constructor(private readonly deps: RainServiceDeps) {}
+  constructor(private readonly deps: RainServiceDeps) {
+    this.drops = new DropGrabs({ ...deps, roomOf: (rainId) => this.roomOf(rainId) });
+  }
 
   /**
    * Funds a rain from the host's wallet and schedules it in `roomId`. Without the host's
@@ -184,105 +166,8 @@ export class RainService {
         const roomId = await this.roomOf(rainId);
         if (!via.inRoom(roomId)) throw notInRoom(roomId);
       }
-      return this.grabTimed(user, rainId, dropId);
+      return this.drops.grab(user, rainId, dropId);
     });
-  }
-
-  private async grabTimed(user: UserRef, rainId: string, dropId: string): Promise<{ amount: number }> {
-    const started = performance.now();
-    const result = { outcome: 'error' };
-    try {
-      return await this.tryGrab(user, rainId, dropId, result, true);
-    } finally {
-      this.deps.metrics.rainGrabs.inc({ outcome: result.outcome });
-      this.deps.metrics.dropGrabLatency.observe(
-        { outcome: result.outcome },
-        (performance.now() - started) / 1000,
-      );
-    }
-  }
-
-  private async tryGrab(
-    user: UserRef,
-    rainId: string,
-    dropId: string,
-    result: { outcome: string },
-    waitForDraw: boolean,
-  ): Promise<{ amount: number }> {
-    const key = `${rainId}\n${dropId}`;
-    if (this.goneDrops.has(key)) {
-      result.outcome = 'drop-empty';
-      throw new GameError('PACKET_EMPTY', GRAB_REFUSALS['drop-empty'][1]);
-    }
-    const { store, clock, waiter, payments, gate, batchGraceMs } = this.deps;
-    payments.ensureLedger();
-    const entry = await gate.enter(rainId, dropId, user, clock.now());
-    result.outcome = entry.status;
-    let left = 0;
-    switch (entry.status) {
-      case 'claim':
-        left = entry.left;
-        break;
-      case 'ticket':
-        try {
-          // The driver draws once every node's batch is in: the close plus the grace.
-          const amount = await waiter.ticket(rainId, dropId, user.userId, entry.closeAt + batchGraceMs);
-          result.outcome = 'lottery-won';
-          return { amount };
-        } catch (err) {
-          if (err instanceof GameError && err.code === 'LOTTERY_LOST') result.outcome = 'lottery-lost';
-          if (err instanceof GameError && err.code === 'LOTTERY_MISSED') result.outcome = 'lottery-missed';
-          throw err;
-        }
-      case 'drawing':
-        if (!waitForDraw) throw new GameError('DROP_NOT_ACTIVE', 'this drop is being drawn');
-        await waiter.drawn(rainId, dropId, entry.closeAt + batchGraceMs);
-        return this.tryGrab(user, rainId, dropId, result, false);
-      case 'early':
-        throw new GameError(
-          'GRAB_TOO_EARLY',
-          `this drop opens ${Math.max(0, entry.opensAt - clock.now())} ms from now: grabs before the reaction floor do not count`,
-        );
-      case 'rate':
-        throw new GameError(
-          'RATE_LIMITED',
-          `too many taps in this rain; try again in ${entry.retryAt - clock.now()} ms`,
-        );
-      default: {
-        const [code, message] = ENTRY_REFUSALS[entry.status];
-        throw new GameError(code, message);
-      }
-    }
-    // A claim is money: the store decides it. At most as many in flight per drop on this node
-    // as it may have shares left (GrabQueue); the rest hear PACKET_EMPTY once it is known empty.
-    const grabbed = await this.claims.run(
-      key,
-      left,
-      async () => {
-        const got = await store.rains.grabDrop(rainId, dropId, user, clock.now());
-        if (got.status === 'claimed') return got;
-        result.outcome = got.status;
-        if (got.status === 'already') gate.learnShare(rainId, dropId, user.userId, false);
-        if (got.status === 'drop-empty') {
-          gate.learnLeft(rainId, dropId, 0);
-          await this.markGone(rainId, dropId);
-        }
-        const [code, message] = GRAB_REFUSALS[got.status];
-        throw new GameError(code, message);
-      },
-      (got) => got.dropLeft,
-      (err) => (err instanceof GameError && err.code === 'PACKET_EMPTY' ? 'PACKET_EMPTY' : undefined),
-    );
-    result.outcome = grabbed.status;
-    gate.learnShare(rainId, dropId, user.userId, true);
-    gate.learnLeft(rainId, dropId, grabbed.dropLeft);
-    // Acknowledged once committed (Payments.pay: PostgreSQL first; if that fails the credit
-    // waits in the rain's outbox for the reconciler). The drop is gone either way.
-    const paid = payments.pay(grabbed.credit);
-    paid.catch(() => undefined);
-    if (grabbed.dropLeft === 0) await this.markGone(rainId, dropId);
-    await paid;
-    return { amount: grabbed.credit.amount };
   }
 
   /**
@@ -316,7 +201,7 @@ export class RainService {
    */
   async payDraw(rain: RainRecord, dropId: string, credits: Credit[], dropLeft: number): Promise<void> {
     const { payments, waiter } = this.deps;
-    if (dropLeft === 0) await this.markGone(rain.id, dropId);
+    if (dropLeft === 0) await this.drops.markGone(rain.id, dropId);
     await payments.record(credits.flatMap(creditLedgerRows));
     waiter.settle(
       rain.id,
@@ -380,7 +265,6 @@ export class RainService {
     };
   }
 
-  /** The room's running rain (else its next scheduled one) as `userId` sees it, or null. */
   /**
    * What every member of `roomId` sees of its rain (the running one, else the latest): the
    * rain and the drops falling at the time of the read. Null if the room has none.
@@ -420,19 +304,9 @@ export class RainService {
     return plans;
   }
 
-  private async markGone(rainId: string, dropId: string): Promise<void> {
-    const key = `${rainId}\n${dropId}`;
-    if (this.goneDrops.has(key)) return;
-    if (this.goneDrops.size >= CACHE_LIMIT) this.goneDrops.clear();
-    this.goneDrops.add(key);
-    this.deps.onGone?.(rainId, dropId);
-    this.deps.gone.add(rainId, await this.roomOf(rainId), dropId);
-  }
-
   /** What another node learned: later grabs of the drop here are refused without the store. */
   learnGone(rainId: string, dropId: string): void {
-    if (this.goneDrops.size >= CACHE_LIMIT) this.goneDrops.clear();
-    this.goneDrops.add(`${rainId}\n${dropId}`);
+    this.drops.learnGone(rainId, dropId);
   }
 
   private remember<V>(map: Map<string, V>, key: string, value: V): void {
