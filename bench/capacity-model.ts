@@ -206,7 +206,7 @@ ${n(ASSUME.nodeSockets)} sockets; a Redis shard's core kept ≤ ${ASSUME.coreBud
 ${rows
   .map(
     (row) =>
-      `| ${n(row.viewers)} | ${n(row.nodesByCpu)} | ${n(row.nodesByMemory)} | **${n(row.nodes)}** | ${n(row.rainRedisCores * 100, 1)} % of a core | ${row.fitsOneShard ? '1' : `1 is not enough (${n(row.rainRedisCores / ASSUME.coreBudget, 1)} × its budget)`} | ${row.first} |`,
+      `| ${n(row.viewers)} | ${n(row.nodesByCpu)} | ${n(row.nodesByMemory)} | **${n(row.nodes)}** | ${n(row.rainRedisCores * 100, 1)} % of a core | ${row.fitsOneShard ? '1' : `over one shard's budget (${n(row.rainRedisCores / ASSUME.coreBudget, 1)} ×), and a rain is one slot: see what breaks first`} | ${row.first} |`,
   )
   .join('\n')}
 `;
