@@ -323,7 +323,15 @@ export function describeFuzz(wire: WireFormat, makeBackend: BackendFactory, plan
         // No ack at all is what a closed connection gives too (socket.io fails the pending
         // ack when the connection drops): then the connection must be gone.
         const noAck = Symbol('no ack');
-        const outcome = await Promise.race([client.emitRaw(c.event, c.payload).catch(() => noAck), closed]);
+        const sentAt = Date.now();
+        let why: unknown;
+        const outcome = await Promise.race([
+          client.emitRaw(c.event, c.payload).catch((err: unknown) => {
+            why = err;
+            return noAck;
+          }),
+          closed,
+        ]);
         if (outcome === 'closed') return null;
         if (outcome === noAck) {
           // A loaded test process can be slow to see the close: give it as long again.
@@ -331,9 +339,16 @@ export function describeFuzz(wire: WireFormat, makeBackend: BackendFactory, plan
             closed,
             new Promise<'open'>((resolve) => setTimeout(() => resolve('open'), 10_000).unref()),
           ]);
-          return late === 'closed' || !client.connected
-            ? null
-            : 'a frame carrying non-plain data was neither answered nor refused';
+          if (late === 'closed' || !client.connected) return null;
+          // Still open by the client's account: the server must not be serving it. A connection
+          // that answers a no-op after a non-plain frame was kept, which is the failure.
+          const alive = await client.emitRaw('time:sync', {}).then(
+            () => true,
+            () => false,
+          );
+          return alive
+            ? `a frame carrying non-plain data was neither answered nor refused (no ack after ${Date.now() - sentAt} ms: ${String(why)}; the connection still answers)`
+            : null;
         }
         return 'a frame carrying non-plain data was answered instead of refused';
       } finally {
