@@ -11,7 +11,7 @@ import { scriptSource, SCRIPTS, type ScriptName } from '../server/store/redis/sc
 import { startNodeProcess, type NodeProcess } from '../test/helpers/node-process.js';
 import type { RedisHandle } from '../test/helpers/redis-server.js';
 import { percentile } from './histogram.js';
-import { measure, pin, type CorePlan } from './machine.js';
+import { measure, pin, redisPidOf, type CorePlan } from './machine.js';
 import { connectPool, hostClient, requireBalanced, tokens } from './pool.js';
 import { startReference } from './reference-process.js';
 import {
@@ -35,6 +35,21 @@ export interface BenchEnv {
   profile: string[];
   audits: string[];
   log: (msg: string) => void;
+}
+
+/**
+ * The environment every scenario runs in: the core plan, the bench's Redis (pinned to the
+ * server cores beside the node under test), the generator's thread count.
+ */
+export function benchEnv(
+  plan: CorePlan,
+  redis: RedisHandle,
+  profile: string[],
+  log: (msg: string) => void,
+): BenchEnv {
+  const redisPid = redisPidOf(redis.port);
+  if (plan.pinned && redisPid) pin(redisPid, plan.serverCores);
+  return { plan, redis, redisPid, threads: plan.generatorCoreCount, profile, audits: [], log };
 }
 
 /** A server node on the server cores; `store: 'redis'` uses the bench's Redis. */

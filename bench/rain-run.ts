@@ -8,8 +8,8 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startRedis } from '../test/helpers/redis-server.js';
-import type { BenchEnv } from './grab-scenarios.js';
-import { pin, planCores, raiseFileLimit, redisPidOf } from './machine.js';
+import { benchEnv } from './grab-scenarios.js';
+import { planCores, raiseFileLimit } from './machine.js';
 import { rainSeries } from './rain-series.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
@@ -18,17 +18,7 @@ raiseFileLimit(log);
 const plan = planCores(log);
 const redis = await startRedis();
 try {
-  const redisPid = redisPidOf(redis.port);
-  if (plan.pinned && redisPid) pin(redisPid, plan.serverCores);
-  const env: BenchEnv = {
-    plan,
-    redis,
-    redisPid,
-    threads: plan.generatorCoreCount,
-    profile: [],
-    audits: [],
-    log,
-  };
+  const env = benchEnv(plan, redis, [], log);
   const rain = await rainSeries(env, values.quick);
   const file = `bench/results/rain-latest${values.quick ? '-quick' : ''}.json`;
   writeFileSync(

@@ -20,14 +20,14 @@ import { startRedis } from '../test/helpers/redis-server.js';
 import { fanoutGame, fanoutReference } from './fanout-scenarios.js';
 import {
   allocationScenario,
+  benchEnv,
   echoScenario,
   floorScenario,
   grabScenario,
   redisGrabLimit,
-  type BenchEnv,
 } from './grab-scenarios.js';
 import { ledgerGrabScenario } from './ledger-scenarios.js';
-import { pin, planCores, raiseFileLimit, redisPidOf } from './machine.js';
+import { planCores, raiseFileLimit } from './machine.js';
 import { rainSeries } from './rain-series.js';
 import { goalLines, writeReport } from './report.js';
 import { round, type BenchResults } from './results.js';
@@ -64,17 +64,7 @@ const fileLimit = raiseFileLimit(log);
 const plan = planCores(log);
 const redis = await startRedis();
 try {
-  const redisPid = redisPidOf(redis.port);
-  if (plan.pinned && redisPid) pin(redisPid, plan.serverCores);
-  const env: BenchEnv = {
-    plan,
-    redis,
-    redisPid,
-    threads: plan.generatorCoreCount,
-    profile: PROFILE,
-    audits: [],
-    log,
-  };
+  const env = benchEnv(plan, redis, PROFILE, log);
   log(`${QUICK ? 'quick' : 'full'} run on ${cpus().length} cores, open-file limit ${fileLimit}`);
 
   const grab = await grabScenario(env, {
