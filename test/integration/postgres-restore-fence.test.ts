@@ -84,6 +84,11 @@ describe('fenced while Redis is restored from the ledger', () => {
     await watch().check();
     expect(watch().fenced).toBe(true);
     await expect(player.grab(packetId)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    // A drop grab is refused by the fence before the rain is read (a restored Redis may not
+    // hold the rain yet: NOT_FOUND would be wrong).
+    await expect(player.grabDrop('rn_not-restored-yet', 'dr_x')).rejects.toMatchObject({
+      code: 'STORE_UNAVAILABLE',
+    });
     await expect(host.sendPacket({ roomId: 'fx', kind: 'equal', amount: 1, count: 1 })).rejects.toMatchObject(
       {
         code: 'STORE_UNAVAILABLE',

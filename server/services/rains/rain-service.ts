@@ -162,6 +162,8 @@ export class RainService {
    */
   grab(user: UserRef, rainId: string, dropId: string, via: ClaimVia = {}): Promise<{ amount: number }> {
     return this.deps.claimRisk.guardClaim(user.userId, rainId, via, async () => {
+      // Before the rain is read: a fenced node's Redis may not hold it yet (a restore).
+      this.deps.payments.ensureLedger();
       if (via.inRoom) {
         const roomId = await this.roomOf(rainId);
         if (!via.inRoom(roomId)) throw notInRoom(roomId);
