@@ -72,10 +72,14 @@ const OUTAGE_MS = 2500;
 
 const PLAYERS = 10;
 
-/** Polls `probe` until it returns a value (not undefined); returns it with the time taken. */
+/**
+ * Polls `probe` until it returns a value (not undefined); returns it with the time taken. The
+ * deadline is generous: under the full suite's load a Cluster node's restart and the clients'
+ * slot refresh once took over 20 s; the time it takes is printed, not asserted.
+ */
 async function until<T>(
   probe: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
+  timeoutMs = 45_000,
 ): Promise<{ value: T; ms: number }> {
   const started = Date.now();
   for (;;) {
