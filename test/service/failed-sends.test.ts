@@ -5,10 +5,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { packetSpecSchema, type PacketSpec } from '@red-packet/sdk/schemas';
-import { GameError } from '../../server/domain/errors.js';
 import { CodeSigner } from '../../server/domain/signed-codes.js';
 import { ReceiveService } from '../../server/services/codes/receive-service.js';
-import { serviceFixture, type ServiceFixture } from './fixture.js';
+import { refusal, serviceFixture, type ServiceFixture } from './fixture.js';
 
 /** Beyond the latitudes Redis geo holds: the index kept these apart and read them all. */
 const POLE = { lat: 89.5, lng: 20 };
@@ -23,15 +22,6 @@ afterEach(async () => {
 });
 
 const spec = (body: Record<string, unknown>): PacketSpec => packetSpecSchema.parse(body);
-
-async function refusal(promise: Promise<unknown>): Promise<GameError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (err instanceof GameError) return err;
-  throw new Error(`expected a GameError, got ${String(err)}`);
-}
 
 describe('a send refused for funds', () => {
   it('leaves no phrase entry: the room’s phrase holds only funded packets', async () => {

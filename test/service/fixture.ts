@@ -15,6 +15,7 @@ import type { Role } from '@red-packet/sdk/schemas';
 import type { Identity } from '../../server/auth/tokens.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { ManualClock } from '../../server/domain/clock.js';
+import { GameError } from '../../server/domain/errors.js';
 import type { RandomInt } from '../../server/domain/split.js';
 import { createLogger, type Logger } from '../../server/observability/logger.js';
 import { Metrics } from '../../server/observability/metrics.js';
@@ -37,6 +38,16 @@ import { MemoryStore } from '../../server/store/memory-store.js';
 import { RISK_RULES_OFF } from '../helpers/risk-off.js';
 
 /** One event as a service handed it to the broadcaster. */
+/** The refusal a promise rejects with (fails the test if it resolves or throws anything else). */
+export async function refusal(promise: Promise<unknown>): Promise<GameError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (err instanceof GameError) return err;
+  throw new Error(`expected a GameError, got ${String(err)}`);
+}
+
 export type Sent = {
   [E in ServerEventName]: {
     to: { room: string } | { user: string; except?: string };

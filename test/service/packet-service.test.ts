@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { packetSpecSchema, type PacketSpec } from '@red-packet/sdk/schemas';
 import type { UserRef } from '@red-packet/sdk/protocol';
 import { GameError } from '../../server/domain/errors.js';
-import { serviceFixture, type FixtureOptions, type ServiceFixture } from './fixture.js';
+import { refusal, serviceFixture, type FixtureOptions, type ServiceFixture } from './fixture.js';
 
 const TTL = 60_000;
 const ENV = { PACKET_TTL_MS: String(TTL), PACKET_MAX_OPEN_DELAY_MS: '3600000' };
@@ -31,16 +31,6 @@ const equal = (amount: number, count: number, more: Record<string, unknown> = {}
   spec({ kind: 'equal', amount, count, ...more });
 
 const ref = (userId: string): UserRef => ({ userId, name: `${userId}-name` });
-
-/** The refusal a promise rejects with (fails the test if it resolves or throws anything else). */
-async function refusal(promise: Promise<unknown>): Promise<GameError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (err instanceof GameError) return err;
-  throw new Error(`expected a GameError, got ${String(err)}`);
-}
 
 describe('PacketService.send', () => {
   it('funds a lucky packet from the sender, keeps it in escrow and announces it to the room', async () => {

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rainSpecSchema, type RainSpec } from '@red-packet/sdk/schemas';
 import type { UserRef } from '@red-packet/sdk/protocol';
 import { GameError } from '../../server/domain/errors.js';
-import { serviceFixture, type ServiceFixture } from './fixture.js';
+import { refusal, serviceFixture, type ServiceFixture } from './fixture.js';
 
 let fx: ServiceFixture;
 beforeEach(() => {
@@ -22,15 +22,6 @@ afterEach(async () => {
 /** A spec as the edge hands it over (parsed by the same schema, defaults applied). */
 const spec = (body: Record<string, unknown>): RainSpec => rainSpecSchema.parse(body);
 const ref = (userId: string): UserRef => ({ userId, name: `${userId}-name` });
-
-async function refusal(promise: Promise<unknown>): Promise<GameError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (err instanceof GameError) return err;
-  throw new Error(`expected a GameError, got ${String(err)}`);
-}
 
 /** When each drop of the rain falls, by server time, and its id. */
 async function dropTimes(rainId: string): Promise<{ dropId: string; at: number }[]> {
