@@ -14,16 +14,12 @@ import uWS from 'uWebSockets.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '@red-packet/sdk/protocol';
 import * as msgpackParser from '@red-packet/sdk/msgpack-parser';
 import { loadConfig } from '../server/config.js';
+import { socketIoOptions } from '../server/transport/socket-server.js';
 
 const config = loadConfig();
+// The game's own options (server/transport/socket-server.ts), msgpack wire as the bench speaks.
 const io = new Server<ClientToServerEvents, ServerToClientEvents>({
-  // As server/transport/socket-server.ts builds the game's server.
-  connectTimeout: config.ws.handshakeTimeoutMs + 1000,
-  transports: ['websocket'],
-  serveClient: false,
-  maxHttpBufferSize: config.ws.maxPayloadBytes,
-  pingInterval: config.ws.pingIntervalMs,
-  pingTimeout: config.ws.pingTimeoutMs,
+  ...socketIoOptions(config),
   parser: msgpackParser,
 });
 const app = uWS.App();

@@ -37,6 +37,17 @@ export function createSocketServer(
   const options: Partial<ServerOptions> = {
     ...(adapter ? { adapter } : {}),
     ...(allowRequest ? { allowRequest } : {}),
+    ...socketIoOptions(config),
+  };
+  return new Server(options);
+}
+
+/**
+ * The socket.io options the game runs with (also the bench's bare socket.io floor, so the two
+ * cannot drift): WebSocket only, the payload and ping limits, the wire format's parser.
+ */
+export function socketIoOptions(config: Config): Partial<ServerOptions> {
+  return {
     // ConnectionLimits closes a socket with no authenticated CONNECT after
     // WS_HANDSHAKE_TIMEOUT_MS (and counts it); socket.io's own timer (45 s by default) is
     // the backstop a second later.
@@ -48,7 +59,6 @@ export function createSocketServer(
     pingTimeout: config.ws.pingTimeoutMs,
     ...(config.wireFormat === 'msgpack' ? { parser: msgpackParser } : {}),
   };
-  return new Server(options);
 }
 
 /**
