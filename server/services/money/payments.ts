@@ -103,11 +103,6 @@ export class Payments {
     });
   }
 
-  /** Whether steps are committed to PostgreSQL (a credited grab then keeps its outbox entry). */
-  get durable(): boolean {
-    return this.ledger !== undefined;
-  }
-
   /**
    * A credit the store applied with its claim (grabAndCredit) and, being durable, left in the
    * outbox: commits its rows, then queues the outbox ack. A node that dies between the two

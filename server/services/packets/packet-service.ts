@@ -201,7 +201,8 @@ export class PacketService {
     };
     this.deps.payments.ensureLedger();
     const outcome = await store.packets.grabAndCredit(packetId, user, now, pass, {
-      keepOutbox: this.deps.payments.durable,
+      // With PostgreSQL the credit stays in the outbox until its rows are committed.
+      keepOutbox: this.deps.payments.ledger !== undefined,
     });
     switch (outcome.status) {
       case 'expired':
