@@ -206,28 +206,49 @@ describe('PostgreSQL ledger under faults, on real processes', () => {
     await expectStoresAgree();
   }, 90_000);
 
-  it('C: a node kill -9 between the Redis claim and the commit → the retry on the other node commits it', async () => {
-    // Its own node, whose commits wait long enough for the kill to land inside the window.
-    const doomed = await startNodeProcess({ ...env, LEDGER_TIMEOUT_MS: '30000' }, 'pgf-doomed');
+  /**
+   * On a node of its own whose commits wait long enough (30 s), `act` makes a money step
+   * while PostgreSQL is frozen; once `userId`'s Redis balance is `stranded` (the step is done
+   * in Redis, its ack waits on the commit) the node is killed and PostgreSQL resumed. The step
+   * was never acknowledged.
+   */
+  async function killBeforeCommit(
+    tag: string,
+    userId: string,
+    act: (client: RedPacketClient) => Promise<unknown>,
+    stranded: number,
+  ): Promise<void> {
+    const doomed = await startNodeProcess({ ...env, LEDGER_TIMEOUT_MS: '30000' }, `pgf-doomed-${tag}`);
     nodes.push(doomed);
-    const userId = 'pgf-victim';
-    const victim = await api.client(doomed.url, userId, 'user', {
+    const client = await api.client(doomed.url, userId, 'user', {
       ackTimeoutMs: 2_000,
       reconnectDelayMs: 60_000,
     });
-    await victim.join(ROOM);
-    const { packet } = await host.sendPacket({ roomId: ROOM, kind: 'equal', amount: 100, count: 2 });
-
+    await client.join(ROOM);
     postgres.pause();
-    const first = victim.grab(packet.id).then(
+    const first = act(client).then(
       () => 'ok',
       (err: unknown) => codeOf(err),
     );
-    // The claim and credit landed in Redis; the ack waits on the frozen commit.
-    await expect.poll(() => balanceInRedis(userId), { timeout: 10_000, interval: 20 }).toBe(100);
+    await expect.poll(() => balanceInRedis(userId), { timeout: 10_000, interval: 20 }).toBe(stranded);
     await doomed.kill();
     postgres.resume();
     expect(await first).not.toBe('ok'); // never acknowledged
+  }
+
+  /** The amounts of `userId`'s ledger entries of `kind` (and `ref`) in PostgreSQL. */
+  const entries = async (kind: string, userId: string, ref?: string): Promise<number[]> =>
+    (
+      await pool.query<{ amount: string }>(
+        'SELECT amount FROM ledger_entries WHERE kind = $1 AND user_id = $2 AND ($3::text IS NULL OR ref = $3)',
+        [kind, userId, ref ?? null],
+      )
+    ).rows.map((r) => Number(r.amount));
+
+  it('C: a node kill -9 between the Redis claim and the commit → the retry on the other node commits it', async () => {
+    const userId = 'pgf-victim';
+    const { packet } = await host.sendPacket({ roomId: ROOM, kind: 'equal', amount: 100, count: 2 });
+    await killBeforeCommit('c', userId, (victim) => victim.grab(packet.id), 100);
 
     const retry = await api.client(nodes[1]!.url, userId, 'user', { ackTimeoutMs: 5_000 });
     await retry.join(ROOM);
@@ -238,90 +259,41 @@ describe('PostgreSQL ledger under faults, on real processes', () => {
     // The claim was kept: the retry answers from it, and pays nothing again.
     expect(['ALREADY_GRABBED', 100]).toContainEqual('code' in outcome ? outcome.code : outcome.amount);
     expect(await balanceInRedis(userId)).toBe(100);
-    const committed = await pool.query<{ amount: string }>(
-      "SELECT amount FROM ledger_entries WHERE kind = 'credit' AND ref = $1",
-      [`claim:${packet.id}:${userId}`],
-    );
-    expect(committed.rows.map((r) => Number(r.amount))).toEqual([100]);
+    expect(await entries('credit', userId, `claim:${packet.id}:${userId}`)).toEqual([100]);
     await expectStoresAgree();
   }, 90_000);
 
   it('D: a node kill -9 after the claim that closed its packet, before the commit, no retry → the reconciler commits it', async () => {
-    const doomed = await startNodeProcess({ ...env, LEDGER_TIMEOUT_MS: '30000' }, 'pgf-doomed-2');
-    nodes.push(doomed);
     const userId = 'pgf-victim-2';
-    const victim = await api.client(doomed.url, userId, 'user', {
-      ackTimeoutMs: 2_000,
-      reconnectDelayMs: 60_000,
-    });
-    await victim.join(ROOM);
     // One share: the victim's claim closes the packet, so every other node answers a later
     // grab PACKET_EMPTY without asking Redis — no retry can finish this claim.
     const { packet } = await host.sendPacket({ roomId: ROOM, kind: 'equal', amount: 70, count: 1 });
-
-    postgres.pause();
-    const first = victim.grab(packet.id).then(
-      () => 'ok',
-      (err: unknown) => codeOf(err),
-    );
-    await expect.poll(() => balanceInRedis(userId), { timeout: 10_000, interval: 20 }).toBe(70);
-    await doomed.kill();
-    postgres.resume();
-    expect(await first).not.toBe('ok'); // never acknowledged
+    await killBeforeCommit('d', userId, (victim) => victim.grab(packet.id), 70);
 
     // The credit waits in the packet's outbox; a live node's reconciler commits its rows.
     await expect
-      .poll(
-        async () =>
-          (
-            await pool.query<{ amount: string }>(
-              "SELECT amount FROM ledger_entries WHERE kind = 'credit' AND ref = $1",
-              [`claim:${packet.id}:${userId}`],
-            )
-          ).rows.map((r) => Number(r.amount)),
-        { timeout: 20_000, interval: 200 },
-      )
+      .poll(() => entries('credit', userId, `claim:${packet.id}:${userId}`), {
+        timeout: 20_000,
+        interval: 200,
+      })
       .toEqual([70]);
     expect(await balanceInRedis(userId)).toBe(70);
     await expectStoresAgree();
   }, 90_000);
 
   it('E: a node kill -9 during a send, after Redis, before the commit → the reconciler commits the hold and the packet', async () => {
-    const doomed = await startNodeProcess({ ...env, LEDGER_TIMEOUT_MS: '30000' }, 'pgf-doomed-3');
-    nodes.push(doomed);
     const userId = 'pgf-sender';
     await api.mint(nodes[0]!.url, userId, 1_000);
-    const sender = await api.client(doomed.url, userId, 'user', {
-      ackTimeoutMs: 2_000,
-      reconnectDelayMs: 60_000,
-    });
-    await sender.join(ROOM);
-
-    postgres.pause();
-    // 3 shares of 300 fen: a hold of 900.
-    const sent = sender.sendPacket({ roomId: ROOM, kind: 'equal', amount: 300, count: 3 }).then(
-      () => 'ok',
-      (err: unknown) => codeOf(err),
+    // 3 shares of 300 fen: a hold of 900, leaving 100.
+    await killBeforeCommit(
+      'e',
+      userId,
+      (sender) => sender.sendPacket({ roomId: ROOM, kind: 'equal', amount: 300, count: 3 }),
+      100,
     );
-    // The hold and the packet are in Redis; the ack waits on the frozen commit.
-    await expect.poll(() => balanceInRedis(userId), { timeout: 10_000, interval: 20 }).toBe(100);
-    await doomed.kill();
-    postgres.resume();
-    expect(await sent).not.toBe('ok'); // never acknowledged
 
     // A live node's reconciler commits the hold and the packet it funds, then settles it.
-    await expect
-      .poll(
-        async () =>
-          (
-            await pool.query<{ amount: string }>(
-              "SELECT amount FROM ledger_entries WHERE kind = 'hold' AND user_id = $1",
-              [userId],
-            )
-          ).rows.map((r) => Number(r.amount)),
-        { timeout: 20_000, interval: 200 },
-      )
-      .toEqual([-900]);
+    await expect.poll(() => entries('hold', userId), { timeout: 20_000, interval: 200 }).toEqual([-900]);
     await expectStoresAgree();
   }, 90_000);
 });
